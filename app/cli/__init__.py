@@ -1,0 +1,1 @@
+"""The ``issue-ledger`` command line; the same services the GUI calls."""

@@ -1,0 +1,39 @@
+"""What every command needs: the database path and the display zone, resolved once."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from app.store.database import Database, UserFacingStoreError, default_path
+
+
+class CliContext:
+    """Global options, with the database opened lazily so ``--help`` never touches it."""
+
+    def __init__(self, db_path: str | None, tz_name: str | None) -> None:
+        self.db_path = Path(db_path) if db_path else default_path()
+        self.tz_name = tz_name
+        self._db: Database | None = None
+
+    @property
+    def zone(self) -> dt.tzinfo:
+        from app.domain.timeutil import get_zone
+
+        try:
+            return get_zone(self.tz_name)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--tz") from None
+
+    def db(self) -> Database:
+        if self._db is None:
+            try:
+                self._db = Database.open(self.db_path)
+            except UserFacingStoreError as exc:
+                raise click.ClickException(str(exc)) from None
+        return self._db
+
+
+pass_ctx = click.make_pass_decorator(CliContext)

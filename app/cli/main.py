@@ -1,0 +1,62 @@
+"""Entry point: global options, lazy subcommands, and the GUI when no command is given.
+
+Subcommands are imported only when named (or when help lists them), and no
+command module imports Qt, matplotlib or openpyxl at import time, so
+``issue-ledger --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from typing import Any
+
+import click
+
+from app import __version__
+
+# name -> "module:attribute"; a new command adds one line here.
+COMMANDS: dict[str, str] = {
+    "demo": "app.cli.core:demo",
+    "stats": "app.cli.core:stats",
+    "gui": "app.cli.core:gui",
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose commands live in modules imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module, attr = target.split(":")
+        return getattr(importlib.import_module(module), attr)  # type: ignore[no-any-return]
+
+
+@click.group(cls=LazyGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", "db_path", type=click.Path(dir_okay=False), envvar="ISSUE_LEDGER_DB",
+              help="Database file (default: $ISSUE_LEDGER_DB, else the user data folder).")
+@click.option("--tz", "tz_name", metavar="ZONE", help="Time zone for display and zone-less input (IANA name).")
+@click.version_option(__version__, "--version", prog_name="issue-ledger")
+@click.pass_context
+def cli(ctx: click.Context, db_path: str | None, tz_name: str | None) -> None:
+    """Issue Ledger: technical issues, logs and SLAs for BPO operations.
+
+    With no command, opens the window.
+    """
+    from app.cli.context import CliContext
+
+    ctx.obj = CliContext(db_path, tz_name)
+    if ctx.invoked_subcommand is None:
+        from app.cli.core import run_gui
+
+        ctx.exit(run_gui(ctx.obj))
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """Console-script entry."""
+    return cli.main(args=argv if argv is not None else sys.argv[1:], prog_name="issue-ledger")

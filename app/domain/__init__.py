@@ -1,0 +1,1 @@
+"""Plain data and rules of the product; no I/O, no Qt."""

@@ -1,0 +1,90 @@
+"""The one filter shape shared by the Events and Incidents pages, charts, reports and the CLI.
+
+A saved view is this object as JSON, so what a user builds in the GUI can be
+replayed with the CLI's options and the other way round.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Any
+
+from app.domain import timeutil
+from app.domain.vocab import LOG_TYPES, SEVERITIES, STATUSES, Priority
+
+_LIST_FIELDS = (
+    "log_types", "severities", "hosts", "components", "clients", "sites",
+    "include", "exclude", "statuses", "priorities",
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class Filter:
+    """What to show. Empty tuples and ``None`` mean "no restriction".
+
+    ``since``/``until`` hold either a stored-form UTC time or a relative span
+    such as ``24h`` (kept relative so a saved "last 24 h" view stays fresh).
+    """
+
+    log_types: tuple[str, ...] = ()
+    severities: tuple[str, ...] = ()
+    min_severity: str | None = None
+    since: str | None = None
+    until: str | None = None
+    hosts: tuple[str, ...] = ()
+    components: tuple[str, ...] = ()
+    clients: tuple[str, ...] = ()
+    sites: tuple[str, ...] = ()
+    search: str | None = None
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+    priorities: tuple[int, ...] = ()
+
+    def __post_init__(self) -> None:
+        for name in self.log_types:
+            if name not in LOG_TYPES:
+                raise ValueError(f"log type: unknown {name!r}; expected one of {', '.join(LOG_TYPES)}")
+        for name in self.severities + ((self.min_severity,) if self.min_severity else ()):
+            if name not in SEVERITIES:
+                raise ValueError(f"severity: unknown {name!r}; expected one of {', '.join(SEVERITIES)}")
+        for name in self.statuses:
+            if name not in STATUSES:
+                raise ValueError(f"status: unknown {name!r}; expected one of {', '.join(STATUSES)}")
+        for p in self.priorities:
+            Priority(p)
+
+    def is_empty(self) -> bool:
+        return self == Filter()
+
+    def replace(self, **changes: Any) -> "Filter":
+        return dataclasses.replace(self, **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Only the fields that restrict, as plain JSON types."""
+        out: dict[str, Any] = {}
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            if value not in ((), None, ""):
+                out[f.name] = list(value) if isinstance(value, tuple) else value
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Filter":
+        known = {f.name for f in dataclasses.fields(cls)}
+        unknown = set(data) - known
+        if unknown:
+            raise ValueError(f"filter: unknown field(s) {', '.join(sorted(unknown))}")
+        values = {k: tuple(v) if k in _LIST_FIELDS else v for k, v in data.items()}
+        return cls(**values)
+
+    def time_bounds(
+        self, zone: dt.tzinfo, now: dt.datetime | None = None
+    ) -> tuple[str | None, str | None]:
+        """``since``/``until`` resolved to stored-form UTC text."""
+        def resolve(value: str | None) -> str | None:
+            if not value:
+                return None
+            return timeutil.to_iso(timeutil.parse_user_time(value, zone, now))
+        return resolve(self.since), resolve(self.until)

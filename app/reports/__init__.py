@@ -1,0 +1,1 @@
+"""Exports for auditors: Excel workbooks and CSV files."""

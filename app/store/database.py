@@ -1,0 +1,199 @@
+"""One way to reach the database: open, migrate, transact.
+
+Errors come in two kinds, as in qutebrowser's ``misc/sql.py``: the ones a user
+can fix (not a database, newer version, disk full, locked) raise
+``UserFacingStoreError`` with a message fit for a dialog; anything else is a bug.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger("issue_ledger.store")
+
+APPLICATION_ID = 0x49534C44  # "ISLD": marks the file as ours in the SQLite header.
+
+
+class StoreError(Exception):
+    """A store failure that is a bug rather than something the user can fix."""
+
+
+class UserFacingStoreError(StoreError):
+    """A failure the user can act on; the message names the file."""
+
+
+_USER_FACING_CODES = {
+    "SQLITE_FULL", "SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_READONLY",
+    "SQLITE_CANTOPEN", "SQLITE_NOTADB", "SQLITE_CORRUPT", "SQLITE_IOERR", "SQLITE_PERM",
+}
+
+
+def default_path() -> Path:
+    """The database the app opens when none is named: $ISSUE_LEDGER_DB or the user data dir."""
+    env = os.environ.get("ISSUE_LEDGER_DB")
+    if env:
+        return Path(env)
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("issue-ledger", "IssueLedger")) / "ledger.db"
+
+
+class Database:
+    """An open Issue Ledger file.
+
+    One connection per thread: workers call ``Database.open(path)`` themselves
+    (cheap) rather than sharing the GUI's connection.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self.conn = conn
+        self.path = path
+        self._tx_depth = 0
+        self._lock = threading.RLock()
+
+    # -- opening -----------------------------------------------------------------
+    @classmethod
+    def open(cls, path: str | os.PathLike[str], *, create: bool = True, migrate: bool = True) -> "Database":
+        """Open (and create or upgrade) a database; never modifies a foreign file."""
+        from app.store import migrations
+
+        p = Path(path)
+        exists = p.exists() and p.stat().st_size > 0
+        if not exists and not create:
+            raise UserFacingStoreError(f"{p}: no such database")
+        if not exists:
+            p.parent.mkdir(parents=True, exist_ok=True)
+        else:
+            _check_header(p)
+        try:
+            conn = sqlite3.connect(p, isolation_level=None, check_same_thread=False, timeout=10.0)
+        except sqlite3.Error as exc:
+            raise UserFacingStoreError(f"{p}: cannot open: {exc}") from exc
+        db = cls(conn, p)
+        try:
+            db._identify(fresh=not exists)
+            db._configure()
+            if migrate:
+                migrations.upgrade(db)
+        except BaseException:
+            conn.close()
+            raise
+        return db
+
+    def _identify(self, fresh: bool) -> None:
+        """Refuse foreign or newer files before anything writes to them."""
+        from app.store import migrations
+
+        try:
+            app_id = self.scalar("PRAGMA application_id")
+            version = self.scalar("PRAGMA user_version")
+            tables = self.scalar("SELECT count(*) FROM sqlite_master")
+        except sqlite3.DatabaseError as exc:
+            raise UserFacingStoreError(f"{self.path}: not an Issue Ledger database ({exc})") from exc
+        if app_id != APPLICATION_ID and tables:
+            raise UserFacingStoreError(
+                f"{self.path}: not an Issue Ledger database (it is another SQLite file); "
+                "it was left unchanged"
+            )
+        if version > migrations.LATEST:
+            raise UserFacingStoreError(
+                f"{self.path}: written by a newer Issue Ledger (schema {version}, this version "
+                f"knows up to {migrations.LATEST}); update the app. The file was left unchanged."
+            )
+
+    def _configure(self) -> None:
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute("PRAGMA synchronous=NORMAL")
+        self.conn.execute("PRAGMA foreign_keys=ON")
+        self.conn.execute("PRAGMA busy_timeout=10000")
+        self.conn.execute("PRAGMA temp_store=MEMORY")
+        self.conn.execute("PRAGMA cache_size=-65536")
+        self.conn.execute("PRAGMA mmap_size=268435456")
+
+    def close(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self.conn.execute("PRAGMA optimize")
+        self.conn.close()
+
+    def __enter__(self) -> "Database":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- running -----------------------------------------------------------------
+    def execute(self, sql: str, params: Any = ()) -> sqlite3.Cursor:
+        try:
+            return self.conn.execute(sql, params)
+        except sqlite3.Error as exc:
+            raise translate(exc, self.path) from exc
+
+    def executemany(self, sql: str, rows: Any) -> sqlite3.Cursor:
+        try:
+            return self.conn.executemany(sql, rows)
+        except sqlite3.Error as exc:
+            raise translate(exc, self.path) from exc
+
+    def scalar(self, sql: str, params: Any = ()) -> Any:
+        row = self.conn.execute(sql, params).fetchone()
+        return None if row is None else row[0]
+
+    def rows(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
+        """Rows as dicts keyed by column name."""
+        cur = self.execute(sql, params)
+        names = [d[0] for d in cur.description or ()]
+        return [dict(zip(names, r)) for r in cur.fetchall()]
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator["Database"]:
+        """All-or-nothing writes; nests by joining the outer transaction."""
+        with self._lock:
+            outer = self._tx_depth == 0
+            if outer:
+                self.execute("BEGIN IMMEDIATE")
+            self._tx_depth += 1
+            try:
+                yield self
+            except BaseException:
+                self._tx_depth -= 1
+                if outer:
+                    self.conn.execute("ROLLBACK")
+                raise
+            else:
+                self._tx_depth -= 1
+                if outer:
+                    self.execute("COMMIT")
+
+    @property
+    def user_version(self) -> int:
+        return int(self.scalar("PRAGMA user_version"))
+
+
+def _check_header(path: Path) -> None:
+    """Refuse a file that is not SQLite before sqlite3 touches it."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(16)
+    except OSError as exc:
+        raise UserFacingStoreError(f"{path}: cannot read: {exc.strerror}") from exc
+    if head != b"SQLite format 3\x00":
+        raise UserFacingStoreError(f"{path}: not an Issue Ledger database (not an SQLite file); it was left unchanged")
+
+
+def translate(exc: sqlite3.Error, path: Path) -> Exception:
+    """Map sqlite3 errors onto the user-fixable / bug split."""
+    code = getattr(exc, "sqlite_errorname", "") or ""
+    if "_".join(code.split("_")[:2]) in _USER_FACING_CODES:
+        return UserFacingStoreError(f"{path}: {exc}")
+    if isinstance(exc, sqlite3.OperationalError) and any(
+        s in str(exc) for s in ("database is locked", "disk is full", "readonly")
+    ):
+        return UserFacingStoreError(f"{path}: {exc}")
+    return exc

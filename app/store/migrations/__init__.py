@@ -1,0 +1,52 @@
+"""Ordered schema migrations keyed on ``PRAGMA user_version``.
+
+Each module ``mNNNN_name.py`` holds ``VERSION = NNNN`` and ``upgrade(db)``. They
+run in order, each in its own transaction together with the version bump, so a
+crash never leaves a half-migrated file. Numbers may have gaps.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import pkgutil
+from types import ModuleType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from app.store.database import Database
+
+log = logging.getLogger("issue_ledger.store")
+
+
+def _discover() -> list[ModuleType]:
+    mods = []
+    for info in pkgutil.iter_modules(__path__):
+        if info.name.startswith("m") and info.name[1:5].isdigit():
+            mods.append(importlib.import_module(f"{__name__}.{info.name}"))
+    mods.sort(key=lambda m: m.VERSION)
+    versions = [m.VERSION for m in mods]
+    if len(set(versions)) != len(versions):
+        raise RuntimeError(f"duplicate migration versions: {versions}")
+    return mods
+
+
+MIGRATIONS: list[ModuleType] = _discover()
+LATEST: int = MIGRATIONS[-1].VERSION if MIGRATIONS else 0
+
+
+def upgrade(db: "Database", target: int | None = None) -> int:
+    """Apply every migration above the file's version (up to ``target``)."""
+    from app.store.database import APPLICATION_ID
+
+    target = LATEST if target is None else target
+    current = db.user_version
+    for mod in MIGRATIONS:
+        if current < mod.VERSION <= target:
+            log.info("migrating %s to schema %d", db.path, mod.VERSION)
+            with db.transaction():
+                mod.upgrade(db)
+                db.execute(f"PRAGMA application_id={APPLICATION_ID}")
+                db.execute(f"PRAGMA user_version={int(mod.VERSION)}")
+            current = mod.VERSION
+    return current

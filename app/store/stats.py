@@ -1,0 +1,36 @@
+"""Whole-database counts for the status bar and ``issue-ledger stats``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.domain.vocab import LOG_TYPES, SEVERITIES, STATUSES
+from app.store.database import Database
+
+
+def summary(db: Database) -> dict[str, Any]:
+    """Counts by log type, by severity and by incident status (every key present, zero or not)."""
+    by_type = dict.fromkeys(LOG_TYPES, 0)
+    for name, n in db.execute("SELECT log_type, count(*) FROM events GROUP BY log_type"):
+        by_type[name] = n
+    by_sev = dict.fromkeys(SEVERITIES, 0)
+    for sev, n in db.execute("SELECT severity, count(*) FROM events GROUP BY severity"):
+        by_sev[SEVERITIES[sev]] = n
+    by_status = dict.fromkeys(STATUSES, 0)
+    for name, n in db.execute("SELECT status, count(*) FROM incidents GROUP BY status"):
+        by_status[name] = n
+    return {
+        "events": sum(by_type.values()),
+        "incidents": sum(by_status.values()),
+        "imports": int(db.scalar("SELECT count(*) FROM imports")),
+        "events_by_log_type": by_type,
+        "events_by_severity": by_sev,
+        "incidents_by_status": by_status,
+    }
+
+
+def quick_counts(db: Database) -> tuple[int, int]:
+    """Event and incident totals, cheap enough for the status bar."""
+    events = db.scalar("SELECT max(id) FROM events") and db.scalar("SELECT count(*) FROM events")
+    incidents = db.scalar("SELECT count(*) FROM incidents")
+    return int(events or 0), int(incidents or 0)

@@ -1,0 +1,78 @@
+"""Starting the GUI: the QApplication, Qt's messages in Python logging, the first window."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from app import APP_NAME, __version__
+from app.store.database import Database, UserFacingStoreError
+from app.ui.main_window import MainWindow
+from app.ui.session import Session
+
+qt_log = logging.getLogger("issue_ledger.qt")
+
+_LEVELS = {
+    QtMsgType.QtDebugMsg: logging.DEBUG,
+    QtMsgType.QtInfoMsg: logging.INFO,
+    QtMsgType.QtWarningMsg: logging.WARNING,
+    QtMsgType.QtCriticalMsg: logging.ERROR,
+    QtMsgType.QtFatalMsg: logging.CRITICAL,
+}
+
+
+def _qt_message(kind: QtMsgType, context: object, message: str) -> None:
+    qt_log.log(_LEVELS.get(kind, logging.WARNING), message)
+
+
+def make_app(argv: list[str] | None = None) -> QApplication:
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    qInstallMessageHandler(_qt_message)
+    app = QApplication(argv or [sys.argv[0]])
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName("IssueLedger")
+    app.setApplicationVersion(__version__)
+    return app
+
+
+class WindowManager:
+    """Keeps the current window; switching databases replaces it."""
+
+    def __init__(self, zone: dt.tzinfo) -> None:
+        self.zone = zone
+        self.window: MainWindow | None = None
+
+    def open(self, path: Path) -> bool:
+        try:
+            db = Database.open(path)
+        except UserFacingStoreError as exc:
+            QMessageBox.warning(self.window, "Cannot open database", str(exc))
+            return False
+        old = self.window
+        self.window = MainWindow(Session(db, self.zone))
+        self.window.open_database_requested.connect(self.open)
+        self.window.show()
+        if old is not None:
+            old.close()
+            old.session.db.close()
+        return True
+
+
+def run(db_path: Path, zone: dt.tzinfo) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app = make_app()
+    manager = WindowManager(zone)
+    if not manager.open(db_path):
+        return 1
+    code = app.exec()
+    from app.ui import workers
+
+    workers.wait_all(10_000)
+    return int(code)

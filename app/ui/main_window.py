@@ -1,0 +1,200 @@
+"""The main window: navigation on the left, one page at a time, counts in the status bar.
+
+Signals:
+    open_database_requested(object): the user chose another database file (a Path).
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog, QLabel, QListWidget, QListWidgetItem, QMainWindow, QMessageBox, QSplitter,
+    QStackedWidget, QWidget,
+)
+
+from app import APP_NAME, __version__
+from app.store import stats
+from app.ui import workers
+from app.ui.pages import PAGES
+from app.ui.pages.welcome import WelcomePage
+from app.ui.session import Session
+
+log = logging.getLogger("issue_ledger.ui")
+
+
+class MainWindow(QMainWindow):
+    open_database_requested = Signal(object)
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.setWindowTitle(f"{APP_NAME} — {session.db_path.name}")
+        self.resize(1280, 800)
+        self.pages: dict[str, QWidget] = {}
+        self._counts_task: workers.Task | None = None
+
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setIconSize(QSize(20, 20))
+        self.nav.setFixedWidth(180)
+        for spec in PAGES:
+            item = QListWidgetItem(spec.title)
+            item.setData(Qt.ItemDataRole.UserRole, spec.key)
+            self.nav.addItem(item)
+        self.stack = QStackedWidget()
+        self.welcome = WelcomePage(session.db_path.name)
+        self.stack.addWidget(self.welcome)
+        splitter = QSplitter()
+        splitter.addWidget(self.nav)
+        splitter.addWidget(self.stack)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(splitter)
+
+        self.counts_label = QLabel()
+        self.statusBar().addPermanentWidget(self.counts_label)
+        self._build_menus()
+
+        self.nav.currentRowChanged.connect(self._show_row)
+        self.welcome.demo_requested.connect(self.load_demo_data)
+        self.welcome.import_requested.connect(self.import_action.trigger)
+        self.welcome.incident_requested.connect(self.new_incident_action.trigger)
+        session.data_changed.connect(self.refresh_counts)
+
+        self._empty = stats.quick_counts(session.db) == (0, 0)
+        if self._empty:
+            self.stack.setCurrentWidget(self.welcome)
+        else:
+            self.nav.setCurrentRow(0)
+        self.refresh_counts()
+
+    # -- menus -------------------------------------------------------------------
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        self.new_db_action = self._action(file_menu, "&New database…", self.new_database, QKeySequence.StandardKey.New)
+        self.open_db_action = self._action(file_menu, "&Open database…", self.open_database, QKeySequence.StandardKey.Open)
+        file_menu.addSeparator()
+        self.import_action = self._action(file_menu, "&Import…", self.show_import, "Ctrl+I")
+        self.export_action = self._action(file_menu, "&Export report…", self.show_export, "Ctrl+E")
+        file_menu.addSeparator()
+        self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        incident_menu = self.menuBar().addMenu("I&ncident")
+        self.new_incident_action = self._action(incident_menu, "&New incident…", self.new_incident, "Ctrl+N")
+        help_menu = self.menuBar().addMenu("&Help")
+        self._action(help_menu, f"&About {APP_NAME}", self.show_about)
+
+    def _action(self, menu: object, text: str, slot: object, shortcut: object = None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))  # type: ignore[arg-type]
+        action.triggered.connect(slot)  # type: ignore[arg-type]
+        menu.addAction(action)  # type: ignore[attr-defined]
+        return action
+
+    # -- pages -------------------------------------------------------------------
+    def page(self, key: str) -> QWidget:
+        """The page for ``key``, built on first use."""
+        if key not in self.pages:
+            spec = next(s for s in PAGES if s.key == key)
+            widget = spec.load()(self.session, self)  # type: ignore[call-arg]
+            widget.setObjectName(f"page-{key}")
+            self.pages[key] = widget
+            self.stack.addWidget(widget)
+        return self.pages[key]
+
+    def show_page(self, key: str) -> QWidget:
+        row = next(i for i, s in enumerate(PAGES) if s.key == key)
+        if self.nav.currentRow() != row:
+            self.nav.setCurrentRow(row)
+        else:
+            self._show_row(row)
+        return self.pages[key]
+
+    def _show_row(self, row: int) -> None:
+        if row < 0:
+            return
+        self.stack.setCurrentWidget(self.page(PAGES[row].key))
+
+    # -- actions -----------------------------------------------------------------
+    def refresh_counts(self) -> None:
+        path = self.session.db_path
+
+        def count(_progress: object) -> tuple[int, int]:
+            from app.store.database import Database
+
+            with Database.open(path) as db:
+                return stats.quick_counts(db)
+
+        self._counts_task = workers.start(count, on_success=self._show_counts)
+
+    def _show_counts(self, counts: tuple[int, int]) -> None:
+        events, incidents = counts
+        self.counts_label.setText(f"{events:,} events · {incidents:,} incidents")
+        if self._empty and (events or incidents):
+            self._empty = False
+            if self.stack.currentWidget() is self.welcome:
+                self.nav.setCurrentRow(0)
+                self._show_row(0)
+
+    def load_demo_data(self) -> None:
+        """Fill the open database with demo data in a worker."""
+        path = self.session.db_path
+        self.welcome.demo_button.setEnabled(False)
+        self.welcome.progress.setVisible(True)
+        self.welcome.progress.setRange(0, 100)
+
+        def work(progress: object) -> object:
+            from app.demo.generator import generate
+            from app.store.database import Database
+
+            with Database.open(path) as db:
+                return generate(db, progress=progress.report)  # type: ignore[attr-defined]
+
+        def done(_summary: object) -> None:
+            self.welcome.progress.setVisible(False)
+            self.welcome.demo_button.setEnabled(True)
+            self.statusBar().showMessage("Demo data loaded", 5000)
+            self.session.data_changed.emit()
+
+        def failed(message: str, details: str) -> None:
+            self.welcome.demo_button.setEnabled(True)
+            self.welcome.progress.setVisible(False)
+            from app.ui.dialogs import show_error
+
+            show_error(self, "Could not load demo data", message, details)
+
+        workers.start(work, on_success=done, on_failure=failed,
+                      on_progress=lambda d, t, _s: self.welcome.progress.setValue(int(100 * d / max(t, 1))))
+
+    def show_import(self) -> None:
+        QMessageBox.information(self, "Import", "Importing logs from the window is not built yet; "
+                                "use `issue-ledger import` meanwhile.")
+
+    def show_export(self) -> None:
+        QMessageBox.information(self, "Export report", "Excel reports are not built yet.")
+
+    def new_incident(self) -> None:
+        QMessageBox.information(self, "New incident", "Entering incidents by hand is not built yet.")
+
+    def new_database(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(self, "New database", str(Path.home() / "ledger.db"),
+                                              "Issue Ledger database (*.db)")
+        if name:
+            self.open_database_requested.emit(Path(name))
+
+    def open_database(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self, "Open database", str(self.session.db_path.parent),
+                                              "Issue Ledger database (*.db);;All files (*)")
+        if name:
+            self.open_database_requested.emit(Path(name))
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self, f"About {APP_NAME}",
+            f"<h3>{APP_NAME} {__version__}</h3><p>Technical issues, logs and SLAs for BPO operations.</p>"
+            f"<p>Database: {self.session.db_path}</p>",
+        )

@@ -1,0 +1,34 @@
+"""The pages of the main window, in navigation order.
+
+Each entry names a ``QWidget`` subclass constructed as ``Page(session, parent)``;
+pages are imported when first shown, which keeps start-up fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+
+from PySide6.QtWidgets import QWidget
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    key: str
+    title: str
+    target: str  # "module:Class"
+    icon: str  # resource name under resources/icons, without extension
+
+    def load(self) -> type[QWidget]:
+        module, attr = self.target.split(":")
+        return getattr(importlib.import_module(module), attr)  # type: ignore[no-any-return]
+
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("dashboard", "Dashboard", "app.ui.pages.placeholder:DashboardPage", "dashboard"),
+    PageSpec("events", "Events", "app.ui.pages.placeholder:EventsPage", "events"),
+    PageSpec("incidents", "Incidents", "app.ui.pages.placeholder:IncidentsPage", "incidents"),
+    PageSpec("reports", "Reports", "app.ui.pages.placeholder:ReportsPage", "reports"),
+    PageSpec("imports", "Imports", "app.ui.pages.placeholder:ImportsPage", "imports"),
+    PageSpec("audit", "Audit trail", "app.ui.pages.placeholder:AuditPage", "audit"),
+)

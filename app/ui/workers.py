@@ -1,0 +1,103 @@
+"""Running long work off the GUI thread, with progress and cancel.
+
+The call shape follows Anki's ``QueryOp``: give a function that takes a
+``Progress`` and returns a result; get signals back on the GUI thread. The work
+function must never touch widgets. Pass ``pool=None`` in tests to run inline.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+from app.domain.jobs import Cancelled, Progress
+
+log = logging.getLogger("issue_ledger.ui.workers")
+
+
+class TaskSignals(QObject):
+    """Signals:
+        progress(done, total, text): the work reported progress.
+        succeeded(result): the work returned.
+        failed(message, details): the work raised; message first, traceback folded in details.
+        cancelled(): the work stopped on request.
+        finished(): always last.
+    """
+
+    progress = Signal(int, int, str)
+    succeeded = Signal(object)
+    failed = Signal(str, str)
+    cancelled = Signal()
+    finished = Signal()
+
+
+class _SignalProgress(Progress):
+    def __init__(self, signals: TaskSignals) -> None:
+        super().__init__()
+        self._signals = signals
+
+    def report(self, done: int, total: int, text: str = "") -> None:
+        self.check()
+        self._signals.progress.emit(int(done), int(total), text)
+
+
+class Task(QRunnable):
+    """One piece of background work."""
+
+    def __init__(self, fn: Callable[[Progress], Any]) -> None:
+        super().__init__()
+        self.fn = fn
+        self.signals = TaskSignals()
+        self.progress = _SignalProgress(self.signals)
+        self.setAutoDelete(False)
+
+    def cancel(self) -> None:
+        self.progress.cancel()
+
+    def run(self) -> None:
+        try:
+            result = self.fn(self.progress)
+        except Cancelled:
+            self.signals.cancelled.emit()
+        except Exception as exc:  # noqa: BLE001 - reported to the user, never swallowed
+            log.exception("background task failed")
+            self.signals.failed.emit(str(exc) or type(exc).__name__, traceback.format_exc())
+        else:
+            self.signals.succeeded.emit(result)
+        self.signals.finished.emit()
+
+
+_running: set[Task] = set()
+
+
+def start(
+    fn: Callable[[Progress], Any],
+    on_success: Callable[[Any], None] | None = None,
+    on_failure: Callable[[str, str], None] | None = None,
+    on_progress: Callable[[int, int, str], None] | None = None,
+    on_cancel: Callable[[], None] | None = None,
+    pool: QThreadPool | None = None,
+) -> Task:
+    """Start ``fn`` in the global pool (or ``pool``) and wire the callbacks."""
+    task = Task(fn)
+    if on_success:
+        task.signals.succeeded.connect(on_success)
+    if on_failure:
+        task.signals.failed.connect(on_failure)
+    if on_progress:
+        task.signals.progress.connect(on_progress)
+    if on_cancel:
+        task.signals.cancelled.connect(on_cancel)
+    _running.add(task)
+    task.signals.finished.connect(lambda: _running.discard(task))
+    (pool or QThreadPool.globalInstance()).start(task)
+    return task
+
+
+def wait_all(timeout_ms: int = 30_000) -> bool:
+    """Wait for background tasks (used at exit and by tests)."""
+    return QThreadPool.globalInstance().waitForDone(timeout_ms)

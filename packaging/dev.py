@@ -1,0 +1,62 @@
+#!/usr/bin/env python3
+"""Set up a virtual environment in .venv and run the app or the tests.
+
+    python3 packaging/dev.py run    # install, make demo.db on first run, open the window
+    python3 packaging/dev.py test   # install, run the test suite
+    python3 packaging/dev.py bench  # install, run the benchmarks
+
+Only the standard library is used here, so it works on a machine with nothing
+but Python 3.11+.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PY = BIN / ("python.exe" if os.name == "nt" else "python")
+STAMP = VENV / ".installed"
+
+
+def ensure_env() -> None:
+    """Create .venv and install the project with its test extras when pyproject.toml changed."""
+    if sys.version_info < (3, 11):
+        sys.exit(f"Issue Ledger needs Python 3.11 or newer; this is {sys.version.split()[0]}")
+    if not PY.exists():
+        print(f"creating {VENV}", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if STAMP.exists() and STAMP.read_text() == digest:
+        return
+    print("installing Issue Ledger and its dependencies into .venv", flush=True)
+    subprocess.run([str(PY), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                    "-e", f"{ROOT}[test]"], check=True)
+    STAMP.write_text(digest)
+
+
+def main(argv: list[str]) -> int:
+    command = argv[0] if argv else "run"
+    rest = argv[1:]
+    ensure_env()
+    if command == "run":
+        db = ROOT / "demo.db"
+        if not db.exists():
+            subprocess.run([str(PY), "-m", "app", "--db", str(db), "demo"], check=True)
+        return subprocess.call([str(PY), "-m", "app", "--db", str(db), *rest])
+    if command == "test":
+        return subprocess.call([str(PY), "-m", "pytest", *rest], cwd=ROOT)
+    if command == "bench":
+        return subprocess.call([str(PY), str(ROOT / "benchmarks" / "run_all.py"), *rest], cwd=ROOT)
+    print(__doc__)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

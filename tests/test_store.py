@@ -1,0 +1,97 @@
+"""The store: opening, refusing foreign files, migrations, transactions, the audit chain."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+
+from app.store import audit, migrations
+from app.store.database import Database, UserFacingStoreError
+
+
+def test_new_database_has_the_schema(db: Database) -> None:
+    assert db.user_version == migrations.LATEST
+    tables = set(sqlite_utils.Database(db.conn).table_names())
+    for name in ("events", "imports", "import_rejects", "incidents", "incident_events", "audit_log",
+                 "settings", "events_fts", "incidents_fts"):
+        assert name in tables
+    assert db.scalar("PRAGMA journal_mode") == "wal"
+    assert db.scalar("PRAGMA foreign_keys") == 1
+    indexes = {i.name for i in sqlite_utils.Database(db.conn)["events"].indexes}
+    assert {"events_ts", "events_type_sev_ts", "events_host", "events_component"} <= indexes
+
+
+def test_each_migration_applies_from_the_previous_version(tmp_path: Path) -> None:
+    path = tmp_path / "steps.db"
+    db = Database.open(path, migrate=False)
+    assert db.user_version == 0
+    for mod in migrations.MIGRATIONS:
+        before = db.user_version
+        assert migrations.upgrade(db, target=mod.VERSION) == mod.VERSION
+        assert db.user_version == mod.VERSION > before
+    db.close()
+    # Re-opening a current file changes nothing.
+    again = Database.open(path)
+    assert again.user_version == migrations.LATEST
+    again.close()
+
+
+def test_text_file_is_refused_and_left_unchanged(tmp_path: Path) -> None:
+    path = tmp_path / "notes.db"
+    path.write_bytes(b"shopping list\n")
+    with pytest.raises(UserFacingStoreError, match="not an Issue Ledger database"):
+        Database.open(path)
+    assert path.read_bytes() == b"shopping list\n"
+
+
+def test_other_sqlite_file_is_refused_and_left_unchanged(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE t (x)")
+    conn.commit()
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(UserFacingStoreError, match="another SQLite file"):
+        Database.open(path)
+    assert path.read_bytes() == before
+
+
+def test_newer_schema_is_refused_and_left_unchanged(db_path: Path) -> None:
+    Database.open(db_path).close()
+    conn = sqlite3.connect(db_path)
+    conn.execute(f"PRAGMA user_version={migrations.LATEST + 5}")
+    conn.commit()
+    conn.close()
+    before = db_path.read_bytes()
+    with pytest.raises(UserFacingStoreError, match="newer Issue Ledger"):
+        Database.open(db_path)
+    assert db_path.read_bytes() == before
+
+
+def test_transaction_rolls_back_on_error(db: Database) -> None:
+    with pytest.raises(RuntimeError):
+        with db.transaction():
+            db.execute("INSERT INTO settings (key, value) VALUES ('a', '1')")
+            with db.transaction():  # nested joins the outer one
+                db.execute("INSERT INTO settings (key, value) VALUES ('b', '2')")
+            raise RuntimeError("boom")
+    assert db.scalar("SELECT count(*) FROM settings") == 0
+
+
+def test_audit_chain_verifies_and_names_a_tampered_row(db: Database) -> None:
+    for i in range(5):
+        audit.append(db, "create", "incident", f"INC-{i}", new={"i": i})
+    status = audit.verify(db)
+    assert status.ok and status.count == 5
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        db.conn.execute("UPDATE audit_log SET actor = 'mallory' WHERE id = 3")
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        db.conn.execute("DELETE FROM audit_log WHERE id = 3")
+    # An attacker with the file drops the trigger first; verification still catches it.
+    db.conn.execute("DROP TRIGGER audit_log_no_update")
+    db.conn.execute("UPDATE audit_log SET actor = 'mallory' WHERE id = 3")
+    broken = audit.verify(db)
+    assert not broken.ok and broken.broken_id == 3
