@@ -20,6 +20,7 @@ COMMANDS: dict[str, str] = {
     "demo": "app.cli.core:demo",
     "stats": "app.cli.core:stats",
     "gui": "app.cli.core:gui",
+    "events": "app.cli.events:events",
 }
 
 

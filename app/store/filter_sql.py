@@ -104,6 +104,6 @@ def check_search(conn: Any, table: str, query: str) -> None:
     if not query or not query.strip():
         return
     try:
-        conn.execute(f"SELECT rowid FROM {table} WHERE {table} MATCH ? LIMIT 0", (query.strip(),)).fetchall()
+        conn.execute(f"SELECT rowid FROM {table} WHERE {table} MATCH ? LIMIT 1", (query.strip(),)).fetchall()
     except sqlite3.OperationalError as exc:
         raise FilterError(f"search {query!r} cannot be read: {exc}") from None

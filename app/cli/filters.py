@@ -1,0 +1,92 @@
+"""The filter options every listing, chart and report command shares.
+
+They map one-to-one onto ``app.domain.filters.Filter`` fields, and ``--view``
+loads a saved view (the same JSON the GUI saves), so a filter can move between
+the window and scripts unchanged.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from app.domain.filters import Filter
+from app.domain.vocab import LOG_TYPES, SEVERITIES, STATUSES
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_OPTIONS: list[Callable[[F], F]] = [
+    click.option("--type", "log_types", multiple=True, type=click.Choice(LOG_TYPES), help="Log type (repeatable)."),
+    click.option("--severity", "severities", multiple=True, type=click.Choice(SEVERITIES),
+                 help="Exact severity (repeatable)."),
+    click.option("--min-severity", type=click.Choice(SEVERITIES), help="This severity or worse."),
+    click.option("--since", metavar="TIME", help="From TIME: ISO date/time in --tz, or 15m, 24h, 7d, 30d ago."),
+    click.option("--until", metavar="TIME", help="Before TIME (same forms as --since)."),
+    click.option("--host", "hosts", multiple=True, help="Host name (repeatable)."),
+    click.option("--component", "components", multiple=True, help="Component or process (repeatable)."),
+    click.option("--client", "clients", multiple=True, help="BPO client (repeatable)."),
+    click.option("--site", "sites", multiple=True, help="Site (repeatable)."),
+    click.option("--search", metavar="QUERY", help='Full-text search: words, "phrases", AND/OR/NOT, prefix*.'),
+    click.option("--include", multiple=True, metavar="TEXT", help="Message must contain TEXT (repeatable)."),
+    click.option("--exclude", multiple=True, metavar="TEXT", help="Message must not contain TEXT (repeatable)."),
+    click.option("--view", "view_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                 help="Start from a saved view (JSON exported from the window); options add to it."),
+]
+
+_INCIDENT_OPTIONS: list[Callable[[F], F]] = [
+    click.option("--status", "statuses", multiple=True, type=click.Choice(STATUSES), help="Status (repeatable)."),
+    click.option("--priority", "priorities", multiple=True, type=click.IntRange(1, 4),
+                 help="Priority 1-4 (repeatable)."),
+]
+
+
+def filter_options(func: F) -> F:
+    """Decorate a command with the shared event filter options."""
+    for option in reversed(_OPTIONS):
+        func = option(func)
+    return func
+
+
+def incident_filter_options(func: F) -> F:
+    """The shared options plus status and priority."""
+    for option in reversed(_OPTIONS + _INCIDENT_OPTIONS):
+        func = option(func)
+    return func
+
+
+def load_view(path: Path) -> Filter:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise click.BadParameter(f"{path}: cannot read saved view: {exc}", param_hint="--view") from None
+    if isinstance(data, dict) and "filter" in data:
+        data = data["filter"]
+    try:
+        return Filter.from_dict(data)
+    except (TypeError, ValueError) as exc:
+        raise click.BadParameter(f"{path}: {exc}", param_hint="--view") from None
+
+
+def build_filter(kwargs: dict[str, Any]) -> Filter:
+    """Pop the filter options out of a command's kwargs and make a Filter of them."""
+    view_file = kwargs.pop("view_file", None)
+    base = load_view(view_file) if view_file else Filter()
+    names = ("log_types", "severities", "min_severity", "since", "until", "hosts", "components", "clients",
+             "sites", "search", "include", "exclude", "statuses", "priorities")
+    changes: dict[str, Any] = {}
+    for name in names:
+        if name not in kwargs:
+            continue
+        value = kwargs.pop(name)
+        if value in (None, (), ""):
+            continue
+        current = getattr(base, name)
+        changes[name] = tuple(current) + tuple(value) if isinstance(value, tuple) else value
+    try:
+        return base.replace(**changes)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
