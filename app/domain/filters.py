@@ -88,3 +88,66 @@ class Filter:
                 return None
             return timeutil.to_iso(timeutil.parse_user_time(value, zone, now))
         return resolve(self.since), resolve(self.until)
+
+
+TIME_PRESETS: dict[str, str] = {"1h": "Last hour", "24h": "Last 24 h", "7d": "Last 7 days", "30d": "Last 30 days"}
+
+_CHIP_NAMES = {
+    "log_types": "Type", "severities": "Severity", "hosts": "Host", "components": "Component",
+    "clients": "Client", "sites": "Site", "statuses": "Status", "priorities": "Priority",
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class Restriction:
+    """One removable piece of a filter, as the filter bar shows it as a chip."""
+
+    field: str
+    value: Any
+    label: str
+
+
+def restrictions(f: Filter, zone: dt.tzinfo | None = None) -> list[Restriction]:
+    """The filter split into the pieces a user can remove one at a time."""
+    out: list[Restriction] = []
+    for name, title in _CHIP_NAMES.items():
+        for value in getattr(f, name):
+            shown = f"P{value}" if name == "priorities" else value
+            out.append(Restriction(name, value, f"{title}: {shown}"))
+    if f.min_severity:
+        out.append(Restriction("min_severity", f.min_severity, f"Severity ≥ {f.min_severity}"))
+    if f.since or f.until:
+        out.append(Restriction("time", None, describe_time(f, zone)))
+    if f.search:
+        out.append(Restriction("search", f.search, f"Search: {f.search}"))
+    for term in f.include:
+        out.append(Restriction("include", term, f"Contains: {term}"))
+    for term in f.exclude:
+        out.append(Restriction("exclude", term, f"Not: {term}"))
+    return out
+
+
+def without(f: Filter, r: Restriction) -> Filter:
+    """``f`` with one restriction removed."""
+    if r.field == "time":
+        return f.replace(since=None, until=None)
+    if r.field in ("min_severity", "search"):
+        return f.replace(**{r.field: None})
+    return f.replace(**{r.field: tuple(v for v in getattr(f, r.field) if v != r.value)})
+
+
+def describe_time(f: Filter, zone: dt.tzinfo | None = None) -> str:
+    """``Last 24 h`` for a preset, else the bounds in ``zone``."""
+    if f.since in TIME_PRESETS and not f.until:
+        return TIME_PRESETS[f.since]
+
+    def show(value: str) -> str:
+        if value[:-1].isdigit():
+            return f"{value} ago"
+        try:
+            return timeutil.display(value, zone or timeutil.UTC, "%Y-%m-%d %H:%M")
+        except ValueError:
+            return value
+    if f.since and f.until:
+        return f"{show(f.since)} → {show(f.until)}"
+    return f"From {show(f.since)}" if f.since else f"Before {show(f.until or '')}"
