@@ -105,3 +105,52 @@ def verify(db: Database) -> ChainStatus:
         expected_id += 1
         count += 1
     return ChainStatus(True, count, prev)
+
+
+AUDIT_COLUMNS: tuple[str, ...] = ("id", "ts", "actor", "action", "entity", "entity_id", "old", "new", "hash")
+
+
+def history(db: Database, entity: str, entity_id: str | int) -> list[dict[str, Any]]:
+    """One thing's audit rows, oldest first (an incident's History tab)."""
+    return db.rows(f"SELECT {', '.join(AUDIT_COLUMNS)} FROM audit_log WHERE entity = ? AND entity_id = ? ORDER BY id",
+                   (entity, str(entity_id)))
+
+
+def search(
+    db: Database,
+    *,
+    entity: str | None = None,
+    action: str | None = None,
+    actor: str | None = None,
+    text: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    limit: int = 1000,
+) -> list[dict[str, Any]]:
+    """Audit rows matching every given condition, newest first (the Audit trail page)."""
+    clauses: list[str] = []
+    params: list[Any] = []
+    for column, value in (("entity", entity), ("action", action), ("actor", actor)):
+        if value:
+            clauses.append(f"{column} = ?")
+            params.append(value)
+    if since:
+        clauses.append("ts >= ?")
+        params.append(since)
+    if until:
+        clauses.append("ts < ?")
+        params.append(until)
+    if text:
+        clauses.append("(coalesce(entity_id, '') || ' ' || coalesce(old, '') || ' ' || coalesce(new, '')) LIKE ?"
+                       " ESCAPE '\\'")
+        params.append("%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
+    where = " AND ".join(clauses) or "1"
+    return db.rows(f"SELECT {', '.join(AUDIT_COLUMNS)} FROM audit_log WHERE {where} ORDER BY id DESC LIMIT ?",
+                   [*params, int(limit)])
+
+
+def distinct_values(db: Database, column: str) -> list[str]:
+    """The actions, entities or actors present, for filter choices."""
+    if column not in ("action", "entity", "actor"):
+        raise ValueError(f"column: {column!r} cannot be listed")
+    return [r[0] for r in db.execute(f"SELECT DISTINCT {column} FROM audit_log ORDER BY 1")]

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.store.database import Database
+
+if TYPE_CHECKING:
+    from app.domain.filters import Filter
 
 INCIDENT_COLUMNS: tuple[str, ...] = (
     "number", "title", "description", "log_type", "category", "subcategory", "impact", "urgency",
@@ -49,3 +53,97 @@ def link_events(db: Database, incident_id: int, event_ids: Iterable[int]) -> Non
 def get_by_number(db: Database, number: str) -> dict[str, Any] | None:
     rows = db.rows("SELECT * FROM incidents WHERE number = ?", (number,))
     return rows[0] if rows else None
+
+
+def get(db: Database, incident_id: int) -> dict[str, Any] | None:
+    rows = db.rows("SELECT * FROM incidents WHERE id = ?", (incident_id,))
+    return rows[0] if rows else None
+
+
+def update(db: Database, incident_id: int, changes: dict[str, Any]) -> None:
+    """Set the given columns (names checked against the schema's list)."""
+    cols = [c for c in changes if c in INCIDENT_COLUMNS and c != "number"]
+    if not cols:
+        return
+    sql = f"UPDATE incidents SET {', '.join(c + ' = ?' for c in cols)} WHERE id = ?"
+    db.execute(sql, [changes[c] for c in cols] + [incident_id])
+
+
+def open_hold(db: Database, incident_id: int, start_at: str, reason: str | None) -> None:
+    add_holds(db, [(incident_id, start_at, None, reason)])
+
+
+def close_holds(db: Database, incident_id: int, end_at: str) -> None:
+    db.execute("UPDATE incident_holds SET end_at = ? WHERE incident_id = ? AND end_at IS NULL", (end_at, incident_id))
+
+
+def holds(db: Database, incident_ids: Iterable[int] | None = None) -> dict[int, list[tuple[str, str | None]]]:
+    """On-hold spans per incident id; ``None`` ids means every incident."""
+    out: dict[int, list[tuple[str, str | None]]] = {}
+    if incident_ids is None:
+        cur = db.execute("SELECT incident_id, start_at, end_at FROM incident_holds ORDER BY start_at")
+        rows = list(cur)
+    else:
+        ids = list(incident_ids)
+        rows = []
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            rows += list(db.execute(
+                f"SELECT incident_id, start_at, end_at FROM incident_holds WHERE incident_id IN "
+                f"({','.join('?' * len(chunk))}) ORDER BY start_at", chunk))
+    for incident_id, start, end in rows:
+        out.setdefault(incident_id, []).append((start, end))
+    return out
+
+
+def linked_event_ids(db: Database, incident_id: int) -> list[int]:
+    return [r[0] for r in db.execute("SELECT event_id FROM incident_events WHERE incident_id = ? ORDER BY event_id",
+                                     (incident_id,))]
+
+
+def linked_events(db: Database, incident_id: int, limit: int = 1000) -> list[dict[str, Any]]:
+    """The evidence: events linked to the incident, oldest first."""
+    return db.rows(
+        "SELECT e.id, e.ts, e.severity, e.log_type, e.host, e.component, e.message, e.client, e.site"
+        " FROM incident_events ie JOIN events e ON e.id = ie.event_id WHERE ie.incident_id = ?"
+        " ORDER BY e.ts, e.id LIMIT ?", (incident_id, limit))
+
+
+def events_by_ids(db: Database, event_ids: Iterable[int]) -> list[dict[str, Any]]:
+    """Events for pre-filling an incident, oldest first."""
+    ids = list(event_ids)
+    out: list[dict[str, Any]] = []
+    for i in range(0, len(ids), 500):
+        chunk = ids[i:i + 500]
+        out += db.rows(f"SELECT id, ts, severity, log_type, host, component, message, client, site FROM events"
+                       f" WHERE id IN ({','.join('?' * len(chunk))})", chunk)
+    return sorted(out, key=lambda r: (r["ts"], r["id"]))
+
+
+def select(db: Database, f: Filter, zone: dt.tzinfo, now: dt.datetime | None = None,
+           limit: int | None = None) -> list[dict[str, Any]]:
+    """Incidents matching the shared filter, newest opened first."""
+    from app.store.filter_sql import check_search, incident_where
+
+    if f.search:
+        check_search(db.conn, "incidents_fts", f.search)
+    w = incident_where(f, zone, now)
+    sql = f"SELECT i.* FROM incidents i WHERE {w.sql()} ORDER BY i.opened_at DESC, i.id DESC"
+    params = list(w.params)
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(int(limit))
+    return db.rows(sql, params)
+
+
+def existing_external_keys(db: Database, keys: Iterable[str]) -> dict[str, str]:
+    """external_key -> number for incidents already in the database (re-import guard)."""
+    ks = [k for k in set(keys) if k]
+    out: dict[str, str] = {}
+    for i in range(0, len(ks), 500):
+        chunk = ks[i:i + 500]
+        for key, number in db.execute(
+                f"SELECT external_key, number FROM incidents WHERE external_key IN ({','.join('?' * len(chunk))})",
+                chunk):
+            out[key] = number
+    return out

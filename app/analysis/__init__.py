@@ -1,0 +1,1 @@
+"""Analysis: SLA clocks, KPIs and aggregations over the store, without Qt."""

@@ -1,0 +1,174 @@
+"""The incident record and its lifecycle rules (ITIL style), without storage or Qt.
+
+The same rules guard the form, the CLI and the importer: a field error names the
+field, a refused transition says which moves are allowed from where it stands.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from app.domain import timeutil
+from app.domain.vocab import LOG_TYPES, STATUSES
+
+# Where each status may go next. Closed and cancelled are final.
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    "new": ("in-progress", "on-hold", "resolved", "cancelled"),
+    "in-progress": ("on-hold", "resolved", "cancelled"),
+    "on-hold": ("in-progress", "resolved", "cancelled"),
+    "resolved": ("closed", "in-progress"),
+    "closed": (),
+    "cancelled": (),
+}
+FINAL_STATUSES: tuple[str, ...] = ("closed", "cancelled")
+
+# Fields a person may set directly; status and its times move only through transitions.
+EDITABLE_FIELDS: tuple[str, ...] = (
+    "title", "description", "log_type", "category", "subcategory", "impact", "urgency", "client", "site",
+    "affected_seats", "reported_by", "assignee", "assignment_group", "opened_at", "downtime_minutes",
+    "root_cause", "resolution_code", "resolution_notes", "external_key", "external_url", "tags",
+)
+INT_FIELDS = ("impact", "urgency", "affected_seats")
+TIME_FIELDS = ("opened_at", "acknowledged_at", "resolved_at", "closed_at")
+
+
+class IncidentError(ValueError):
+    """Input that cannot be saved; ``field`` names the culprit when there is one."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(f"{field}: {message}" if field else message)
+        self.field = field
+        self.detail = message
+
+
+class TransitionError(IncidentError):
+    """A status change the lifecycle does not allow (or one missing what it needs)."""
+
+
+@dataclasses.dataclass
+class IncidentRecord:
+    """One incident as the form and the importer build it before it gets a number."""
+
+    title: str
+    log_type: str
+    impact: int
+    urgency: int
+    description: str = ""
+    category: str | None = None
+    subcategory: str | None = None
+    client: str | None = None
+    site: str | None = None
+    affected_seats: int | None = None
+    reported_by: str | None = None
+    assignee: str | None = None
+    assignment_group: str | None = None
+    opened_at: str | None = None
+    downtime_minutes: float | None = None
+    root_cause: str | None = None
+    resolution_code: str | None = None
+    resolution_notes: str | None = None
+    external_key: str | None = None
+    external_url: str | None = None
+    tags: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+def validate_field(name: str, value: Any) -> str | None:
+    """The problem with one field's value, or ``None``; the form calls this as the user types."""
+    if name == "title":
+        if not value or not str(value).strip():
+            return "a title is required"
+        if len(str(value)) > 200:
+            return "keep the title under 200 characters"
+    elif name == "log_type":
+        if value not in LOG_TYPES:
+            return f"{value!r} is not one of {', '.join(LOG_TYPES)}"
+    elif name in ("impact", "urgency"):
+        if not isinstance(value, int) or isinstance(value, bool) or value not in (1, 2, 3):
+            return f"{value!r} is not 1 (high), 2 (medium) or 3 (low)"
+    elif name == "affected_seats":
+        if value is not None and (not isinstance(value, int) or value < 0):
+            return f"{value!r} is not a whole number of seats"
+    elif name == "downtime_minutes":
+        if value is not None and (not isinstance(value, (int, float)) or value < 0):
+            return f"{value!r} is not a number of minutes"
+    elif name == "external_url":
+        if value and not str(value).lower().startswith(("http://", "https://")):
+            return "a link must start with http:// or https://"
+    elif name in TIME_FIELDS:
+        if value:
+            try:
+                timeutil.from_iso(str(value))
+            except ValueError:
+                return f"{value!r} is not a stored time"
+    elif name == "status":
+        if value not in STATUSES:
+            return f"unknown status {value!r}; expected one of {', '.join(STATUSES)}"
+    return None
+
+
+def validate(values: dict[str, Any]) -> None:
+    """Raise ``IncidentError`` for the first bad field, then for times out of order."""
+    for name, value in values.items():
+        problem = validate_field(name, value)
+        if problem:
+            raise IncidentError(problem, name)
+    order = [(n, values.get(n)) for n in TIME_FIELDS if values.get(n)]
+    for (a, va), (b, vb) in zip(order, order[1:]):
+        if str(vb) < str(va):
+            raise IncidentError(f"{vb} is before {a} {va}", b)
+
+
+def allowed_transitions(status: str) -> tuple[str, ...]:
+    return TRANSITIONS.get(status, ())
+
+
+def check_transition(current: str, target: str, reason: str | None = None,
+                     resolution_code: str | None = None) -> None:
+    """Raise ``TransitionError`` unless ``current`` → ``target`` is allowed with what was given."""
+    if target not in STATUSES:
+        raise TransitionError(f"unknown status {target!r}; expected one of {', '.join(STATUSES)}", "status")
+    if target == current:
+        raise TransitionError(f"the incident is already {current}", "status")
+    allowed = allowed_transitions(current)
+    if target not in allowed:
+        where = f"allowed from {current}: {', '.join(allowed)}" if allowed else f"{current} is final"
+        raise TransitionError(f"cannot move from {current} to {target} ({where})", "status")
+    if target == "on-hold" and not (reason and reason.strip()):
+        raise TransitionError("putting an incident on hold needs a reason", "reason")
+    if target == "resolved" and not (resolution_code and resolution_code.strip()):
+        raise TransitionError("resolving an incident needs a resolution code", "resolution_code")
+
+
+def transition_changes(record: dict[str, Any], target: str, now: str, reason: str | None = None,
+                       resolution_code: str | None = None, notes: str | None = None) -> dict[str, Any]:
+    """The column changes a permitted transition makes (after ``check_transition``).
+
+    Acknowledged is stamped on the first move out of ``new``; a reopened incident
+    loses its resolved time; closing stamps the closed time.
+    """
+    current = record["status"]
+    changes: dict[str, Any] = {"status": target}
+    if current == "new" and not record.get("acknowledged_at"):
+        changes["acknowledged_at"] = now
+    if target == "on-hold":
+        changes["hold_reason"] = reason.strip() if reason else None
+    elif current == "on-hold":
+        changes["hold_reason"] = None
+    if target == "resolved":
+        changes["resolved_at"] = now
+        changes["resolution_code"] = (resolution_code or "").strip()
+        if notes:
+            changes["resolution_notes"] = notes
+    elif target == "closed":
+        changes["closed_at"] = now
+        if notes:
+            changes["resolution_notes"] = notes
+    elif target == "in-progress" and current == "resolved":
+        changes["resolved_at"] = None
+    elif target == "cancelled":
+        changes["closed_at"] = now
+    return changes
