@@ -47,11 +47,16 @@ def now_iso() -> str:
     return to_iso(dt.datetime.now(UTC))
 
 
-def display(text: str | None, zone: dt.tzinfo, fmt: str = "%Y-%m-%d %H:%M:%S") -> str:
-    """Stored text -> the user's zone, for tables and reports."""
+ISO_DISPLAY = "%Y-%m-%d %H:%M:%S"
+# The window sets this from the user's date-format preference; the CLI keeps ISO.
+display_format = ISO_DISPLAY
+
+
+def display(text: str | None, zone: dt.tzinfo, fmt: str | None = None) -> str:
+    """Stored text -> the user's zone, for tables; ``fmt`` defaults to ``display_format``."""
     if not text:
         return ""
-    return from_iso(text).astimezone(zone).strftime(fmt)
+    return from_iso(text).astimezone(zone).strftime(fmt or display_format)
 
 
 def parse_user_time(text: str, zone: dt.tzinfo, now: dt.datetime | None = None) -> dt.datetime:
