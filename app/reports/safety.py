@@ -1,14 +1,96 @@
-"""Making attacker-controlled log text safe for spreadsheets (OWASP CSV-injection guidance)."""
+"""Making attacker-controlled log text safe for spreadsheets.
+
+A log line is text an attacker may have chosen. Three things can go wrong when
+it lands in a spreadsheet, and each has a fix here:
+
+* a text that starts with ``=``, ``+``, ``-``, ``@``, tab, CR or LF is run as a
+  formula by Excel/LibreOffice (OWASP "CSV injection"): it gets a leading
+  apostrophe, so it shows as text and the original is still readable;
+* XLSX (XML 1.0) cannot hold NUL and most other control characters: each is
+  replaced by a visible escape ``\\x00``-style (a literal backslash is doubled
+  only in texts that needed escaping, so the escape reads back unambiguously);
+* a cell holds at most 32,767 characters: a longer text is cut and ends with a
+  marker that gives its full length.
+"""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
+FORMULA_TRIGGERS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r", "\n")
+EXCEL_CELL_LIMIT = 32_767
+
+# Characters that XML 1.0 (and so XLSX) cannot carry: C0 controls except tab/LF/CR,
+# lone surrogates (left by undecodable input) and the two non-characters U+FFFE/U+FFFF.
+_UNSAFE_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_UNSAFE_OR_BACKSLASH = re.compile("[\\\\\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def neutralise_formula(text: str) -> str:
+    """Prefix a text that a spreadsheet would read as a formula with an apostrophe."""
+    if text and text[0] in "=+-@\t\r\n":
+        return "'" + text
+    return text
 
 
 def neutralise_csv(value: Any) -> Any:
-    """Prefix a text that a spreadsheet would read as a formula with an apostrophe."""
-    if isinstance(value, str) and value.startswith(_TRIGGERS):
+    """A CSV field: formula triggers neutralised, other values untouched."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
         return "'" + value
+    return value
+
+
+def _escape_char(match: re.Match[str]) -> str:
+    ch = match.group()
+    if ch == "\\":
+        return "\\\\"
+    code = ord(ch)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def escape_unsafe(text: str) -> str:
+    """Replace characters XLSX cannot hold with visible escapes; other texts come back unchanged."""
+    if _UNSAFE_XML.search(text) is None:
+        return text
+    return _UNSAFE_OR_BACKSLASH.sub(_escape_char, text)
+
+
+def cut_marker(full_length: int) -> str:
+    return f" …[cut: full length {full_length:,} characters]"
+
+
+def cap_length(text: str, limit: int = EXCEL_CELL_LIMIT) -> str:
+    """Cut a text to ``limit`` characters, ending in a marker that gives the full length."""
+    if len(text) <= limit:
+        return text
+    marker = cut_marker(len(text))
+    return text[: limit - len(marker)] + marker
+
+
+def excel_text(text: str) -> str:
+    """A text made safe for an XLSX cell: no formula, no illegal characters, within the cell limit."""
+    if text and text[0] in "=+-@\t\r\n":
+        text = "'" + text
+    if _UNSAFE_XML.search(text) is not None:
+        text = _UNSAFE_OR_BACKSLASH.sub(_escape_char, text)
+    if len(text) > EXCEL_CELL_LIMIT:
+        text = cap_length(text)
+    return text
+
+
+def excel_value(value: Any) -> Any:
+    """Any cell value: texts through ``excel_text``, everything else as it is."""
+    if isinstance(value, str):
+        return excel_text(value)
+    return value
+
+
+def csv_text(value: Any) -> Any:
+    """A CSV field: formulas neutralised and unsafe characters escaped, full length kept."""
+    if isinstance(value, str):
+        if value and value[0] in "=+-@\t\r\n":
+            value = "'" + value
+        if _UNSAFE_XML.search(value) is not None:
+            value = _UNSAFE_OR_BACKSLASH.sub(_escape_char, value)
     return value
