@@ -21,6 +21,8 @@ COMMANDS: dict[str, str] = {
     "stats": "app.cli.core:stats",
     "gui": "app.cli.core:gui",
     "events": "app.cli.events:events",
+    "report": "app.cli.report:report",
+    "export": "app.cli.report:export",
 }
 
 

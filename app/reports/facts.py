@@ -92,6 +92,7 @@ def gather(ctx: ReportContext, database_sha256: str) -> ReportFacts:
     for log_type, severity, n in report_queries.event_cross_table(db, f, zone, now):
         cross[log_type][SEVERITIES[severity]] += n
     incidents, sla_available, totals = _load_incidents(ctx)
+    incidents.sort(key=lambda r: (r["opened_at"], r["id"]))
     facts = ReportFacts(
         database_path=str(db.path.resolve()),
         database_sha256=database_sha256,

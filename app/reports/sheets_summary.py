@@ -72,7 +72,7 @@ def _info_rows(ctx: ReportContext, facts: ReportFacts) -> list[tuple[str, Any]]:
         ("Database SHA-256 at export", facts.database_sha256),
         ("Database schema version", facts.schema_version),
         ("Audit-chain head", facts.chain.head),
-        ("Audit-chain verification", ("intact" if facts.chain.ok else "BROKEN") + f": {facts.chain.describe()}"),
+        ("Audit-chain verification", facts.chain.describe() if facts.chain.ok else "BROKEN — " + facts.chain.describe()),
         ("Audit rows", facts.audit_rows),
         ("How to check", "sha256sum the database file: it must equal the SHA-256 above if unchanged since; "
                          "the workbook's own SHA-256 is written to the audit trail (action 'export') after saving."),
