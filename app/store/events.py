@@ -75,3 +75,81 @@ def page(
 def get(db: Database, event_id: int) -> dict[str, Any] | None:
     rows = db.rows("SELECT * FROM events WHERE id = ?", (event_id,))
     return rows[0] if rows else None
+
+
+def linked_incidents(db: Database, event_id: int) -> list[dict[str, Any]]:
+    return db.rows(
+        "SELECT i.number, i.title, i.status, i.priority FROM incident_events ie "
+        "JOIN incidents i ON i.id = ie.incident_id WHERE ie.event_id = ? ORDER BY i.opened_at",
+        (event_id,),
+    )
+
+
+def context(db: Database, event: dict[str, Any], lines: int = 5) -> list[dict[str, Any]]:
+    """Up to ``lines`` events either side of ``event`` from the same import, by line (like ``grep -C``)."""
+    if event.get("import_id") is None or event.get("line_no") is None:
+        return []
+    sql_before = ("SELECT id, line_no, ts, severity, raw, message FROM events WHERE import_id = ? AND line_no < ? "
+                  "ORDER BY line_no DESC LIMIT ?")
+    sql_after = ("SELECT id, line_no, ts, severity, raw, message FROM events WHERE import_id = ? AND line_no >= ? "
+                 "ORDER BY line_no, id LIMIT ?")
+    before = db.rows(sql_before, (event["import_id"], event["line_no"], lines))
+    after = db.rows(sql_after, (event["import_id"], event["line_no"], lines * 2 + 1))
+    here = [r for r in after if r["line_no"] == event["line_no"]]
+    rest = [r for r in after if r["line_no"] != event["line_no"]][:lines]
+    return list(reversed(before)) + here + rest
+
+
+def details(db: Database, event_id: int, context_lines: int = 5) -> dict[str, Any] | None:
+    """Everything the details pane shows: the row, its import, linked incidents and context."""
+    event = get(db, event_id)
+    if event is None:
+        return None
+    imp = db.rows("SELECT id, file, path, format, started_at FROM imports WHERE id = ?", (event["import_id"],))
+    return {
+        "event": event,
+        "import": imp[0] if imp else None,
+        "incidents": linked_incidents(db, event_id),
+        "context": context(db, event, context_lines),
+    }
+
+
+# Bucket widths the timeline can use, with the ISO prefix length that names each bucket.
+_BUCKETS: tuple[tuple[int, int], ...] = ((60, 16), (600, 15), (3600, 13), (86400, 10))
+
+
+def histogram(
+    db: Database, f: Filter, zone: dt.tzinfo, now: dt.datetime | None = None, max_buckets: int = 240,
+    cancelled: Any = None,
+) -> dict[str, Any]:
+    """Events per time bucket and severity, for the timeline strip.
+
+    Buckets are UTC-aligned minutes, 10 minutes, hours or days, whichever keeps
+    the range under ``max_buckets``; ``counts`` maps bucket start -> six counts.
+    """
+    from app.domain import timeutil
+    from app.store.browse import _guard
+
+    if f.search:
+        check_search(db.conn, "events_fts", f.search)
+    w = event_where(f, zone, now)
+    since, until = f.time_bounds(zone, now)
+    lo = since or db.scalar(f"SELECT min(e.ts) FROM events e WHERE {w.sql()}", w.params)
+    hi = until or db.scalar(f"SELECT max(e.ts) FROM events e WHERE {w.sql()}", w.params)
+    if not lo or not hi:
+        return {"start": None, "end": None, "width": 3600, "counts": {}}
+    span = max(1.0, (timeutil.from_iso(hi) - timeutil.from_iso(lo)).total_seconds())
+    width, prefix = next(((s, p) for s, p in _BUCKETS if span / s <= max_buckets), _BUCKETS[-1])
+    counts: dict[str, list[int]] = {}
+    sql = (f"SELECT substr(e.ts, 1, {prefix}) AS b, e.severity, count(*) FROM events e WHERE {w.sql()} "
+           "GROUP BY b, e.severity")
+    with _guard(db.conn, None, cancelled):
+        for bucket, sev, n in db.execute(sql, w.params):
+            counts.setdefault(_bucket_start(bucket), [0] * 6)[int(sev)] = int(n)
+    return {"start": lo, "end": hi, "width": width, "counts": counts}
+
+
+def _bucket_start(prefix: str) -> str:
+    """``2026-11-30T12:3`` -> ``2026-11-30T12:30:00.000Z`` and so on."""
+    template = "0000-01-01T00:00:00.000Z"
+    return prefix + template[len(prefix):]

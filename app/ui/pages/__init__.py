@@ -26,8 +26,8 @@ class PageSpec:
 
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("dashboard", "Dashboard", "app.ui.pages.placeholder:DashboardPage", "dashboard"),
-    PageSpec("events", "Events", "app.ui.pages.placeholder:EventsPage", "events"),
-    PageSpec("incidents", "Incidents", "app.ui.pages.placeholder:IncidentsPage", "incidents"),
+    PageSpec("events", "Events", "app.ui.pages.events:EventsPage", "events"),
+    PageSpec("incidents", "Incidents", "app.ui.pages.incidents:IncidentsPage", "incidents"),
     PageSpec("reports", "Reports", "app.ui.pages.placeholder:ReportsPage", "reports"),
     PageSpec("imports", "Imports", "app.ui.pages.placeholder:ImportsPage", "imports"),
     PageSpec("audit", "Audit trail", "app.ui.pages.placeholder:AuditPage", "audit"),

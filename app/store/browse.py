@@ -1,0 +1,173 @@
+"""Keyset browsing over events or incidents: pages, counts and sparse anchors.
+
+A ``Browse`` fixes one filter (relative times resolved once), one sort and one
+direction. Pages continue from a sort key, never an OFFSET, so row 900,000
+costs what row 1 does. ``anchors`` records the key of every Nth row in one
+pass, which lets a table jump to any row by seeking from the nearest anchor.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from app.domain.filters import Filter
+from app.domain.jobs import Cancelled
+from app.store.database import Database
+from app.store.filter_sql import Where, check_search, event_where, incident_where
+
+Key = tuple[Any, ...]
+
+EVENT_SORTS: dict[str, tuple[str, ...]] = {"time": ("ts", "id"), "severity": ("severity", "ts", "id")}
+INCIDENT_SORTS: dict[str, tuple[str, ...]] = {
+    "time": ("opened_at", "id"), "priority": ("priority", "opened_at", "id"), "number": ("number",),
+}
+EVENT_LIST_COLUMNS = ("id", "ts", "severity", "log_type", "host", "component", "client", "site",
+                      "substr(message, 1, 300) AS message")
+INCIDENT_LIST_COLUMNS = ("id", "number", "opened_at", "title", "status", "priority", "log_type", "client", "site",
+                         "assignee", "acknowledged_at", "resolved_at", "closed_at")
+
+
+@dataclass(frozen=True)
+class BrowseSpec:
+    kind: str
+    table: str
+    fts: str
+    sorts: dict[str, tuple[str, ...]]
+    columns: tuple[str, ...]
+    order_indexes: dict[str, str]  # sort -> index that yields rows in that order
+
+
+SPECS = {
+    "events": BrowseSpec("events", "events", "events_fts", EVENT_SORTS, EVENT_LIST_COLUMNS,
+                        {"time": "events_ts", "severity": "events_sev_ts"}),
+    "incidents": BrowseSpec("incidents", "incidents", "incidents_fts", INCIDENT_SORTS, INCIDENT_LIST_COLUMNS,
+                           {"time": "incidents_opened", "number": "sqlite_autoindex_incidents_1"}),
+}
+
+
+# How long the "walk the order index and filter" plan may run before the
+# filter is judged selective and the planner's own choice (filter index, then sort) runs instead.
+SCAN_BUDGET_S = 0.012
+
+
+class _Budget:
+    def __init__(self) -> None:
+        self.expired = False
+
+
+@contextlib.contextmanager
+def _guard(conn: sqlite3.Connection, seconds: float | None,
+           cancelled: Callable[[], bool] | None) -> Iterator[_Budget]:
+    """Interrupt the running statement when the budget runs out or the caller cancels."""
+    budget = _Budget()
+    deadline = None if seconds is None else time.perf_counter() + seconds
+
+    def check() -> int:
+        if cancelled is not None and cancelled():
+            return 1
+        if deadline is not None and time.perf_counter() > deadline:
+            budget.expired = True
+            return 1
+        return 0
+
+    if seconds is None and cancelled is None:
+        yield budget
+        return
+    conn.set_progress_handler(check, 2000)
+    try:
+        yield budget
+    except sqlite3.OperationalError as exc:
+        if cancelled is not None and cancelled() and "interrupt" in str(exc):
+            raise Cancelled() from None
+        raise
+    finally:
+        conn.set_progress_handler(None, 0)
+
+
+class Browse:
+    """One filtered, sorted listing; cheap to make, holds no connection."""
+
+    def __init__(self, kind: str, f: Filter, zone: dt.tzinfo, sort: str = "time", descending: bool = True,
+                 now: dt.datetime | None = None) -> None:
+        self.spec = SPECS[kind]
+        if sort not in self.spec.sorts:
+            raise ValueError(f"sort: unknown {sort!r}; expected one of {', '.join(self.spec.sorts)}")
+        self.filter = f
+        self.sort = sort
+        self.descending = descending
+        self.key_columns = self.spec.sorts[sort]
+        build = event_where if kind == "events" else incident_where
+        self.where: Where = build(f, zone, now, "t")
+
+    def check(self, db: Database) -> None:
+        """Raise ``FilterError`` for a search FTS5 cannot parse."""
+        if self.filter.search:
+            check_search(db.conn, self.spec.fts, self.filter.search)
+
+    def _order(self, reverse: bool) -> tuple[str, str]:
+        desc = self.descending != reverse
+        direction = "DESC" if desc else "ASC"
+        return ("<" if desc else ">"), ", ".join(f"t.{c} {direction}" for c in self.key_columns)
+
+    def _key_sql(self) -> str:
+        cols = ", ".join(f"t.{c}" for c in self.key_columns)
+        return f"({cols})" if len(self.key_columns) > 1 else cols
+
+    def page(self, db: Database, after: Key | None = None, limit: int = 100, reverse: bool = False,
+             inclusive: bool = False, cancelled: Callable[[], bool] | None = None) -> list[dict[str, Any]]:
+        """Rows after key ``after`` (or from the start; from the end when ``reverse``).
+
+        Each row carries ``_key``, its sort key, to continue from. Two plans are
+        tried: walking the order's index (fast unless the filter is selective),
+        then, once a short budget runs out, the planner's pick (fast when it is).
+        """
+        index = self.spec.order_indexes.get(self.sort)
+        if index and self.where.clauses:
+            with _guard(db.conn, SCAN_BUDGET_S, cancelled) as budget:
+                try:
+                    return self._page(db, after, limit, reverse, inclusive, index)
+                except sqlite3.OperationalError as exc:
+                    if not budget.expired or "interrupt" not in str(exc):
+                        raise
+        with _guard(db.conn, None, cancelled):
+            return self._page(db, after, limit, reverse, inclusive, None)
+
+    def _page(self, db: Database, after: Key | None, limit: int, reverse: bool, inclusive: bool,
+              index: str | None) -> list[dict[str, Any]]:
+        op, order = self._order(reverse)
+        clauses, params = list(self.where.clauses), list(self.where.params)
+        if after is not None:
+            marks = ", ".join("?" * len(after))
+            clauses.append(f"{self._key_sql()} {op}{'=' if inclusive else ''} ({marks})"
+                           if len(after) > 1 else f"{self._key_sql()} {op}{'=' if inclusive else ''} ?")
+            params.extend(after)
+        where = " AND ".join(clauses) or "1"
+        cols = ", ".join(c if " AS " in c else f"t.{c}" for c in self.spec.columns)
+        keys = ", ".join(f"t.{c} AS _k{i}" for i, c in enumerate(self.key_columns))
+        hint = f" INDEXED BY {index}" if index else ""
+        sql = f"SELECT {cols}, {keys} FROM {self.spec.table} t{hint} WHERE {where} ORDER BY {order} LIMIT ?"
+        out = db.rows(sql, [*params, limit])
+        n = len(self.key_columns)
+        for row in out:
+            row["_key"] = tuple(row.pop(f"_k{i}") for i in range(n))
+        return out
+
+    def count(self, db: Database, cancelled: Callable[[], bool] | None = None) -> int:
+        with _guard(db.conn, None, cancelled):
+            return int(db.scalar(f"SELECT count(*) FROM {self.spec.table} t WHERE {self.where.sql()}",
+                                 self.where.params))
+
+    def anchors(self, db: Database, every: int, cancelled: Callable[[], bool] | None = None) -> list[Key]:
+        """Keys of rows ``every``, ``2*every``, ... (0-based row ``k*every`` for k >= 1), in order."""
+        _, order = self._order(False)
+        cols = ", ".join(f"t.{c}" for c in self.key_columns)
+        sql = (f"SELECT * FROM (SELECT {cols}, row_number() OVER (ORDER BY {order}) - 1 AS rn "
+               f"FROM {self.spec.table} t WHERE {self.where.sql()}) WHERE rn % ? = 0 AND rn > 0")
+        with _guard(db.conn, None, cancelled):
+            return [tuple(r[:-1]) for r in db.execute(sql, [*self.where.params, every])]

@@ -1,0 +1,114 @@
+"""The table view both browsers use: J/K and arrows, Enter, Ctrl+C as TSV, saved column state.
+
+Signals:
+    activated_row(int): Enter or double-click on a row.
+    current_row_changed(int): the current row moved (-1 for none).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, QSettings, Qt, Signal
+from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+
+from app.ui.models.keyset import KeysetTableModel
+
+
+class BrowseTable(QTableView):
+    activated_row = Signal(int)
+    current_row_changed = Signal(int)
+
+    def __init__(self, model: KeysetTableModel, settings_key: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.settings_key = settings_key
+        self.setModel(model)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setAlternatingRowColors(True)
+        self.setWordWrap(False)
+        self.setShowGrid(False)
+        self.verticalHeader().setDefaultSectionSize(22)
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.verticalHeader().setVisible(False)
+        header = self.horizontalHeader()
+        header.setSectionsMovable(True)
+        header.setStretchLastSection(True)
+        header.setHighlightSections(False)
+        self.setSortingEnabled(True)
+        header.setSortIndicator(0, Qt.SortOrder.DescendingOrder)
+        self.doubleClicked.connect(lambda index: self.activated_row.emit(index.row()))
+        self.selectionModel().currentRowChanged.connect(
+            lambda cur, _prev: self.current_row_changed.emit(cur.row() if cur.isValid() else -1))
+        self._sort_section = 0
+        header.sortIndicatorChanged.connect(self._sort_changed)
+        self.restore_state()
+        header.sectionMoved.connect(lambda *_a: self.save_state())
+        header.sectionResized.connect(lambda *_a: self.save_state())
+        header.sortIndicatorChanged.connect(lambda *_a: self.save_state())
+
+    def keyset_model(self) -> KeysetTableModel:
+        return self.model()  # type: ignore[return-value]
+
+    def _sort_changed(self, section: int, order: Qt.SortOrder) -> None:
+        """Only some columns sort (those with an index behind them); put the arrow back otherwise."""
+        columns = self.keyset_model().COLUMNS
+        if 0 <= section < len(columns) and columns[section].sort is None:
+            header = self.horizontalHeader()
+            header.blockSignals(True)
+            header.setSortIndicator(self._sort_section, header.sortIndicatorOrder())
+            header.blockSignals(False)
+            return
+        self._sort_section = section
+
+    # -- column state -------------------------------------------------------------------
+    def save_state(self) -> None:
+        QSettings().setValue(f"tables/{self.settings_key}", self.horizontalHeader().saveState())
+
+    def restore_state(self) -> bool:
+        state = QSettings().value(f"tables/{self.settings_key}")
+        if isinstance(state, QByteArray) and not state.isEmpty():
+            return bool(self.horizontalHeader().restoreState(state))
+        return False
+
+    # -- keyboard -------------------------------------------------------------------------
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        plain = event.modifiers() in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)
+        if event.matches(QKeySequence.StandardKey.Copy):
+            self.copy_selection()
+            return
+        if plain and key in (Qt.Key.Key_J, Qt.Key.Key_K):
+            self.move_current(1 if key == Qt.Key.Key_J else -1)
+            return
+        if plain and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            row = self.currentIndex().row()
+            if row >= 0:
+                self.activated_row.emit(row)
+            return
+        super().keyPressEvent(event)
+
+    def move_current(self, step: int) -> None:
+        rows = self.model().rowCount()
+        if not rows:
+            return
+        row = max(0, min(rows - 1, self.currentIndex().row() + step if self.currentIndex().isValid() else 0))
+        index = self.model().index(row, max(0, self.currentIndex().column()))
+        self.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+        self.scrollTo(index)
+
+    def selected_rows(self) -> list[int]:
+        return sorted({i.row() for i in self.selectionModel().selectedRows()})
+
+    def copy_selection(self) -> str:
+        """Put the selected (loaded) rows on the clipboard as TSV with a header."""
+        text = self.keyset_model().rows_as_tsv(self.selected_rows())
+        QGuiApplication.clipboard().setText(text)
+        return text
+
+    def go_to_row(self, row: int) -> QModelIndex:
+        index = self.model().index(row, 0)
+        self.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+        self.scrollTo(index)
+        return index

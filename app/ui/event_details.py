@@ -1,0 +1,121 @@
+"""The details pane under the events table: every field, the raw text, linked
+incidents and the lines around the event from the same import.
+
+Signals:
+    incident_activated(str): an incident number link was clicked.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from PySide6.QtCore import QUrl, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QTextBrowser, QVBoxLayout, QWidget
+
+from app.domain import timeutil
+from app.domain.vocab import SEVERITIES, SEVERITY_COLOURS
+from app.store import events as event_store
+from app.ui import workers
+from app.ui.session import Session
+
+_FIELDS = ("id", "ts", "severity", "log_type", "raw_level", "host", "component", "pid", "event_code", "client",
+           "site", "import_id", "line_no", "flags")
+
+
+class EventDetails(QWidget):
+    incident_activated = Signal(str)
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.event_id: int | None = None
+        self.details: dict[str, Any] | None = None
+        self._task: workers.Task | None = None
+        self.context_spin = QSpinBox()
+        self.context_spin.setRange(0, 200)
+        self.context_spin.setValue(5)
+        self.context_spin.setPrefix("Context: ± ")
+        self.context_spin.setSuffix(" lines")
+        self.context_spin.valueChanged.connect(lambda _v: self.show_event(self.event_id))
+        self.browser = QTextBrowser()
+        self.browser.setObjectName("eventDetails")
+        self.browser.setOpenLinks(False)
+        self.browser.anchorClicked.connect(self._link)
+        self.browser.setPlaceholderText("Select an event to see its details.")
+        head = QHBoxLayout()
+        head.addWidget(QLabel("<b>Details</b>"))
+        head.addStretch()
+        head.addWidget(self.context_spin)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(head)
+        layout.addWidget(self.browser)
+
+    def show_event(self, event_id: int | None) -> None:
+        """Load and show ``event_id`` in a worker (None clears)."""
+        self.event_id = event_id
+        if event_id is None:
+            self.details = None
+            self.browser.clear()
+            return
+        path, lines = self.session.db_path, self.context_spin.value()
+
+        def load(_progress: object) -> dict[str, Any] | None:
+            from app.ui.models.runner import connection
+
+            return event_store.details(connection(path), event_id, lines)
+
+        self._task = workers.start(load, on_success=lambda d, i=event_id: self._loaded(i, d))
+
+    def _loaded(self, event_id: int, details: dict[str, Any] | None) -> None:
+        if event_id != self.event_id:
+            return
+        self.details = details
+        self.browser.setHtml(self.render(details) if details else "<i>This event no longer exists.</i>")
+
+    def render(self, d: dict[str, Any]) -> str:
+        e = d["event"]
+        zone = self.session.zone
+        esc = html.escape
+        rows = []
+        for key in _FIELDS:
+            value = e.get(key)
+            if key == "ts":
+                shown = f"{timeutil.display(value, zone)} ({value})"
+            elif key == "severity":
+                name = SEVERITIES[int(value)]
+                shown = f'<span style="color:{SEVERITY_COLOURS[name]}"><b>{name}</b></span>'
+                rows.append(f"<tr><td><b>{key}</b></td><td>{shown}</td></tr>")
+                continue
+            else:
+                shown = "" if value is None else str(value)
+            rows.append(f"<tr><td><b>{esc(key)}</b></td><td>{esc(shown)}</td></tr>")
+        parts = [f"<h3>{esc((e.get('message') or '').splitlines()[0] if e.get('message') else '')}</h3>",
+                 "<table cellspacing=2>", *rows, "</table>"]
+        if d.get("import"):
+            imp = d["import"]
+            parts.append(f"<p>From import {imp['id']}: {esc(str(imp['file']))}</p>")
+        parts.append("<h4>Message</h4><pre>" + esc(e.get("message") or "") + "</pre>")
+        parts.append("<h4>Raw</h4><pre>" + esc(e.get("raw") or "(none kept)") + "</pre>")
+        incidents = d.get("incidents") or []
+        parts.append("<h4>Linked incidents</h4>")
+        if incidents:
+            parts.append("<ul>" + "".join(
+                f'<li><a href="incident:{esc(i["number"])}">{esc(i["number"])}</a> {esc(i["title"])} '
+                f'({esc(i["status"])}, P{i["priority"]})</li>' for i in incidents) + "</ul>")
+        else:
+            parts.append("<p>None</p>")
+        ctx = d.get("context") or []
+        parts.append(f"<h4>Context ({len(ctx)} lines from the same import)</h4><pre>")
+        for c in ctx:
+            text = esc(c.get("raw") or c.get("message") or "")
+            line = f"{c['line_no']:>7}  {text}"
+            parts.append(f"<b style='background:#fde68a'>{line}</b>\n" if c["id"] == e["id"] else line + "\n")
+        parts.append("</pre>")
+        return "".join(parts)
+
+    def _link(self, url: QUrl) -> None:
+        text = url.toString()
+        if text.startswith("incident:"):
+            self.incident_activated.emit(text.split(":", 1)[1])

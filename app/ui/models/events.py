@@ -1,0 +1,74 @@
+"""The events table: time in the user's zone, a coloured severity badge, first line of the message."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, Qt
+from PySide6.QtGui import QColor, QPainter
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
+
+from app.domain import timeutil
+from app.domain.vocab import LOG_TYPE_COLOURS, SEVERITIES, SEVERITY_COLOURS
+from app.ui.models.keyset import Column, KeysetTableModel
+
+SEVERITY_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class EventsModel(KeysetTableModel):
+    """Events matching the filter; see ``KeysetTableModel`` for signals."""
+
+    KIND = "events"
+    COLUMNS = (
+        Column("ts", "Time", "time"),
+        Column("severity", "Severity", "severity"),
+        Column("log_type", "Type"),
+        Column("host", "Host"),
+        Column("component", "Component"),
+        Column("client", "Client"),
+        Column("site", "Site"),
+        Column("message", "Message"),
+    )
+
+    def cell(self, record: dict[str, Any], column: Column, role: int) -> Any:
+        key = column.key
+        value = record.get(key)
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            if key == "ts":
+                return timeutil.display(value, self.session.zone) + (
+                    "" if role == Qt.ItemDataRole.DisplayRole else f" ({value} UTC)")
+            if key == "severity":
+                return SEVERITIES[int(value)]
+            if key == "message":
+                text = value or ""
+                return text.split("\n", 1)[0] if role == Qt.ItemDataRole.DisplayRole else text
+            return "" if value is None else str(value)
+        if role == SEVERITY_ROLE and key == "severity":
+            return int(value)
+        if role == Qt.ItemDataRole.ForegroundRole and key == "log_type" and value in LOG_TYPE_COLOURS:
+            return QColor(LOG_TYPE_COLOURS[value])
+        return None
+
+
+class SeverityBadgeDelegate(QStyledItemDelegate):
+    """Paints the severity as a rounded coloured badge."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
+        level = index.data(SEVERITY_ROLE)
+        if level is None:
+            super().paint(painter, option, index)
+            return
+        name = SEVERITIES[int(level)]
+        if option.state & QStyle.StateFlag.State_Selected:  # type: ignore[attr-defined]
+            painter.fillRect(option.rect, option.palette.highlight())  # type: ignore[attr-defined]
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        rect: QRect = option.rect.adjusted(3, 3, -3, -3)  # type: ignore[attr-defined]
+        width = min(rect.width(), option.fontMetrics.horizontalAdvance(name) + 14)  # type: ignore[attr-defined]
+        badge = QRect(rect.left(), rect.top(), width, rect.height())
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(SEVERITY_COLOURS[name]))
+        painter.drawRoundedRect(badge, 6, 6)
+        painter.setPen(QColor("white"))
+        painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, name)
+        painter.restore()

@@ -1,0 +1,155 @@
+"""The Events page: filter bar, timeline strip, the lazy table and the details pane.
+
+Applying a filter only resets the model and starts workers; the first block,
+the count and the timeline arrive as they are ready.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
+
+from app.domain.filters import Filter
+from app.store import events as event_store
+from app.ui import workers
+from app.ui.browse_table import BrowseTable
+from app.ui.event_details import EventDetails
+from app.ui.filter_bar import FilterBar
+from app.ui.models.events import EventsModel, SeverityBadgeDelegate
+from app.ui.session import Session
+from app.ui.timeline import TimelineStrip
+
+log = logging.getLogger("issue_ledger.ui.events")
+
+
+class EventsPage(QWidget):
+    """Signals: none (follows ``session.filter_changed`` and ``session.data_changed``)."""
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.filter_bar = FilterBar(session, self, kind="events")
+        self.timeline = TimelineStrip(session.zone, self)
+        self.model = EventsModel(session, self)
+        self.table = BrowseTable(self.model, "events", self)
+        self.table.setObjectName("eventsTable")
+        self.table.setItemDelegateForColumn(1, SeverityBadgeDelegate(self.table))
+        if not self.table.restore_state():
+            for col, width in enumerate((150, 80, 90, 130, 110, 110, 120)):
+                self.table.setColumnWidth(col, width)
+        self.details = EventDetails(session, self)
+        self.count_label = QLabel()
+        self.count_label.setObjectName("countLabel")
+        self.error_label = QLabel()
+        self.error_label.setStyleSheet("color: #dc2626;")
+        self.error_label.setVisible(False)
+        self.incident_button = QPushButton("Create incident from selection…")
+        self.incident_button.setEnabled(False)
+        self.incident_button.clicked.connect(self.create_incident)
+        self.last_button = QPushButton("Oldest ⤓")
+        self.last_button.setToolTip("Jump to the last row (Ctrl+End)")
+        self.last_button.clicked.connect(lambda: self.table.go_to_row(max(0, self.model.rowCount() - 1)))
+
+        bar = QHBoxLayout()
+        bar.addWidget(self.count_label)
+        bar.addWidget(self.error_label)
+        bar.addStretch()
+        bar.addWidget(self.last_button)
+        bar.addWidget(self.incident_button)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.details)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.filter_bar)
+        layout.addWidget(self.timeline)
+        layout.addLayout(bar)
+        layout.addWidget(splitter, 1)
+
+        QShortcut(QKeySequence.StandardKey.Find, self, self.filter_bar.focus_search,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        QShortcut(QKeySequence("Ctrl+L"), self, self.filter_bar.clear,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.model.count_changed.connect(self._show_count)
+        self.model.failed.connect(self._show_error)
+        self.table.current_row_changed.connect(self._current_changed)
+        self.table.activated_row.connect(self.open_details)
+        self.table.selectionModel().selectionChanged.connect(
+            lambda *_a: self.incident_button.setEnabled(bool(self.table.selected_rows())))
+        self.timeline.range_selected.connect(self.filter_bar.set_time_range)
+        self.details.incident_activated.connect(self.open_incident)
+        session.filter_changed.connect(self.apply_filter)
+        session.data_changed.connect(lambda: self.apply_filter(self.session.filter))
+        self._timeline_task: workers.Task | None = None
+        self.apply_filter(session.filter)
+
+    # -- filter -----------------------------------------------------------------------
+    def apply_filter(self, f: Filter) -> None:
+        self.error_label.setVisible(False)
+        self.details.show_event(None)
+        self.model.set_filter(f)
+        self._load_timeline(f)
+
+    def _load_timeline(self, f: Filter) -> None:
+        if self._timeline_task is not None:
+            self._timeline_task.cancel()
+        self.timeline.set_message("Loading…")
+        path, zone = self.session.db_path, self.session.zone
+
+        def work(progress: Any) -> dict[str, Any]:
+            from app.ui.models.runner import connection
+
+            return event_store.histogram(connection(path), f, zone, cancelled=lambda: progress.cancelled)
+
+        def done(data: dict[str, Any], f: Filter = f) -> None:
+            if f == self.session.filter:
+                self.timeline.set_histogram(data)
+
+        self._timeline_task = workers.start(work, on_success=done,
+                                            on_failure=lambda m, _d: self.timeline.set_message(m),
+                                            pool=self.model.runner.slow)
+
+    def _show_count(self, n: int, final: bool) -> None:
+        self.count_label.setText(f"{n:,} events" if final else f"{n:,}+ events (counting…)")
+
+    def _show_error(self, message: str) -> None:
+        self.error_label.setText(message)
+        self.error_label.setVisible(True)
+        self.count_label.setText("")
+
+    # -- rows -------------------------------------------------------------------------
+    def _current_changed(self, row: int) -> None:
+        self.details.show_event(self.model.record_id(row) if row >= 0 else None)
+
+    def open_details(self, row: int) -> None:
+        """Enter: show the details pane for ``row`` (and give it room if collapsed)."""
+        self.details.setVisible(True)
+        self.details.show_event(self.model.record_id(row))
+
+    def selected_event_ids(self) -> list[int]:
+        ids = [self.model.record_id(r) for r in self.table.selected_rows()]
+        return [i for i in ids if i is not None]
+
+    def create_incident(self) -> None:
+        ids = self.selected_event_ids()
+        if not ids:
+            return
+        try:
+            from app.ui.incident_dialog import new_incident
+        except ImportError:
+            self._show_error("Creating incidents from the window is not available in this build.")
+            return
+        new_incident(self.session, self, event_ids=ids)
+
+    def open_incident(self, number: str) -> None:
+        try:
+            from app.ui.incident_dialog import open_incident
+        except ImportError:
+            self._show_error("Opening incidents from the window is not available in this build.")
+            return
+        open_incident(self.session, number, self)

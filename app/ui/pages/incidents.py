@@ -1,0 +1,86 @@
+"""The Incidents page: the shared filter bar over a lazy incidents table.
+
+Double-click or Enter opens the incident (the incident dialog's ``open_incident``).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from app.domain.filters import Filter
+from app.ui.browse_table import BrowseTable
+from app.ui.filter_bar import FilterBar
+from app.ui.models.incidents import IncidentsModel
+from app.ui.session import Session
+
+
+class IncidentsPage(QWidget):
+    """Signals: none (follows ``session.filter_changed`` and ``session.data_changed``)."""
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.filter_bar = FilterBar(session, self, kind="incidents")
+        self.model = IncidentsModel(session, self)
+        self.table = BrowseTable(self.model, "incidents", self)
+        self.table.setObjectName("incidentsTable")
+        if not self.table.restore_state():
+            for col, width in enumerate((100, 140, 320, 90, 110, 80, 80, 120, 120)):
+                self.table.setColumnWidth(col, width)
+        self.count_label = QLabel()
+        self.count_label.setObjectName("countLabel")
+        self.error_label = QLabel()
+        self.error_label.setStyleSheet("color: #dc2626;")
+        self.error_label.setVisible(False)
+        self.new_button = QPushButton("New incident…")
+        self.new_button.clicked.connect(self.new_incident)
+        bar = QHBoxLayout()
+        bar.addWidget(self.count_label)
+        bar.addWidget(self.error_label)
+        bar.addStretch()
+        bar.addWidget(self.new_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.filter_bar)
+        layout.addLayout(bar)
+        layout.addWidget(self.table, 1)
+
+        QShortcut(QKeySequence.StandardKey.Find, self, self.filter_bar.focus_search,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        QShortcut(QKeySequence("Ctrl+L"), self, self.filter_bar.clear,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.model.count_changed.connect(
+            lambda n, final: self.count_label.setText(f"{n:,} incidents" + ("" if final else "+ (counting…)")))
+        self.model.failed.connect(self._show_error)
+        self.table.activated_row.connect(self.open_row)
+        session.filter_changed.connect(self.apply_filter)
+        session.data_changed.connect(lambda: self.apply_filter(self.session.filter))
+        self.apply_filter(session.filter)
+
+    def apply_filter(self, f: Filter) -> None:
+        self.error_label.setVisible(False)
+        self.model.set_filter(f)
+
+    def _show_error(self, message: str) -> None:
+        self.error_label.setText(message)
+        self.error_label.setVisible(True)
+
+    def open_row(self, row: int) -> None:
+        number = self.model.number(row)
+        if number is None:
+            return
+        try:
+            from app.ui.incident_dialog import open_incident
+        except ImportError:
+            self._show_error("Opening incidents from the window is not available in this build.")
+            return
+        open_incident(self.session, number, self)
+
+    def new_incident(self) -> None:
+        try:
+            from app.ui.incident_dialog import new_incident
+        except ImportError:
+            self._show_error("Entering incidents from the window is not available in this build.")
+            return
+        new_incident(self.session, self)

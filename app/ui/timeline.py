@@ -1,0 +1,142 @@
+"""The strip above the events table: events per time bucket, stacked by severity.
+
+Painted with QPainter (no matplotlib: it must redraw instantly). Dragging
+across it selects a time range.
+
+Signals:
+    range_selected(object, object): the user dragged from one time to another (aware UTC datetimes).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from app.domain import timeutil
+from app.domain.vocab import SEVERITIES, SEVERITY_COLOURS
+
+
+class TimelineStrip(QWidget):
+    range_selected = Signal(object, object)
+
+    def __init__(self, zone: dt.tzinfo, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.zone = zone
+        self.setObjectName("timeline")
+        self.setMinimumHeight(70)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setMouseTracking(True)
+        self.setToolTip("Events over time by severity; drag to select a time range")
+        self._start: dt.datetime | None = None
+        self._width_s = 3600
+        self._buckets: list[tuple[dt.datetime, list[int]]] = []
+        self._max = 0
+        self._drag: tuple[float, float] | None = None
+        self.message = "Loading…"
+
+    def sizeHint(self) -> QSize:
+        return QSize(600, 80)
+
+    # -- data -----------------------------------------------------------------------
+    def set_histogram(self, data: dict[str, Any]) -> None:
+        """Take ``app.store.events.histogram`` output."""
+        self._width_s = int(data.get("width") or 3600)
+        counts: dict[str, list[int]] = data.get("counts") or {}
+        if not counts:
+            self._buckets, self._start, self._max = [], None, 0
+            self.message = "No events"
+        else:
+            first = timeutil.from_iso(min(counts))
+            last = timeutil.from_iso(max(counts))
+            n = int((last - first).total_seconds() // self._width_s) + 1
+            step = dt.timedelta(seconds=self._width_s)
+            self._buckets = [(first + i * step, counts.get(timeutil.to_iso(first + i * step), [0] * 6))
+                             for i in range(n)]
+            self._start = first
+            self._max = max(sum(c) for _, c in self._buckets)
+            self.message = ""
+        self.update()
+
+    def set_message(self, text: str) -> None:
+        self.message = text
+        self.update()
+
+    @property
+    def buckets(self) -> list[tuple[dt.datetime, list[int]]]:
+        return list(self._buckets)
+
+    def time_at(self, x: float) -> dt.datetime | None:
+        """The time under horizontal position ``x``."""
+        if self._start is None or not self._buckets:
+            return None
+        span = len(self._buckets) * self._width_s
+        frac = min(1.0, max(0.0, x / max(1, self.width())))
+        return self._start + dt.timedelta(seconds=frac * span)
+
+    # -- painting ---------------------------------------------------------------------
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), self.palette().base())
+        if not self._buckets or self._max <= 0:
+            painter.setPen(self.palette().placeholderText().color())
+            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self.message or "No events")
+            return
+        h = self.height() - 14
+        bar_w = self.width() / len(self._buckets)
+        colours = [QColor(SEVERITY_COLOURS[s]) for s in SEVERITIES]
+        for i, (_when, counts) in enumerate(self._buckets):
+            y = float(h)
+            for sev, n in enumerate(counts):
+                if not n:
+                    continue
+                bh = h * n / self._max
+                painter.fillRect(QRectF(i * bar_w, y - bh, max(1.0, bar_w - 0.5), bh), colours[sev])
+                y -= bh
+        painter.setPen(self.palette().text().color())
+        first, last = self._buckets[0][0], self._buckets[-1][0]
+        fmt = "%Y-%m-%d" if self._width_s >= 86400 else "%m-%d %H:%M"
+        painter.drawText(QRectF(2, h, self.width() / 2, 14), Qt.AlignmentFlag.AlignLeft,
+                         first.astimezone(self.zone).strftime(fmt))
+        painter.drawText(QRectF(self.width() / 2, h, self.width() / 2 - 2, 14), Qt.AlignmentFlag.AlignRight,
+                         last.astimezone(self.zone).strftime(fmt))
+        if self._drag:
+            a, b = sorted(self._drag)
+            sel = QColor(self.palette().highlight().color())
+            sel.setAlpha(80)
+            painter.fillRect(QRectF(a, 0, max(1.0, b - a), h), sel)
+            painter.setPen(QPen(self.palette().highlight().color()))
+            painter.drawLine(QPointF(a, 0), QPointF(a, h))
+            painter.drawLine(QPointF(b, 0), QPointF(b, h))
+
+    # -- dragging -----------------------------------------------------------------------
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self._buckets:
+            x = event.position().x()
+            self._drag = (x, x)
+            self.update()
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if self._drag:
+            self._drag = (self._drag[0], event.position().x())
+            self.update()
+        when = self.time_at(event.position().x())
+        if when is not None and self._buckets:
+            i = min(len(self._buckets) - 1, int(event.position().x() / max(1, self.width()) * len(self._buckets)))
+            start, counts = self._buckets[i]
+            self.setToolTip(f"{start.astimezone(self.zone):%Y-%m-%d %H:%M}: {sum(counts):,} events")
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if not self._drag:
+            return
+        a, b = sorted((self._drag[0], event.position().x()))
+        self._drag = None
+        self.update()
+        if b - a < 3:
+            return
+        since, until = self.time_at(a), self.time_at(b)
+        if since is not None and until is not None and until > since:
+            self.range_selected.emit(since, until)
