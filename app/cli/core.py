@@ -65,5 +65,7 @@ def gui(obj: CliContext) -> None:
 def run_gui(obj: CliContext) -> int:
     from app.ui.application import run
 
-    zone: dt.tzinfo = obj.zone
-    return run(obj.db_path, zone)
+    # Only what was given (--db/$ISSUE_LEDGER_DB, --tz) overrides the Settings dialog's defaults.
+    given_db = click.get_current_context().find_root().params.get("db_path")
+    zone: dt.tzinfo | None = obj.zone if obj.tz_name else None
+    return run(obj.db_path if given_db else None, zone)

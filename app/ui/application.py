@@ -65,9 +65,13 @@ class WindowManager:
         return True
 
 
-def run(db_path: Path, zone: dt.tzinfo) -> int:
+def run(db_path: Path | None, zone: dt.tzinfo | None) -> int:
+    """Open the window; ``None`` means "not given": the Settings defaults apply."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = make_app()
+    from app.ui import startup
+
+    db_path, zone = startup.resolve(db_path, zone, startup.prepare(app))
     manager = WindowManager(zone)
     if not manager.open(db_path):
         return 1

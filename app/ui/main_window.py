@@ -16,9 +16,9 @@ from PySide6.QtWidgets import (
     QStackedWidget, QWidget,
 )
 
-from app import APP_NAME, __version__
+from app import APP_NAME
 from app.store import stats
-from app.ui import workers
+from app.ui import shell, workers
 from app.ui.pages import PAGES
 from app.ui.pages.welcome import WelcomePage
 from app.ui.session import Session
@@ -71,11 +71,12 @@ class MainWindow(QMainWindow):
         else:
             self.nav.setCurrentRow(0)
         self.refresh_counts()
+        self.shell = shell.install(self)  # icons, theme, View/Help menus, settings, remembered layout
 
     # -- menus -------------------------------------------------------------------
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
-        self.new_db_action = self._action(file_menu, "&New database…", self.new_database, QKeySequence.StandardKey.New)
+        self.new_db_action = self._action(file_menu, "&New database…", self.new_database, "Ctrl+Shift+N")
         self.open_db_action = self._action(file_menu, "&Open database…", self.open_database, QKeySequence.StandardKey.Open)
         file_menu.addSeparator()
         self.import_action = self._action(file_menu, "&Import…", self.show_import, "Ctrl+I")
@@ -193,8 +194,6 @@ class MainWindow(QMainWindow):
             self.open_database_requested.emit(Path(name))
 
     def show_about(self) -> None:
-        QMessageBox.about(
-            self, f"About {APP_NAME}",
-            f"<h3>{APP_NAME} {__version__}</h3><p>Technical issues, logs and SLAs for BPO operations.</p>"
-            f"<p>Database: {self.session.db_path}</p>",
-        )
+        from app.ui.about_dialog import show_about
+
+        self.about_box = show_about(self, self.session.db_path)

@@ -1,0 +1,212 @@
+"""File ▸ Settings: the workstation's preferences, and a view of the open database's own settings.
+
+Preferences (default database, time zone, date format, theme) are this user's and
+go to QSettings. The priority matrix and SLA policies belong to the database and
+are shown read-only here from the same services the incident pages and the CLI
+use, so there is one place that changes them.
+"""
+
+from __future__ import annotations
+
+import logging
+import zoneinfo
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox, QCompleter, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QGridLayout, QGroupBox,
+    QHBoxLayout, QLabel, QLineEdit, QPushButton, QTabWidget, QVBoxLayout, QWidget,
+)
+
+from app.domain import timeutil
+from app.store.database import Database
+from app.ui import theme
+from app.ui.preferences import (
+    DATE_FORMAT, DATE_FORMATS, DEFAULT_DATABASE, THEME, TIME_ZONE, Preferences,
+)
+
+log = logging.getLogger("issue_ledger.ui")
+COMMON_ZONES = ("local", "UTC", "America/New_York", "America/Chicago", "America/Los_Angeles", "Europe/London",
+                "Europe/Berlin", "Asia/Manila", "Asia/Kolkata", "Asia/Singapore", "Australia/Sydney")
+SAMPLE = "2026-11-30T14:05:09.000Z"
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, prefs: Preferences, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.prefs = prefs
+        self.setWindowTitle("Settings")
+        self.setMinimumWidth(560)
+        tabs = QTabWidget()
+        tabs.addTab(self._general_tab(), "General")
+        tabs.addTab(database_tab(db), "This database")
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #dc2626")
+        self.error.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(tabs)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+
+    # -- General -----------------------------------------------------------------
+    def _general_tab(self) -> QWidget:
+        page = QWidget()
+        form = QFormLayout(page)
+        self.database_edit = QLineEdit(str(self.prefs.get(DEFAULT_DATABASE)))
+        self.database_edit.setPlaceholderText("the user data folder's ledger.db")
+        self.database_edit.setToolTip("Opened when Issue Ledger starts without --db or $ISSUE_LEDGER_DB")
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self._browse)
+        row = QHBoxLayout()
+        row.addWidget(self.database_edit)
+        row.addWidget(browse)
+        form.addRow("Default database:", row)
+
+        self.zone_combo = QComboBox()
+        self.zone_combo.setEditable(True)
+        self.zone_combo.addItems(COMMON_ZONES)
+        completer = QCompleter(sorted(zoneinfo.available_timezones()), self.zone_combo)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.zone_combo.setCompleter(completer)
+        self.zone_combo.setCurrentText(self.prefs.time_zone)
+        self.zone_combo.setToolTip("Times are stored in UTC and shown in this zone; 'local' is the workstation's")
+        form.addRow("Time zone:", self.zone_combo)
+
+        self.format_combo = QComboBox()
+        self.format_combo.setEditable(True)
+        for fmt, label in DATE_FORMATS.items():
+            self.format_combo.addItem(label, fmt)
+        current = self.prefs.date_format
+        index = self.format_combo.findData(current)
+        if index >= 0:
+            self.format_combo.setCurrentIndex(index)
+        else:
+            self.format_combo.setCurrentText(current)
+        self.format_combo.setToolTip("A preset, or your own strftime pattern such as %d.%m.%Y %H:%M")
+        self.format_preview = QLabel()
+        self.format_preview.setProperty("role", "hint")
+        self.format_combo.currentTextChanged.connect(self._preview)
+        form.addRow("Date format:", self.format_combo)
+        form.addRow("", self.format_preview)
+
+        self.theme_combo = QComboBox()
+        for key, label in theme.CHOICES.items():
+            self.theme_combo.addItem(label, key)
+        self.theme_combo.setCurrentIndex(max(0, self.theme_combo.findData(self.prefs.theme)))
+        form.addRow("Theme:", self.theme_combo)
+        self._preview()
+        return page
+
+    def _browse(self) -> None:
+        start = self.database_edit.text() or str(Path.home())
+        name, _ = QFileDialog.getSaveFileName(self, "Default database", start, "Issue Ledger database (*.db)",
+                                              options=QFileDialog.Option.DontConfirmOverwrite)
+        if name:
+            self.database_edit.setText(name)
+
+    def chosen_format(self) -> str:
+        data = self.format_combo.currentData()
+        text = self.format_combo.currentText()
+        if data and DATE_FORMATS.get(str(data)) == text:
+            return str(data)
+        return text.strip()
+
+    def _preview(self) -> None:
+        fmt = self.chosen_format()
+        if DATE_FORMAT.valid(fmt):
+            self.format_preview.setText(f"Example: {timeutil.display(SAMPLE, timeutil.UTC, fmt)}")
+        else:
+            self.format_preview.setText("Not a date pattern: use % codes such as %Y-%m-%d %H:%M")
+
+    def values(self) -> dict[str, Any]:
+        return {"default_database": self.database_edit.text().strip(),
+                "time_zone": self.zone_combo.currentText().strip() or "local",
+                "date_format": self.chosen_format(),
+                "theme": str(self.theme_combo.currentData())}
+
+    def accept(self) -> None:
+        """Check every value first; store them only when all are good."""
+        v = self.values()
+        problems = []
+        if not TIME_ZONE.valid(v["time_zone"]):
+            problems.append(f"Time zone: {v['time_zone']!r} is not a zone; use an IANA name such as Asia/Manila.")
+        if not DATE_FORMAT.valid(v["date_format"]):
+            problems.append(f"Date format: {v['date_format']!r} has no % codes.")
+        if problems:
+            self.error.setText("\n".join(problems))
+            return
+        self.prefs.set(DEFAULT_DATABASE, v["default_database"])
+        self.prefs.set(TIME_ZONE, v["time_zone"])
+        self.prefs.set(DATE_FORMAT, v["date_format"])
+        self.prefs.set(THEME, v["theme"])
+        self.prefs.sync()
+        super().accept()
+
+
+def database_tab(db: Database) -> QWidget:
+    """Read-only view of the settings stored in the database itself."""
+    page = QWidget()
+    layout = QVBoxLayout(page)
+    intro = QLabel(f"These settings are stored in <b>{db.path.name}</b> and apply to everyone who opens it. "
+                   "They are changed through the incident tools (<code>issue-ledger --help</code> lists them), "
+                   "and every change is written to the audit trail.")
+    intro.setWordWrap(True)
+    layout.addWidget(intro)
+    layout.addWidget(_matrix_box(db))
+    layout.addWidget(_sla_box(db))
+    layout.addStretch()
+    return page
+
+
+def _matrix_box(db: Database) -> QGroupBox:
+    box = QGroupBox("Priority matrix (impact × urgency)")
+    grid = QGridLayout(box)
+    try:
+        from app.analysis.incidents_service import priority_matrix
+
+        matrix = priority_matrix(db)
+    except Exception as exc:  # a damaged setting must not stop the dialog opening
+        log.warning("cannot read the priority matrix: %s", exc)
+        grid.addWidget(QLabel(f"Cannot read the priority matrix: {exc}"), 0, 0)
+        return box
+    names = {1: "High", 2: "Medium", 3: "Low"}
+    grid.addWidget(QLabel("<i>impact ↓ urgency →</i>"), 0, 0)
+    for u in (1, 2, 3):
+        grid.addWidget(QLabel(f"<b>{names[u]}</b>"), 0, u)
+    for i in (1, 2, 3):
+        grid.addWidget(QLabel(f"<b>{names[i]}</b>"), i, 0)
+        for u in (1, 2, 3):
+            cell = QLabel(f"P{matrix[i][u]}")
+            cell.setObjectName(f"matrix-{i}-{u}")
+            grid.addWidget(cell, i, u)
+    return box
+
+
+def _sla_box(db: Database) -> QGroupBox:
+    box = QGroupBox("SLA targets (response / resolution, SLA-clock minutes)")
+    grid = QGridLayout(box)
+    try:
+        from app.analysis.sla import load_policies
+
+        policies = load_policies(db).to_dict()
+    except Exception as exc:  # a damaged setting must not stop the dialog opening
+        log.warning("cannot read the SLA policies: %s", exc)
+        grid.addWidget(QLabel(f"Cannot read the SLA policies: {exc}"), 0, 0)
+        return box
+    for row, (priority, (response, resolution)) in enumerate(policies["default_targets"].items()):
+        grid.addWidget(QLabel(f"<b>{priority}</b>"), row, 0)
+        label = QLabel(f"{response:g} / {resolution:g}")
+        label.setObjectName(f"sla-{priority}")
+        grid.addWidget(label, row, 1)
+    calendars = ", ".join(c["name"] for c in policies["calendars"])
+    clients = ", ".join(policies["clients"]) or "none"
+    extra = QLabel(f"Calendars: {calendars} (default {policies['default_calendar']}). "
+                   f"Clients with their own targets: {clients}.")
+    extra.setWordWrap(True)
+    grid.addWidget(extra, len(policies["default_targets"]), 0, 1, 2)
+    return box

@@ -1,0 +1,44 @@
+"""Application-wide start-up: error hook and log file, theme, icon, and what to open.
+
+The database and zone given on the command line (or $ISSUE_LEDGER_DB) win; without
+them the Settings dialog's default database and time zone are used.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication
+
+from app.domain import timeutil
+from app.store.database import default_path
+from app.ui import crash, icons, preferences, theme
+
+log = logging.getLogger("issue_ledger.ui")
+DESKTOP_ID = "io.github.issueledger.IssueLedger"
+
+
+def prepare(app: QApplication) -> preferences.Preferences:
+    """Install the crash hook, theme, icon and date format on a new QApplication."""
+    prefs = preferences.current()
+    crash.install(app)
+    app.setDesktopFileName(DESKTOP_ID)
+    app.setWindowIcon(icons.app_icon())
+    theme.manager(prefs.theme)
+    timeutil.display_format = prefs.date_format
+    log.info("settings in %s, log in %s", preferences.settings_file(), crash.log_file())
+    return prefs
+
+
+def resolve(db_path: Path | None, zone: dt.tzinfo | None,
+            prefs: preferences.Preferences) -> tuple[Path, dt.tzinfo]:
+    """The database and zone to open: explicit ones, else the preferences, else the built-in defaults."""
+    path = db_path or prefs.default_database or default_path()
+    if zone is None:
+        try:
+            zone = timeutil.get_zone(prefs.time_zone)
+        except ValueError:
+            zone = timeutil.local_zone()
+    return path, zone

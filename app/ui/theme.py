@@ -1,0 +1,98 @@
+"""Light and dark themes: a Fusion palette plus a small style sheet, both from resources/themes.
+
+The ``system`` choice follows the OS colour scheme and switches live when it
+changes; ``light`` and ``dark`` pin one. Widgets that draw their own colours
+(charts, icons) ask ``is_dark()`` or listen to ``ThemeManager.changed``.
+
+Signals:
+    ThemeManager.changed(str): the effective theme is now "light" or "dark".
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication
+
+from app.ui import resource_files
+
+log = logging.getLogger("issue_ledger.theme")
+
+CHOICES: dict[str, str] = {"system": "Follow the system", "light": "Light", "dark": "Dark"}
+
+
+def load(name: str) -> tuple[QPalette, str]:
+    """The palette and style sheet of theme ``name`` ("light" or "dark")."""
+    spec: dict[str, Any] = json.loads(resource_files.read_text(f"themes/{name}.json"))
+    palette = QPalette()
+    for group, roles in ((QPalette.ColorGroup.All, spec["palette"]),
+                         (QPalette.ColorGroup.Disabled, spec.get("disabled", {}))):
+        for role_name, colour in roles.items():
+            palette.setColor(group, getattr(QPalette.ColorRole, role_name), QColor(colour))
+    return palette, resource_files.read_text(f"themes/{name}.qss")
+
+
+def system_scheme() -> str:
+    """What the OS asks for: "dark" or "light" (unknown counts as light)."""
+    hints = QGuiApplication.styleHints()
+    return "dark" if hints.colorScheme() == Qt.ColorScheme.Dark else "light"
+
+
+def is_dark(palette: QPalette | None = None) -> bool:
+    """Whether the palette in use has a dark window background."""
+    pal = palette or QApplication.palette()
+    return pal.color(QPalette.ColorRole.Window).lightness() < 128
+
+
+class ThemeManager(QObject):
+    changed = Signal(str)
+
+    def __init__(self, app: QApplication, choice: str = "system") -> None:
+        super().__init__(app)
+        self.app = app
+        self.choice = choice if choice in CHOICES else "system"
+        self.effective = ""
+        app.setStyle("Fusion")
+        QGuiApplication.styleHints().colorSchemeChanged.connect(self._system_changed)
+
+    def set_choice(self, choice: str) -> None:
+        if choice not in CHOICES:
+            raise ValueError(f"unknown theme {choice!r}; expected one of {', '.join(CHOICES)}")
+        self.choice = choice
+        self.apply()
+
+    def apply(self) -> str:
+        """Put the chosen theme on the application; returns the effective one."""
+        name = system_scheme() if self.choice == "system" else self.choice
+        palette, sheet = load(name)
+        self.app.setPalette(palette)
+        self.app.setStyleSheet(sheet)
+        previous, self.effective = self.effective, name
+        if name != previous:
+            log.info("theme %s (%s)", name, self.choice)
+            self.changed.emit(name)
+        return name
+
+    def _system_changed(self, _scheme: Qt.ColorScheme) -> None:
+        if self.choice == "system":
+            self.apply()
+
+
+_manager: ThemeManager | None = None
+
+
+def manager(choice: str | None = None) -> ThemeManager:
+    """The application's ThemeManager, created (and applied) on first use."""
+    global _manager
+    app = QApplication.instance()
+    assert isinstance(app, QApplication), "create the QApplication first"
+    if _manager is None or _manager.app is not app:
+        _manager = ThemeManager(app, choice or "system")
+        _manager.apply()
+    elif choice is not None and choice != _manager.choice:
+        _manager.set_choice(choice)
+    return _manager
