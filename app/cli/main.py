@@ -21,6 +21,7 @@ COMMANDS: dict[str, str] = {
     "stats": "app.cli.core:stats",
     "gui": "app.cli.core:gui",
     "events": "app.cli.events:events",
+    "views": "app.cli.views:views",
     "report": "app.cli.report:report",
     "export": "app.cli.report:export",
 }

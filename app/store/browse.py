@@ -120,7 +120,8 @@ class Browse:
         return f"({cols})" if len(self.key_columns) > 1 else cols
 
     def page(self, db: Database, after: Key | None = None, limit: int = 100, reverse: bool = False,
-             inclusive: bool = False, cancelled: Callable[[], bool] | None = None) -> list[dict[str, Any]]:
+             inclusive: bool = False, cancelled: Callable[[], bool] | None = None,
+             columns: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
         """Rows after key ``after`` (or from the start; from the end when ``reverse``).
 
         Each row carries ``_key``, its sort key, to continue from. Two plans are
@@ -131,15 +132,15 @@ class Browse:
         if index and self.where.clauses:
             with _guard(db.conn, SCAN_BUDGET_S, cancelled) as budget:
                 try:
-                    return self._page(db, after, limit, reverse, inclusive, index)
+                    return self._page(db, after, limit, reverse, inclusive, index, columns)
                 except sqlite3.OperationalError as exc:
                     if not budget.expired or "interrupt" not in str(exc):
                         raise
         with _guard(db.conn, None, cancelled):
-            return self._page(db, after, limit, reverse, inclusive, None)
+            return self._page(db, after, limit, reverse, inclusive, None, columns)
 
     def _page(self, db: Database, after: Key | None, limit: int, reverse: bool, inclusive: bool,
-              index: str | None) -> list[dict[str, Any]]:
+              index: str | None, columns: tuple[str, ...] | None) -> list[dict[str, Any]]:
         op, order = self._order(reverse)
         clauses, params = list(self.where.clauses), list(self.where.params)
         if after is not None:
@@ -148,7 +149,7 @@ class Browse:
                            if len(after) > 1 else f"{self._key_sql()} {op}{'=' if inclusive else ''} ?")
             params.extend(after)
         where = " AND ".join(clauses) or "1"
-        cols = ", ".join(c if " AS " in c else f"t.{c}" for c in self.spec.columns)
+        cols = ", ".join(c if " AS " in c else f"t.{c}" for c in (columns or self.spec.columns))
         keys = ", ".join(f"t.{c} AS _k{i}" for i, c in enumerate(self.key_columns))
         hint = f" INDEXED BY {index}" if index else ""
         sql = f"SELECT {cols}, {keys} FROM {self.spec.table} t{hint} WHERE {where} ORDER BY {order} LIMIT ?"

@@ -60,16 +60,19 @@ def page(
     columns: Sequence[str] = PUBLIC_COLUMNS,
     now: dt.datetime | None = None,
 ) -> list[dict[str, Any]]:
-    """One page of matching events, continuing after the ``(ts, id)`` key given."""
-    if f.search:
-        check_search(db.conn, "events_fts", f.search)
-    w = event_where(f, zone, now)
-    op, order = ("<", "DESC") if newest_first else (">", "ASC")
-    if after is not None:
-        w.add(f"(e.ts, e.id) {op} (?, ?)", after[0], after[1])
-    cols = ", ".join("e." + c for c in columns)
-    sql = f"SELECT {cols} FROM events e WHERE {w.sql()} ORDER BY e.ts {order}, e.id {order} LIMIT ?"
-    return db.rows(sql, [*w.params, limit])
+    """One page of matching events, continuing after the ``(ts, id)`` key given.
+
+    Runs through ``Browse`` so a selective filter uses its own index and a broad
+    one walks the time index (see ``app.store.browse``).
+    """
+    from app.store.browse import Browse
+
+    b = Browse("events", f, zone, "time", newest_first, now)
+    b.check(db)
+    rows = b.page(db, after, limit, columns=tuple(columns))
+    for r in rows:
+        r.pop("_key", None)
+    return rows
 
 
 def get(db: Database, event_id: int) -> dict[str, Any] | None:
