@@ -1,0 +1,229 @@
+"""``issue-ledger incident add|update|show`` and the ``incidents`` listing.
+
+Both go through ``app.analysis.incidents_service``, the path the window uses, so a
+refused transition is refused the same way here and there.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from app.cli.context import CliContext, pass_ctx
+from app.cli.filters import build_filter, incident_filter_options
+from app.cli.output import OUTPUT_OPTION, emit_json, emit_rows, table
+from app.domain.vocab import LOG_TYPES, STATUSES
+
+LIST_COLUMNS = ("number", "opened_at", "priority", "status", "client", "site", "assignee", "sla_state", "title")
+
+_FIELD_OPTIONS = [
+    click.option("--description", help="What happened, for whom, what was tried."),
+    click.option("--client", help="The BPO account."),
+    click.option("--site", help="Site or floor."),
+    click.option("--category"), click.option("--subcategory"),
+    click.option("--assignee", help="Who works on it."),
+    click.option("--group", "assignment_group", help="Assignment group."),
+    click.option("--reported-by", "reported_by"),
+    click.option("--seats", "affected_seats", type=click.IntRange(0, None), help="Affected seats or agents."),
+    click.option("--downtime", "downtime_minutes", type=click.FloatRange(0, None), help="Downtime in minutes."),
+    click.option("--root-cause", "root_cause"),
+    click.option("--external-key", "external_key", help="Ticket key in Jira, ServiceNow or Zendesk."),
+    click.option("--external-url", "external_url", help="Link to that ticket."),
+    click.option("--tags", help="Comma-separated tags."),
+]
+
+
+def _field_options(func: Any) -> Any:
+    for option in reversed(_FIELD_OPTIONS):
+        func = option(func)
+    return func
+
+
+def _fail(exc: Exception) -> click.ClickException:
+    return click.ClickException(str(exc))
+
+
+def _time(obj: CliContext, text: str | None, hint: str) -> str | None:
+    from app.domain import timeutil
+
+    if not text:
+        return None
+    try:
+        return timeutil.to_iso(timeutil.parse_user_time(text, obj.zone))
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint=hint) from None
+
+
+def _show(row: dict[str, Any], output: str, obj: CliContext) -> None:
+    from app.domain import timeutil
+
+    if output == "json":
+        emit_json(row)
+        return
+    shown = {k: (timeutil.display(v, obj.zone) if k.endswith("_at") and isinstance(v, str) else v)
+             for k, v in row.items() if v not in (None, "", [])}
+    if output == "csv":
+        emit_rows([shown], "csv")
+    else:
+        click.echo(table([{"field": k, "value": v} for k, v in shown.items()], ["field", "value"], max_width=100))
+
+
+@click.group("incident")
+def incident() -> None:
+    """Add, change and show one incident."""
+
+
+@incident.command("add")
+@click.option("--title", required=True, help="One line saying what broke.")
+@click.option("--type", "log_type", required=True, type=click.Choice(LOG_TYPES), help="Log type.")
+@click.option("--impact", required=True, type=click.IntRange(1, 3), help="1 high, 2 medium, 3 low.")
+@click.option("--urgency", required=True, type=click.IntRange(1, 3), help="1 high, 2 medium, 3 low.")
+@click.option("--opened", metavar="TIME", help="When it started (default now); ISO in --tz or 2h/1d ago.")
+@click.option("--event", "event_ids", multiple=True, type=int, help="Link an event id as evidence (repeatable).")
+@_field_options
+@OUTPUT_OPTION
+@pass_ctx
+def add(obj: CliContext, output: str, opened: str | None, event_ids: tuple[int, ...], **fields: Any) -> None:
+    """Log a new incident; prints it (number, priority, status, …)."""
+    from app.analysis import incidents_service as svc
+    from app.domain.incidents import IncidentError
+
+    values = {k: v for k, v in fields.items() if v is not None}
+    if opened:
+        values["opened_at"] = _time(obj, opened, "--opened")
+    db = obj.db()
+    if event_ids:
+        from app.store import incidents as store
+
+        found = {r["id"] for r in store.events_by_ids(db, event_ids)}
+        missing = sorted(set(event_ids) - found)
+        if missing:
+            raise click.BadParameter(f"no event with id {', '.join(map(str, missing))}", param_hint="--event")
+    try:
+        row = svc.create(db, values, event_ids=event_ids)
+    except IncidentError as exc:
+        raise _fail(exc) from None
+    _show(row, output, obj)
+
+
+@incident.command("update")
+@click.argument("number")
+@click.option("--status", type=click.Choice(STATUSES), help="Move to this status (if the lifecycle allows it).")
+@click.option("--reason", help="Why it goes on hold (needed for on-hold).")
+@click.option("--resolution-code", "resolution_code", help="How it was resolved (needed for resolved).")
+@click.option("--notes", help="Resolution notes.")
+@click.option("--at", "at", metavar="TIME", help="When the status change happened (default now).")
+@click.option("--impact", type=click.IntRange(1, 3))
+@click.option("--urgency", type=click.IntRange(1, 3))
+@click.option("--type", "log_type", type=click.Choice(LOG_TYPES))
+@click.option("--opened", metavar="TIME", help="Correct the opened time.")
+@click.option("--title", help="One line saying what broke.")
+@click.option("--set", "pairs", multiple=True, metavar="FIELD=VALUE", help="Set any editable field (repeatable).")
+@_field_options
+@OUTPUT_OPTION
+@pass_ctx
+def update(obj: CliContext, number: str, status: str | None, reason: str | None, resolution_code: str | None,
+           notes: str | None, at: str | None, opened: str | None, pairs: tuple[str, ...], output: str,
+           **fields: Any) -> None:
+    """Change fields and/or the status of NUMBER; all or nothing."""
+    from app.analysis import incidents_service as svc
+    from app.domain.incidents import INT_FIELDS, IncidentError
+
+    changes = {k: v for k, v in fields.items() if v is not None}
+    for pair in pairs:
+        if "=" not in pair:
+            raise click.BadParameter(f"{pair!r} is not FIELD=VALUE", param_hint="--set")
+        key, value = pair.split("=", 1)
+        key = key.strip().replace("-", "_")
+        if key in INT_FIELDS or key == "downtime_minutes":
+            try:
+                changes[key] = (int if key in INT_FIELDS else float)(value) if value.strip() else None
+            except ValueError:
+                raise click.BadParameter(f"{key}: {value!r} is not a number", param_hint="--set") from None
+        else:
+            changes[key] = value
+    if opened:
+        changes["opened_at"] = _time(obj, opened, "--opened")
+    if resolution_code and not status:
+        changes["resolution_code"] = resolution_code
+    if notes and not status:
+        changes["resolution_notes"] = notes
+    if not changes and not status:
+        raise click.UsageError("nothing to change: give --status or a field option")
+    db = obj.db()
+    try:
+        with db.transaction():
+            row = svc.get(db, number)
+            if changes:
+                row = svc.update(db, number, changes)
+            if status:
+                row = svc.transition(db, number, status, reason=reason, resolution_code=resolution_code,
+                                     notes=notes, now=_time(obj, at, "--at"))
+    except IncidentError as exc:
+        raise click.ClickException(f"{number}: {exc}; nothing was changed") from None
+    _show(row, output, obj)
+
+
+@incident.command("show")
+@click.argument("number")
+@OUTPUT_OPTION
+@pass_ctx
+def show(obj: CliContext, number: str, output: str) -> None:
+    """One incident with its SLA figures, holds, allowed next statuses and linked events."""
+    from app.analysis import incidents_service as svc, sla
+    from app.domain.incidents import IncidentError, allowed_transitions
+    from app.store import incidents as store
+
+    db = obj.db()
+    try:
+        row = svc.get(db, number)
+    except IncidentError as exc:
+        raise _fail(exc) from None
+    holds = store.holds(db, [row["id"]]).get(row["id"], [])
+    import datetime as dt
+
+    from app.domain import timeutil
+
+    row.update(sla.compute(row, holds, sla.load_policies(db), dt.datetime.now(timeutil.UTC)))
+    row["allowed_transitions"] = list(allowed_transitions(row["status"]))
+    row["holds"] = [{"start_at": s, "end_at": e} for s, e in holds]
+    row["linked_events"] = store.linked_event_ids(db, row["id"])
+    _show(row, output, obj)
+
+
+@click.group("incidents", invoke_without_command=True)
+@incident_filter_options
+@OUTPUT_OPTION
+@click.option("--limit", type=click.IntRange(1, None), default=100, show_default=True, help="At most N incidents.")
+@click.pass_context
+def incidents(ctx: click.Context, output: str, limit: int, **kwargs: Any) -> None:
+    """Incidents matching the filter (newest opened first), with their SLA state; or a subcommand."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from app.analysis.sla import incident_sla_rows
+    from app.domain import timeutil
+    from app.store.filter_sql import FilterError
+
+    obj: CliContext = ctx.find_object(CliContext)
+    f = build_filter(kwargs)
+    try:
+        rows = incident_sla_rows(obj.db(), f, obj.zone, limit=limit)
+    except FilterError as exc:
+        raise click.UsageError(str(exc)) from None
+    if output == "table":
+        for r in rows:
+            r["opened_at"] = timeutil.display(r["opened_at"], obj.zone, "%Y-%m-%d %H:%M")
+            r["priority"] = f"P{r['priority']}"
+        emit_rows(rows, output, LIST_COLUMNS)
+    else:
+        emit_rows(rows, output)
+
+
+def _register() -> None:
+    from app.cli.incident_import import import_incidents
+
+    incidents.add_command(import_incidents, "import")
+
+
+_register()

@@ -1,0 +1,78 @@
+"""``issue-ledger sla`` (SLA figures over a filter) and ``issue-ledger verify`` (audit chain)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from app.cli.context import CliContext, pass_ctx
+from app.cli.filters import build_filter, incident_filter_options
+from app.cli.output import OUTPUT_OPTION, emit_json, emit_rows
+
+SLA_COLUMNS = ("count", "resolved", "mtta_minutes", "mttr_minutes", "sla_clock_mean_minutes", "breached",
+               "breach_rate")
+
+
+@click.command()
+@incident_filter_options
+@OUTPUT_OPTION
+@click.option("--by", type=click.Choice(["priority", "client"]), default="priority", show_default=True)
+@click.option("--policies", "show_policies", is_flag=True, help="Print the SLA policies (JSON) instead.")
+@click.option("--set-policies", "policy_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Replace the SLA policies with this JSON file (same shape as --policies prints).")
+@pass_ctx
+def sla(obj: CliContext, output: str, by: str, show_policies: bool, policy_file: Path | None,
+        **kwargs: Any) -> None:
+    """MTTA, MTTR, SLA clock and breach rate per priority or client, plus a total row."""
+    from app.analysis import sla as analysis
+    from app.domain.sla import PolicyError, SlaPolicies
+    from app.store.filter_sql import FilterError
+
+    db = obj.db()
+    if policy_file:
+        try:
+            policies = SlaPolicies.from_dict(json.loads(policy_file.read_text(encoding="utf-8")))
+        except (OSError, json.JSONDecodeError, PolicyError, AttributeError) as exc:
+            raise click.ClickException(f"{policy_file}: {exc}") from None
+        analysis.save_policies(db, policies)
+        click.echo(f"SLA policies replaced from {policy_file}")
+        return
+    if show_policies:
+        emit_json(analysis.load_policies(db).to_dict())
+        return
+    f = build_filter(kwargs)
+    try:
+        rows = analysis.summarize(db, f, obj.zone, by=by)
+        total = analysis.totals(db, f, obj.zone)
+    except FilterError as exc:
+        raise click.UsageError(str(exc)) from None
+    if output == "table":
+        for r in rows:
+            r[by] = f"P{r[by]}" if by == "priority" else (r[by] or "(none)")
+            r["breach_rate"] = f"{r['breach_rate']:.1%}"
+        rows.append({by: "all", **total, "breach_rate": f"{total['breach_rate']:.1%}"})
+    emit_rows(rows, output, [by, *SLA_COLUMNS])
+
+
+@click.command()
+@click.option("--output", "-o", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@pass_ctx
+def verify(obj: CliContext, output: str) -> None:
+    """Check the database file and re-walk the audit chain; exit 1 naming the first broken row."""
+    from app.store import audit
+
+    db = obj.db()
+    integrity = [r[0] for r in db.execute("PRAGMA quick_check")]
+    status = audit.verify(db)
+    db_ok = integrity == ["ok"]
+    if output == "json":
+        emit_json({"ok": status.ok and db_ok, "database": "ok" if db_ok else integrity, "rows": status.count,
+                   "head": status.head, "broken_id": status.broken_id, "reason": status.reason})
+    else:
+        click.echo(f"database: {'ok' if db_ok else '; '.join(integrity)}")
+        click.echo(status.describe())
+    if not (status.ok and db_ok):
+        raise SystemExit(1)

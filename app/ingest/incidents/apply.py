@@ -1,0 +1,119 @@
+"""Writing a plan: all incidents in one transaction, or none when any row was rejected.
+
+Each incident gets an ``import`` audit row (its record, source line and the cells
+no field took), each update row of an event-log export a ``history`` row, and the
+file one ``import`` row with its hash and counts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from app.domain import timeutil
+from app.domain.jobs import Progress
+from app.ingest.incidents.plan import ImportOptions, ImportPlan, build_plan
+from app.store import audit, incidents as store, settings
+from app.store.database import Database
+
+PROFILES_KEY = "incident_import_profiles"
+
+
+class ImportRefused(ValueError):
+    """The plan has rejected rows, so nothing was written."""
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    created: list[str]
+    skipped: int
+    first: str | None
+    last: str | None
+
+
+def plan_file(db: Database, path: Path, options: ImportOptions) -> ImportPlan:
+    """Build the plan against this database (already-imported keys are skipped)."""
+    from app.analysis.incidents_service import priority_matrix
+    from app.ingest.incidents.columns import apply_profile, auto_map
+    from app.ingest.incidents.reader import SheetError, read_table
+
+    table = read_table(path)
+    try:
+        mapping = apply_profile(table.headers, auto_map(table.headers), options.columns)
+    except ValueError as exc:
+        raise SheetError(f"{path}: {exc}") from None
+    col = next((i for i, f in mapping.items() if f == "external_key"), None)
+    keys = [str(r[col]) for r in table.rows if col is not None and col < len(r) and r[col]]
+    return build_plan(path, options, store.existing_external_keys(db, keys), priority_matrix(db), table=table)
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def apply_plan(db: Database, plan: ImportPlan, progress: Progress | None = None) -> ImportResult:
+    """Create every planned incident in one transaction; refuse a plan with rejects."""
+    if not plan.ok:
+        first = plan.rejects[0]
+        raise ImportRefused(f"{plan.path.name}: {len(plan.rejects)} row(s) rejected (first: line {first.line}, "
+                            f"{first.field or 'row'}: {first.reason}); nothing was imported")
+    stamp = timeutil.now_iso()
+    created: list[str] = []
+    total = len(plan.incidents)
+    with db.transaction():
+        for n, p in enumerate(plan.incidents, start=1):
+            record = dict(p.record, number=store.next_number(db), created_at=stamp, updated_at=stamp)
+            incident_id = store.insert(db, record)
+            if p.holds:
+                store.add_holds(db, [(incident_id, s, e, r) for s, e, r in p.holds])
+            audit.append(db, "import", "incident", record["number"], new={
+                **{k: v for k, v in record.items() if v not in (None, "")},
+                "source": plan.path.name, "lines": p.lines, "extra": p.extra})
+            for h in p.history:
+                audit.append(db, "history", "incident", record["number"], new={k: v for k, v in h.items()
+                                                                                 if v is not None})
+            created.append(record["number"])
+            if progress and n % 50 == 0:
+                progress.report(n, total, f"{n} of {total} incidents")
+        audit.append(db, "import", "incident-file", plan.path.name, new={
+            "file": str(plan.path), "sha256": _sha256(plan.path), "kind": plan.kind, "created": len(created),
+            "skipped": len(plan.skipped), "columns": plan.columns(), "options": plan.options.to_dict(),
+            "first": created[0] if created else None, "last": created[-1] if created else None})
+    return ImportResult(created, len(plan.skipped), created[0] if created else None, created[-1] if created else None)
+
+
+def import_file(db: Database, path: Path, options: ImportOptions, dry_run: bool = False,
+                progress: Progress | None = None) -> tuple[ImportPlan, ImportResult | None]:
+    """Plan, and unless ``dry_run``, apply: the one call the CLI and the window make."""
+    plan = plan_file(db, path, options)
+    if dry_run:
+        return plan, None
+    return plan, apply_plan(db, plan, progress)
+
+
+def profiles(db: Database) -> dict[str, dict[str, Any]]:
+    return dict(settings.get(db, PROFILES_KEY, {}) or {})
+
+
+def load_profile(db: Database, name: str) -> ImportOptions:
+    saved = profiles(db)
+    if name not in saved:
+        known = ", ".join(sorted(saved)) or "none saved yet"
+        raise KeyError(f"no import profile named {name!r} ({known})")
+    return ImportOptions.from_dict(saved[name])
+
+
+def save_profile(db: Database, name: str, options: ImportOptions) -> None:
+    """Keep a mapping for next time; the change is audited."""
+    with db.transaction():
+        saved = profiles(db)
+        old = saved.get(name)
+        saved[name] = options.to_dict()
+        settings.put(db, PROFILES_KEY, saved)
+        audit.append(db, "update", "settings", f"{PROFILES_KEY}/{name}", old=old, new=saved[name])
