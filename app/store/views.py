@@ -49,7 +49,11 @@ def from_dict(data: Any, where: str = "view") -> SavedView:
         f = Filter.from_dict(data.get("filter") or {})
     except (TypeError, ValueError) as exc:
         raise ValueError(f"{where}: {exc}") from None
-    return SavedView(_check_name(str(data.get("name", ""))), kind, f)
+    try:
+        name = _check_name(str(data.get("name", "")))
+    except ValueError as exc:
+        raise ValueError(f"{where}: {exc}") from None
+    return SavedView(name, kind, f)
 
 
 def list_views(db: Database, kind: str | None = None) -> list[SavedView]:
@@ -68,7 +72,9 @@ def save(db: Database, name: str, f: Filter, kind: str = "events") -> SavedView:
     """Save (or overwrite) a view; audited, since views are shared team knowledge."""
     from app.store import audit
 
-    view = from_dict({"name": name, "kind": kind, "filter": f.to_dict()})
+    view = SavedView(_check_name(name), kind, f)
+    if kind not in KINDS:
+        raise ValueError(f"kind {kind!r} unknown; expected events or incidents")
     with db.transaction():
         stored = settings.get(db, KEY, {}) or {}
         old = stored.get(view.name)

@@ -1,0 +1,124 @@
+"""Filter -> SQL: values are bound, never pasted; hostile search text gives a clear error or a safe match."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from app.domain import timeutil
+from app.domain.filters import Filter, restrictions, without
+from app.store import events as store
+from app.store.browse import Browse
+from app.store.database import Database
+from app.store.filter_sql import FilterError, check_search, event_where, incident_where
+
+UTC = timeutil.UTC
+NOW = dt.datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
+
+HOSTILE = [
+    "x'; DROP TABLE events; --",
+    "\") OR 1=1 --",
+    "message: a",
+    "NEAR(",
+    "*",
+    "AND",
+    "foo OR",
+    "\"unbalanced",
+    "a) UNION SELECT * FROM settings --",
+    "\\",
+    "%_%",
+    "{message}: x",
+    "'",
+    "\x00",
+]
+
+
+def test_every_value_is_a_parameter() -> None:
+    f = Filter(log_types=("network",), hosts=("h' OR '1'='1",), clients=("c",), sites=("Site B",),
+               min_severity="error", since="24h", include=("50%_off",), exclude=("x'y",), search="timeout")
+    w = event_where(f, UTC, NOW)
+    sql = w.sql()
+    assert "'1'='1" not in sql and "50%" not in sql and "timeout" not in sql
+    assert sql.count("?") == len(w.params)
+    assert "h' OR '1'='1" in w.params and "%50\\%\\_off%" in w.params
+    assert timeutil.to_iso(NOW - dt.timedelta(hours=24)) in w.params
+
+
+def test_incident_where_uses_opened_at_and_statuses() -> None:
+    w = incident_where(Filter(statuses=("new",), priorities=(1, 2), since="7d"), UTC, NOW)
+    assert "i.status IN (?)" in w.sql() and "i.priority IN (?,?)" in w.sql() and "i.opened_at >= ?" in w.sql()
+    assert w.params[:3] == ["new", 1, 2]
+
+
+def test_empty_filter_is_true() -> None:
+    assert event_where(Filter(), UTC).sql() == "1"
+
+
+def test_bad_time_raises_filter_error() -> None:
+    with pytest.raises(FilterError, match="cannot read time"):
+        event_where(Filter(since="yesterday-ish"), UTC)
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_hostile_search_never_runs_sql_and_never_crashes(demo_db: Database, text: str) -> None:
+    before = demo_db.scalar("SELECT count(*) FROM events")
+    f = Filter(search=text)
+    try:
+        check_search(demo_db.conn, "events_fts", text)
+    except FilterError as exc:
+        msg = str(exc)
+        assert "\n" not in msg and msg.startswith("search")
+        with pytest.raises(FilterError):
+            store.count(demo_db, f, UTC)
+        with pytest.raises(FilterError):
+            Browse("events", f, UTC).check(demo_db)
+    else:
+        # Parsed as FTS syntax: it runs as a bound MATCH and returns rows, never touches tables.
+        assert store.count(demo_db, f, UTC) >= 0
+        Browse("events", f, UTC).page(demo_db, limit=5)
+    assert demo_db.scalar("SELECT count(*) FROM events") == before
+    assert demo_db.scalar("SELECT count(*) FROM settings") >= 0
+
+
+def test_fts_operators_work(demo_db: Database) -> None:
+    word = demo_db.scalar("SELECT message FROM events WHERE message LIKE '%timeout%' LIMIT 1")
+    assert word
+    n_timeout = store.count(demo_db, Filter(search="timeout"), UTC)
+    n_prefix = store.count(demo_db, Filter(search="timeo*"), UTC)
+    n_not = store.count(demo_db, Filter(search="timeout NOT DPD"), UTC)
+    n_or = store.count(demo_db, Filter(search="timeout OR refused"), UTC)
+    assert 0 < n_not <= n_timeout <= n_prefix and n_or >= n_timeout
+    phrase = store.count(demo_db, Filter(search='"DPD timeout"'), UTC)
+    assert phrase == demo_db.scalar("SELECT count(*) FROM events WHERE message LIKE '%DPD timeout%'")
+
+
+def test_include_exclude_are_literal_substrings(demo_db: Database) -> None:
+    total = store.count(demo_db, Filter(), UTC)
+    inc = store.count(demo_db, Filter(include=("port",)), UTC)
+    exc = store.count(demo_db, Filter(exclude=("port",)), UTC)
+    assert inc > 0 and inc + exc == total
+    assert store.count(demo_db, Filter(include=("%",)), UTC) == demo_db.scalar(
+        "SELECT count(*) FROM events WHERE instr(message, '%') > 0")
+    assert store.count(demo_db, Filter(include=("_",)), UTC) == demo_db.scalar(
+        "SELECT count(*) FROM events WHERE instr(message, '_') > 0")
+
+
+def test_restrictions_and_without_round_trip() -> None:
+    f = Filter(log_types=("network", "system"), min_severity="error", since="24h", search="x", include=("a",),
+               exclude=("b",), priorities=(1,), statuses=("new",))
+    chips = restrictions(f, UTC)
+    labels = [c.label for c in chips]
+    assert "Type: network" in labels and "Severity ≥ error" in labels and "Last 24 h" in labels
+    assert "Priority: P1" in labels and "Contains: a" in labels and "Not: b" in labels
+    g = f
+    for chip in chips:
+        g = without(g, chip)
+    assert g.is_empty()
+    assert without(f, chips[0]).log_types == ("system",)
+
+
+def test_saved_view_format_is_filter_json() -> None:
+    f = Filter(hosts=("a",), since="2026-11-30T10:00:00.000Z", until="2026-11-30T11:00:00.000Z")
+    assert Filter.from_dict(f.to_dict()) == f
+    assert "2026-11-30" in restrictions(f, UTC)[-1].label
