@@ -1,0 +1,50 @@
+"""Masking the variable parts of log messages so one problem counts as one.
+
+"Call 81723 dropped: RTP timeout after 4 s" and "Call 99120 dropped: RTP
+timeout after 12 s" are the same problem; masked they both read
+"Call <n> dropped: RTP timeout after <n> s". IPs, UUIDs, hex values, MAC
+addresses, e-mail addresses and numbers are masked; words are kept.
+
+The store first replaces every digit with ``#`` in SQL (cheap, in C), which
+collapses most variants before any row reaches Python; ``mask`` accepts both
+raw text and that digit-masked form.
+"""
+
+from __future__ import annotations
+
+import re
+
+DIGIT_MARK = "#"
+_D = r"[0-9#]"
+_H = r"[0-9a-fA-F#]"
+# word edges that also treat "#" (a masked digit) as part of a token
+_B = r"(?<![\w#])"
+_E = r"(?![\w#])"
+
+_RULES: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(rf"{_B}{_H}{{8}}-{_H}{{4}}-{_H}{{4}}-{_H}{{4}}-{_H}{{12}}{_E}"), "<uuid>"),
+    (re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"), "<email>"),
+    (re.compile(rf"{_B}{_H}{{2}}(?:[:-]{_H}{{2}}){{5}}{_E}"), "<mac>"),
+    (re.compile(rf"{_B}{_D}{{1,3}}(?:\.{_D}{{1,3}}){{3}}(?::{_D}+)?{_E}"), "<ip>"),
+    (re.compile(r"\b(?:[0-9a-fA-F]{1,4}:){2,7}[0-9a-fA-F]{1,4}\b"), "<ip>"),
+    (re.compile(rf"{_B}0[xX]{_H}+{_E}"), "<hex>"),
+    # long hex-looking tokens with at least one digit: hashes, object ids
+    (re.compile(rf"{_B}(?=[0-9a-fA-F#]*[0-9#])(?=[0-9a-fA-F#]*[a-fA-F])[0-9a-fA-F#]{{8,}}{_E}"), "<hex>"),
+    (re.compile(rf"(?<![\w<]){_D}+(?:[.,]{_D}+)*(?![\w>])"), "<n>"),
+    # digits glued to letters (INC0012345, user42, 500ms): keep the letters
+    (re.compile(rf"{_D}+"), "<n>"),
+]
+
+
+def mask(message: str) -> str:
+    """The message with its variable parts replaced by placeholders."""
+    text = message.strip()
+    for pattern, repl in _RULES:
+        text = pattern.sub(repl, text)
+    return re.sub(r"\s+", " ", text)
+
+
+def literal_parts(masked: str, min_length: int = 3) -> list[str]:
+    """The fixed text between placeholders, for finding a pattern's messages with "contains" terms."""
+    parts = re.split(r"<(?:uuid|email|mac|ip|hex|n)>", masked)
+    return [p.strip() for p in parts if len(p.strip()) >= min_length]

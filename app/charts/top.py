@@ -1,0 +1,64 @@
+"""The ten most frequent event messages (masked so one problem counts once) as Pareto bars."""
+
+from __future__ import annotations
+
+import textwrap
+
+from app.analysis import masking
+from app.analysis.series import TopMessages
+from app.charts import base
+
+BAR_COLOUR = "#3b82f6"
+LINE_COLOUR = "#f59e0b"
+
+
+def build(data: TopMessages, width: int = 1000, height: int = 560, theme: str = "light") -> base.Chart:
+    """Horizontal bars, most frequent on top, with the cumulative share of all matching events."""
+    fig = base.new_figure(width, height, theme=theme, margins=(min(420, width * 2 // 5), 40, 40, 58))
+    ax = fig.axes[0]
+    chart = base.Chart(fig)
+    t = base.theme_of(fig)
+    note = f"≈ estimated from every {data.every}th event · " if data.estimated else ""
+    base.title(ax, "Most frequent messages", f"{note}{data.total:,} events")
+    if not data.patterns:
+        base.empty(ax)
+        return chart
+    n = len(data.patterns)
+    ys = [n - 1 - i - 0.4 for i in range(n)]
+    coll = base.bars(ax, ys, [0.8] * n, data.counts, horizontal=True, facecolors=BAR_COLOUR, label="events")
+    chart.drills[coll] = [_drill(p) for p in data.patterns]
+    ax.set_yticks([n - 1 - i for i in range(n)])
+    ax.set_yticklabels([textwrap.shorten(p, 60, placeholder="…") for p in data.patterns], fontsize=8)
+    ax.set_ylim(-0.6, n - 0.4)
+    ax.set_xlim(0, max(data.counts) * 1.08)
+    ax.grid(True, axis="x", color=t.grid, linewidth=0.8)
+    ax.grid(False, axis="y")
+    ax.set_xlabel("events (count)" + (" — estimated" if data.estimated else ""))
+    ax.xaxis.set_major_formatter(_thousands())
+    share = ax.twiny()
+    base.style_axes(share, t)
+    share.grid(False)
+    cumulative, acc = [], 0
+    for c in data.counts:
+        acc += c
+        cumulative.append(100.0 * acc / max(data.total, 1))
+    share.plot(cumulative, [n - 1 - i for i in range(n)], color=LINE_COLOUR, marker="o", markersize=4,
+               linewidth=1.6)
+    share.set_xlim(0, 100)
+    share.set_xlabel("cumulative share of matching events (%)", fontsize=8, color=t.muted)
+    share.tick_params(axis="x", labelsize=8, colors=LINE_COLOUR)
+    share.xaxis.set_label_position("top")
+    share.title.set_visible(False)
+    fig.subplots_adjust(top=1 - 78 / height)
+    return chart
+
+
+def _drill(pattern: str) -> base.Drill:
+    parts = masking.literal_parts(pattern)
+    return base.Drill({"include": tuple(parts)}, f"messages like “{pattern}”")
+
+
+def _thousands():  # type: ignore[no-untyped-def]
+    from matplotlib.ticker import FuncFormatter
+
+    return FuncFormatter(lambda v, _p: f"{v:,.0f}")

@@ -1,0 +1,167 @@
+"""GROUP BY queries behind the dashboard, the charts and the KPI tiles.
+
+Every query takes the shared ``Filter`` and groups in SQL, so a million events
+become a few hundred rows before Python sees them. Time buckets are numbers
+computed in SQL from the zone's offsets (see ``app.analysis.buckets``), which
+keeps days and hours local across daylight-saving changes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from app.domain.filters import Filter
+from app.store.database import Database
+from app.store.filter_sql import Where, check_search, event_where, incident_where
+
+GROUP_COLUMNS: dict[str, str] = {"severity": "e.severity", "type": "e.log_type", "client": "e.client"}
+INCIDENT_GROUP_COLUMNS: dict[str, str] = {"priority": "i.priority", "client": "i.client", "type": "i.log_type"}
+# When an incident left the open backlog: resolved, or closed/cancelled without a resolution time.
+LEFT_AT = ("COALESCE(i.resolved_at, CASE WHEN i.status IN ('closed', 'cancelled') "
+           "THEN COALESCE(i.closed_at, i.updated_at) END)")
+DIGIT_MASK_SQL = "replace(" * 10 + "e.message" + "".join(f", '{d}', '#')" for d in range(10))
+
+
+def _events(db: Database, f: Filter, zone: dt.tzinfo, now: dt.datetime | None) -> Where:
+    if f.search:
+        check_search(db.conn, "events_fts", f.search)
+    return event_where(f, zone, now)
+
+
+def _incidents(db: Database, f: Filter, zone: dt.tzinfo, now: dt.datetime | None) -> Where:
+    if f.search:
+        check_search(db.conn, "incidents_fts", f.search)
+    return incident_where(f, zone, now)
+
+
+def event_range(db: Database, f: Filter, zone: dt.tzinfo, now: dt.datetime | None = None) -> tuple[str | None, str | None]:
+    """First and last stored time of the matching events (None, None when nothing matches)."""
+    w = _events(db, f, zone, now)
+    first = db.scalar(f"SELECT e.ts FROM events e WHERE {w.sql()} ORDER BY e.ts LIMIT 1", w.params)
+    last = db.scalar(f"SELECT e.ts FROM events e WHERE {w.sql()} ORDER BY e.ts DESC LIMIT 1", w.params)
+    return first, last
+
+
+def event_count(db: Database, f: Filter, zone: dt.tzinfo, now: dt.datetime | None = None) -> int:
+    w = _events(db, f, zone, now)
+    return int(db.scalar(f"SELECT count(*) FROM events e WHERE {w.sql()}", w.params))
+
+
+def event_buckets(
+    db: Database, f: Filter, zone: dt.tzinfo, bucket_sql: tuple[str, list[Any]], group: str | None,
+    now: dt.datetime | None = None, min_severity: int | None = None,
+) -> list[tuple[int, Any, int]]:
+    """(bucket number, group value, count) for matching events; ``bucket_sql`` from ``buckets.sql_bucket``."""
+    w = _events(db, f, zone, now)
+    if min_severity is not None:
+        w.add("e.severity >= ?", min_severity)
+    expr, params = bucket_sql
+    col = GROUP_COLUMNS[group] if group else "NULL"
+    sql = f"SELECT {expr} AS b, {col} AS g, count(*) FROM events e WHERE {w.sql()} GROUP BY g, b"
+    return [tuple(r) for r in db.execute(sql, [*params, *w.params])]  # type: ignore[misc]
+
+
+def event_hour_weekday(
+    db: Database, f: Filter, zone: dt.tzinfo, local_seconds_sql: tuple[str, list[Any]],
+    min_severity: int, now: dt.datetime | None = None,
+) -> list[tuple[int, int, int]]:
+    """(local hour 0-23, weekday 0=Monday, count) for matching events at ``min_severity`` or worse."""
+    w = _events(db, f, zone, now)
+    w.add("e.severity >= ?", min_severity)
+    expr, params = local_seconds_sql
+    sql = (f"SELECT (s / 3600) % 24 AS h, ((s / 86400) + 3) % 7 AS d, count(*) "
+           f"FROM (SELECT {expr} AS s FROM events e WHERE {w.sql()}) GROUP BY h, d")
+    return [tuple(r) for r in db.execute(sql, [*params, *w.params])]  # type: ignore[misc]
+
+
+def message_counts(
+    db: Database, f: Filter, zone: dt.tzinfo, every: int = 1, now: dt.datetime | None = None,
+) -> list[tuple[str, int]]:
+    """(message with digits as ``#``, count), over every ``every``-th event id when sampling."""
+    w = _events(db, f, zone, now)
+    if every > 1:
+        w.add("e.id % ? = 0", every)
+    sql = f"SELECT {DIGIT_MASK_SQL} AS m, count(*) FROM events e WHERE {w.sql()} GROUP BY m"
+    return [(m, n) for m, n in db.execute(sql, w.params)]
+
+
+def events_by_severity_between(
+    db: Database, f: Filter, zone: dt.tzinfo, since: str, until: str, now: dt.datetime | None = None,
+) -> dict[int, int]:
+    """Matching events per severity number in [since, until)."""
+    w = _events(db, f, zone, now)
+    w.add("e.ts >= ? AND e.ts < ?", since, until)
+    return {s: n for s, n in db.execute(
+        f"SELECT e.severity, count(*) FROM events e WHERE {w.sql()} GROUP BY e.severity", w.params)}
+
+
+# -- incidents -------------------------------------------------------------------------------
+
+def incident_range(db: Database, f: Filter, zone: dt.tzinfo, now: dt.datetime | None = None) -> tuple[str | None, str | None]:
+    """First opened and last opened/resolved time of the matching incidents."""
+    w = _incidents(db, f, zone, now)
+    row = db.execute(f"SELECT min(i.opened_at), max(max(i.opened_at), coalesce(max({LEFT_AT}), '')) "
+                     f"FROM incidents i WHERE {w.sql()}", w.params).fetchone()
+    return (row[0], row[1] or None) if row else (None, None)
+
+
+def incident_flow(
+    db: Database, f: Filter, zone: dt.tzinfo, bucket_sql_for: Any, since: str, until: str,
+    now: dt.datetime | None = None,
+) -> dict[str, Any]:
+    """Per bucket: opened, resolved and left-the-backlog counts, and the backlog open at ``since``.
+
+    ``f``'s own time bounds are ignored: the range is [since, until) on each
+    incident's own moment (opened, resolved, left). ``bucket_sql_for(column)``
+    gives the bucket SQL for a column.
+    """
+    w = _incidents(db, f.replace(since=None, until=None), zone, now)
+    out: dict[str, Any] = {}
+    for name, column in (("opened", "i.opened_at"), ("resolved", "i.resolved_at"), ("left", LEFT_AT)):
+        expr, params = bucket_sql_for(column)
+        sql = (f"SELECT {expr} AS b, count(*) FROM incidents i WHERE {w.sql()} AND {column} >= ? "
+               f"AND {column} < ? GROUP BY b")
+        out[name] = {b: n for b, n in db.execute(sql, [*params, *w.params, since, until])}
+    out["backlog_at_start"] = int(db.scalar(
+        f"SELECT count(*) FROM incidents i WHERE {w.sql()} AND i.opened_at < ? "
+        f"AND coalesce({LEFT_AT} >= ?, 1)", [*w.params, since, since]))
+    return out
+
+
+def incident_mttr(
+    db: Database, f: Filter, zone: dt.tzinfo, bucket_sql: tuple[str, list[Any]], now: dt.datetime | None = None,
+) -> list[tuple[int, int, int, float]]:
+    """(bucket of opening, priority, resolved count, mean minutes opened → resolved)."""
+    w = _incidents(db, f, zone, now)
+    expr, params = bucket_sql
+    sql = (f"SELECT {expr} AS b, i.priority, count(*), "
+           f"avg((julianday(i.resolved_at) - julianday(i.opened_at)) * 1440.0) "
+           f"FROM incidents i WHERE {w.sql()} AND i.resolved_at IS NOT NULL GROUP BY b, i.priority")
+    return [tuple(r) for r in db.execute(sql, [*params, *w.params])]  # type: ignore[misc]
+
+
+def incident_counts(
+    db: Database, f: Filter, zone: dt.tzinfo, first: str, second: str, now: dt.datetime | None = None,
+) -> list[tuple[Any, Any, int]]:
+    """(first group value, second group value, count) of matching incidents, e.g. client × type."""
+    w = _incidents(db, f, zone, now)
+    a, b = INCIDENT_GROUP_COLUMNS[first], INCIDENT_GROUP_COLUMNS[second]
+    sql = f"SELECT {a} AS x, {b} AS y, count(*) FROM incidents i WHERE {w.sql()} GROUP BY x, y"
+    return [tuple(r) for r in db.execute(sql, w.params)]  # type: ignore[misc]
+
+
+def open_by_priority(db: Database, f: Filter, zone: dt.tzinfo, now: dt.datetime | None = None) -> dict[int, int]:
+    """Open incidents (new, in progress, on hold) per priority; time bounds ignored: open is open now."""
+    w = _incidents(db, f.replace(since=None, until=None, statuses=()), zone, now)
+    sql = (f"SELECT i.priority, count(*) FROM incidents i WHERE {w.sql()} "
+           f"AND i.status IN ('new', 'in-progress', 'on-hold') GROUP BY i.priority")
+    return {p: n for p, n in db.execute(sql, w.params)}
+
+
+def downtime_by_client(db: Database, f: Filter, zone: dt.tzinfo, now: dt.datetime | None = None) -> dict[str, float]:
+    """Recorded downtime minutes per client over the matching incidents (only where any is recorded)."""
+    w = _incidents(db, f, zone, now)
+    sql = (f"SELECT coalesce(i.client, ''), sum(i.downtime_minutes) FROM incidents i WHERE {w.sql()} "
+           f"AND i.downtime_minutes IS NOT NULL GROUP BY 1")
+    return {c: float(m) for c, m in db.execute(sql, w.params)}
