@@ -21,6 +21,7 @@ COMMANDS: dict[str, str] = {
     "stats": "app.cli.core:stats",
     "gui": "app.cli.core:gui",
     "events": "app.cli.events:events",
+    "chart": "app.cli.chart:chart",
     "views": "app.cli.views:views",
     "import": "app.cli.imports:import_",
     "imports": "app.cli.imports:imports",
