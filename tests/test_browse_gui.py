@@ -1,0 +1,259 @@
+"""The filter bar, chips, saved views, the Events/Incidents pages, details and keyboard, driven with qtbot."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QWidget
+
+from app.domain import timeutil
+from app.domain.filters import Filter
+from app.store import events as store
+from app.store.database import Database, UserFacingStoreError
+from app.ui.filter_bar import FilterBar
+from app.ui.pages.events import EventsPage
+from app.ui.pages.incidents import IncidentsPage
+from app.ui.session import Session
+
+UTC = timeutil.UTC
+
+
+@pytest.fixture
+def session(demo_db: Database) -> Session:
+    return Session(demo_db, UTC)
+
+
+@pytest.fixture
+def bar(qtbot, session: Session) -> FilterBar:
+    widget = FilterBar(session, None, kind="events")
+    qtbot.addWidget(widget)
+    widget.show()
+    return widget
+
+
+@pytest.fixture
+def page(qtbot, session: Session) -> EventsPage:
+    widget = EventsPage(session)
+    qtbot.addWidget(widget)
+    widget.resize(1200, 800)
+    widget.show()
+    qtbot.waitUntil(lambda: widget.model.total is not None and not widget.model._pending, timeout=10_000)
+    yield widget
+    widget.model.wait()
+
+
+def chip_labels(bar: FilterBar) -> list[str]:
+    return [c.text() for c in bar.chips]
+
+
+def test_search_box_applies_and_shows_parse_errors(qtbot, bar: FilterBar, session: Session) -> None:
+    qtbot.keyClicks(bar.search_edit, '"half a phrase')
+    with qtbot.waitSignal(bar.search_failed) as blocker:
+        qtbot.keyClick(bar.search_edit, Qt.Key.Key_Return)
+    assert "cannot be read" in blocker.args[0]
+    assert bar.search_error.isVisible() and "unterminated" in bar.search_error.text()
+    assert session.filter.search is None  # nothing applied
+    bar.search_edit.clear()
+    qtbot.keyClicks(bar.search_edit, "timeout OR refused")
+    with qtbot.waitSignal(session.filter_changed):
+        qtbot.keyClick(bar.search_edit, Qt.Key.Key_Return)
+    assert session.filter.search == "timeout OR refused" and not bar.search_error.isVisible()
+    assert chip_labels(bar) == ["Search: timeout OR refused"]
+
+
+def test_typing_applies_after_a_pause(qtbot, bar: FilterBar, session: Session) -> None:
+    qtbot.keyClicks(bar.search_edit, "dpd")
+    qtbot.waitUntil(lambda: session.filter.search == "dpd", timeout=3000)
+
+
+def test_time_presets_severity_and_terms_make_chips(qtbot, bar: FilterBar, session: Session) -> None:
+    bar.time_combo.setCurrentIndex(bar.time_combo.findData("24h"))
+    bar.time_combo.activated.emit(bar.time_combo.currentIndex())
+    bar.min_severity.setCurrentIndex(bar.min_severity.findData("warning"))
+    bar.min_severity.activated.emit(bar.min_severity.currentIndex())
+    qtbot.keyClicks(bar.include_edit, "tunnel")
+    qtbot.keyClick(bar.include_edit, Qt.Key.Key_Return)
+    qtbot.keyClicks(bar.exclude_edit, "DPD")
+    qtbot.keyClick(bar.exclude_edit, Qt.Key.Key_Return)
+    assert session.filter == Filter(since="24h", min_severity="warning", include=("tunnel",), exclude=("DPD",))
+    assert chip_labels(bar) == ["Severity ≥ warning", "Last 24 h", "Contains: tunnel", "Not: DPD"]
+    # Removing a chip removes just that restriction.
+    qtbot.mouseClick(bar.chips[1].close_button, Qt.MouseButton.LeftButton)
+    assert session.filter == Filter(min_severity="warning", include=("tunnel",), exclude=("DPD",))
+    assert bar.time_combo.currentData() is None
+    qtbot.mouseClick(bar.clear_button, Qt.MouseButton.LeftButton)
+    assert session.filter.is_empty() and bar.chips == []
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support (raise|grabbing)")  # offscreen: popups cannot grab
+def test_facet_picker_shows_counts_and_applies(qtbot, bar: FilterBar, session: Session, demo_db: Database) -> None:
+    qtbot.mouseClick(bar.pickers["log_type"], Qt.MouseButton.LeftButton)
+    popup = bar.popups["log_type"]
+    qtbot.waitUntil(lambda: popup.list.count() == 7 and "(" in popup.list.item(0).text(), timeout=5000)
+    n_network = demo_db.scalar("SELECT count(*) FROM events WHERE log_type = 'network'")
+    assert any(popup.list.item(i).text() == f"network  ({n_network:,})" for i in range(7))
+    popup.check("network")
+    popup.check("security")
+    qtbot.mouseClick(popup.apply_button, Qt.MouseButton.LeftButton)
+    assert set(session.filter.log_types) == {"network", "security"}
+    assert "Type (2) ▾" == bar.pickers["log_type"].text()
+    assert {"Type: network", "Type: security"} <= set(chip_labels(bar))
+    # The host picker's counts follow the type filter.
+    qtbot.mouseClick(bar.pickers["host"], Qt.MouseButton.LeftButton)
+    hosts = bar.popups["host"]
+    qtbot.waitUntil(lambda: hosts.list.count() > 0 and not hosts.status.isVisible(), timeout=5000)
+    total = sum(int(hosts.list.item(i).text().rsplit("(", 1)[1].rstrip(")").replace(",", ""))
+                for i in range(hosts.list.count()))
+    assert total == store.count(demo_db, session.filter, UTC)
+    hosts.find.setText("fw-")
+    assert all(hosts.list.item(i).isHidden() != ("fw-" in hosts.list.item(i).text())
+               for i in range(hosts.list.count()))
+    hosts.hide()
+
+
+def test_saved_views_save_recall_export_import(qtbot, bar: FilterBar, session: Session, tmp_path: Path) -> None:
+    wanted = Filter(log_types=("network",), min_severity="error", sites=("Manila Site B",), since="1h")
+    session.set_filter(wanted)
+    bar.save_view("Network errors at Site B")
+    session.set_filter(Filter())
+    bar.rebuild_views_menu()
+    recall = next(a for a in bar.views_menu.actions() if a.text() == "Network errors at Site B")
+    recall.trigger()
+    assert session.filter == wanted
+    assert "Site: Manila Site B" in chip_labels(bar)
+    out = tmp_path / "views.json"
+    assert bar.export_views(out) == 1
+    assert json.loads(out.read_text())["filter"]["sites"] == ["Manila Site B"]
+    assert bar.delete_view("Network errors at Site B")
+    assert bar.saved_views() == []
+    assert bar.import_views(out) == 1
+    assert [v.name for v in bar.saved_views()] == ["Network errors at Site B"]
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"name": "x", "filter": {"severities": ["loud"]}}')
+    with pytest.raises(UserFacingStoreError, match="bad.json: view 1: severity: unknown 'loud'"):
+        bar.import_views(bad)
+
+
+def test_saved_view_file_drives_the_cli(bar: FilterBar, session: Session, tmp_path: Path, run_cli) -> None:
+    session.set_filter(Filter(log_types=("security",), min_severity="warning"))
+    bar.save_view("sec")
+    out = tmp_path / "sec.json"
+    bar.export_views(out)
+    result = run_cli("--db", session.db_path, "events", "--view", out, "--count")
+    assert result.returncode == 0, result.stderr
+    assert int(result.stdout) == store.count(session.db, session.filter, UTC)
+
+
+def test_two_bars_follow_one_session(qtbot, session: Session) -> None:
+    a, b = FilterBar(session, None, "events"), FilterBar(session, None, "incidents")
+    qtbot.addWidget(a)
+    qtbot.addWidget(b)
+    session.set_filter(Filter(clients=("Acme Telecom",), min_severity="error"))
+    assert chip_labels(a) == chip_labels(b) == ["Client: Acme Telecom", "Severity ≥ error"]
+    assert "not used for incidents" in b.chips[1].label.toolTip()
+    assert "status" in b.pickers and "host" not in b.pickers and not b.min_severity.isVisibleTo(b)
+
+
+def test_events_page_filters_counts_and_timeline(qtbot, page: EventsPage, session: Session, demo_db: Database) -> None:
+    assert page.count_label.text() == "5,000 events"
+    qtbot.waitUntil(lambda: bool(page.timeline.buckets), timeout=5000)
+    assert sum(sum(c) for _, c in page.timeline.buckets) == 5000
+    session.set_filter(Filter(log_types=("network",)))
+    n = demo_db.scalar("SELECT count(*) FROM events WHERE log_type = 'network'")
+    qtbot.waitUntil(lambda: page.count_label.text() == f"{n:,} events", timeout=5000)
+    qtbot.waitUntil(lambda: sum(sum(c) for _, c in page.timeline.buckets) == n, timeout=5000)
+    page.filter_bar.search_edit.setText('"broken')
+    page.filter_bar.apply_search()
+    assert page.filter_bar.search_error.isVisible()
+
+
+def test_timeline_drag_selects_a_range(qtbot, page: EventsPage, session: Session) -> None:
+    qtbot.waitUntil(lambda: bool(page.timeline.buckets), timeout=5000)
+    strip = page.timeline
+    y = strip.height() // 2
+    qtbot.mousePress(strip, Qt.MouseButton.LeftButton, pos=QPoint(strip.width() // 4, y))
+    qtbot.mouseMove(strip, QPoint(strip.width() // 2, y))
+    with qtbot.waitSignal(session.filter_changed):
+        qtbot.mouseRelease(strip, Qt.MouseButton.LeftButton, pos=QPoint(strip.width() // 2, y))
+    since, until = session.filter.time_bounds(UTC)
+    assert since and until and since < until
+    assert timeutil.from_iso(since) == strip.time_at(strip.width() // 4).replace(microsecond=(
+        strip.time_at(strip.width() // 4).microsecond // 1000) * 1000)
+    assert any("→" in c for c in chip_labels(page.filter_bar))
+    qtbot.waitUntil(lambda: page.model.total is not None, timeout=5000)
+    assert page.model.total == store.count(session.db, session.filter, UTC)
+
+
+def test_keyboard_details_and_copy(qtbot, page: EventsPage, demo_db: Database) -> None:
+    table = page.table
+    table.setFocus()
+    table.go_to_row(0)
+    qtbot.keyClick(table, Qt.Key.Key_J)
+    qtbot.keyClick(table, Qt.Key.Key_J)
+    qtbot.keyClick(table, Qt.Key.Key_K)
+    assert table.currentIndex().row() == 1
+    qtbot.keyClick(table, Qt.Key.Key_Down)
+    assert table.currentIndex().row() == 2
+    event_id = page.model.record_id(2)
+    qtbot.keyClick(table, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: page.details.details is not None and page.details.event_id == event_id, timeout=5000)
+    text = page.details.browser.toPlainText()
+    raw = demo_db.scalar("SELECT raw FROM events WHERE id = ?", (event_id,))
+    n_ctx = len(store.context(demo_db, store.get(demo_db, event_id), 5))
+    assert raw in text and f"Context ({n_ctx} lines" in text and n_ctx >= 6 and "Linked incidents" in text
+    table.selectRow(0)
+    qtbot.keyClick(table, Qt.Key.Key_Down, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(table, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    lines = QGuiApplication.clipboard().text().splitlines()
+    assert len(lines) == 3 and lines[0].split("\t")[:3] == ["Time", "Severity", "Type"]
+    assert page.incident_button.isEnabled()
+    # Ctrl+F focuses the search box, Ctrl+L clears the filter.
+    page.session.set_filter(Filter(min_severity="error"))
+    table.setFocus()
+    qtbot.keyClick(table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert page.filter_bar.search_edit.hasFocus()
+    qtbot.keyClick(page.filter_bar.search_edit, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert page.session.filter.is_empty()
+
+
+def test_details_show_linked_incidents(qtbot, page: EventsPage, demo_db: Database) -> None:
+    linked = demo_db.scalar("SELECT event_id FROM incident_events LIMIT 1")
+    number = demo_db.scalar("SELECT i.number FROM incidents i JOIN incident_events ie ON ie.incident_id = i.id "
+                            "WHERE ie.event_id = ?", (linked,))
+    page.details.show_event(linked)
+    qtbot.waitUntil(lambda: page.details.details is not None, timeout=5000)
+    assert number in page.details.browser.toPlainText()
+    assert f"incident:{number}" in page.details.browser.toHtml()
+    with qtbot.waitSignal(page.details.incident_activated) as blocker:
+        page.details._link(__import__("PySide6.QtCore", fromlist=["QUrl"]).QUrl(f"incident:{number}"))
+    assert blocker.args == [number]
+
+
+def test_column_state_is_saved(qtbot, session: Session) -> None:
+    first = EventsPage(session)
+    qtbot.addWidget(first)
+    first.table.horizontalHeader().moveSection(7, 2)
+    first.table.setColumnWidth(3, 222)
+    first.model.wait()
+    second = EventsPage(session)
+    qtbot.addWidget(second)
+    assert second.table.horizontalHeader().visualIndex(7) == 2
+    assert second.table.columnWidth(3) == 222
+    second.model.wait()
+
+
+def test_incidents_page(qtbot, session: Session, demo_db: Database) -> None:
+    widget = IncidentsPage(session)
+    qtbot.addWidget(widget)
+    widget.show()
+    n = demo_db.scalar("SELECT count(*) FROM incidents")
+    qtbot.waitUntil(lambda: widget.count_label.text() == f"{n:,} incidents", timeout=5000)
+    session.set_filter(Filter(statuses=("new", "in-progress")))
+    n_open = demo_db.scalar("SELECT count(*) FROM incidents WHERE status IN ('new', 'in-progress')")
+    qtbot.waitUntil(lambda: widget.count_label.text() == f"{n_open:,} incidents", timeout=5000)
+    widget.model.wait()
