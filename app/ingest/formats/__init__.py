@@ -1,0 +1,64 @@
+"""The format families the importer knows, by the name ``--format`` takes."""
+
+from __future__ import annotations
+
+from app.ingest.formats.applog import AppLog
+from app.ingest.formats.base import LineParser, ParseContext, RecordParser, Row
+from app.ingest.formats.csvfmt import CsvExport
+from app.ingest.formats.jsonlines import Journal, JsonLines
+from app.ingest.formats.syslog import BsdSyslog, Rfc5424
+from app.ingest.formats.web import AccessLog, ErrorLog
+from app.ingest.formats.windows import EventXml, Evtx
+
+FLAG_FILE_TIME = 4
+
+
+class PlainText(LineParser):
+    """A readable file with no time stamps at all: every line an event at the file's time (flag bit 2)."""
+
+    name = "text"
+    default_type = "application"
+    row_flags = FLAG_FILE_TIME
+
+    def parse(self, text: str) -> Row | None:
+        from app.ingest import levels
+
+        message = text.strip()
+        return (self.ctx.file_time, levels.from_message(message), None, None, None, None, None, message or text, None)
+
+
+FORMATS: dict[str, type[LineParser] | type[RecordParser]] = {
+    "syslog": BsdSyslog,
+    "rfc5424": Rfc5424,
+    "journal": Journal,
+    "json": JsonLines,
+    "csv": CsvExport,
+    "access": AccessLog,
+    "errorlog": ErrorLog,
+    "applog": AppLog,
+    "evtx": Evtx,
+    "eventxml": EventXml,
+    "generic": LineParser,
+    "text": PlainText,
+}
+DESCRIPTIONS: dict[str, str] = {
+    "syslog": "BSD syslog (also ISO/high-precision stamps, optional <PRI>)",
+    "rfc5424": "RFC 5424 syslog",
+    "journal": "systemd journal export (journalctl -o json)",
+    "json": "JSON Lines from applications",
+    "csv": "CSV/TSV export with a header row",
+    "access": "Apache/Nginx access log (common, combined)",
+    "errorlog": "Apache/Nginx error log",
+    "applog": "time level [thread] logger - message (log4j, Python, Hadoop, Spark, Android, ...)",
+    "evtx": "Windows .evtx event log",
+    "eventxml": "Windows Event Viewer XML export",
+    "generic": "any text log with a time stamp near the start of lines",
+    "text": "text with no time stamps (each line at the file's time)",
+}
+
+
+def make(name: str, ctx: ParseContext) -> LineParser | RecordParser:
+    return FORMATS[name](ctx)
+
+
+__all__ = ["FORMATS", "DESCRIPTIONS", "make", "ParseContext", "LineParser", "RecordParser"]

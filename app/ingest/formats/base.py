@@ -1,0 +1,87 @@
+"""What every format parser shares: the parsed row shape, rejects, and the generic fallback."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from app.ingest import levels
+from app.ingest.clock import Clock
+from app.ingest.stamps import StampReader
+
+# (ts, severity, raw_level, host, component, pid, event_code, message, log_type or None for the rules)
+Row = tuple[str, int, "str | None", "str | None", "str | None", "int | None", "str | None", str, "str | None"]
+# A record of a multi-line or binary format: (lines it spans, raw text, flags, Row | reject reason | None)
+Record = tuple[int, str, int, "Row | str | None"]
+
+
+class Reject(Exception):
+    """This line is of the format but cannot become an event; the message is the reason."""
+
+
+@dataclass
+class ParseContext:
+    clock: Clock
+    mapping: dict[str, str] = field(default_factory=dict)  # CSV/JSON: field -> column/key
+    file_time: str = ""  # the file's modification time, stored form: for logs with no time at all
+    dayfirst: bool = False
+    sample: list[str] = field(default_factory=list)
+    path: Path | None = None
+
+
+_TAIL = re.compile(
+    r"[\]\)>]?\s*(?:[-|:,]\s*)?(?:\[\s*(" + levels.LEVEL_WORD + r")\s*\]|<(" + levels.LEVEL_WORD + r")>|("
+    + levels.LEVEL_WORD + r"))?\b[:\s]*(?:[-|]\s+)?(.*)", re.IGNORECASE | re.DOTALL)
+
+
+class LineParser:
+    """One line, one event (or None: no time stamp, so a continuation)."""
+
+    name = "generic"
+    default_type = "application"
+
+    def __init__(self, ctx: ParseContext) -> None:
+        self.ctx = ctx
+        self.stamps = StampReader(ctx.clock, ctx.dayfirst)
+
+    def parse(self, text: str) -> Row | None:
+        return self.generic(text)
+
+    def generic(self, text: str) -> Row | None:
+        """A time stamp near the start, then an optional level word, then the message."""
+        found = self.stamps.read(text)
+        if found is None:
+            return None
+        ts, end = found
+        m = _TAIL.match(text, end)
+        assert m is not None
+        word = m.group(1) or m.group(2) or m.group(3)
+        message = m.group(4).strip() or text.strip()
+        sev = levels.from_word(word) if word else levels.from_message(message)
+        return (ts, sev, word, None, None, None, None, message, None)
+
+
+class RecordParser:
+    """Formats whose records span lines (CSV, XML) or are not lines at all (.evtx)."""
+
+    name = "records"
+    default_type = "application"
+    binary = False
+
+    def __init__(self, ctx: ParseContext) -> None:
+        self.ctx = ctx
+
+    def records(self, lines: Iterator[tuple[str, int]]) -> Iterator[Record]:
+        raise NotImplementedError
+
+    def records_from_file(self, path: Path) -> Iterator[Record]:
+        raise NotImplementedError
+
+
+def to_int(value: object) -> int | None:
+    try:
+        return int(str(value).strip())
+    except (TypeError, ValueError):
+        return None

@@ -1,0 +1,267 @@
+"""Import files into the ledger: the one entry point the CLI and the GUI share.
+
+Each file is its own import: detected (or forced) format, one transaction for
+its events, rejects and final counts, duplicate refusal by SHA-256.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from app.domain import timeutil
+from app.domain.jobs import Progress
+from app.ingest import detect as detection
+from app.ingest import engine, formats, lines
+from app.ingest.clock import Clock
+from app.ingest.formats.base import ParseContext, RecordParser, Reject
+from app.ingest.rules import HostRules, TypeRules
+from app.ingest.sources import Source, SourceError, expand
+from app.ingest.writer import BatchWriter
+from app.store import audit, events as event_store, imports as store
+from app.store.database import Database
+
+log = logging.getLogger("issue_ledger.ingest")
+SAMPLE_LINES = 60
+
+
+@dataclass
+class ImportOptions:
+    format: str | None = None
+    zone: dt.tzinfo = field(default_factory=timeutil.local_zone)
+    zone_name: str = "local"
+    log_type: str | None = None
+    year: int | None = None
+    client: str | None = None
+    site: str | None = None
+    force: bool = False
+    mapping: dict[str, str] = field(default_factory=dict)
+    glob: str = "*"
+
+
+@dataclass
+class FileResult:
+    file: str
+    status: str  # complete | duplicate | failed | cancelled
+    import_id: int | None = None
+    format: str | None = None
+    read: int = 0
+    accepted: int = 0
+    continuation: int = 0
+    rejected: int = 0
+    message: str = ""
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "complete"
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass
+class Preview:
+    format: str
+    encoding: str
+    rows: list[dict[str, Any]]
+    mapping: dict[str, str]
+    columns: list[str]
+
+
+def _clock(source: Source, options: ImportOptions) -> Clock:
+    reference = dt.datetime.fromtimestamp(source.mtime, dt.timezone.utc)
+    return Clock(options.zone, options.year, reference)
+
+
+def _context(source: Source, options: ImportOptions, sample: list[str]) -> ParseContext:
+    clock = _clock(source, options)
+    file_time = clock.epoch(source.mtime)
+    return ParseContext(clock=clock, mapping=dict(options.mapping), dayfirst=detection.dayfirst(sample),
+                        sample=sample, path=source.path, file_time=file_time)
+
+
+def _sniff(source: Source) -> tuple[bytes, lines.Encoding | None, list[str]]:
+    """First bytes, encoding (None for binary formats) and first lines; raises BinaryFileError."""
+    with source.open() as r:
+        head = r.stream.read(lines.SAMPLE)
+    if head.startswith(b"ElfFile\x00") or source.name.lower().endswith(".evtx"):
+        return head, None, []
+    enc = lines.detect_encoding(head)
+    with source.open() as r:
+        sample = engine.head_lines(lines.iter_lines(r.stream, enc), SAMPLE_LINES)
+    return head, enc, sample
+
+
+def choose_format(source: Source, options: ImportOptions) -> tuple[str, lines.Encoding | None, list[str]]:
+    head, enc, sample = _sniff(source)
+    name = options.format or detection.detect(head, sample, source.name)
+    if name not in formats.FORMATS:
+        raise Reject(f"unknown format {name!r}; expected one of {', '.join(formats.FORMATS)}")
+    return name, enc, sample
+
+
+def preview(path: Path, options: ImportOptions, limit: int = 20) -> Preview:
+    """The detected format, the mapping and the first ``limit`` parsed rows, for the import dialog."""
+    source = next(s for s in expand([path], options.glob) if isinstance(s, Source))
+    fmt, enc, sample = choose_format(source, options)
+    parser = formats.make(fmt, _context(source, options, sample))
+    rows: list[dict[str, Any]] = []
+    mapping: dict[str, str] = dict(getattr(parser, "column_mapping", getattr(parser, "mapping", {})) or {})
+    if isinstance(parser, RecordParser):
+        if parser.binary:
+            recs = parser.records_from_file(source.path) if fmt == "evtx" else _xml_records(parser, source)
+        else:
+            recs = parser.records(iter((t, 0) for t in sample))
+        for _n, raw, _f, res in itertools.islice(recs, limit * 3):
+            rows.append(_preview_row(res, raw))
+            if len(rows) >= limit:
+                break
+    else:
+        for text in sample:
+            try:
+                res = parser.parse(text)
+            except (Reject, ValueError) as exc:
+                res = str(exc)  # type: ignore[assignment]
+            rows.append(_preview_row(res, text))
+            if len(rows) >= limit:
+                break
+    columns = list(getattr(parser, "header", []) or [])
+    return Preview(fmt, enc.name if enc else "binary", rows, mapping, columns)
+
+
+def _xml_records(parser: RecordParser, source: Source) -> Any:
+    r = source.open()
+    return parser.records_from_stream(r.stream)  # type: ignore[attr-defined]
+
+
+def _preview_row(res: object, raw: str) -> dict[str, Any]:
+    if isinstance(res, tuple):
+        keys = ("ts", "severity", "raw_level", "host", "component", "pid", "event_code", "message", "log_type")
+        return dict(zip(keys, res)) | {"raw": raw}
+    return {"ts": None, "message": raw, "rejected": res or "continuation of the line above", "raw": raw}
+
+
+def import_paths(db: Database, paths: list[Path], options: ImportOptions, progress: Progress | None = None,
+                 on_file: Callable[[FileResult], None] | None = None, actor: str | None = None) -> list[FileResult]:
+    """Import every log named; a failing file never stops the others. One result per file."""
+    store.recover_interrupted(db)
+    results: list[FileResult] = []
+    items = list(expand(paths, options.glob))
+    total = sum(_safe_size(s) for s in items if isinstance(s, Source))
+    done_before = 0
+    for item in items:
+        if isinstance(item, SourceError):
+            result = FileResult(str(item).split(":")[0], "failed", message=str(item))
+        else:
+            size = _safe_size(item)
+            result = import_source(db, item, options, progress, done_before, total, actor)
+            done_before += size
+        results.append(result)
+        if on_file:
+            on_file(result)
+        if result.status == "cancelled":
+            break
+    return results
+
+
+def _safe_size(s: Source) -> int:
+    try:
+        return s.size
+    except (OSError, ValueError):
+        return 0
+
+
+def import_source(db: Database, source: Source, options: ImportOptions, progress: Progress | None = None,
+                  done_before: int = 0, total: int = 0, actor: str | None = None) -> FileResult:
+    """Import one source; never raises for a bad file (the result says what went wrong)."""
+    from app.domain.jobs import Cancelled
+
+    started = time.perf_counter()
+    name = source.display_path
+    try:
+        fmt, enc, sample = choose_format(source, options)
+        sha = source.sha256()
+        if not options.force:
+            dup = store.find_complete(db, sha)
+            if dup:
+                return FileResult(name, "duplicate", dup["id"], fmt, message=(
+                    f"{name}: already imported as import #{dup['id']} ({dup['file']}); use --force to import again"))
+        parser = formats.make(fmt, _context(source, options, sample))
+    except lines.BinaryFileError as exc:
+        return FileResult(name, "failed", message=f"{name}: cannot import: {exc}")
+    except (SourceError, Reject) as exc:
+        return FileResult(name, "failed", message=str(exc) if str(exc).startswith(str(source.path))
+                          else f"{name}: {exc}")
+    except Exception as exc:  # noqa: BLE001 - e.g. a damaged .gz or .evtx header
+        return FileResult(name, "failed", message=f"{name}: cannot read: {exc or type(exc).__name__}")
+    size = _safe_size(source)
+    import_id = store.begin(db, {
+        "file": source.name, "path": name, "size": size, "sha256": sha, "format": fmt,
+        "tz": options.zone_name, "log_type": options.log_type, "client": options.client, "site": options.site,
+        "actor": actor, "options": {"year": options.year, "map": options.mapping, "force": options.force,
+                                    "encoding": enc.name if enc else None}})
+    type_rules = store.type_rules(db)
+    assign = engine.Assign(import_id, parser.default_type, options.log_type, options.client, options.site,
+                           TypeRules(type_rules) if type_rules is not None else TypeRules(),
+                           HostRules(store.host_rules(db)), getattr(parser, "row_flags", 0))
+    try:
+        with source.open() as reader, db.transaction():
+            counts = _load(db, parser, reader, enc, assign, progress, done_before, total, size, source, fmt)
+            store.finish(db, import_id, "complete", counts.as_tuple())
+            audit.append(db, "import", "import", import_id, new={
+                "file": source.name, "sha256": sha, "format": fmt, "read": counts.read, "accepted": counts.accepted,
+                "continuation": counts.continuation, "rejected": counts.rejected}, actor=actor)
+    except Cancelled:
+        store.delete(db, import_id)
+        return FileResult(name, "cancelled", None, fmt, message=f"{name}: cancelled; nothing was kept",
+                          seconds=time.perf_counter() - started)
+    except Exception as exc:  # noqa: BLE001 - a damaged file must fail alone, with a one-line message
+        log.warning("import of %s failed: %s", name, exc, exc_info=not isinstance(exc, (OSError, ValueError)))
+        with db.transaction():
+            store.finish(db, import_id, "failed", (0, 0, 0, 0), f"{exc}")
+        return FileResult(name, "failed", import_id, fmt, message=f"{name}: cannot read: {exc}; nothing was kept",
+                          seconds=time.perf_counter() - started)
+    return FileResult(name, "complete", import_id, fmt, *counts.as_tuple(), seconds=time.perf_counter() - started)
+
+
+def _load(db: Database, parser: Any, reader: Any, enc: lines.Encoding | None, assign: engine.Assign,
+          progress: Progress | None, done_before: int, total: int, size: int, source: Source,
+          fmt: str) -> engine.Counts:
+    def tick(c: engine.Counts) -> None:
+        if progress is not None:
+            progress.report(done_before + min(reader.position(), size), max(total, 1), f"{c.read:,} lines")
+            progress.check()
+
+    writer = BatchWriter(lambda rows: event_store.insert_many(db, rows), lambda rows: store.insert_rejects(db, rows))
+    sink = engine.Sink(writer.events, writer.rejects, tick)
+    expected = size // 120 if fmt not in ("evtx", "eventxml") else 0  # ~120 bytes a line
+    with store.bulk_load(db, expected):
+        try:
+            counts = _run(parser, reader, enc, assign, sink, source, fmt)
+        except BaseException:
+            writer.close(abort=True)
+            raise
+        writer.close()
+    if progress is not None:
+        progress.report(done_before + size, max(total, 1), f"{counts.read:,} lines")
+    return counts
+
+
+def _run(parser: Any, reader: Any, enc: lines.Encoding | None, assign: engine.Assign, sink: engine.Sink,
+         source: Source, fmt: str) -> engine.Counts:
+    if not isinstance(parser, RecordParser):
+        assert enc is not None
+        return engine.run_lines(parser, lines.iter_lines(reader.stream, enc), assign, sink)
+    if fmt == "evtx":
+        return engine.run_records(parser.records_from_file(source.path), assign, sink)
+    if parser.binary:
+        return engine.run_records(parser.records_from_stream(reader.stream), assign, sink)  # type: ignore
+    assert enc is not None
+    return engine.run_records(parser.records(lines.iter_lines(reader.stream, enc)), assign, sink)

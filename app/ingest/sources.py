@@ -1,0 +1,172 @@
+"""What the user named, as readable sources: files, folders (recursive, globbed), .gz and .zip members."""
+
+from __future__ import annotations
+
+import fnmatch
+import gzip
+import hashlib
+import io
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+
+class SourceError(Exception):
+    """A path that cannot be read; the message names it."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """One log to import: a file, a gzip file, or a member of a zip file."""
+
+    path: Path
+    member: str | None = None
+
+    @property
+    def name(self) -> str:
+        return f"{self.path.name}:{self.member}" if self.member else self.path.name
+
+    @property
+    def display_path(self) -> str:
+        return f"{self.path}:{self.member}" if self.member else str(self.path)
+
+    @property
+    def size(self) -> int:
+        """Bytes the progress bar counts (the compressed size for .gz)."""
+        if self.member:
+            with zipfile.ZipFile(self.path) as zf:
+                return zf.getinfo(self.member).file_size
+        return self.path.stat().st_size
+
+    @property
+    def mtime(self) -> float:
+        if self.member:
+            with zipfile.ZipFile(self.path) as zf:
+                import datetime as dt
+
+                return dt.datetime(*zf.getinfo(self.member).date_time).timestamp()
+        return self.path.stat().st_mtime
+
+    @property
+    def gzipped(self) -> bool:
+        return self.member is None and self.path.suffix.lower() == ".gz"
+
+    def open(self) -> "Reader":
+        """A binary stream of the log's bytes plus how far into the file it is."""
+        try:
+            if self.member:
+                zf = zipfile.ZipFile(self.path)
+                return Reader(zf.open(self.member), None, zf)
+            raw = self.path.open("rb")
+            if self.gzipped:
+                return Reader(gzip.GzipFile(fileobj=raw, mode="rb"), raw)  # type: ignore[arg-type]
+            return Reader(raw, raw)
+        except (OSError, zipfile.BadZipFile, KeyError) as exc:
+            raise SourceError(f"{self.display_path}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
+
+    def sha256(self) -> str:
+        """SHA-256 of the stored bytes (the .gz file itself; a zip member's content)."""
+        h = hashlib.sha256()
+        if self.member:
+            with self.open() as r:
+                for block in iter(lambda: r.stream.read(1 << 20), b""):
+                    h.update(block)
+        else:
+            try:
+                with self.path.open("rb") as fh:
+                    for block in iter(lambda: fh.read(1 << 20), b""):
+                        h.update(block)
+            except OSError as exc:
+                raise SourceError(f"{self.path}: cannot read: {exc.strerror}") from None
+        return h.hexdigest()
+
+
+class Reader:
+    """An open source; ``position()`` is the bytes consumed, for progress."""
+
+    def __init__(self, stream: BinaryIO, raw: BinaryIO | None, owner: zipfile.ZipFile | None = None) -> None:
+        self.stream = stream
+        self._raw = raw
+        self._owner = owner
+        self._counted = 0
+        if raw is None:  # zip member: count what passes through
+            self.stream = _Counting(stream, self)
+
+    def position(self) -> int:
+        if self._raw is not None:
+            try:
+                return self._raw.tell()
+            except (OSError, ValueError):
+                return 0
+        return self._counted
+
+    def close(self) -> None:
+        self.stream.close()
+        if self._raw is not None:
+            self._raw.close()
+        if self._owner is not None:
+            self._owner.close()
+
+    def __enter__(self) -> "Reader":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class _Counting(io.RawIOBase):
+    def __init__(self, inner: BinaryIO, reader: Reader) -> None:
+        self._inner = inner
+        self._reader = reader
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, n: int = -1) -> bytes:
+        data = self._inner.read(n)
+        self._reader._counted += len(data)
+        return data
+
+    def readinto(self, b: bytearray) -> int:  # type: ignore[override]
+        data = self.read(len(b))
+        b[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self._inner.close()
+        super().close()
+
+
+def expand(paths: list[Path], glob: str = "*") -> Iterator[Source | SourceError]:
+    """Every log named by ``paths``: folders recursively (files matching ``glob``), zip members."""
+    for p in paths:
+        if not p.exists():
+            yield SourceError(f"{p}: no such file or folder")
+        elif p.is_dir():
+            found = False
+            for f in sorted(p.rglob("*")):
+                if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts) \
+                        and fnmatch.fnmatch(f.name, glob):
+                    found = True
+                    yield from _file(f, glob)
+            if not found:
+                yield SourceError(f"{p}: no files matching {glob!r} in this folder")
+        else:
+            yield from _file(p, "*")
+
+
+def _file(p: Path, glob: str) -> Iterator[Source | SourceError]:
+    if p.suffix.lower() == ".zip":
+        try:
+            with zipfile.ZipFile(p) as zf:
+                members = [i.filename for i in zf.infolist()
+                           if not i.is_dir() and fnmatch.fnmatch(Path(i.filename).name, glob)]
+        except (zipfile.BadZipFile, OSError) as exc:
+            yield SourceError(f"{p}: not a readable zip file ({exc})")
+            return
+        for m in members:
+            yield Source(p, m)
+    else:
+        yield Source(p)

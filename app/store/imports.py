@@ -1,0 +1,174 @@
+"""SQL for imports, their rejected lines, bulk loading, and the import rules.
+
+An import's events are written in one transaction together with its final
+counts, so an import is either whole or absent; its ``imports`` row is
+committed first as ``running`` so a crash leaves a visible trace that
+``recover_interrupted`` turns into ``incomplete``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import socket
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from app.domain import timeutil
+from app.store import settings
+from app.store.database import Database
+
+TYPE_RULES_KEY = "ingest.log_type_rules"
+HOST_RULES_KEY = "ingest.host_rules"
+BULK_MIN_ROWS = 50_000  # below this the trigger and indexes cost less than rebuilding them
+
+PUBLIC = ("id", "file", "path", "size", "sha256", "format", "tz", "log_type", "client", "site", "status",
+          "started_at", "finished_at", "read", "accepted", "continuation", "rejected", "message")
+
+
+def find_complete(db: Database, sha256: str) -> dict[str, Any] | None:
+    rows = db.rows("SELECT id, file, started_at FROM imports WHERE sha256 = ? AND status = 'complete' "
+                   "ORDER BY id LIMIT 1", (sha256,))
+    return rows[0] if rows else None
+
+
+def begin(db: Database, meta: dict[str, Any]) -> int:
+    """Record a running import (committed at once) and return its id."""
+    options = dict(meta.get("options") or {})
+    options["owner"] = {"pid": os.getpid(), "host": socket.gethostname()}
+    with db.transaction():
+        cur = db.execute(
+            "INSERT INTO imports (file, path, size, sha256, format, tz, log_type, client, site, options, status,"
+            " started_at, actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?)",
+            (meta["file"], meta.get("path"), meta.get("size"), meta.get("sha256"), meta.get("format"),
+             meta.get("tz"), meta.get("log_type"), meta.get("client"), meta.get("site"),
+             json.dumps(options, sort_keys=True, default=str), timeutil.now_iso(), meta.get("actor")))
+    return int(cur.lastrowid or 0)
+
+
+def finish(db: Database, import_id: int, status: str, counts: Sequence[int], message: str | None = None) -> None:
+    """Final status and counts (read, accepted, continuation, rejected); inside the events' transaction."""
+    read, accepted, continuation, rejected = counts
+    db.execute("UPDATE imports SET status = ?, finished_at = ?, read_count = ?, accepted = ?, continuation = ?,"
+               " rejected = ?, message = ? WHERE id = ?",
+               (status, timeutil.now_iso(), read, accepted, continuation, rejected, message, import_id))
+
+
+def insert_rejects(db: Database, rows: Iterable[Sequence[Any]]) -> None:
+    """Rows of (import_id, line_no, reason, raw)."""
+    db.executemany("INSERT INTO import_rejects (import_id, line_no, reason, raw) VALUES (?, ?, ?, ?)", rows)
+
+
+def delete(db: Database, import_id: int) -> int:
+    """Remove an import with its events and rejects; returns the events removed."""
+    with db.transaction():
+        n = int(db.scalar("SELECT count(*) FROM events WHERE import_id = ?", (import_id,)))
+        db.execute("DELETE FROM events WHERE import_id = ?", (import_id,))
+        db.execute("DELETE FROM import_rejects WHERE import_id = ?", (import_id,))
+        db.execute("DELETE FROM imports WHERE id = ?", (import_id,))
+    return n
+
+
+def recover_interrupted(db: Database) -> list[int]:
+    """Imports left ``running`` by a process that is gone become ``incomplete``; their ids.
+
+    Their events were never committed (one transaction per import), so nothing
+    is half counted; the row stays so the user sees what to import again.
+    """
+    me = socket.gethostname()
+    stale = []
+    for row in db.rows("SELECT id, options FROM imports WHERE status = 'running'"):
+        owner = (json.loads(row["options"] or "{}") or {}).get("owner") or {}
+        if owner.get("host") == me and _alive(int(owner.get("pid") or 0)):
+            continue
+        stale.append(int(row["id"]))
+    if stale:
+        with db.transaction():
+            for import_id in stale:
+                db.execute("DELETE FROM events WHERE import_id = ?", (import_id,))
+                db.execute("DELETE FROM import_rejects WHERE import_id = ?", (import_id,))
+                db.execute("UPDATE imports SET status = 'incomplete', read_count = 0, accepted = 0,"
+                           " continuation = 0, rejected = 0, finished_at = ?, message = ? WHERE id = ?",
+                           (timeutil.now_iso(), "interrupted before it finished; nothing from it was kept. "
+                            "Import the file again.", import_id))
+    return stale
+
+
+def _alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    except OSError:
+        return False
+    return True
+
+
+def listing(db: Database, limit: int = 1000) -> list[dict[str, Any]]:
+    rows = db.rows("SELECT id, file, path, size, sha256, format, tz, log_type, client, site, status, started_at,"
+                   " finished_at, read_count AS read, accepted, continuation, rejected, message FROM imports"
+                   " ORDER BY id DESC LIMIT ?", (limit,))
+    return rows
+
+
+def get(db: Database, import_id: int) -> dict[str, Any] | None:
+    rows = db.rows("SELECT id, file, path, size, sha256, format, tz, log_type, client, site, status, started_at,"
+                   " finished_at, read_count AS read, accepted, continuation, rejected, message, options"
+                   " FROM imports WHERE id = ?", (import_id,))
+    return rows[0] if rows else None
+
+
+def rejects(db: Database, import_id: int, limit: int = 10_000) -> list[dict[str, Any]]:
+    return db.rows("SELECT line_no, reason, raw FROM import_rejects WHERE import_id = ? ORDER BY line_no, id"
+                   " LIMIT ?", (import_id, limit))
+
+
+@contextlib.contextmanager
+def bulk_load(db: Database, expected_rows: int) -> Iterator[None]:
+    """Inside the caller's transaction: for a big load, pause the FTS trigger and secondary indexes.
+
+    They are rebuilt before the transaction commits (the FTS rows for the new
+    ids in one statement), and a rollback restores them with everything else,
+    so the database is never seen without them. Skipped when the table already
+    holds more rows than are coming (rebuilding would cost more than it saves).
+    """
+    existing = int(db.scalar("SELECT max(id) FROM events") or 0)
+    if expected_rows < BULK_MIN_ROWS or existing > expected_rows:
+        yield
+        return
+    first_new = existing
+    ddl = db.rows("SELECT type, name, sql FROM sqlite_master WHERE tbl_name = 'events' AND sql IS NOT NULL"
+                  " AND ((type = 'index') OR (type = 'trigger' AND name = 'events_fts_ai'))")
+    for item in ddl:
+        db.execute(f"DROP {item['type'].upper()} {item['name']}")
+    yield  # on an exception the caller's rollback restores the dropped trigger and indexes
+    db.execute("INSERT INTO events_fts(rowid, message) SELECT id, message FROM events WHERE id > ?",
+               (first_new,))
+    for item in ddl:
+        db.execute(item["sql"])
+
+
+def type_rules(db: Database) -> list[dict[str, str]] | None:
+    """The saved log-type rules, or None for the defaults."""
+    return settings.get(db, TYPE_RULES_KEY)  # type: ignore[no-any-return]
+
+
+def save_type_rules(db: Database, rules: list[dict[str, str]]) -> None:
+    with db.transaction():
+        settings.put(db, TYPE_RULES_KEY, rules)
+
+
+def host_rules(db: Database) -> list[dict[str, str]]:
+    return settings.get(db, HOST_RULES_KEY, []) or []  # type: ignore[no-any-return]
+
+
+def save_host_rules(db: Database, rules: list[dict[str, str]]) -> None:
+    with db.transaction():
+        settings.put(db, HOST_RULES_KEY, rules)

@@ -1,0 +1,96 @@
+"""Import speed: a generated 1,000,000-line syslog file through the CLI into a fresh database.
+
+Prints lines/s, peak RSS of the import process, and the time ``lnav -n`` takes
+on the same file in the same run. Usage: ``python3 benchmarks/bench_import.py [LINES]``.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+HOSTS = [f"agent-ws{n:03d}" for n in range(40)] + ["core-sw1", "dc01", "web01", "pbx01"]
+PROGRAMS = [("sshd", "Accepted publickey for agent{u} from 10.1.{a}.{b} port {p} ssh2"),
+            ("sshd", "Failed password for invalid user admin{u} from 203.0.113.{a} port {p} ssh2"),
+            ("CRON", "(root) CMD (/usr/lib/sa/sa1 1 1)"),
+            ("kernel", "e1000e: eth0 NIC Link is Up 1000 Mbps Full Duplex, Flow Control: None"),
+            ("NetworkManager", "<info>  [1700000000.{p}] device (eth0): state change: activated -> deactivating"),
+            ("softphone", "SIP registration to pbx01 refreshed, expires {p}"),
+            ("crm-agent", "ticket {p} saved by agent{u} in {a} ms"),
+            ("systemd", "Started Session {p} of user agent{u}."),
+            ("dhclient", "DHCPREQUEST on eth0 to 10.1.{a}.1 port 67"),
+            ("sudo", "agent{u} : TTY=pts/{a} ; PWD=/home/agent{u} ; USER=root ; COMMAND=/bin/systemctl restart crm")]
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def generate(path: Path, lines: int, seed: int = 1) -> None:
+    """Lines in time order over about ten days, written in blocks so memory stays small."""
+    rng = random.Random(seed)
+    t = 0.0
+    with path.open("w", encoding="utf-8") as out:
+        block = []
+        for i in range(lines):
+            t += rng.expovariate(1.2)
+            day, rest = divmod(int(t), 86400)
+            h, rest = divmod(rest, 3600)
+            mi, s = divmod(rest, 60)
+            prog, text = PROGRAMS[rng.randrange(len(PROGRAMS))]
+            msg = text.format(u=rng.randrange(300), a=rng.randrange(255), b=rng.randrange(255),
+                              p=rng.randrange(1, 65535))
+            block.append(f"{MONTHS[10]} {1 + day % 28:2d} {h:02d}:{mi:02d}:{s:02d} {HOSTS[i % len(HOSTS)]} "
+                         f"{prog}[{1000 + i % 30000}]: {msg}\n")
+            if len(block) >= 10_000:
+                out.writelines(block)
+                block.clear()
+        out.writelines(block)
+
+
+def run(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, int, int]:
+    """Wall seconds, peak RSS in MB, and exit status of one child process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=ROOT)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    err = proc.stderr.read().decode() if proc.stderr else ""
+    if proc.returncode:
+        print(err, file=sys.stderr)
+    return elapsed, usage.ru_maxrss // 1024, proc.returncode
+
+
+def main() -> None:
+    lines = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
+    with tempfile.TemporaryDirectory() as tmp:
+        log = Path(tmp) / "bench-syslog.log"
+        t0 = time.perf_counter()
+        generate(log, lines)
+        size_mb = log.stat().st_size / 1e6
+        print(f"generated {lines:,} lines ({size_mb:.0f} MB) in {time.perf_counter() - t0:.1f} s")
+        db = Path(tmp) / "bench.db"
+        env = dict(os.environ, PYTHONPATH=str(ROOT))
+        secs, rss, rc = run([sys.executable, "-m", "app", "--db", str(db), "--tz", "UTC", "import", str(log)], env)
+        print(f"issue-ledger import: {secs:.2f} s, {lines / secs:,.0f} lines/s, peak RSS {rss} MB, exit {rc}")
+        import sqlite3
+
+        conn = sqlite3.connect(db)
+        n = conn.execute("SELECT count(*) FROM events").fetchone()[0]
+        fts = conn.execute("SELECT count(*) FROM events_fts WHERE events_fts MATCH 'publickey'").fetchone()[0]
+        conn.close()
+        print(f"  events stored: {n:,}; full-text hits for 'publickey': {fts:,}")
+        lnav = shutil.which("lnav")
+        if lnav:
+            lsecs, lrss, lrc = run([lnav, "-n", str(log)], dict(os.environ, HOME=tmp))
+            print(f"lnav -n: {lsecs:.2f} s, peak RSS {lrss} MB, exit {lrc}; ratio ours/lnav = {secs / lsecs:.2f}x")
+        else:
+            print("lnav not installed; no comparison")
+
+
+if __name__ == "__main__":
+    main()
