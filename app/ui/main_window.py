@@ -178,8 +178,12 @@ class MainWindow(QMainWindow):
     def show_export(self) -> None:
         QMessageBox.information(self, "Export report", "Excel reports are not built yet.")
 
-    def new_incident(self) -> None:
-        QMessageBox.information(self, "New incident", "Entering incidents by hand is not built yet.")
+    def new_incident(self) -> QWidget:
+        """The New incident form (Ctrl+N)."""
+        from app.ui.incident_dialog import new_incident
+
+        self.incident_dialog = new_incident(self.session, self)
+        return self.incident_dialog
 
     def new_database(self) -> None:
         name, _ = QFileDialog.getSaveFileName(self, "New database", str(Path.home() / "ledger.db"),

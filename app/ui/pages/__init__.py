@@ -25,10 +25,10 @@ class PageSpec:
 
 
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("dashboard", "Dashboard", "app.ui.pages.placeholder:DashboardPage", "dashboard"),
+    PageSpec("dashboard", "Dashboard", "app.ui.pages.dashboard:DashboardPage", "dashboard"),
     PageSpec("events", "Events", "app.ui.pages.events:EventsPage", "events"),
     PageSpec("incidents", "Incidents", "app.ui.pages.incidents:IncidentsPage", "incidents"),
     PageSpec("reports", "Reports", "app.ui.pages.placeholder:ReportsPage", "reports"),
     PageSpec("imports", "Imports", "app.ui.pages.placeholder:ImportsPage", "imports"),
-    PageSpec("audit", "Audit trail", "app.ui.pages.placeholder:AuditPage", "audit"),
+    PageSpec("audit", "Audit trail", "app.ui.pages.audit:AuditPage", "audit"),
 )

@@ -1,0 +1,288 @@
+"""Opening one incident (details, transitions, History, linked events) and logging a new one.
+
+``open_incident`` and ``new_incident`` are what the pages call. Saves go through
+``app.analysis.incidents_service`` on the GUI connection (one small transaction)
+and emit ``session.data_changed``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QTableWidget,
+    QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
+)
+
+from app.analysis import incidents_service as svc
+from app.domain import incidents as rules, timeutil
+from app.domain.vocab import Severity
+from app.store import audit, incidents as store
+from app.ui.incident_form import IncidentForm
+from app.ui.session import Session
+
+TRANSITION_LABELS = {"in-progress": "Start work", "on-hold": "Put on hold", "resolved": "Resolve",
+                     "closed": "Close", "cancelled": "Cancel incident"}
+EVENT_COLUMNS = ("ts", "severity", "log_type", "host", "component", "message")
+
+
+def _fill(table: QTableWidget, headers: list[str], rows: list[list[str]]) -> None:
+    table.setColumnCount(len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.setRowCount(len(rows))
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            item = QTableWidgetItem(text)
+            item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            table.setItem(r, c, item)
+    table.horizontalHeader().setStretchLastSection(True)
+    table.resizeColumnsToContents()
+
+
+def _events_table(session: Session, events: list[dict[str, Any]]) -> QTableWidget:
+    table = QTableWidget()
+    table.setObjectName("linkedEvents")
+    rows = [[timeutil.display(e["ts"], session.zone), Severity(e["severity"]).label, e["log_type"],
+             e.get("host") or "", e.get("component") or "", e.get("message") or ""] for e in events]
+    _fill(table, ["Time", "Severity", "Log type", "Host", "Component", "Message"], rows)
+    return table
+
+
+def describe_change(old: str | None, new: str | None) -> str:
+    """``field: old → new`` lines from an audit row's JSON."""
+    o = json.loads(old) if old else {}
+    n = json.loads(new) if new else {}
+    if not isinstance(o, dict) or not isinstance(n, dict):
+        return f"{o} → {n}"
+    parts = []
+    for key in sorted(set(o) | set(n)):
+        if key in ("created_at", "updated_at"):
+            continue
+        if key in o:
+            parts.append(f"{key}: {o.get(key)} → {n.get(key)}")
+        else:
+            parts.append(f"{key}: {n[key]}")
+    return "; ".join(parts)
+
+
+class NewIncidentDialog(QDialog):
+    """The New incident form, optionally pre-filled from events that it links on save.
+
+    Signals:
+        saved(str): the new incident's number.
+    """
+
+    saved = Signal(str)
+
+    def __init__(self, session: Session, parent: QWidget | None = None,
+                 event_ids: list[int] | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.event_ids = list(event_ids or [])
+        self.setWindowTitle("New incident")
+        self.resize(720, 760)
+        self.form = IncidentForm(session.zone, svc.priority_matrix(session.db))
+        self.message = QLabel()
+        self.message.setObjectName("message")
+        self.message.setStyleSheet("color: #dc2626;")
+        self.message.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.form, 3)
+        if self.event_ids:
+            pre = svc.prefill_from_events(session.db, self.event_ids)
+            self.form.set_values(pre)
+            self.event_ids = pre.get("event_ids", [])
+            layout.addWidget(QLabel(f"<b>{len(self.event_ids)} event(s) will be linked</b> "
+                                    f"(first seen {timeutil.display(pre.get('first_seen'), session.zone)}, "
+                                    f"last seen {timeutil.display(pre.get('last_seen'), session.zone)})"))
+            layout.addWidget(_events_table(session, store.events_by_ids(session.db, self.event_ids)), 1)
+        else:
+            self.form.set_values({"opened_at": timeutil.now_iso(), "log_type": "application"})
+        layout.addWidget(self.message)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.create_button = self.buttons.addButton("Create incident", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.create_button.setObjectName("create")
+        self.create_button.setDefault(True)
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.number: str | None = None
+
+    def save(self) -> None:
+        if not self.form.is_valid():
+            self.message.setText("Fix the fields marked in red.")
+            return
+        try:
+            row = svc.create(self.session.db, self.form.values(), event_ids=self.event_ids)
+        except rules.IncidentError as exc:
+            self.message.setText(str(exc))
+            return
+        self.number = str(row["number"])
+        self.session.data_changed.emit()
+        self.saved.emit(self.number)
+        self.accept()
+
+
+class IncidentDialog(QDialog):
+    """One incident: edit its fields, move it through the lifecycle, read its history and evidence.
+
+    Signals:
+        saved(str): the incident was changed (its number).
+    """
+
+    saved = Signal(str)
+
+    def __init__(self, session: Session, number: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.row = svc.get(session.db, number)
+        self.number = str(self.row["number"])
+        self.resize(820, 800)
+        self.header = QLabel()
+        self.header.setObjectName("header")
+        self.header.setTextFormat(Qt.TextFormat.RichText)
+        self.form = IncidentForm(session.zone, svc.priority_matrix(session.db))
+        self.message = QLabel()
+        self.message.setObjectName("message")
+        self.message.setWordWrap(True)
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText("needed to put it on hold")
+        self.resolution_code = QLineEdit()
+        self.resolution_code.setPlaceholderText("needed to resolve")
+        self.notes = QLineEdit()
+        move_form = QFormLayout()
+        move_form.addRow("Hold reason", self.reason)
+        move_form.addRow("Resolution code", self.resolution_code)
+        move_form.addRow("Notes", self.notes)
+        self.transition_row = QHBoxLayout()
+        self.transition_buttons: dict[str, QPushButton] = {}
+        self.save_button = QPushButton("Save changes")
+        self.save_button.setObjectName("save")
+        self.save_button.clicked.connect(self.save)
+        details = QWidget()
+        d = QVBoxLayout(details)
+        d.addWidget(self.form, 1)
+        d.addLayout(move_form)
+        d.addLayout(self.transition_row)
+        self.history = QTableWidget()
+        self.history.setObjectName("history")
+        self.events_tab = QWidget()
+        QVBoxLayout(self.events_tab)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(details, "Details")
+        self.tabs.addTab(self.history, "History")
+        self.tabs.addTab(self.events_tab, "Linked events")
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.header)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.message)
+        layout.addWidget(close)
+        self.reload()
+
+    def reload(self) -> None:
+        """Show the stored state: fields, allowed transitions, history, linked events."""
+        from app.analysis.sla import compute, load_policies
+
+        db = self.session.db
+        self.row = svc.get(db, self.number)
+        row = self.row
+        holds = store.holds(db, [row["id"]]).get(row["id"], [])
+        figures = compute(row, holds, load_policies(db), timeutil.from_iso(timeutil.now_iso()))
+        self.setWindowTitle(f"{row['number']} — {row['title']}")
+        left = figures["time_left_minutes"]
+        self.header.setText(
+            f"<h3>{row['number']} · P{row['priority']} · {row['status']}</h3>"
+            f"SLA: {figures['sla_state']}" + (f" ({left:.0f} min left)" if left is not None and left > 0 else "")
+            + (f" · on hold: {row['hold_reason']}" if row.get("hold_reason") else ""))
+        self.form.set_values(row)
+        final = row["status"] in rules.FINAL_STATUSES
+        self.form.set_read_only(final)
+        self.resolution_code.setText(row.get("resolution_code") or "")
+        while self.transition_row.count():
+            item = self.transition_row.takeAt(0)
+            widget = item.widget()
+            if widget is not None and widget is not self.save_button:
+                widget.setParent(None)  # gone from findChild at once, not only after deleteLater
+                widget.deleteLater()
+        self.transition_buttons = {}
+        for status in rules.allowed_transitions(row["status"]):
+            button = QPushButton(TRANSITION_LABELS.get(status, status) if not (
+                status == "in-progress" and row["status"] == "resolved") else "Reopen")
+            button.setObjectName(f"transition-{status}")
+            button.setToolTip(f"Move to {status}")
+            button.clicked.connect(lambda _c=False, s=status: self.move(s))
+            self.transition_row.addWidget(button)
+            self.transition_buttons[status] = button
+        self.transition_row.addStretch()
+        self.transition_row.addWidget(self.save_button)
+        self.save_button.setVisible(not final)
+        history = audit.history(db, "incident", self.number)
+        _fill(self.history, ["When", "Who", "Action", "Changes"],
+              [[timeutil.display(h["ts"], self.session.zone), h["actor"], h["action"],
+                describe_change(h["old"], h["new"])] for h in history])
+        layout = self.events_tab.layout()
+        while layout.count():
+            w = layout.takeAt(0).widget()
+            if w:
+                w.deleteLater()
+        events = store.linked_events(db, row["id"])
+        layout.addWidget(QLabel(f"{len(events)} linked event(s)"))
+        layout.addWidget(_events_table(self.session, events))
+
+    def save(self) -> None:
+        if not self.form.is_valid():
+            self.message.setText("Fix the fields marked in red.")
+            return
+        try:
+            svc.update(self.session.db, self.number, self.form.values())
+        except rules.IncidentError as exc:
+            self.message.setText(str(exc))
+            return
+        self._changed("Saved.")
+
+    def move(self, status: str) -> None:
+        """Apply a transition with the reason / code / notes typed above the buttons."""
+        try:
+            with self.session.db.transaction():
+                if self.row["status"] not in rules.FINAL_STATUSES and self.form.is_valid():
+                    svc.update(self.session.db, self.number, self.form.values())
+                svc.transition(self.session.db, self.number, status, reason=self.reason.text() or None,
+                               resolution_code=self.resolution_code.text() or None,
+                               notes=self.notes.text() or None)
+        except rules.IncidentError as exc:
+            self.message.setText(str(exc))
+            return
+        self.reason.clear()
+        self.notes.clear()
+        self._changed(f"Moved to {status}.")
+
+    def _changed(self, text: str) -> None:
+        self.message.setText(text)
+        self.reload()
+        self.session.data_changed.emit()
+        self.saved.emit(self.number)
+
+
+def open_incident(session: Session, number: str, parent: QWidget | None) -> QDialog:
+    """Show one incident (non-modal); an unknown number gets an error box instead."""
+    try:
+        dialog: QDialog = IncidentDialog(session, number, parent)
+    except rules.IncidentError as exc:
+        from app.ui.dialogs import show_error
+
+        return show_error(parent, "Incident not found", str(exc))
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.show()
+    return dialog
+
+
+def new_incident(session: Session, parent: QWidget | None, event_ids: list[int] | None = None) -> QDialog:
+    """Show the New incident form, pre-filled from ``event_ids`` when given (they are linked on save)."""
+    dialog = NewIncidentDialog(session, parent, event_ids)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.show()
+    return dialog

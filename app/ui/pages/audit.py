@@ -1,0 +1,189 @@
+"""The Audit trail page: who did what and when, filtered, with a Verify button for the hash chain.
+
+Reads and verification run in workers on their own connection; double-clicking an
+incident's row opens that incident.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import (
+    QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QTableView, QVBoxLayout, QWidget,
+)
+
+from app.domain import timeutil
+from app.store import audit
+from app.ui import workers
+from app.ui.incident_dialog import describe_change
+from app.ui.session import Session
+
+LIMIT = 5000
+Index = QModelIndex | QPersistentModelIndex
+
+
+class AuditModel(QAbstractTableModel):
+    """Audit rows (newest first) as a read-only table; the tooltip shows each row's hash."""
+
+    HEADERS = ("#", "When", "Who", "Action", "Entity", "Id", "Changes")
+
+    def __init__(self, zone: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.zone = zone
+        self.rows: list[dict[str, Any]] = []
+
+    def set_rows(self, rows: list[dict[str, Any]]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802 - Qt override
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802 - Qt override
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802 - Qt override
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        r = self.rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            col = index.column()
+            if col == 0:
+                return str(r["id"])
+            if col == 1:
+                return timeutil.display(r["ts"], self.zone)
+            if col == 6:
+                return describe_change(r["old"], r["new"])[:300]
+            return r[("actor", "action", "entity", "entity_id")[col - 2]] or ""
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"hash {r['hash']}"
+        return None
+
+
+class AuditPage(QWidget):
+    """List, filter and verify the audit trail."""
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self._task: workers.Task | None = None
+        self._verify_task: workers.Task | None = None
+        self._generation = 0
+        self.entity, self.action, self.actor = QComboBox(), QComboBox(), QComboBox()
+        for box, name in ((self.entity, "entity"), (self.action, "action"), (self.actor, "actor")):
+            box.setObjectName(name)
+            box.setMinimumWidth(120)
+            box.activated.connect(lambda _i: self.load())
+        self.text = QLineEdit()
+        self.text.setObjectName("text")
+        self.text.setPlaceholderText("Find in ids and changes…")
+        self.text.setClearButtonEnabled(True)
+        self.text.returnPressed.connect(self.load)
+        self.verify_button = QPushButton("Verify")
+        self.verify_button.setObjectName("verify")
+        self.verify_button.setToolTip("Re-walk the hash chain and name the first row that breaks it")
+        self.verify_button.clicked.connect(self.verify)
+        self.result = QLabel()
+        self.result.setObjectName("verifyResult")
+        self.count = QLabel()
+        bar = QHBoxLayout()
+        for label, w in (("Entity", self.entity), ("Action", self.action), ("Who", self.actor)):
+            bar.addWidget(QLabel(label))
+            bar.addWidget(w)
+        bar.addWidget(self.text, 1)
+        bar.addWidget(self.verify_button)
+        self.model = AuditModel(session.zone, self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.doubleClicked.connect(self._open)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("<h2>Audit trail</h2>"))
+        layout.addLayout(bar)
+        layout.addWidget(self.result)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.count)
+        session.data_changed.connect(self.load)
+        self.load()
+
+    @staticmethod
+    def _choice(box: QComboBox) -> str | None:
+        return box.currentData() or None
+
+    def load(self) -> None:
+        """Re-read the rows matching the filters in a worker."""
+        path: Path = self.session.db_path
+        query = {"entity": self._choice(self.entity), "action": self._choice(self.action),
+                 "actor": self._choice(self.actor), "text": self.text.text().strip() or None}
+
+        def work(_progress: object) -> tuple[list[dict[str, Any]], dict[str, list[str]]]:
+            from app.store.database import Database
+
+            with Database.open(path) as db:
+                rows = audit.search(db, limit=LIMIT, **query)
+                choices = {c: audit.distinct_values(db, c) for c in ("entity", "action", "actor")}
+            return rows, choices
+
+        self._generation += 1
+        generation = self._generation
+        self.count.setText("Loading…")
+        self._task = workers.start(work, on_success=lambda result: self._loaded(result, generation))
+
+    def _loaded(self, result: tuple[list[dict[str, Any]], dict[str, list[str]]], generation: int) -> None:
+        if generation != self._generation:
+            return  # a newer load is on its way
+        rows, choices = result
+        for box, name in ((self.entity, "entity"), (self.action, "action"), (self.actor, "actor")):
+            current = box.currentData()
+            box.blockSignals(True)
+            box.clear()
+            box.addItem("All", None)
+            for value in choices[name]:
+                box.addItem(value, value)
+            box.setCurrentIndex(max(0, box.findData(current)) if current else 0)
+            box.blockSignals(False)
+        self.model.set_rows(rows)
+        self.table.resizeColumnsToContents()
+        more = " (newest shown; narrow the filter for older rows)" if len(rows) >= LIMIT else ""
+        self.count.setText(f"{len(rows):,} row(s){more}")
+
+    def verify(self) -> None:
+        path: Path = self.session.db_path
+
+        def work(_progress: object) -> audit.ChainStatus:
+            from app.store.database import Database
+
+            with Database.open(path) as db:
+                return audit.verify(db)
+
+        self.verify_button.setEnabled(False)
+        self.result.setText("Verifying…")
+        self._verify_task = workers.start(work, on_success=self._verified, on_failure=self._verify_failed)
+
+    def _verified(self, status: audit.ChainStatus) -> None:
+        self.verify_button.setEnabled(True)
+        colour = "#16a34a" if status.ok else "#dc2626"
+        self.result.setText(f"<span style='color:{colour}'>{status.describe()}</span>")
+
+    def _verify_failed(self, message: str, _details: str) -> None:
+        self.verify_button.setEnabled(True)
+        self.result.setText(f"<span style='color:#dc2626'>Could not verify: {message}</span>")
+
+    def _open(self, index: QModelIndex) -> None:
+        r = self.model.rows[index.row()]
+        if r["entity"] == "incident" and r["entity_id"]:
+            from app.ui.incident_dialog import open_incident
+
+            open_incident(self.session, r["entity_id"], self)
