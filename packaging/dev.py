@@ -4,6 +4,7 @@
     python3 packaging/dev.py run    # install, make demo.db on first run, open the window
     python3 packaging/dev.py test   # install, run the test suite
     python3 packaging/dev.py bench  # install, run the benchmarks
+    python3 packaging/dev.py build  # install with PyInstaller, build dist/issue-ledger/ (args go to build.py)
 
 Only the standard library is used here, so it works on a machine with nothing
 but Python 3.11+.
@@ -25,26 +26,28 @@ PY = BIN / ("python.exe" if os.name == "nt" else "python")
 STAMP = VENV / ".installed"
 
 
-def ensure_env() -> None:
-    """Create .venv and install the project with its test extras when pyproject.toml changed."""
+def ensure_env(extras: str = "test") -> None:
+    """Create .venv and install the project with ``extras`` when pyproject.toml (or the extras) changed."""
     if sys.version_info < (3, 11):
         sys.exit(f"Issue Ledger needs Python 3.11 or newer; this is {sys.version.split()[0]}")
     if not PY.exists():
         print(f"creating {VENV}", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
-    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    setup_py = ROOT / "setup.py"
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + extras.encode()
+                            + (setup_py.read_bytes() if setup_py.exists() else b"")).hexdigest()
     if STAMP.exists() and STAMP.read_text() == digest:
         return
     print("installing Issue Ledger and its dependencies into .venv", flush=True)
     subprocess.run([str(PY), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                    "-e", f"{ROOT}[test]"], check=True)
+                    "-e", f"{ROOT}[{extras}]"], check=True)
     STAMP.write_text(digest)
 
 
 def main(argv: list[str]) -> int:
     command = argv[0] if argv else "run"
     rest = argv[1:]
-    ensure_env()
+    ensure_env("test,build" if command == "build" else "test")
     if command == "run":
         db = ROOT / "demo.db"
         if not db.exists():
@@ -52,6 +55,8 @@ def main(argv: list[str]) -> int:
         return subprocess.call([str(PY), "-m", "app", "--db", str(db), *rest])
     if command == "test":
         return subprocess.call([str(PY), "-m", "pytest", *rest], cwd=ROOT)
+    if command == "build":
+        return subprocess.call([str(PY), str(ROOT / "packaging" / "build.py"), *rest], cwd=ROOT)
     if command == "bench":
         return subprocess.call([str(PY), str(ROOT / "benchmarks" / "run_all.py"), *rest], cwd=ROOT)
     print(__doc__)
