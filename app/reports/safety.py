@@ -6,7 +6,8 @@ it lands in a spreadsheet, and each has a fix here:
 * a text that starts with ``=``, ``+``, ``-``, ``@``, tab, CR or LF is run as a
   formula by Excel/LibreOffice (OWASP "CSV injection"): it gets a leading
   apostrophe, so it shows as text and the original is still readable;
-* XLSX (XML 1.0) cannot hold NUL and most other control characters: each is
+* XLSX (XML 1.0) cannot hold NUL and most other control characters (and a bare
+  CR comes back as LF): each is
   replaced by a visible escape ``\\x00``-style (a literal backslash is doubled
   only in texts that needed escaping, so the escape reads back unambiguously);
 * a cell holds at most 32,767 characters: a longer text is cut and ends with a
@@ -25,6 +26,9 @@ EXCEL_CELL_LIMIT = 32_767
 # lone surrogates (left by undecodable input) and the two non-characters U+FFFE/U+FFFF.
 _UNSAFE_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _UNSAFE_OR_BACKSLASH = re.compile("[\\\\\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# In a cell a bare CR does not survive either: XML readers turn it into LF. Escape it too.
+_UNSAFE_XLSX = re.compile("[\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]")
+_UNSAFE_XLSX_OR_BACKSLASH = re.compile("[\\\\\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def neutralise_formula(text: str) -> str:
@@ -50,10 +54,10 @@ def _escape_char(match: re.Match[str]) -> str:
 
 
 def escape_unsafe(text: str) -> str:
-    """Replace characters XLSX cannot hold with visible escapes; other texts come back unchanged."""
-    if _UNSAFE_XML.search(text) is None:
+    """Replace characters XLSX cannot hold (CR included) with visible escapes; other texts come back unchanged."""
+    if _UNSAFE_XLSX.search(text) is None:
         return text
-    return _UNSAFE_OR_BACKSLASH.sub(_escape_char, text)
+    return _UNSAFE_XLSX_OR_BACKSLASH.sub(_escape_char, text)
 
 
 def cut_marker(full_length: int) -> str:
@@ -72,8 +76,8 @@ def excel_text(text: str) -> str:
     """A text made safe for an XLSX cell: no formula, no illegal characters, within the cell limit."""
     if text and text[0] in "=+-@\t\r\n":
         text = "'" + text
-    if _UNSAFE_XML.search(text) is not None:
-        text = _UNSAFE_OR_BACKSLASH.sub(_escape_char, text)
+    if _UNSAFE_XLSX.search(text) is not None:
+        text = _UNSAFE_XLSX_OR_BACKSLASH.sub(_escape_char, text)
     if len(text) > EXCEL_CELL_LIMIT:
         text = cap_length(text)
     return text

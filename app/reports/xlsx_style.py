@@ -121,19 +121,22 @@ def number_equals_rule(range_ref: str, column_letter: str, first_row: int, value
 
 
 def true_rule(range_ref: str, column_letter: str, first_row: int, colour: str) -> tuple[str, Any]:
-    """Colour cells holding TRUE (a breached SLA flag) in a strong tint."""
+    """Colour cells holding TRUE (a breached SLA flag) in a strong tint.
+
+    Fill only: a bold font in a conditional format makes LibreOffice's PDF export fail.
+    """
     from openpyxl.formatting.rule import FormulaRule
-    from openpyxl.styles import Font, PatternFill
+    from openpyxl.styles import PatternFill
 
     rule = FormulaRule(formula=[f"${column_letter}{first_row}=TRUE"],
-                       fill=PatternFill("solid", bgColor=light(colour, 0.55)), font=Font(bold=True))
+                       fill=PatternFill("solid", bgColor=light(colour, 0.55)))
     return range_ref, rule
 
 
 def not_ok_rule(column_letter: str, first_row: int) -> Any:
-    """Red, bold for a chain-status cell that is anything but "ok"."""
+    """Red for a chain-status cell that is anything but "ok" (fill only, see ``true_rule``)."""
     from openpyxl.formatting.rule import FormulaRule
-    from openpyxl.styles import Font, PatternFill
+    from openpyxl.styles import PatternFill
 
     return FormulaRule(formula=[f'${column_letter}{first_row}<>"ok"'],
-                       fill=PatternFill("solid", bgColor=light("#dc2626", 0.55)), font=Font(bold=True))
+                       fill=PatternFill("solid", bgColor=light("#dc2626", 0.55)))

@@ -1,0 +1,196 @@
+"""The Excel audit report read back with openpyxl (and python-calamine) and checked against the database."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app.domain import timeutil
+from app.domain.filters import Filter
+from app.domain.vocab import SEVERITIES
+from app.reports import files
+from app.reports.workbook import export_workbook
+from app.store import audit
+from app.store.database import Database
+from report_helpers import local, same_time
+
+ZONE = timeutil.get_zone("Asia/Manila")
+NOW = dt.datetime(2026, 11, 30, 12, 0, tzinfo=timeutil.UTC)
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory: pytest.TempPathFactory, demo_db_template: Path) -> dict[str, Any]:
+    """One export of the demo database, shared by the read-back tests (exporting is the slow part)."""
+    import shutil
+
+    import openpyxl
+
+    folder = tmp_path_factory.mktemp("report")
+    db_path = folder / "demo.db"
+    shutil.copy(demo_db_template, db_path)
+    out = folder / "audit.xlsx"
+    with Database.open(db_path) as db:
+        result = export_workbook(db, out, Filter(), ZONE, now=NOW, actor="auditor-test")
+    return {"db_path": db_path, "out": out, "result": result, "wb": openpyxl.load_workbook(out)}
+
+
+def _rows(ws: Any) -> list[tuple[Any, ...]]:
+    return list(ws.iter_rows(values_only=True))
+
+
+def test_sheets_properties_and_protection(exported: dict[str, Any]) -> None:
+    wb = exported["wb"]
+    assert wb.sheetnames == ["Summary", "Incidents", "Events", "Audit trail", "Charts"]
+    assert wb.properties.creator.endswith("(auditor-test)")
+    assert wb.properties.title.startswith("Audit report")
+    assert "audit report" in wb.properties.subject
+    for ws in wb.worksheets:
+        assert ws.protection.sheet is True, ws.title
+        assert not ws.protection.password, ws.title
+        for row in ws.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", f"formula in {ws.title}!{cell.coordinate}"
+
+
+def test_events_sheet_matches_database(exported: dict[str, Any]) -> None:
+    ws = exported["wb"]["Events"]
+    rows = _rows(ws)
+    assert rows[0][1] == "Time (Asia/Manila)"
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == f"A1:N{len(rows)}"
+    with Database.open(exported["db_path"]) as db:
+        expected = db.rows("SELECT * FROM events ORDER BY ts, id")
+    assert len(rows) - 1 == len(expected) == 5000
+    for got, exp in zip(rows[1:], expected):
+        assert got[0] == exp["id"]
+        assert same_time(got[1], local(exp["ts"], ZONE)), (got[1], exp["ts"])
+        assert got[2:4] == (exp["log_type"], SEVERITIES[exp["severity"]])
+        assert got[5] == exp["host"] and got[6] == exp["component"] and got[7] == exp["pid"]
+        assert got[9] == exp["message"] and got[10] == exp["client"] and got[11] == exp["site"]
+        assert got[12] == exp["import_id"] and got[13] == exp["line_no"]
+    assert ws["B2"].is_date
+
+
+def test_incidents_sheet_matches_database(exported: dict[str, Any]) -> None:
+    from app.analysis.sla import incident_sla_rows
+
+    ws = exported["wb"]["Incidents"]
+    rows = _rows(ws)
+    header = rows[0]
+    assert "Incidents" in ws.tables and ws.tables["Incidents"].ref == f"A1:{ws.cell(1, len(header)).column_letter}201"
+    assert ws.freeze_panes == "C2"
+    assert ws.conditional_formatting  # priority and breach colours
+    with Database.open(exported["db_path"]) as db:
+        expected = {r["id"]: r for r in incident_sla_rows(db, Filter(), ZONE, NOW)}
+    assert len(rows) - 1 == len(expected) == 200
+    names = [h.split(" (")[0] for h in header]
+    links = 0
+    for n, got in enumerate(rows[1:], 2):
+        exp = expected[got[0]]
+        for name, value in zip(names, got):
+            if name.endswith("_at"):
+                assert same_time(value, local(exp[name], ZONE)), (name, value, exp[name])
+            elif name in ("response_breached", "resolution_breached"):
+                assert value is bool(exp[name])
+            else:
+                assert value == (exp[name] if exp[name] != "" else None), (name, value, exp[name])
+        url = exp["external_url"]
+        cell = ws.cell(n, names.index("external_url") + 1)
+        if url and url.startswith("https://"):
+            assert cell.hyperlink is not None and cell.hyperlink.target == url
+            links += 1
+        opened = ws.cell(n, names.index("opened_at") + 1)
+        assert opened.is_date and opened.number_format == "yyyy-mm-dd hh:mm:ss"
+    assert links > 0
+
+
+def test_audit_trail_sheet_and_export_row(exported: dict[str, Any]) -> None:
+    rows = _rows(exported["wb"]["Audit trail"])
+    with Database.open(exported["db_path"]) as db:
+        expected = db.rows("SELECT * FROM audit_log ORDER BY id")
+        assert audit.verify(db).ok
+    # the export's own audit row is written after the workbook, so it is the one extra row
+    assert len(rows) - 1 == len(expected) - 1
+    for got, exp in zip(rows[1:], expected):
+        assert (got[0], got[2], got[3], got[4], got[5]) == (exp["id"], exp["actor"], exp["action"], exp["entity"],
+                                                             exp["entity_id"])
+        assert same_time(got[1], local(exp["ts"], ZONE))
+        assert got[8:11] == (exp["prev_hash"], exp["hash"], "ok")
+    last = expected[-1]
+    assert (last["action"], last["entity"], last["entity_id"]) == ("export", "report", "audit.xlsx")
+    new = json.loads(last["new"])
+    assert new["sha256"] == files.sha256_file(exported["out"]) == exported["result"].sha256
+    assert new["events"] == 5000 and new["incidents"] == 200
+
+
+def test_summary_states_scope_checks_and_kpis(exported: dict[str, Any]) -> None:
+    rows = _rows(exported["wb"]["Summary"])
+    info = {r[0]: r[1] for r in rows if r[0] and r[1] is not None}
+    assert rows[0][0] == "Issue Ledger audit report"
+    assert info["Filter"] == "none (everything in the database)"
+    assert info["Generated by"] == "auditor-test"
+    assert info["Generated at (UTC)"] == dt.datetime(2026, 11, 30, 12, 0)
+    assert info["Generated at (Asia/Manila (UTC+08:00))"] == dt.datetime(2026, 11, 30, 20, 0)
+    assert len(info["Database SHA-256 at export"]) == 64
+    assert info["Audit-chain verification"].startswith("audit trail intact")
+    assert info["Events in this report"] == 5000 and info["Incidents in this report"] == 200
+    assert isinstance(info["MTTA (minutes, opened to acknowledged)"], float)
+    assert 0 <= info["SLA met % (of incidents with a target)"] <= 100
+    with Database.open(exported["db_path"]) as db:
+        counts = {(t, s): n for t, s, n in db.execute("SELECT log_type, severity, count(*) FROM events GROUP BY 1, 2")}
+        status = dict(db.execute("SELECT status, count(*) FROM incidents GROUP BY 1").fetchall())
+    start = next(i for i, r in enumerate(rows) if r[0] == "Log type")
+    assert rows[start][1:8] == (*SEVERITIES, "Total")
+    for r in rows[start + 1:start + 8]:
+        assert list(r[1:7]) == [counts.get((r[0], s), 0) for s in range(6)]
+        assert r[7] == sum(r[1:7])
+    assert rows[start + 8][0] == "Total" and rows[start + 8][7] == 5000
+    by_status = {r[0]: r[1] for r in rows if r[0] in status}
+    assert by_status == status
+
+
+def test_charts_sheet_has_native_charts(exported: dict[str, Any]) -> None:
+    ws = exported["wb"]["Charts"]
+    assert len(ws._charts) == 4
+    rows = _rows(ws)
+    day_rows = [r for r in rows if isinstance(r[0], dt.datetime)]
+    assert sum(sum(r[1:7]) for r in day_rows[:61]) >= 5000 - 1  # events per day add up
+
+
+def test_calamine_reads_the_same_values(exported: dict[str, Any]) -> None:
+    calamine = pytest.importorskip("python_calamine")
+    book = calamine.CalamineWorkbook.from_path(str(exported["out"]))
+    assert book.sheet_names == exported["wb"].sheetnames
+    for name in ("Events", "Incidents", "Audit trail"):
+        ours = _rows(exported["wb"][name])
+        theirs = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        assert len(theirs) == len(ours), name
+        for a, b in zip(ours[:300], theirs[:300]):
+            for x, y in zip(a, b):
+                if isinstance(x, dt.datetime):
+                    assert same_time(y, x)
+                elif isinstance(x, bool):
+                    assert y is x
+                elif isinstance(x, (int, float)):
+                    assert float(y) == pytest.approx(float(x))
+                else:
+                    assert (y if y != "" else None) == x, (name, x, y)
+
+
+def test_filtered_report_without_events(demo_db: Database, tmp_path: Path) -> None:
+    import openpyxl
+
+    out = tmp_path / "sec.xlsx"
+    f = Filter(log_types=("security",), statuses=("closed",))
+    result = export_workbook(demo_db, out, f, ZONE, include_events=False, now=NOW)
+    wb = openpyxl.load_workbook(out, read_only=True)
+    assert wb.sheetnames == ["Summary", "Incidents", "Audit trail", "Charts"]
+    expected = demo_db.scalar("SELECT count(*) FROM incidents WHERE log_type='security' AND status='closed'")
+    assert result.incidents == expected == len(list(wb["Incidents"].iter_rows())) - 1
+    info = {r[0]: r[1] for r in wb["Summary"].iter_rows(values_only=True) if len(r) > 1 and r[0]}
+    assert info["Filter"] == "log types: security; statuses: closed"
+    assert info["Events sheets"] == "not included (--no-events)"
+    wb.close()
