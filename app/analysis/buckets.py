@@ -142,7 +142,9 @@ def floor(moment: dt.datetime, size: str, zone: dt.tzinfo) -> dt.datetime:
 def next_start(start: dt.datetime, size: str, zone: dt.tzinfo) -> dt.datetime:
     """The start of the bucket after the one starting at ``start``."""
     if size in ("minute", "hour"):
-        return start + dt.timedelta(seconds=SECONDS[size])
+        step = dt.timedelta(seconds=SECONDS[size])
+        after = floor(start + step, size, zone)  # re-aligned: a 30-minute change (Lord Howe) shifts hours
+        return after if after > start else start + step
     local = start.astimezone(zone).replace(tzinfo=None)
     wall = local + dt.timedelta(days=7 if size == "week" else 1)
     return local_to_utc(wall, zone)

@@ -27,7 +27,7 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(rf"{_B}{_H}{{2}}(?:[:-]{_H}{{2}}){{5}}{_E}"), "<mac>"),
     (re.compile(rf"{_B}{_D}{{1,3}}(?:\.{_D}{{1,3}}){{3}}(?::{_D}+)?{_E}"), "<ip>"),
     (re.compile(r"\b(?:[0-9a-fA-F]{1,4}:){2,7}[0-9a-fA-F]{1,4}\b"), "<ip>"),
-    (re.compile(rf"{_B}0[xX]{_H}+{_E}"), "<hex>"),
+    (re.compile(rf"{_B}[0#][xX]{_H}+{_E}"), "<hex>"),
     # long hex-looking tokens with at least one digit: hashes, object ids
     (re.compile(rf"{_B}(?=[0-9a-fA-F#]*[0-9#])(?=[0-9a-fA-F#]*[a-fA-F])[0-9a-fA-F#]{{8,}}{_E}"), "<hex>"),
     (re.compile(rf"(?<![\w<]){_D}+(?:[.,]{_D}+)*(?![\w>])"), "<n>"),
@@ -44,7 +44,7 @@ def mask(message: str) -> str:
     return re.sub(r"\s+", " ", text)
 
 
-def literal_parts(masked: str, min_length: int = 3) -> list[str]:
+def literal_parts(masked: str, min_length: int = 2) -> list[str]:
     """The fixed text between placeholders, for finding a pattern's messages with "contains" terms."""
     parts = re.split(r"<(?:uuid|email|mac|ip|hex|n)>", masked)
     return [p.strip() for p in parts if len(p.strip()) >= min_length]

@@ -33,10 +33,17 @@ class TimeSeries:
     ends: list[dt.datetime]
     group: str | None
     series: dict[str, list[int]]
+    lo: dt.datetime | None = None  # the range counted; the first and last buckets may be partial
+    hi: dt.datetime | None = None
 
     @property
     def total(self) -> int:
         return sum(sum(v) for v in self.series.values())
+
+    def span(self, j: int) -> tuple[dt.datetime, dt.datetime]:
+        """Bucket ``j`` clipped to the counted range: exactly the events its bar counts."""
+        start, end = self.starts[j], self.ends[j]
+        return max(start, self.lo or start), min(end, self.hi or end)
 
 
 @dataclass(frozen=True)
@@ -101,7 +108,7 @@ def trend(db: Database, f: Filter, zone: dt.tzinfo, by: str = "severity", size: 
         i = index.get(buckets.bucket_start(number, size, spans, zone))
         if i is not None:
             counts.setdefault(group, [0] * len(starts))[i] += n
-    return TimeSeries(size, zone, starts, ends, by, _ordered(by, counts))
+    return TimeSeries(size, zone, starts, ends, by, _ordered(by, counts), start, end)
 
 
 def _ordered(by: str, counts: dict[object, list[int]]) -> dict[str, list[int]]:

@@ -182,7 +182,7 @@ def time_axis(ax: Any, zone: dt.tzinfo, size: str) -> None:
     locator = mdates.AutoDateLocator(tz=zone, minticks=4, maxticks=10)
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator, tz=zone))
-    ax.set_xlabel(f"local time ({zone_name(zone)}), one bar {('per ' + size)}")
+    ax.set_xlabel(f"local time ({zone_name(zone)})")
 
 
 def bar_edges(starts: list[dt.datetime], ends: list[dt.datetime]) -> tuple[list[float], list[float]]:

@@ -36,7 +36,7 @@ def build(data: MttrSeries, width: int = 1000, height: int = 520, theme: str = "
                        label=f"P{p} SLA target {target / 60:g} h")
     visible_targets = [v / 60 for v in data.targets.values() if v / 60 <= max(top, 1) * 3]
     ax.set_ylim(0, max([top, *visible_targets, 1]) * 1.12)
-    ax.set_ylabel("mean time to resolve (hours, wall clock)")
+    ax.set_ylabel("MTTR (hours, wall clock)")
     base.time_axis(ax, data.zone, "week")
     ax.set_xlabel(f"week opened, local time ({base.zone_name(data.zone)})")
     ax.set_xlim(left[0], left[-1] + widths[-1] / 0.9)

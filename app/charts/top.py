@@ -14,7 +14,8 @@ LINE_COLOUR = "#f59e0b"
 
 def build(data: TopMessages, width: int = 1000, height: int = 560, theme: str = "light") -> base.Chart:
     """Horizontal bars, most frequent on top, with the cumulative share of all matching events."""
-    fig = base.new_figure(width, height, theme=theme, margins=(min(420, width * 2 // 5), 40, 40, 58))
+    label_px = min(420, width * 2 // 5)
+    fig = base.new_figure(width, height, theme=theme, margins=(label_px, 40, 40, 58))
     ax = fig.axes[0]
     chart = base.Chart(fig)
     t = base.theme_of(fig)
@@ -28,7 +29,7 @@ def build(data: TopMessages, width: int = 1000, height: int = 560, theme: str = 
     coll = base.bars(ax, ys, [0.8] * n, data.counts, horizontal=True, facecolors=BAR_COLOUR, label="events")
     chart.drills[coll] = [_drill(p) for p in data.patterns]
     ax.set_yticks([n - 1 - i for i in range(n)])
-    ax.set_yticklabels([textwrap.shorten(p, 60, placeholder="…") for p in data.patterns], fontsize=8)
+    ax.set_yticklabels([textwrap.shorten(p, max(20, label_px // 6), placeholder="…") for p in data.patterns], fontsize=8)
     ax.set_ylim(-0.6, n - 0.4)
     ax.set_xlim(0, max(data.counts) * 1.08)
     ax.grid(True, axis="x", color=t.grid, linewidth=0.8)

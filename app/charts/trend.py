@@ -38,7 +38,8 @@ def build(data: TimeSeries, width: int = 1000, height: int = 520, theme: str = "
 
 
 def _drill(data: TimeSeries, by: str, key: str, j: int) -> base.Drill:
-    changes: dict[str, Any] = {"since": base.iso(data.starts[j]), "until": base.iso(data.ends[j])}
+    start, end = data.span(j)
+    changes: dict[str, Any] = {"since": base.iso(start), "until": base.iso(end)}
     if key != NO_CLIENT:
         changes[_FILTER_FIELD[by]] = (key,)
     local = data.starts[j].astimezone(data.zone).strftime("%Y-%m-%d %H:%M")

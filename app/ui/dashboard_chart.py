@@ -1,0 +1,75 @@
+"""One chart on the dashboard: the matplotlib QtAgg canvas with its toolbar (save PNG/SVG/PDF).
+
+matplotlib is imported when the first panel is made, never when the module loads.
+Clicks are read through matplotlib's pick events and turned into drill-down slices.
+
+Signals:
+    drilled(object): the user clicked a bar or cell; the argument is an ``app.charts.base.Drill``.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from app.charts.base import Chart, Drill
+
+log = logging.getLogger("issue_ledger.ui.dashboard")
+
+
+class ChartPanel(QWidget):
+    drilled = Signal(object)
+
+    def __init__(self, kind: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.kind = kind
+        self.setObjectName(f"chart-{kind}")
+        self.setMinimumHeight(340)
+        self.chart: Chart | None = None
+        self.canvas: Any = None
+        self.toolbar: Any = None
+        self.status = QLabel("Loading…")
+        self.status.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.setSpacing(0)
+        self._layout.addWidget(self.status)
+
+    def show_message(self, text: str) -> None:
+        self.status.setText(text)
+        self.status.setVisible(True)
+
+    def set_chart(self, chart: Chart) -> None:
+        """Show ``chart``, replacing the previous canvas (and its toolbar)."""
+        from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg, NavigationToolbar2QT
+
+        for old in (self.toolbar, self.canvas):
+            if old is not None:
+                self._layout.removeWidget(old)
+                old.deleteLater()
+        self.chart = chart
+        self.canvas = FigureCanvasQTAgg(chart.figure)
+        self.canvas.setObjectName(f"canvas-{self.kind}")
+        self.canvas.mpl_connect("pick_event", self._picked)
+        self.toolbar = NavigationToolbar2QT(self.canvas, self)
+        self.toolbar.setIconSize(self.toolbar.iconSize() * 0.8)
+        self.status.setVisible(False)
+        self._layout.addWidget(self.toolbar)
+        self._layout.addWidget(self.canvas, 1)
+        self.canvas.draw_idle()
+
+    def _picked(self, event: Any) -> None:
+        if self.chart is None or getattr(self.toolbar, "mode", ""):
+            return  # zooming or panning: a click is not a drill-down
+        mouse = event.mouseevent
+        if getattr(mouse, "button", 1) != 1:
+            return
+        ind = getattr(event, "ind", None)
+        index = int(ind[-1]) if ind is not None and len(ind) else None
+        drill: Drill | None = self.chart.drill_for(event.artist, index, mouse.xdata, mouse.ydata)
+        if drill is not None:
+            log.info("drill-down from %s: %s", self.kind, drill.label)
+            self.drilled.emit(drill)

@@ -1,0 +1,81 @@
+"""The dashboard's KPI tiles: a title, a big figure and a detail line each.
+
+Signals: none.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
+
+from app.analysis.kpis import Kpis, duration_text
+from app.domain.vocab import PRIORITY_COLOURS, SEVERITY_COLOURS
+
+
+class Tile(QFrame):
+    """One KPI: ``value_label`` holds the headline figure, ``detail_label`` the breakdown."""
+
+    def __init__(self, title: str, key: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(f"tile-{key}")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.title_label = QLabel(title)
+        self.title_label.setStyleSheet("font-size: 11px; opacity: 0.8;")
+        self.value_label = QLabel("…")
+        self.value_label.setObjectName("value")
+        self.value_label.setStyleSheet("font-size: 22px; font-weight: 600;")
+        self.detail_label = QLabel("")
+        self.detail_label.setObjectName("detail")
+        self.detail_label.setTextFormat(Qt.TextFormat.RichText)
+        self.detail_label.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 6, 10, 6)
+        layout.setSpacing(2)
+        for w in (self.title_label, self.value_label, self.detail_label):
+            layout.addWidget(w)
+
+    def set(self, value: str, detail: str = "") -> None:
+        self.value_label.setText(value)
+        self.detail_label.setText(detail)
+
+
+def _dot(colour: str, text: str) -> str:
+    return f"<span style='color:{colour}'>●</span>&nbsp;{text}"
+
+
+class KpiTiles(QWidget):
+    """Open incidents, SLA breach rate, MTTA, MTTR, events in the last 24 h, availability."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.tiles = {
+            "open": Tile("Open incidents", "open"),
+            "breach": Tile("SLA breach rate", "breach"),
+            "mtta": Tile("MTTA (mean time to acknowledge)", "mtta"),
+            "mttr": Tile("MTTR (mean time to resolve)", "mttr"),
+            "events": Tile("Events, last 24 h", "events"),
+            "availability": Tile("Availability (recorded downtime)", "availability"),
+        }
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        for i, tile in enumerate(self.tiles.values()):
+            grid.addWidget(tile, 0, i)
+            grid.setColumnStretch(i, 1)
+
+    def show_kpis(self, k: Kpis) -> None:
+        """Fill every tile from one ``Kpis``."""
+        total_open = sum(k.open_by_priority.values())
+        self.tiles["open"].set(f"{total_open:,}", " ".join(
+            _dot(PRIORITY_COLOURS[p], f"P{p}&nbsp;{k.open_by_priority.get(p, 0)}") for p in (1, 2, 3, 4)))
+        self.tiles["breach"].set("—" if k.breach_rate is None else f"{k.breach_rate:.1%}",
+                                 "of incidents with an SLA target")
+        self.tiles["mtta"].set(duration_text(k.mtta_minutes), "opened → acknowledged")
+        self.tiles["mttr"].set(duration_text(k.mttr_minutes), "opened → resolved")
+        self.tiles["events"].set(f"{sum(k.events_24h.values()):,}", " ".join(
+            _dot(SEVERITY_COLOURS[s], f"{s}&nbsp;{n:,}") for s, n in k.events_24h.items() if n))
+        if k.availability:
+            worst = min(k.availability.values())
+            self.tiles["availability"].set(f"{worst:.2%}", "<br>".join(
+                f"{c}: {a:.2%}" for c, a in sorted(k.availability.items(), key=lambda kv: kv[1])))
+        else:
+            self.tiles["availability"].set("—", "no downtime recorded")

@@ -1,0 +1,201 @@
+"""The Dashboard page: filter bar, KPI tiles and six charts that follow the shared filter.
+
+Each chart's data is gathered in its own worker (SQL GROUP BY off the GUI
+thread); the figure is built and drawn on the GUI thread. matplotlib is
+imported the first time the page is shown. A click on a bar or cell narrows
+the shared filter to that slice and opens the Events (or Incidents) page.
+
+Signals:
+    refreshed(): every tile and chart of the latest refresh has been drawn (or failed).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+
+from app.charts.base import KINDS, Drill
+from app.domain.filters import Filter
+from app.ui import workers
+from app.ui.dashboard_chart import ChartPanel
+from app.ui.dashboard_tiles import KpiTiles
+from app.ui.filter_bar import FilterBar
+from app.ui.session import Session
+
+log = logging.getLogger("issue_ledger.ui.dashboard")
+
+TREND_SPLITS = (("severity", "severity"), ("log type", "type"), ("client", "client"))
+
+
+class DashboardPage(QWidget):
+    refreshed = Signal()
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.now: dt.datetime | None = None  # tests pin "now"; None means the clock
+        self._generation = 0
+        self._pending: set[str] = set()
+        self._stale = True
+        self._tasks: list[workers.Task] = []
+        self.filter_bar = FilterBar(session, self, kind="events")
+        self.tiles = KpiTiles(self)
+        self.split_combo = QComboBox()
+        self.split_combo.setObjectName("trendSplit")
+        for text, key in TREND_SPLITS:
+            self.split_combo.addItem(text, key)
+        self.split_combo.currentIndexChanged.connect(lambda _i: self.refresh(only=("trend",)))
+        self.error_label = QLabel()
+        self.error_label.setStyleSheet("color: #dc2626;")
+        self.error_label.setVisible(False)
+        self.panels = {kind: ChartPanel(kind) for kind in KINDS}
+        for panel in self.panels.values():
+            panel.drilled.connect(self.drill)
+
+        controls = QHBoxLayout()
+        controls.addWidget(QLabel("Split the trend by"))
+        controls.addWidget(self.split_combo)
+        controls.addWidget(self.error_label, 1)
+        controls.addStretch()
+        grid_host = QWidget()
+        grid = QGridLayout(grid_host)
+        grid.setContentsMargins(0, 0, 0, 0)
+        for i, kind in enumerate(KINDS):
+            grid.addWidget(self.panels[kind], i // 2, i % 2)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(grid_host)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.filter_bar)
+        layout.addWidget(self.tiles)
+        layout.addLayout(controls)
+        layout.addWidget(scroll, 1)
+
+        session.filter_changed.connect(self._filter_changed)
+        session.data_changed.connect(self._data_changed)
+
+    # -- when to refresh ------------------------------------------------------------------------
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if self._stale:
+            QTimer.singleShot(0, self.refresh)
+
+    def _filter_changed(self, _f: Filter) -> None:
+        self._later()
+
+    def _data_changed(self) -> None:
+        self._later()
+
+    def _later(self) -> None:
+        """Refresh now when visible, else on the next show."""
+        self._stale = True
+        if self.isVisible():
+            QTimer.singleShot(0, self.refresh)
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._pending)
+
+    # -- work -----------------------------------------------------------------------------------
+    def refresh(self, only: tuple[str, ...] | None = None) -> None:
+        """Gather the KPIs and every chart's data in workers; stale answers are dropped."""
+        if only is None and not self._stale and not self._pending and self._generation:
+            return
+        self._stale = False
+        for task in self._tasks:
+            task.cancel()
+        self._generation += 1
+        gen = self._generation
+        f, zone, path, now = self.session.filter, self.session.zone, self.session.db_path, self.now
+        by = self.split_combo.currentData()
+        kinds = only or KINDS
+        self._pending = set(kinds) | (set() if only else {"kpis"})
+        self._tasks = []
+        self.error_label.setVisible(False)
+        for kind in kinds:
+            if self.panels[kind].chart is None:
+                self.panels[kind].show_message("Loading…")
+            self._tasks.append(workers.start(
+                _gather_job(kind, path, f, zone, by, now),
+                on_success=lambda data, k=kind: self._chart_ready(gen, k, data),
+                on_failure=lambda msg, _d, k=kind: self._failed(gen, k, msg)))
+        if not only:
+            self._tasks.append(workers.start(
+                _kpi_job(path, f, zone, now),
+                on_success=lambda k: self._kpis_ready(gen, k),
+                on_failure=lambda msg, _d: self._failed(gen, "kpis", msg)))
+
+    def _chart_ready(self, gen: int, kind: str, data: Any) -> None:
+        if gen != self._generation:
+            return
+        from app.charts import render
+
+        panel = self.panels[kind]
+        width, height = max(panel.width(), 480), max(panel.height(), 340)
+        try:
+            panel.set_chart(render.build(kind, data, width, height, theme=self._theme()))
+        except Exception as exc:  # noqa: BLE001 - shown in the panel, logged with its traceback
+            log.exception("drawing the %s chart failed", kind)
+            panel.show_message(f"Could not draw this chart: {exc}")
+        self._done(kind)
+
+    def _kpis_ready(self, gen: int, kpis: Any) -> None:
+        if gen == self._generation:
+            self.tiles.show_kpis(kpis)
+            self._done("kpis")
+
+    def _failed(self, gen: int, kind: str, message: str) -> None:
+        if gen != self._generation:
+            return
+        self.error_label.setText(message)
+        self.error_label.setVisible(True)
+        if kind in self.panels:
+            self.panels[kind].show_message(f"Could not load: {message}")
+        self._done(kind)
+
+    def _done(self, kind: str) -> None:
+        self._pending.discard(kind)
+        if not self._pending:
+            self.refreshed.emit()
+
+    def _theme(self) -> str:
+        from app.ui.theme import is_dark
+
+        return "dark" if is_dark(self.palette()) else "light"
+
+    # -- drill-down -----------------------------------------------------------------------------
+    def drill(self, drill: Drill) -> None:
+        """Narrow the shared filter to the clicked slice and open the page that lists it."""
+        self.session.set_filter(self.session.filter.replace(**drill.changes))
+        window = self.window()
+        if hasattr(window, "show_page"):
+            window.show_page(drill.page)
+
+
+def _gather_job(kind: str, path: Any, f: Filter, zone: dt.tzinfo, by: str, now: dt.datetime | None) -> Any:
+    def job(progress: Any) -> Any:
+        from app.charts import render
+        from app.store.database import Database
+
+        progress.check()
+        with Database.open(path) as db:
+            return render.gather(kind, db, f, zone, by=by, now=now)
+    return job
+
+
+def _kpi_job(path: Any, f: Filter, zone: dt.tzinfo, now: dt.datetime | None) -> Any:
+    def job(progress: Any) -> Any:
+        from app.analysis import kpis
+        from app.store.database import Database
+
+        progress.check()
+        with Database.open(path) as db:
+            return kpis.compute(db, f, zone, now)
+    return job
