@@ -31,6 +31,12 @@ def next_number(db: Database) -> str:
     return format_number(max(int(last or 0), int(floor or 0)) + 1)
 
 
+def next_numbers(db: Database, count: int) -> list[str]:
+    """``count`` consecutive free numbers (one query, for imports); call inside the writing transaction."""
+    first = int(next_number(db)[4:])
+    return [format_number(first + i) for i in range(count)]
+
+
 def insert(db: Database, record: dict[str, Any]) -> int:
     """Insert one incident (missing columns take their defaults); returns its id."""
     cols = [c for c in INCIDENT_COLUMNS if c in record]

@@ -67,8 +67,9 @@ def apply_plan(db: Database, plan: ImportPlan, progress: Progress | None = None)
     created: list[str] = []
     total = len(plan.incidents)
     with db.transaction():
-        for n, p in enumerate(plan.incidents, start=1):
-            record = dict(p.record, number=store.next_number(db), created_at=stamp, updated_at=stamp)
+        numbers = store.next_numbers(db, total)
+        for n, (p, number) in enumerate(zip(plan.incidents, numbers), start=1):
+            record = dict(p.record, number=number, created_at=stamp, updated_at=stamp)
             incident_id = store.insert(db, record)
             if p.holds:
                 store.add_holds(db, [(incident_id, s, e, r) for s, e, r in p.holds])
