@@ -89,7 +89,9 @@ def _incidents(db: Database, f: Filter, zone: dt.tzinfo, now: dt.datetime) -> tu
         from app.analysis import sla
     except ImportError:
         return report_queries.incident_rows(db, f, zone, now), ()
-    return sla.incident_sla_rows(db, f, zone, now), SLA_COLUMNS
+    rows = sla.incident_sla_rows(db, f, zone, now)
+    rows.sort(key=lambda r: (r["opened_at"], r["id"]))
+    return rows, SLA_COLUMNS
 
 
 def export_incidents_csv(db: Database, out: str | Path, f: Filter, zone: dt.tzinfo, *,

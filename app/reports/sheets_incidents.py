@@ -84,7 +84,7 @@ def write_incidents(wb: Any, ctx: ReportContext, facts: ReportFacts) -> int:
         ws.append(cells)
         if n % 1000 == 0:
             ctx.progress.check()
-    last = len(rows) + 1
+    last = max(len(rows) + 1, 2)
     xlsx_style.add_table(ws, "Incidents", names, last)
     prio = get_column_letter(fields.index("priority") + 1)
     for p, colour in PRIORITY_COLOURS.items():

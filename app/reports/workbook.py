@@ -9,9 +9,11 @@ hold to the database it came from.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import math
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,19 +74,38 @@ def _write(path: Path, ctx: ReportContext, facts: ReportFacts) -> tuple[str, ...
     wb.security = WorkbookProtection(lockStructure=True)
     if ctx.include_events:
         ctx.facts["event_sheets_text"] = _event_sheet_text(facts.event_count, ctx.max_rows_per_sheet)
-    ctx.progress.report(0, max(facts.event_count, 1), "summary and incidents")
-    write_summary(wb, ctx, facts)
-    write_incidents(wb, ctx, facts)
-    if ctx.include_events:
-        write_events(wb, ctx, facts.event_count)
-    ctx.progress.check()
-    write_audit(wb, ctx, facts.audit_rows)
-    write_charts(wb, ctx, facts)
-    ctx.progress.check()
-    ctx.progress.report(facts.event_count, max(facts.event_count, 1), "saving the workbook")
-    titles = tuple(ws.title for ws in wb.worksheets)
-    wb.save(path)
+    try:
+        ctx.progress.report(0, max(facts.event_count, 1), "summary and incidents")
+        write_summary(wb, ctx, facts)
+        write_incidents(wb, ctx, facts)
+        if ctx.include_events:
+            write_events(wb, ctx, facts.event_count)
+        ctx.progress.check()
+        write_audit(wb, ctx, facts.audit_rows)
+        write_charts(wb, ctx, facts)
+        ctx.progress.check()
+        ctx.progress.report(facts.event_count, max(facts.event_count, 1), "saving the workbook")
+        titles = tuple(ws.title for ws in wb.worksheets)
+        wb.save(path)
+    except BaseException:
+        _discard(wb)
+        raise
     return titles
+
+
+def _discard(wb: Any) -> None:
+    """Finish and delete the sheets' temporary files after a failure or cancel.
+
+    Write-only sheets stream into temporary files; left open, they would leak
+    and later complain when garbage-collected.
+    """
+    for ws in wb.worksheets:
+        writer = getattr(ws, "_writer", None)
+        with contextlib.suppress(Exception):
+            ws.close()
+        if writer is not None:
+            with contextlib.suppress(OSError, TypeError):
+                os.remove(writer.out)
 
 
 def export_workbook(
