@@ -85,7 +85,7 @@ def bars(ax: Any, left: list[float], widths: list[float], heights: list[float], 
     for x, w, h, b in zip(left, widths, heights, bottoms):
         rect = [(x, b), (x + w, b), (x + w, b + h), (x, b + h)]
         verts.append([(y, x_) for x_, y in rect] if horizontal else rect)
-    coll = PolyCollection(verts, picker=True, linewidths=0, **style)
+    coll = PolyCollection(verts, picker=True, pickradius=0, linewidths=0, **style)
     ax.add_collection(coll, autolim=True)
     ax.autoscale_view()
     return coll

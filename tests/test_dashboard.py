@@ -1,0 +1,148 @@
+"""The Dashboard page on a demo database: tiles, charts, the filter link, refresh and drill-down clicks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import pytest
+
+from app.charts import base
+from app.domain import timeutil
+from app.domain.filters import Filter
+from app.store import events as event_store
+from app.store.database import Database
+from app.ui import workers
+from app.ui.main_window import MainWindow
+from app.ui.session import Session
+
+ZONE = timeutil.get_zone("Asia/Manila")
+NOW = dt.datetime(2026, 11, 30, 12, 0, tzinfo=dt.timezone.utc)
+
+
+@pytest.fixture
+def window(qtbot, demo_db: Database) -> Iterator[MainWindow]:
+    win = MainWindow(Session(demo_db, ZONE))
+    qtbot.addWidget(win)
+    win.resize(1400, 900)
+    page = win.page("dashboard")
+    page.now = NOW
+    with qtbot.waitSignal(page.refreshed, timeout=60_000):
+        win.show()
+    yield win
+    workers.wait_all()
+
+
+def _click(panel, coll, index: int) -> None:
+    """Press the left button on the centre of bar ``index`` through matplotlib's own event path."""
+    from matplotlib.backend_bases import MouseEvent
+
+    canvas = panel.canvas
+    canvas.draw()
+    verts = coll.get_paths()[index].vertices
+    centre = ((verts[:, 0].min() + verts[:, 0].max()) / 2, (verts[:, 1].min() + verts[:, 1].max()) / 2)
+    x, y = coll.axes.transData.transform(centre)
+    MouseEvent("button_press_event", canvas, x, y, button=1)._process()
+
+
+def test_tiles_and_every_chart_are_shown(window: MainWindow, demo_db: Database) -> None:
+    page = window.pages["dashboard"]
+    assert window.stack.currentWidget() is page
+    open_count = demo_db.scalar("SELECT count(*) FROM incidents WHERE status IN ('new', 'in-progress', 'on-hold')")
+    assert page.tiles.tiles["open"].value_label.text() == f"{open_count:,}"
+    since = timeutil.to_iso(NOW - dt.timedelta(hours=24))
+    recent = demo_db.scalar("SELECT count(*) FROM events WHERE ts >= ? AND ts < ?", (since, timeutil.to_iso(NOW)))
+    assert page.tiles.tiles["events"].value_label.text() == f"{recent:,}"
+    assert page.tiles.tiles["breach"].value_label.text().endswith("%")
+    assert "%" in page.tiles.tiles["availability"].value_label.text()
+    for kind, panel in page.panels.items():
+        assert panel.chart is not None, kind
+        assert panel.canvas is not None and panel.toolbar is not None
+    trend = page.panels["trend"].chart
+    total = sum(sum(base.heights_of(c)) for c in trend.bars())
+    assert total == demo_db.scalar("SELECT count(*) FROM events")
+
+
+def test_dashboard_follows_the_shared_filter(qtbot, window: MainWindow, demo_db: Database) -> None:
+    page = window.pages["dashboard"]
+    with qtbot.waitSignal(page.refreshed, timeout=60_000):
+        window.session.set_filter(Filter(log_types=("network",)))
+    trend = page.panels["trend"].chart
+    assert [c.get_label() for c in trend.bars()]  # still split by severity
+    total = sum(sum(base.heights_of(c)) for c in trend.bars())
+    assert total == demo_db.scalar("SELECT count(*) FROM events WHERE log_type = 'network'")
+    clients = page.panels["clients"].chart
+    assert [c.get_label() for c in clients.bars()] == ["network"]
+    with qtbot.waitSignal(page.refreshed, timeout=60_000):
+        page.split_combo.setCurrentIndex(page.split_combo.findData("client"))
+    labels = [c.get_label() for c in page.panels["trend"].chart.bars()]
+    assert set(labels) <= {"Acme Telecom", "Globex Retail", "Initech Bank"}
+
+
+def test_dashboard_refreshes_after_new_data(qtbot, window: MainWindow, demo_db: Database) -> None:
+    page = window.pages["dashboard"]
+    before = sum(sum(base.heights_of(c)) for c in page.panels["trend"].chart.bars())
+    row = ("2026-11-30T03:00:00.000Z", 5, "security", None, "h", "av", None, None, "Malware found", None,
+           "Acme Telecom", "Manila Site A", None, 1, 0)
+    with Database.open(demo_db.path) as other, other.transaction():
+        event_store.insert_many(other, [row, row])
+    with qtbot.waitSignal(page.refreshed, timeout=60_000):
+        window.session.data_changed.emit()
+    after = sum(sum(base.heights_of(c)) for c in page.panels["trend"].chart.bars())
+    assert after == before + 2
+
+
+def test_click_on_a_trend_bar_opens_events_with_that_slice(qtbot, window: MainWindow, demo_db: Database) -> None:
+    page = window.pages["dashboard"]
+    panel = page.panels["trend"]
+    errors = next(c for c in panel.chart.bars() if c.get_label() == "error")
+    heights = base.heights_of(errors)
+    j = max(range(len(heights)), key=heights.__getitem__)
+    with qtbot.waitSignal(window.session.filter_changed, timeout=5000):
+        _click(panel, errors, j)
+    f = window.session.filter
+    assert f.severities == ("error",)
+    assert f.since and f.until
+    assert window.stack.currentWidget() is window.pages["events"]
+    assert event_store.count(demo_db, f, ZONE) == heights[j]
+
+
+def test_click_on_a_client_bar_opens_incidents(qtbot, window: MainWindow, demo_db: Database) -> None:
+    page = window.pages["dashboard"]
+    panel = page.panels["clients"]
+    coll = next(c for c in panel.chart.bars() if c.get_label() == "security")
+    with qtbot.waitSignal(window.session.filter_changed, timeout=5000):
+        _click(panel, coll, 0)
+    f = window.session.filter
+    assert f.log_types == ("security",) and len(f.clients) == 1
+    assert window.stack.currentWidget() is window.pages["incidents"]
+
+
+def test_matplotlib_loads_only_when_the_dashboard_is_shown(tmp_path) -> None:
+    code = f"""
+import os, sys
+os.environ['QT_QPA_PLATFORM'] = 'offscreen'
+from app.ui.application import make_app
+from app.ui.main_window import MainWindow
+from app.ui.session import Session
+from app.store.database import Database
+from app.domain import timeutil
+app = make_app()
+db = Database.open({str(tmp_path / 'empty.db')!r})
+w = MainWindow(Session(db, timeutil.UTC))
+w.show()
+app.processEvents()
+before = 'matplotlib' in sys.modules
+page = w.show_page('dashboard')
+from PySide6.QtCore import QEventLoop, QTimer
+loop = QEventLoop()
+page.refreshed.connect(loop.quit)
+QTimer.singleShot(30000, loop.quit)
+loop.exec()
+print(before, 'matplotlib' in sys.modules, page.panels['trend'].chart is not None)
+"""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "True", "True"]
