@@ -88,3 +88,15 @@ def test_sla_policies_round_trip(run_cli, db_path: Path, tmp_path: Path) -> None
     f.write_text(json.dumps({"default_calendar": "nowhere"}))
     r = run_cli("--db", db_path, "sla", "--set-policies", f)
     assert r.returncode != 0 and "default_calendar" in r.stderr
+
+
+def test_matrix_and_delete(run_cli, db_path: Path) -> None:  # type: ignore[no-untyped-def]
+    out = _ok(run_cli("--db", db_path, "incident", "matrix", "--set", "3:3=P3"))
+    assert out.splitlines()[-1].split() == ["3", "P3", "P4", "P3"]
+    added = json.loads(_ok(run_cli("--db", db_path, "incident", "add", "--title", "x", "--type", "system",
+                                   "--impact", "3", "--urgency", "3", "-o", "json")))
+    assert added["priority"] == 3
+    r = run_cli("--db", db_path, "incident", "matrix", "--set", "3:3=P7")
+    assert r.returncode != 0 and "7 is not P1-P4" in r.stderr
+    assert "deleted INC-000001" in _ok(run_cli("--db", db_path, "incident", "delete", "INC-000001", "--yes"))
+    assert run_cli("--db", db_path, "incident", "show", "INC-000001").returncode != 0

@@ -129,3 +129,15 @@ def test_events_prefill_and_link(demo_db: Database) -> None:
                      | {"urgency": 2}, event_ids=ids)
     assert sorted(store.linked_event_ids(demo_db, row["id"])) == sorted(ids)
     assert svc.link_events(demo_db, row["number"], ids) == 0
+
+
+def test_delete_is_audited_and_numbers_are_not_reused(db: Database) -> None:
+    for title in ("a", "b"):
+        svc.create(db, {"title": title, "log_type": "system", "impact": 3, "urgency": 3})
+    svc.delete(db, "INC-000002")
+    assert store.get_by_number(db, "INC-000002") is None
+    last = audit.history(db, "incident", "INC-000002")[-1]
+    assert last["action"] == "delete" and json.loads(last["old"])["title"] == "b"
+    assert svc.create(db, {"title": "c", "log_type": "system", "impact": 3, "urgency": 3})["number"] == "INC-000003"
+    with pytest.raises(rules.IncidentError, match="no incident"):
+        svc.delete(db, "INC-000002")

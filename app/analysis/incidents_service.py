@@ -178,3 +178,18 @@ def prefill_from_events(db: Database, event_ids: Iterable[int]) -> dict[str, Any
         "opened_at": first, "description": description, "first_seen": first, "last_seen": last,
         "hosts": hosts, "sample_lines": sample, "event_ids": [e["id"] for e in events],
     }
+
+
+def delete(db: Database, number: str, actor: str | None = None) -> dict[str, Any]:
+    """Remove an incident (its holds and links go with it); the audit row keeps the whole record.
+
+    Its number is never handed out again.
+    """
+    with db.transaction():
+        row = get(db, number)
+        linked = store.linked_event_ids(db, row["id"])
+        store.delete(db, row["id"])
+        floor = int(settings.get(db, "incident_number_floor", 0) or 0)
+        settings.put(db, "incident_number_floor", max(floor, int(row["number"][4:])))
+        audit.append(db, "delete", "incident", row["number"], old={**row, "linked_events": linked}, actor=actor)
+        return row

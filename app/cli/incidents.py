@@ -192,6 +192,51 @@ def show(obj: CliContext, number: str, output: str) -> None:
     _show(row, output, obj)
 
 
+@incident.command("delete")
+@click.argument("number")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@pass_ctx
+def delete(obj: CliContext, number: str, yes: bool) -> None:
+    """Delete NUMBER (the audit trail keeps the whole record; the number is not reused)."""
+    from app.analysis import incidents_service as svc
+    from app.domain.incidents import IncidentError
+
+    if not yes:
+        click.confirm(f"Delete {number}?", abort=True)
+    try:
+        row = svc.delete(obj.db(), number)
+    except IncidentError as exc:
+        raise _fail(exc) from None
+    click.echo(f"deleted {row['number']} ({row['title']})")
+
+
+@incident.command("matrix")
+@click.option("--set", "cells", multiple=True, metavar="IMPACT:URGENCY=P",
+              help="Change one cell, e.g. 2:1=1 makes impact 2 × urgency 1 a P1. Repeatable.")
+@pass_ctx
+def matrix(obj: CliContext, cells: tuple[str, ...]) -> None:
+    """Show (or change) the impact × urgency → priority matrix."""
+    from app.analysis import incidents_service as svc
+    from app.domain.incidents import IncidentError
+
+    db = obj.db()
+    current = {i: dict(row) for i, row in svc.priority_matrix(db).items()}
+    for cell in cells:
+        try:
+            left, p = cell.split("=")
+            i, u = (int(x) for x in left.split(":"))
+            current[i][u] = int(p.strip().upper().lstrip("P"))
+        except (ValueError, KeyError):
+            raise click.BadParameter(f"{cell!r} is not IMPACT:URGENCY=P with 1-3 and P1-P4", param_hint="--set") from None
+    if cells:
+        try:
+            svc.save_priority_matrix(db, current)
+        except IncidentError as exc:
+            raise _fail(exc) from None
+    rows = [{"impact": i, **{f"urgency {u}": f"P{current[i][u]}" for u in (1, 2, 3)}} for i in (1, 2, 3)]
+    click.echo(table(rows, ["impact", "urgency 1", "urgency 2", "urgency 3"]))
+
+
 @click.group("incidents", invoke_without_command=True)
 @incident_filter_options
 @OUTPUT_OPTION

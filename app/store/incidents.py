@@ -153,3 +153,8 @@ def existing_external_keys(db: Database, keys: Iterable[str]) -> dict[str, str]:
                 chunk):
             out[key] = number
     return out
+
+
+def delete(db: Database, incident_id: int) -> None:
+    """Holds and event links go with the incident (foreign keys cascade)."""
+    db.execute("DELETE FROM incidents WHERE id = ?", (incident_id,))
