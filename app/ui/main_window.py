@@ -175,8 +175,16 @@ class MainWindow(QMainWindow):
         QMessageBox.information(self, "Import", "Importing logs from the window is not built yet; "
                                 "use `issue-ledger import` meanwhile.")
 
-    def show_export(self) -> None:
-        QMessageBox.information(self, "Export report", "Excel reports are not built yet.")
+    def show_export(self) -> QWidget:
+        """File ▸ Export report…: the current filter, exported in a worker with progress and Cancel."""
+        from app.ui.export_dialog import ExportDialog
+
+        dialog = getattr(self, "export_dialog", None)
+        if dialog is None or not dialog.isVisible():
+            dialog = ExportDialog(self.session, self)
+            self.export_dialog = dialog
+        dialog.open()
+        return dialog
 
     def new_incident(self) -> QWidget:
         """The New incident form (Ctrl+N)."""

@@ -28,7 +28,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("dashboard", "Dashboard", "app.ui.pages.dashboard:DashboardPage", "dashboard"),
     PageSpec("events", "Events", "app.ui.pages.events:EventsPage", "events"),
     PageSpec("incidents", "Incidents", "app.ui.pages.incidents:IncidentsPage", "incidents"),
-    PageSpec("reports", "Reports", "app.ui.pages.placeholder:ReportsPage", "reports"),
+    PageSpec("reports", "Reports", "app.ui.pages.reports:ReportsPage", "reports"),
     PageSpec("imports", "Imports", "app.ui.pages.placeholder:ImportsPage", "imports"),
     PageSpec("audit", "Audit trail", "app.ui.pages.audit:AuditPage", "audit"),
 )
