@@ -129,3 +129,39 @@ def test_audit_filters(qtbot, db: Database) -> None:
     model = AuditModel(timeutil.UTC)
     model.set_rows(page.model.rows)
     assert "status: new → in-progress" in model.data(model.index(0, 6))
+
+
+def test_import_dialog_maps_previews_and_applies(qtbot, db: Database, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from app.ingest.incidents.apply import profiles
+    from app.ui.incident_import_dialog import IncidentImportDialog
+
+    path = tmp_path / "log.csv"
+    path.write_text("Ref,Problem Statement,Logged,Priority,State\n"
+                    "A-1,Headsets crackling,13/11/2026 09:15,P2,Resolved\n"
+                    "A-2,VPN down,14/11/2026 10:00,P1,Open\n", encoding="utf-8")
+    session = _session(db)
+    window = MainWindow(session)
+    qtbot.addWidget(window)
+    window.import_incidents_action.trigger()
+    dialog = window.incident_import_dialog
+    assert isinstance(dialog, IncidentImportDialog)
+    dialog.load_file(path)
+    qtbot.waitUntil(lambda: dialog.mapping.rowCount() == 5 and dialog.preview_button.isEnabled())
+    title_box = dialog.mapping.cellWidget(1, 2)
+    assert title_box.currentData() is None  # "Problem Statement" is not a known header
+    qtbot.mouseClick(dialog.preview_button, LEFT)
+    qtbot.waitUntil(lambda: dialog.plan is not None)
+    assert dialog.plan.ok and dialog.plan.incidents[0].record["title"] == "A-1"  # built from the key
+    title_box.setCurrentIndex(title_box.findData("title"))
+    qtbot.mouseClick(dialog.preview_button, LEFT)
+    qtbot.waitUntil(lambda: dialog.import_button.isEnabled())
+    assert dialog.plan.incidents[0].record["title"] == "Headsets crackling"
+    assert dialog.report.rowCount() == 2 and dialog.report.item(0, 2).text() == "create"
+    dialog.profile_name.setText("floor")
+    qtbot.mouseClick(dialog.save_profile_button, LEFT)
+    assert profiles(db)["floor"]["columns"]["Problem Statement"] == "title"
+    with qtbot.waitSignal(dialog.imported, timeout=10_000) as blocker:
+        qtbot.mouseClick(dialog.import_button, LEFT)
+    assert blocker.args == [2]
+    assert db.scalar("SELECT count(*) FROM incidents") == 2
+    assert store.get_by_number(db, "INC-000002")["status"] == "new"  # type: ignore[index]

@@ -10,7 +10,7 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog, QLabel, QListWidget, QListWidgetItem, QMainWindow, QMessageBox, QSplitter,
     QStackedWidget, QWidget,
@@ -55,6 +55,7 @@ class MainWindow(QMainWindow):
         splitter.setChildrenCollapsible(False)
         self.setCentralWidget(splitter)
 
+        self.setAcceptDrops(True)  # files and folders dropped here open the import dialog
         self.counts_label = QLabel()
         self.statusBar().addPermanentWidget(self.counts_label)
         self._build_menus()
@@ -85,6 +86,7 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
         incident_menu = self.menuBar().addMenu("I&ncident")
         self.new_incident_action = self._action(incident_menu, "&New incident…", self.new_incident, "Ctrl+N")
+        self.import_incidents_action = self._action(incident_menu, "&Import incident log…", self.import_incidents)
         help_menu = self.menuBar().addMenu("&Help")
         self._action(help_menu, f"&About {APP_NAME}", self.show_about)
 
@@ -171,9 +173,24 @@ class MainWindow(QMainWindow):
         workers.start(work, on_success=done, on_failure=failed,
                       on_progress=lambda d, t, _s: self.welcome.progress.setValue(int(100 * d / max(t, 1))))
 
-    def show_import(self) -> None:
-        QMessageBox.information(self, "Import", "Importing logs from the window is not built yet; "
-                                "use `issue-ledger import` meanwhile.")
+    def show_import(self, paths: object = None) -> QWidget:
+        """File ▸ Import… (``paths`` from a drop, else the user picks)."""
+        from app.ui.import_dialog import ImportDialog
+
+        chosen = [Path(p) for p in paths] if isinstance(paths, (list, tuple)) else None
+        self.import_dialog = ImportDialog(self.session, chosen, self)
+        self.import_dialog.open()
+        return self.import_dialog
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt override
+        if event.mimeData().hasUrls() and all(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt override
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.show_import(paths)
 
     def show_export(self) -> QWidget:
         """File ▸ Export report…: the current filter, exported in a worker with progress and Cancel."""
@@ -192,6 +209,13 @@ class MainWindow(QMainWindow):
 
         self.incident_dialog = new_incident(self.session, self)
         return self.incident_dialog
+
+    def import_incidents(self) -> QWidget:
+        """Incident logs from sheets, ServiceNow or Jira, with the column mapping shown for correction."""
+        from app.ui.incident_import_dialog import import_incidents
+
+        self.incident_import_dialog = import_incidents(self.session, self)
+        return self.incident_import_dialog
 
     def new_database(self) -> None:
         name, _ = QFileDialog.getSaveFileName(self, "New database", str(Path.home() / "ledger.db"),

@@ -40,7 +40,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "assignee": ("assigned to", "assignee", "owner", "resolver", "engineer"),
     "assignment_group": ("assignment group", "resolver group", "group", "team"),
     "opened_at": ("opened at", "opened", "created", "created at", "date opened", "reported at", "date reported",
-                  "start time", "start", "logged at", "date"),
+                  "start time", "start", "logged at", "logged", "date"),
     "acknowledged_at": ("acknowledged at", "acknowledged", "ack time", "responded at", "response time"),
     "resolved_at": ("resolved at", "resolved", "resolution date", "resolved date", "restored at", "end time", "fixed at"),
     "closed_at": ("closed at", "closed", "closed date", "date closed"),

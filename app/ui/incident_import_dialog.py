@@ -1,0 +1,265 @@
+"""Importing an incident log from the window: pick a file, correct the column guess, preview, apply.
+
+Reading, planning and applying run in workers on their own connection; the plan
+is the same one ``issue-ledger incidents import --dry-run`` prints.
+
+Signals (on ``IncidentImportDialog``):
+    imported(int): incidents were created (how many).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox, QDialog, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSplitter, QTableWidget,
+    QTableWidgetItem, QVBoxLayout, QWidget,
+)
+
+from app.domain.vocab import LOG_TYPES
+from app.ingest.incidents.columns import IMPORT_FIELDS
+from app.ingest.incidents.plan import ImportOptions, ImportPlan
+from app.ui import workers
+from app.ui.session import Session
+
+IGNORE = "(leave out)"
+REPORT_COLUMNS = ("line", "key", "verdict", "status", "priority", "title", "reason")
+
+
+def _item(text: Any) -> QTableWidgetItem:
+    item = QTableWidgetItem("" if text is None else str(text))
+    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+    return item
+
+
+class IncidentImportDialog(QDialog):
+    imported = Signal(int)
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.setWindowTitle("Import incident log")
+        self.resize(1000, 720)
+        self.path: Path | None = None
+        self.plan: ImportPlan | None = None
+        self._tasks: list[workers.Task] = []
+        self.file = QLineEdit()
+        self.file.setReadOnly(True)
+        self.file.setPlaceholderText("CSV or XLSX: a BPO issue log, a ServiceNow export or a Jira CSV")
+        browse = QPushButton("Choose file…")
+        browse.clicked.connect(self.choose_file)
+        self.profile = QComboBox()
+        self.profile.setObjectName("profile")
+        self.date_order = QComboBox()
+        for label, value in (("decide from the column (day first if unsure)", None), ("day/month", "dmy"),
+                             ("month/day", "mdy")):
+            self.date_order.addItem(label, value)
+        self.log_type = QComboBox()
+        self.log_type.addItems(LOG_TYPES)
+        self.log_type.setCurrentText("event")
+        self.mapping = QTableWidget(0, 3)
+        self.mapping.setObjectName("mapping")
+        self.mapping.setHorizontalHeaderLabels(["Column", "First value", "Field"])
+        self.mapping.horizontalHeader().setStretchLastSection(True)
+        self.report = QTableWidget(0, len(REPORT_COLUMNS))
+        self.report.setObjectName("report")
+        self.report.setHorizontalHeaderLabels([c.capitalize() for c in REPORT_COLUMNS])
+        self.report.horizontalHeader().setStretchLastSection(True)
+        self.notes = QLabel()
+        self.notes.setObjectName("notes")
+        self.notes.setWordWrap(True)
+        self.preview_button = QPushButton("Preview (dry run)")
+        self.preview_button.setObjectName("preview")
+        self.import_button = QPushButton("Import")
+        self.import_button.setObjectName("import")
+        self.profile_name = QLineEdit()
+        self.profile_name.setPlaceholderText("profile name")
+        self.save_profile_button = QPushButton("Save mapping as profile")
+        for b in (self.preview_button, self.import_button, self.save_profile_button):
+            b.setEnabled(False)
+        self.preview_button.clicked.connect(self.preview)
+        self.import_button.clicked.connect(self.apply)
+        self.save_profile_button.clicked.connect(self.save_profile)
+        self.profile.activated.connect(lambda _i: self._read_headers())
+
+        top = QHBoxLayout()
+        top.addWidget(self.file, 1)
+        top.addWidget(browse)
+        opts = QHBoxLayout()
+        for label, w in (("Profile", self.profile), ("Dates", self.date_order), ("Log type if none", self.log_type)):
+            opts.addWidget(QLabel(label))
+            opts.addWidget(w)
+        opts.addStretch()
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.mapping)
+        split.addWidget(self.report)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.profile_name)
+        buttons.addWidget(self.save_profile_button)
+        buttons.addStretch()
+        buttons.addWidget(self.preview_button)
+        buttons.addWidget(self.import_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(opts)
+        layout.addWidget(split, 1)
+        layout.addWidget(self.notes)
+        layout.addLayout(buttons)
+        self._load_profiles()
+
+    # -- set-up ------------------------------------------------------------------
+    def _load_profiles(self) -> None:
+        from app.ingest.incidents.apply import profiles
+
+        self.profile.clear()
+        self.profile.addItem("(automatic)", None)
+        for name in sorted(profiles(self.session.db)):
+            self.profile.addItem(name, name)
+
+    def choose_file(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self, "Import incident log", str(Path.home()),
+                                              "Incident logs (*.csv *.xlsx *.txt);;All files (*)")
+        if name:
+            self.load_file(Path(name))
+
+    def load_file(self, path: Path) -> None:
+        self.path = path
+        self.file.setText(str(path))
+        self._read_headers()
+
+    def _base_options(self) -> ImportOptions:
+        from app.ingest.incidents.apply import load_profile
+
+        name = self.profile.currentData()
+        options = load_profile(self.session.db, name) if name else ImportOptions()
+        zone = self.session.zone
+        options.zone = getattr(zone, "key", None) or ("UTC" if zone == dt.timezone.utc else "local")
+        return options
+
+    def _run(self, fn: Any, done: Any) -> None:
+        self.preview_button.setEnabled(False)
+        self.import_button.setEnabled(False)
+        self._tasks.append(workers.start(fn, on_success=done, on_failure=self._failed))
+
+    def _failed(self, message: str, _details: str) -> None:
+        self.notes.setText(f"<span style='color:#dc2626'>{message}</span>")
+        self.preview_button.setEnabled(self.path is not None)
+
+    def _read_headers(self) -> None:
+        if self.path is None:
+            return
+        path, options = self.path, self._base_options()
+
+        def work(_p: object) -> tuple[list[str], list[Any], dict[int, str]]:
+            from app.ingest.incidents.columns import apply_profile, auto_map
+            from app.ingest.incidents.reader import read_table
+
+            table = read_table(path)
+            first = table.rows[0] if table.rows else []
+            return table.headers, first, apply_profile(table.headers, auto_map(table.headers), options.columns)
+
+        self.notes.setText("Reading the file…")
+        self._run(work, self._show_mapping)
+
+    def _show_mapping(self, result: tuple[list[str], list[Any], dict[int, str]]) -> None:
+        headers, first, mapping = result
+        self.mapping.setRowCount(len(headers))
+        for i, header in enumerate(headers):
+            self.mapping.setItem(i, 0, _item(header))
+            self.mapping.setItem(i, 1, _item(first[i] if i < len(first) else ""))
+            box = QComboBox()
+            box.addItem(IGNORE, None)
+            for f in IMPORT_FIELDS:
+                box.addItem(f, f)
+            box.setCurrentIndex(max(0, box.findData(mapping.get(i))))
+            self.mapping.setCellWidget(i, 2, box)
+        self.mapping.resizeColumnsToContents()
+        self.notes.setText(f"{len(headers)} columns; correct the fields if needed, then preview.")
+        self.preview_button.setEnabled(True)
+        self.save_profile_button.setEnabled(True)
+
+    def options(self) -> ImportOptions:
+        """What the dialog shows: the profile's settings with the column choices made here."""
+        options = self._base_options()
+        for row in range(self.mapping.rowCount()):
+            box = self.mapping.cellWidget(row, 2)
+            options.columns[self.mapping.item(row, 0).text()] = box.currentData()  # type: ignore[attr-defined]
+        if self.date_order.currentData():
+            options.date_order = self.date_order.currentData()
+        options.default_log_type = self.log_type.currentText()
+        return options
+
+    # -- actions -------------------------------------------------------------------
+    def preview(self) -> None:
+        path, options, db_path = self.path, self.options(), self.session.db_path
+        assert path is not None
+
+        def work(_p: object) -> ImportPlan:
+            from app.ingest.incidents.apply import plan_file
+            from app.store.database import Database
+
+            with Database.open(db_path) as db:
+                return plan_file(db, path, options)
+
+        self.notes.setText("Checking every row…")
+        self._run(work, self._show_plan)
+
+    def _show_plan(self, plan: ImportPlan) -> None:
+        self.plan = plan
+        rows = plan.report_rows()
+        self.report.setRowCount(len(rows))
+        for r, row in enumerate(rows):
+            for c, key in enumerate(REPORT_COLUMNS):
+                self.report.setItem(r, c, _item(row[key]))
+        self.report.resizeColumnsToContents()
+        summary = (f"{plan.kind}: would create {len(plan.incidents)}, skip {len(plan.skipped)}, "
+                   f"reject {len(plan.rejects)}.")
+        if plan.rejects:
+            summary += " Nothing can be imported until every rejected row is fixed or mapped."
+        self.notes.setText("<br>".join([summary, *plan.notes]))
+        self.preview_button.setEnabled(True)
+        self.import_button.setEnabled(plan.ok and bool(plan.incidents))
+
+    def apply(self) -> None:
+        plan, db_path = self.plan, self.session.db_path
+        assert plan is not None
+
+        def work(progress: Any) -> int:
+            from app.ingest.incidents.apply import apply_plan
+            from app.store.database import Database
+
+            with Database.open(db_path) as db:
+                return len(apply_plan(db, plan, progress).created)
+
+        self.notes.setText("Importing…")
+        self._run(work, self._applied)
+
+    def _applied(self, count: int) -> None:
+        self.notes.setText(f"Imported {count} incident(s).")
+        self.plan = None
+        self.session.data_changed.emit()
+        self.imported.emit(count)
+        self.preview_button.setEnabled(True)
+
+    def save_profile(self) -> None:
+        from app.ingest.incidents.apply import save_profile
+
+        name = self.profile_name.text().strip()
+        if not name:
+            self.notes.setText("Give the profile a name first.")
+            return
+        save_profile(self.session.db, name, self.options())
+        self._load_profiles()
+        self.profile.setCurrentIndex(self.profile.findData(name))
+        self.notes.setText(f"Saved profile {name!r}.")
+
+
+def import_incidents(session: Session, parent: QWidget | None) -> IncidentImportDialog:
+    """Show the import dialog (non-modal)."""
+    dialog = IncidentImportDialog(session, parent)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.show()
+    return dialog
