@@ -9,6 +9,7 @@ from app.ingest.formats import applog, syslog, web
 from app.ingest.stamps import SHAPES, first_shape
 
 _LEVEL_NEAR = applog.REST
+_HEADER_CELL = re.compile(r"[A-Za-z_@][\w .@-]{0,40}")
 _XML_EVENT = re.compile(r"<Event[\s>]")
 _NUMERIC = re.compile(r"[\[\(\s]*(\d{1,2})[/.-](\d{1,2})[/.-]\d{4}")
 PREFERENCE = ("rfc5424", "syslog", "access", "errorlog", "journal", "json", "applog", "csv", "generic")
@@ -83,7 +84,9 @@ def _looks_csv(text: list[str]) -> bool:
     head = text[0]
     for d in (",", "\t", ";", "|"):
         n = head.count(d)
-        if n >= 2 and first_shape(head) is None and sum(ln.count(d) >= n for ln in text[1:6]) >= min(
+        if n == 1 and not all(_HEADER_CELL.fullmatch(c.strip().strip('"')) for c in head.split(d)):
+            continue  # one delimiter is a CSV only when the first line reads as column names
+        if n >= 1 and first_shape(head) is None and sum(ln.count(d) >= n for ln in text[1:6]) >= min(
                 len(text) - 1, 5) * 0.6:
             return True
     return False

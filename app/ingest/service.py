@@ -132,7 +132,7 @@ def preview(path: Path, options: ImportOptions, limit: int = 20) -> Preview:
             rows.append(_preview_row(res, text))
             if len(rows) >= limit:
                 break
-    columns = list(getattr(parser, "header", []) or [])
+    columns = list(getattr(parser, "header", None) or getattr(parser, "keys", None) or [])
     return Preview(fmt, enc.name if enc else "binary", rows, mapping, columns)
 
 

@@ -62,6 +62,7 @@ class JsonLines(LineParser):
                 continue
             if isinstance(obj, dict):
                 keys += [k for k in flatten(obj) if k not in keys]
+        self.keys = keys
         self.mapping = auto_mapping(keys, ctx.mapping)
 
     def parse(self, text: str) -> Row | None:

@@ -29,6 +29,6 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("events", "Events", "app.ui.pages.events:EventsPage", "events"),
     PageSpec("incidents", "Incidents", "app.ui.pages.incidents:IncidentsPage", "incidents"),
     PageSpec("reports", "Reports", "app.ui.pages.reports:ReportsPage", "reports"),
-    PageSpec("imports", "Imports", "app.ui.pages.placeholder:ImportsPage", "imports"),
+    PageSpec("imports", "Imports", "app.ui.pages.imports:ImportsPage", "imports"),
     PageSpec("audit", "Audit trail", "app.ui.pages.audit:AuditPage", "audit"),
 )

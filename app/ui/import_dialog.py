@@ -1,0 +1,253 @@
+"""File ▸ Import…: pick logs, see the detected format and the first parsed rows, import in a worker.
+
+Signals:
+    imported(object): the list of FileResult after a finished (or cancelled) run.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QDialog, QDialogButtonBox, QFileDialog, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+    QPlainTextEdit, QProgressBar, QPushButton, QTableView, QVBoxLayout, QWidget,
+)
+
+from app.domain.jobs import Progress
+from app.ui import workers
+from app.ui.import_models import preview_model
+from app.ui.import_options import ImportOptionsForm, MappingEditor
+from app.ui.session import Session
+
+log = logging.getLogger("issue_ledger.ui.import")
+
+
+class _KiB(Progress):
+    """Forwards progress in KiB (Qt's int is 32-bit) and shares the task's cancel flag."""
+
+    def __init__(self, inner: Progress) -> None:
+        super().__init__()
+        self.inner = inner
+
+    def report(self, done: int, total: int, text: str = "") -> None:
+        self.inner.report(done // 1024, max(total // 1024, 1), text)
+
+    def check(self) -> None:
+        self.inner.check()
+
+    @property
+    def cancelled(self) -> bool:
+        return self.inner.cancelled
+
+
+class ImportDialog(QDialog):
+    imported = Signal(object)
+
+    def __init__(self, session: Session, paths: list[Path] | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.setWindowTitle("Import logs")
+        self.resize(1000, 680)
+        self.task: workers.Task | None = None
+        self._preview_task: workers.Task | None = None
+        self._started = 0.0
+        self._last_lines = 0
+
+        self.path_edit = QLineEdit()
+        self.path_edit.setPlaceholderText("Files or folders to import (drop them on the window, or browse)")
+        self.path_edit.editingFinished.connect(self.refresh_preview)
+        files_button = QPushButton("Files…")
+        files_button.clicked.connect(self.choose_files)
+        folder_button = QPushButton("Folder…")
+        folder_button.clicked.connect(self.choose_folder)
+        row = QHBoxLayout()
+        row.addWidget(self.path_edit, 1)
+        row.addWidget(files_button)
+        row.addWidget(folder_button)
+
+        self.options = ImportOptionsForm(session.zone)
+        self.options.changed.connect(self.refresh_preview)
+        self.mapping = MappingEditor()
+        self.mapping.changed.connect(self.refresh_preview)
+        self.mapping_box = QGroupBox("Columns / fields (CSV, JSON)")
+        box_layout = QVBoxLayout(self.mapping_box)
+        box_layout.addWidget(self.mapping)
+        self.mapping_box.setVisible(False)
+
+        self.detected_label = QLabel("Choose a file to see its format.")
+        self.detected_label.setObjectName("detected-format")
+        self.preview = preview_model(session.zone, self)
+        self.preview_view = QTableView()
+        self.preview_view.setModel(self.preview)
+        self.preview_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.preview_view.horizontalHeader().setStretchLastSection(True)
+        self.preview_view.verticalHeader().setVisible(False)
+
+        self.progress = QProgressBar()
+        self.progress.setVisible(False)
+        self.status = QLabel()
+        self.results = QPlainTextEdit()
+        self.results.setReadOnly(True)
+        self.results.setMaximumHeight(90)
+        self.results.setVisible(False)
+
+        self.buttons = QDialogButtonBox()
+        self.import_button = self.buttons.addButton("Import", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.cancel_button = self.buttons.addButton("Cancel import", QDialogButtonBox.ButtonRole.ActionRole)
+        self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        self.cancel_button.setEnabled(False)
+        self.import_button.setEnabled(False)
+        self.import_button.clicked.connect(self.start_import)
+        self.cancel_button.clicked.connect(self.cancel_import)
+        self.close_button.clicked.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(row)
+        layout.addWidget(self.options)
+        layout.addWidget(self.mapping_box)
+        layout.addWidget(self.detected_label)
+        layout.addWidget(self.preview_view, 1)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.status)
+        layout.addWidget(self.results)
+        layout.addWidget(self.buttons)
+        if paths:
+            self.set_paths(paths)
+
+    # -- choosing ----------------------------------------------------------------
+    def paths(self) -> list[Path]:
+        return [Path(p.strip()) for p in self.path_edit.text().split(";") if p.strip()]
+
+    def set_paths(self, paths: list[Path]) -> None:
+        self.path_edit.setText("; ".join(str(p) for p in paths))
+        self.refresh_preview()
+
+    def choose_files(self) -> None:
+        names, _ = QFileDialog.getOpenFileNames(self, "Logs to import", str(Path.home()),
+                                                "Logs (*.log *.txt *.csv *.tsv *.json *.jsonl *.evtx *.xml *.gz "
+                                                "*.zip);;All files (*)")
+        if names:
+            self.set_paths([Path(n) for n in names])
+
+    def choose_folder(self) -> None:
+        name = QFileDialog.getExistingDirectory(self, "Folder of logs", str(Path.home()))
+        if name:
+            self.set_paths([Path(name)])
+
+    # -- preview -----------------------------------------------------------------
+    def refresh_preview(self) -> None:
+        paths = self.paths()
+        self.import_button.setEnabled(bool(paths) and self.task is None)
+        if not paths:
+            return
+        options = self.options.options(self.mapping.mapping())
+        first = paths[0]
+
+        def work(_progress: Progress) -> Any:
+            from app.ingest.service import preview
+
+            return preview(first, options)
+
+        self.detected_label.setText(f"Reading {first.name}…")
+        self._preview_task = workers.start(work, on_success=self._show_preview, on_failure=self._preview_failed)
+
+    def _show_preview(self, result: Any) -> None:
+        names = ", ".join(str(p.name) for p in self.paths())
+        self.detected_label.setText(f"Format: <b>{result.format}</b> ({result.encoding}) — first "
+                                    f"{len(result.rows)} rows of {names}")
+        self.preview.set_rows(result.rows)
+        self.mapping_box.setVisible(result.format in ("csv", "json", "journal"))
+        self.mapping.set_columns(result.columns, result.mapping)
+
+    def _preview_failed(self, message: str, _details: str) -> None:
+        self.detected_label.setText(f"Cannot preview: {message}")
+        self.preview.set_rows([])
+
+    # -- importing ---------------------------------------------------------------
+    def start_import(self) -> None:
+        paths = self.paths()
+        if not paths or self.task is not None:
+            return
+        options = self.options.options(self.mapping.mapping())
+        db_path = self.session.db_path
+
+        def work(progress: Progress) -> Any:
+            from app.ingest.service import import_paths
+            from app.store.database import Database
+
+            with Database.open(db_path) as db:
+                return import_paths(db, paths, options, progress=_KiB(progress))
+
+        self._started = time.perf_counter()
+        self._last_lines = 0
+        self.progress.setVisible(True)
+        self.progress.setRange(0, 0)
+        self.status.setText("Importing…")
+        self.import_button.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+        self.task = workers.start(work, on_success=self._finished, on_failure=self._failed,
+                                  on_progress=self._progress, on_cancel=self._cancelled)
+
+    def _progress(self, done: int, total: int, text: str) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(min(done, total))
+        lines = int("".join(ch for ch in text.split(" ")[0] if ch.isdigit()) or 0)
+        if lines < self._last_lines:
+            self._started = time.perf_counter()  # the next file began
+        self._last_lines = lines
+        rate = lines / max(time.perf_counter() - self._started, 1e-6)
+        self.status.setText(f"{done / 1024:,.1f} of {total / 1024:,.1f} MiB · {lines:,} lines · {rate:,.0f} lines/s")
+
+    def cancel_import(self) -> None:
+        if self.task is not None:
+            self.status.setText("Cancelling…")
+            self.cancel_button.setEnabled(False)
+            self.task.cancel()
+
+    def _done(self) -> None:
+        self.task = None
+        self.cancel_button.setEnabled(False)
+        self.import_button.setEnabled(bool(self.paths()))
+        self.progress.setVisible(False)
+
+    def _finished(self, results: list[Any]) -> None:
+        self._done()
+        self._show_results(results)
+        if any(r.status == "cancelled" for r in results):
+            self.status.setText("Cancelled: nothing from the file being read was kept.")
+        if any(r.ok for r in results):
+            self.session.data_changed.emit()
+        self.imported.emit(results)
+
+    def _show_results(self, results: list[Any]) -> None:
+        lines = []
+        for r in results:
+            if r.ok:
+                lines.append(f"✓ {r.file}: {r.format}, {r.read:,} lines, {r.accepted:,} events, "
+                             f"{r.continuation:,} continuation, {r.rejected:,} rejected")
+            else:
+                lines.append(f"✗ {r.message}")
+        ok = sum(r.ok for r in results)
+        self.status.setText(f"Imported {ok} of {len(results)} file(s).")
+        self.results.setPlainText("\n".join(lines))
+        self.results.setVisible(True)
+
+    def _failed(self, message: str, details: str) -> None:
+        self._done()
+        self.status.setText(f"Import failed: {message}")
+        log.warning("import failed: %s\n%s", message, details)
+
+    def _cancelled(self) -> None:
+        self._done()
+        self.status.setText("Cancelled: nothing from the file being read was kept.")
+
+    def reject(self) -> None:
+        if self.task is not None:
+            self.cancel_import()
+            self.task.signals.finished.connect(super().reject, Qt.ConnectionType.QueuedConnection)
+            return
+        super().reject()

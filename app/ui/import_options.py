@@ -1,0 +1,138 @@
+"""The choices of an import (format, zone, log type, year, client, site, force) and the CSV/JSON mapping.
+
+Signals (both classes):
+    changed(): the user changed a choice; the dialog refreshes its preview.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QFormLayout, QGridLayout, QLabel, QLineEdit, QSpinBox, QTableWidget, QWidget,
+)
+
+from app.domain import timeutil
+from app.domain.vocab import LOG_TYPES
+from app.ingest.formats import DESCRIPTIONS
+from app.ingest.service import ImportOptions
+
+ZONES = ("local", "UTC", "Europe/London", "Europe/Berlin", "America/New_York", "America/Chicago",
+         "America/Los_Angeles", "Asia/Manila", "Asia/Kolkata", "Asia/Singapore", "Australia/Sydney")
+FIELDS = ("time", "level", "message", "component", "host", "pid", "code")
+
+
+class ImportOptionsForm(QWidget):
+    changed = Signal()
+
+    def __init__(self, zone: dt.tzinfo, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.format_combo = QComboBox()
+        self.format_combo.addItem("Detect from the file", None)
+        for name, text in DESCRIPTIONS.items():
+            self.format_combo.addItem(f"{name} — {text}", name)
+        self.zone_combo = QComboBox()
+        self.zone_combo.setEditable(True)
+        self.zone_combo.addItems(ZONES)
+        zone_name = getattr(zone, "key", None) or ("UTC" if zone == timeutil.UTC else "local")
+        self.zone_combo.setCurrentText(zone_name)
+        self.zone_combo.setToolTip("Zone of time stamps that carry none (an IANA name)")
+        self.type_combo = QComboBox()
+        self.type_combo.addItem("From the format and rules", None)
+        for t in LOG_TYPES:
+            self.type_combo.addItem(t, t)
+        self.year_spin = QSpinBox()
+        self.year_spin.setRange(0, 2100)
+        self.year_spin.setSpecialValueText("from the file's date")
+        self.year_spin.setToolTip("Year for time stamps without one (syslog)")
+        self.client_edit = QLineEdit()
+        self.client_edit.setPlaceholderText("from host rules")
+        self.site_edit = QLineEdit()
+        self.site_edit.setPlaceholderText("from host rules")
+        self.force_check = QCheckBox("Import again even if this file was imported before")
+        self.zone_error = QLabel()
+        self.zone_error.setStyleSheet("color: #b91c1c")
+
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        left, right = QFormLayout(), QFormLayout()
+        left.addRow("Format", self.format_combo)
+        left.addRow("Time zone", self.zone_combo)
+        left.addRow("", self.zone_error)
+        left.addRow("Log type", self.type_combo)
+        right.addRow("Year", self.year_spin)
+        right.addRow("Client", self.client_edit)
+        right.addRow("Site", self.site_edit)
+        grid.addLayout(left, 0, 0)
+        grid.addLayout(right, 0, 1)
+        grid.addWidget(self.force_check, 1, 0, 1, 2)
+        for combo in (self.format_combo, self.type_combo):
+            combo.currentIndexChanged.connect(self.changed)
+        self.zone_combo.currentTextChanged.connect(self._zone_changed)
+        self.year_spin.valueChanged.connect(self.changed)
+
+    def _zone_changed(self) -> None:
+        try:
+            timeutil.get_zone(self.zone_combo.currentText())
+            self.zone_error.setText("")
+            self.changed.emit()
+        except ValueError as exc:
+            self.zone_error.setText(str(exc))
+
+    def options(self, mapping: dict[str, str]) -> ImportOptions:
+        name = self.zone_combo.currentText().strip() or "local"
+        try:
+            zone = timeutil.get_zone(name)
+        except ValueError:
+            name, zone = "local", timeutil.local_zone()
+        return ImportOptions(format=self.format_combo.currentData(), zone=zone, zone_name=name,
+                             log_type=self.type_combo.currentData(), year=self.year_spin.value() or None,
+                             client=self.client_edit.text().strip() or None,
+                             site=self.site_edit.text().strip() or None, force=self.force_check.isChecked(),
+                             mapping=mapping)
+
+
+class MappingEditor(QTableWidget):
+    """One row per field; the second column picks the column (CSV) or key (JSON) it comes from."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(len(FIELDS), 2, parent)
+        self.setHorizontalHeaderLabels(["Field", "Taken from"])
+        self.verticalHeader().setVisible(False)
+        self.horizontalHeader().setStretchLastSection(True)
+        self.setMaximumHeight(150)
+        self._combos: dict[str, QComboBox] = {}
+        self._user: dict[str, str] = {}
+        from PySide6.QtWidgets import QTableWidgetItem
+
+        for i, f in enumerate(FIELDS):
+            self.setItem(i, 0, QTableWidgetItem(f))
+            combo = QComboBox()
+            combo.setEditable(True)
+            combo.currentTextChanged.connect(lambda text, f=f: self._picked(f, text))
+            self._combos[f] = combo
+            self.setCellWidget(i, 1, combo)
+
+    def set_columns(self, columns: list[str], mapping: dict[str, str]) -> None:
+        """Show the detected mapping without counting it as the user's choice."""
+        for f, combo in self._combos.items():
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem("")
+            combo.addItems(columns)
+            combo.setCurrentText(mapping.get(f, ""))
+            combo.blockSignals(False)
+
+    def _picked(self, field: str, text: str) -> None:
+        if text:
+            self._user[field] = text
+        else:
+            self._user.pop(field, None)
+        self.changed.emit()
+
+    def mapping(self) -> dict[str, str]:
+        """The fields the user set (CSV time may be ``A+B`` as detected: those are left to detection)."""
+        return {f: c for f, c in self._user.items() if "+" not in c}
