@@ -141,3 +141,14 @@ def test_delete_is_audited_and_numbers_are_not_reused(db: Database) -> None:
     assert svc.create(db, {"title": "c", "log_type": "system", "impact": 3, "urgency": 3})["number"] == "INC-000003"
     with pytest.raises(rules.IncidentError, match="no incident"):
         svc.delete(db, "INC-000002")
+
+
+def test_backdated_transition_cannot_precede_earlier_times(db: Database) -> None:
+    n = svc.create(db, {"title": "x", "log_type": "system", "impact": 2, "urgency": 2},
+                   now="2026-11-30T08:00:00.000Z")["number"]
+    with pytest.raises(rules.IncidentError, match="before the incident was opened"):
+        svc.transition(db, n, "in-progress", now="2026-11-30T07:00:00.000Z")
+    svc.transition(db, n, "in-progress", now="2026-11-30T09:00:00.000Z")
+    with pytest.raises(rules.IncidentError, match="resolved_at"):
+        svc.transition(db, n, "resolved", resolution_code="fix", now="2026-11-30T08:30:00.000Z")
+    assert store.get_by_number(db, n)["status"] == "in-progress"  # type: ignore[index]

@@ -127,6 +127,7 @@ def transition(db: Database, number: str, status: str, reason: str | None = None
             raise rules.IncidentError(f"{stamp} is before the incident was opened ({row['opened_at']})", "at")
         changes = rules.transition_changes(row, status, stamp, reason, resolution_code or row.get("resolution_code"),
                                            notes)
+        rules.validate({k: changes.get(k, row.get(k)) for k in rules.TIME_FIELDS})
         changes["updated_at"] = stamp
         store.update(db, row["id"], changes)
         if row["status"] == "on-hold":
