@@ -86,6 +86,7 @@ def test_dialog_offers_only_allowed_transitions(qtbot, db: Database) -> None:
     assert store.get_by_number(db, number)["assignee"] == "maria"  # type: ignore[index]
     qtbot.mouseClick(dialog.transition_buttons["closed"], LEFT)
     assert dialog.transition_buttons == {} and dialog.form.title.isReadOnly()
+    assert dialog.move_box.isHidden() and "SLA met" in dialog.header.text()
     actions = [dialog.history.item(r, 2).text() for r in range(dialog.history.rowCount())]
     assert actions == ["create", "transition", "transition", "update", "transition"]
 

@@ -67,6 +67,21 @@ def describe_change(old: str | None, new: str | None) -> str:
     return "; ".join(parts)
 
 
+def sla_line(row: dict[str, Any], figures: dict[str, Any]) -> str:
+    """``SLA met: 95 of 240 SLA minutes (24x7)`` and the like, for the dialog header."""
+    state, target = figures["sla_state"], figures["resolution_target_minutes"]
+    if state == "n/a" or target is None:
+        return "SLA: n/a"
+    used = figures["time_to_resolve_minutes"] or 0
+    text = f"SLA {state}: {used:.0f} of {target:.0f} SLA minutes ({figures['sla_calendar']})"
+    if not row.get("resolved_at") and figures["time_left_minutes"] is not None:
+        left = figures["time_left_minutes"]
+        text += f", {left:.0f} min left" if left >= 0 else f", {-left:.0f} min over"
+    if figures["response_breached"]:
+        text += "; response target missed"
+    return text
+
+
 class NewIncidentDialog(QDialog):
     """The New incident form, optionally pre-filled from events that it links on save.
 
@@ -152,7 +167,9 @@ class IncidentDialog(QDialog):
         self.resolution_code = QLineEdit()
         self.resolution_code.setPlaceholderText("needed to resolve")
         self.notes = QLineEdit()
-        move_form = QFormLayout()
+        self.move_box = QWidget()
+        move_form = QFormLayout(self.move_box)
+        move_form.setContentsMargins(0, 0, 0, 0)
         move_form.addRow("Hold reason", self.reason)
         move_form.addRow("Resolution code", self.resolution_code)
         move_form.addRow("Notes", self.notes)
@@ -164,7 +181,7 @@ class IncidentDialog(QDialog):
         details = QWidget()
         d = QVBoxLayout(details)
         d.addWidget(self.form, 1)
-        d.addLayout(move_form)
+        d.addWidget(self.move_box)
         d.addLayout(self.transition_row)
         self.history = QTableWidget()
         self.history.setObjectName("history")
@@ -193,11 +210,9 @@ class IncidentDialog(QDialog):
         holds = store.holds(db, [row["id"]]).get(row["id"], [])
         figures = compute(row, holds, load_policies(db), timeutil.from_iso(timeutil.now_iso()))
         self.setWindowTitle(f"{row['number']} — {row['title']}")
-        left = figures["time_left_minutes"]
-        self.header.setText(
-            f"<h3>{row['number']} · P{row['priority']} · {row['status']}</h3>"
-            f"SLA: {figures['sla_state']}" + (f" ({left:.0f} min left)" if left is not None and left > 0 else "")
-            + (f" · on hold: {row['hold_reason']}" if row.get("hold_reason") else ""))
+        self.header.setText(f"<h3>{row['number']} · P{row['priority']} · {row['status']}</h3>"
+                            + sla_line(row, figures)
+                            + (f" · on hold: {row['hold_reason']}" if row.get("hold_reason") else ""))
         self.form.set_values(row)
         final = row["status"] in rules.FINAL_STATUSES
         self.form.set_read_only(final)
@@ -220,6 +235,7 @@ class IncidentDialog(QDialog):
         self.transition_row.addStretch()
         self.transition_row.addWidget(self.save_button)
         self.save_button.setVisible(not final)
+        self.move_box.setVisible(not final)
         history = audit.history(db, "incident", self.number)
         _fill(self.history, ["When", "Who", "Action", "Changes"],
               [[timeutil.display(h["ts"], self.session.zone), h["actor"], h["action"],
