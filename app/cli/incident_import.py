@@ -66,10 +66,12 @@ def import_incidents(obj: CliContext, file: Path, profile: str | None, save_as: 
     except (SheetError, ImportRefused) as exc:
         raise click.ClickException(str(exc)) from None
     if save_as and not plan.rejects:
-        save_profile(db, save_as, ImportOptions.from_dict({**options.to_dict(), "columns": plan.columns()}))
-    summary = {"file": str(file), "kind": plan.kind, "dry_run": dry_run, "would_create" if dry_run else "created":
-               len(plan.incidents), "skipped": len(plan.skipped), "rejected": len(plan.rejects),
-               "columns": plan.columns(), "notes": plan.notes}
+        columns = {**{h: f for h, f in options.columns.items() if not f}, **plan.columns()}
+        save_profile(db, save_as, ImportOptions.from_dict({**options.to_dict(), "columns": columns}))
+    summary = {"file": str(file), "kind": plan.kind, "dry_run": dry_run,
+               "created" if result else "would_create": len(result.created) if result else len(plan.incidents),
+               "skipped": len(plan.skipped), "rejected": len(plan.rejects), "columns": plan.columns(),
+               "notes": plan.notes}
     if result:
         summary.update(first=result.first, last=result.last)
     if output == "json":
