@@ -45,7 +45,7 @@ class BrowseSpec:
 
 SPECS = {
     "events": BrowseSpec("events", "events", "events_fts", EVENT_SORTS, EVENT_LIST_COLUMNS,
-                        {"time": "events_ts", "severity": "events_sev_ts"}),
+                        {"time": "events_browse", "severity": "events_sev_ts"}),
     "incidents": BrowseSpec("incidents", "incidents", "incidents_fts", INCIDENT_SORTS, INCIDENT_LIST_COLUMNS,
                            {"time": "incidents_opened", "number": "sqlite_autoindex_incidents_1"}),
 }
@@ -88,6 +88,17 @@ def _guard(conn: sqlite3.Connection, seconds: float | None,
         raise
     finally:
         conn.set_progress_handler(None, 0)
+
+
+def lean(db: Database, cache_mb: int = 16) -> Database:
+    """Make a background connection light on memory: no mmap, a small page cache.
+
+    A window keeps a few of these open; with the defaults each could map 256 MB
+    of a large file into the process, which shows up as resident memory.
+    """
+    db.execute("PRAGMA mmap_size=0")
+    db.execute(f"PRAGMA cache_size=-{int(cache_mb) * 1024}")
+    return db
 
 
 class Browse:

@@ -65,18 +65,19 @@ class FilterBar(QWidget):
         self.search_edit.returnPressed.connect(self.apply_search)
 
         self.time_combo = QComboBox()
-        self.time_combo.addItem("Any time", None)
+        # "" not None for "any": an empty QVariant read back loses a reference to None (PySide6 6.12).
+        self.time_combo.addItem("Any time", "")
         for key, text in TIME_PRESETS.items():
             self.time_combo.addItem(text, key)
         self.time_combo.addItem("Custom range…", _CUSTOM)
         self.time_combo.activated.connect(self._time_chosen)
 
         self.min_severity = QComboBox()
-        self.min_severity.addItem("Any severity", None)
+        self.min_severity.addItem("Any severity", "")
         for name in SEVERITIES[1:]:
             self.min_severity.addItem(f"≥ {name}", name)
         self.min_severity.activated.connect(
-            lambda _i: self._apply(self.session.filter.replace(min_severity=self.min_severity.currentData())))
+            lambda _i: self._apply(self.session.filter.replace(min_severity=self.min_severity.currentData() or None)))
         self.min_severity.setVisible(kind == "events")
 
         self.pickers: dict[str, QToolButton] = {}
@@ -193,7 +194,7 @@ class FilterBar(QWidget):
         if key == _CUSTOM:
             self.ask_custom_range()
             return
-        self._apply(self.session.filter.replace(since=key, until=None))
+        self._apply(self.session.filter.replace(since=key or None, until=None))
 
     def ask_custom_range(self) -> None:
         dialog = CustomRangeDialog(self.session.zone, self)
@@ -214,7 +215,7 @@ class FilterBar(QWidget):
             self.time_combo.setCurrentIndex(self.time_combo.findData(_CUSTOM))
         else:
             self.time_combo.setCurrentIndex(0)
-        self.min_severity.setCurrentIndex(max(0, self.min_severity.findData(f.min_severity)))
+        self.min_severity.setCurrentIndex(max(0, self.min_severity.findData(f.min_severity or "")))
         for name, button in self.pickers.items():
             n = len(getattr(f, self._facets[name][0]))
             button.setText(_PICKER_TITLES[name] + (f" ({n})" if n else "") + " ▾")
@@ -255,10 +256,9 @@ class FilterBar(QWidget):
         labels = self._labels(name)
 
         def count(_progress: object) -> list[tuple[Any, int]]:
-            from app.store.database import Database
+            from app.ui.models.runner import connection
 
-            with Database.open(path) as db:
-                return facets.facet_counts(db, kind, name, f, zone)
+            return facets.facet_counts(connection(path), kind, name, f, zone)
 
         def show(counts: list[tuple[Any, int]]) -> None:
             popup.set_counts(counts, list(getattr(self.session.filter, field)), labels)

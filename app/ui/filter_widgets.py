@@ -35,6 +35,9 @@ class FacetPopup(QFrame):
         self.find.textChanged.connect(self._narrow)
         self.status = QLabel("Counting…")
         self.list = QListWidget()
+        # Values live here, not in item data: reading an empty QVariant back
+        # (a None value) drops a reference to None under PySide6 6.12 / Python 3.11.
+        self._values: list[Any] = []
         self.list.setMinimumSize(260, 240)
         buttons = QHBoxLayout()
         self.clear_button = QPushButton("None")
@@ -51,6 +54,7 @@ class FacetPopup(QFrame):
 
     def set_loading(self, selected: list[Any]) -> None:
         self.list.clear()
+        self._values = []
         self.status.setText("Counting…")
         self.status.setVisible(True)
         for value in selected:  # selected values stay visible while counts load
@@ -59,6 +63,7 @@ class FacetPopup(QFrame):
     def set_counts(self, counts: list[tuple[Any, int]], selected: list[Any], labels: dict[Any, str]) -> None:
         """Fill the list; selected values with no matches still appear (count 0)."""
         self.list.clear()
+        self._values = []
         seen = set()
         for value, n in counts:
             seen.add(value)
@@ -73,22 +78,22 @@ class FacetPopup(QFrame):
     def _add(self, value: Any, n: int | None, checked: bool, label: str | None = None) -> None:
         text = label or ("(none)" if value is None else str(value))
         item = QListWidgetItem(text if n is None else f"{text}  ({n:,})")
-        item.setData(Qt.ItemDataRole.UserRole, value)
         item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
         item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
         self.list.addItem(item)
+        self._values.append(value)
 
     def items(self) -> list[QListWidgetItem]:
         return [self.list.item(i) for i in range(self.list.count())]
 
     def check(self, value: Any, on: bool = True) -> None:
-        for item in self.items():
-            if item.data(Qt.ItemDataRole.UserRole) == value:
+        for item, v in zip(self.items(), self._values):
+            if v == value:
                 item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
 
     def checked_values(self) -> list[Any]:
-        return [i.data(Qt.ItemDataRole.UserRole) for i in self.items()
-                if i.checkState() == Qt.CheckState.Checked and i.data(Qt.ItemDataRole.UserRole) is not None]
+        return [v for i, v in zip(self.items(), self._values)
+                if i.checkState() == Qt.CheckState.Checked and v is not None]
 
     def _narrow(self, text: str) -> None:
         needle = text.strip().lower()

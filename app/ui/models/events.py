@@ -54,7 +54,10 @@ class SeverityBadgeDelegate(QStyledItemDelegate):
     """Paints the severity as a rounded coloured badge."""
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
-        level = index.data(SEVERITY_ROLE)
+        # Ask the Python model directly: QModelIndex.data() returning an empty
+        # QVariant loses a reference to None under PySide6 6.12 / Python 3.11.
+        model = index.model()
+        level = model.data(index, SEVERITY_ROLE) if isinstance(model, EventsModel) else None
         if level is None:
             super().paint(painter, option, index)
             return

@@ -15,6 +15,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QThreadPool
 
 from app.domain.jobs import Progress
+from app.store.browse import lean
 from app.store.database import Database
 from app.ui import workers
 
@@ -28,7 +29,7 @@ def connection(path: Path) -> Database:
         cache = _local.dbs = {}
     db = cache.get(path)
     if db is None:
-        db = cache[path] = Database.open(path, migrate=False)
+        db = cache[path] = lean(Database.open(path, migrate=False))
     return db
 
 
@@ -40,8 +41,10 @@ class SqlRunner(QObject):
         self.path = path
         self.pages = QThreadPool(self)
         self.pages.setMaxThreadCount(1)
+        self.pages.setExpiryTimeout(-1)  # keep the thread (and its connection) for the model's life
         self.slow = QThreadPool(self)
         self.slow.setMaxThreadCount(1)
+        self.slow.setExpiryTimeout(-1)
 
     def run(self, fn: Callable[[Database, Progress], Any], on_success: Callable[[Any], None],
             on_failure: Callable[[str, str], None] | None = None, slow: bool = False) -> workers.Task:
