@@ -76,3 +76,40 @@ def test_remove_import(run_cli, db_path: Path) -> None:
     r = run_cli("--db", db_path, "imports", "--remove", "1")
     assert r.returncode == 0 and "3 events" in r.stdout
     assert run_cli("--db", db_path, "events", "--count").stdout.strip() == "0"
+
+
+def test_killed_import_shows_as_incomplete_and_kept_nothing(run_cli, db_path: Path, tmp_path: Path) -> None:
+    import os
+    import signal
+    import sqlite3
+    import subprocess
+    import sys
+    import time
+
+    big = tmp_path / "big.log"
+    big.write_text("".join(f"Nov 29 10:{i // 60 % 60:02d}:{i % 60:02d} h app[{i}]: line {i}\n"
+                           for i in range(200_000)))
+    proc = subprocess.Popen([sys.executable, "-m", "app", "--db", str(db_path), "import", str(big)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    running = False
+    while time.monotonic() < deadline and proc.poll() is None:
+        if db_path.exists():
+            try:
+                with sqlite3.connect(db_path, timeout=0.1) as conn:
+                    running = conn.execute("SELECT count(*) FROM imports WHERE status = 'running'").fetchone()[0] > 0
+            except sqlite3.Error:
+                running = False
+            if running:
+                break
+        time.sleep(0.02)
+    assert running and proc.poll() is None, "the import finished before it could be interrupted"
+    time.sleep(0.3)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    r = run_cli("--db", db_path, "imports", "-o", "json")
+    assert r.returncode == 0
+    [imp] = json.loads(r.stdout)
+    assert imp["status"] == "incomplete" and (imp["read"], imp["accepted"]) == (0, 0)
+    assert "interrupted" in r.stderr
+    assert run_cli("--db", db_path, "events", "--count").stdout.strip() == "0"
