@@ -151,3 +151,31 @@ def test_render_writes_each_format(demo_db: Database, tmp_path: Path, suffix: st
 def _rgb(hex_colour: str) -> tuple[float, float, float]:
     h = hex_colour.lstrip("#")
     return tuple(int(h[i:i + 2], 16) / 255 for i in (0, 2, 4))  # type: ignore[return-value]
+
+
+@pytest.mark.parametrize("by,f", [
+    ("severity", Filter()), ("severity", LAST_WEEK.replace(min_severity="warning")),
+    ("client", LAST_WEEK), ("client", Filter(clients=("Globex Retail",))),
+])
+def test_index_walk_and_group_by_agree(demo_db: Database, by: str, f: Filter) -> None:
+    fast = series.trend(demo_db, f, ZONE, by=by)
+    general = series.trend(demo_db, f, ZONE, by=by, fast=False)
+    assert fast.series == general.series and fast.starts == general.starts
+    assert fast.total == event_store.count(demo_db, f, ZONE)
+
+
+def test_top_messages_sample_on_a_large_table(demo_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    exact = series.top_messages(demo_db, Filter(), ZONE)
+    assert not exact.estimated and exact.total == 5000
+    subset_filter = Filter(log_types=("security",), search="password")
+    subset = series.top_messages(demo_db, subset_filter, ZONE)
+    assert subset.total == event_store.count(demo_db, subset_filter, ZONE)
+    monkeypatch.setattr(series, "TOP_SAMPLE", 1000)
+    monkeypatch.setattr(series, "TOP_EXACT_LIMIT", 100)
+    sampled = series.top_messages(demo_db, Filter(), ZONE)
+    assert sampled.every == 5 and sampled.estimated
+    assert sampled.total == pytest.approx(5000, rel=0.02)
+    assert sampled.patterns[0] in exact.patterns[:3]
+    # a filtered sample is read from the same blocks, then filtered
+    sampled_subset = series.top_messages(demo_db, subset_filter, ZONE)
+    assert sampled_subset.every == 5 and sampled_subset.total == pytest.approx(subset.total, rel=0.4)

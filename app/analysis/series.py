@@ -18,8 +18,10 @@ from app.store import aggregates
 from app.store.database import Database
 
 GROUPS: tuple[str, ...] = ("severity", "type", "client")
-# Above this many matching events the top-messages chart counts a systematic sample (every k-th id).
-TOP_EXACT_LIMIT = 150_000
+# The top-messages chart reads about TOP_SAMPLE rows (every k-th id) on large files, and counts
+# exactly when fewer than TOP_EXACT_LIMIT events match.
+TOP_SAMPLE = 100_000
+TOP_EXACT_LIMIT = 50_000
 NO_CLIENT = "(no client)"
 
 
@@ -89,8 +91,11 @@ def time_range(db: Database, f: Filter, zone: dt.tzinfo, now: dt.datetime | None
 
 
 def trend(db: Database, f: Filter, zone: dt.tzinfo, by: str = "severity", size: str | None = None,
-          now: dt.datetime | None = None) -> TimeSeries:
-    """Events per bucket, split by severity, log type or client; empty buckets are zeros."""
+          now: dt.datetime | None = None, fast: bool = True) -> TimeSeries:
+    """Events per bucket, split by severity, log type or client; empty buckets are zeros.
+
+    ``fast=False`` forces the general GROUP BY (tests compare both ways).
+    """
     if by not in GROUPS:
         raise ValueError(f"by: {by!r} is not one of {', '.join(GROUPS)}")
     span = time_range(db, f, zone, now)
@@ -98,17 +103,42 @@ def trend(db: Database, f: Filter, zone: dt.tzinfo, by: str = "severity", size: 
         return TimeSeries(size or "day", zone, [], [], by, {})
     start, end = span
     size = size or buckets.choose(start, end)
-    spans = buckets.offset_spans(zone, start, end)
-    rows = aggregates.event_buckets(db, f, zone, buckets.sql_bucket(size, spans, "e.ts"), by, now)
     starts = buckets.starts_between(start, end, size, zone)
     ends = starts[1:] + [buckets.next_start(starts[-1], size, zone)] if starts else []
-    index = {s: i for i, s in enumerate(starts)}
     counts: dict[object, list[int]] = {}
-    for number, group, n in rows:
-        i = index.get(buckets.bucket_start(number, size, spans, zone))
-        if i is not None:
+    keys = _index_walk_keys(db, f, by, fast)
+    if keys is not None and len(starts) * len(keys) <= 20_000:
+        edges = [timeutil.to_iso(max(s, start)) for s in starts] + [timeutil.to_iso(min(ends[-1], end))]
+        for group, i, n in aggregates.event_range_counts(db, by, keys, edges):
             counts.setdefault(group, [0] * len(starts))[i] += n
+    else:
+        spans = buckets.offset_spans(zone, start, end)
+        index = {s: i for i, s in enumerate(starts)}
+        for number, group, n in aggregates.event_buckets(db, f, zone, buckets.sql_bucket(size, spans, "e.ts"),
+                                                         by, now):
+            i = index.get(buckets.bucket_start(number, size, spans, zone))
+            if i is not None:
+                counts.setdefault(group, [0] * len(starts))[i] += n
     return TimeSeries(size, zone, starts, ends, by, _ordered(by, counts), start, end)
+
+
+def _index_walk_keys(db: Database, f: Filter, by: str, fast: bool) -> list[object] | None:
+    """The group values to count range by range on an index, or None when the filter needs the general query.
+
+    That path serves filters restricting only time and the grouped column (severity
+    or client), which is what the dashboard shows by default.
+    """
+    if not fast or by not in ("severity", "client"):
+        return None
+    allowed = {"since", "until", "severities", "min_severity"} if by == "severity" else {"since", "until", "clients"}
+    if set(f.to_dict()) - allowed:
+        return None
+    if by == "client":
+        return list(f.clients) if f.clients else list(aggregates.distinct_clients(db))
+    levels = [int(Severity.parse(s)) for s in f.severities] if f.severities else list(range(6))
+    if f.min_severity:
+        levels = [v for v in levels if v >= int(Severity.parse(f.min_severity))]
+    return list(levels)
 
 
 def _ordered(by: str, counts: dict[object, list[int]]) -> dict[str, list[int]]:
@@ -142,15 +172,21 @@ def top_messages(db: Database, f: Filter, zone: dt.tzinfo, limit: int = 10, exac
                  now: dt.datetime | None = None) -> TopMessages:
     """The ``limit`` most frequent masked messages among the matching events.
 
-    Digits are masked in SQL, the rest in Python. Over ``TOP_EXACT_LIMIT``
-    matching events (unless ``exact``), every k-th event is counted and the
-    counts are scaled by k: the shares stay right within a few per cent.
+    Digits are masked in SQL, the rest in Python. On a large file (unless
+    ``exact``) every k-th event id is counted first, k chosen so about
+    ``TOP_SAMPLE`` rows of the whole table are read; when that shows fewer than
+    ``TOP_EXACT_LIMIT`` matching events, they are counted exactly instead.
+    Sampled counts and the total are scaled by k and marked as estimates.
     """
-    total = aggregates.event_count(db, f, zone, now)
-    every = 1 if exact or total <= TOP_EXACT_LIMIT else -(-total // (TOP_EXACT_LIMIT // 2))
+    every = 1 if exact else max(1, -(-int(aggregates.max_event_id(db)) // TOP_SAMPLE))
+    rows = aggregates.message_counts(db, f, zone, every, now)
+    if every > 1 and sum(n for _m, n in rows) * every <= TOP_EXACT_LIMIT:
+        every = 1
+        rows = aggregates.message_counts(db, f, zone, 1, now)
     merged: dict[str, int] = {}
-    for text, n in aggregates.message_counts(db, f, zone, every, now):
+    for text, n in rows:
         key = masking.mask(text)
         merged[key] = merged.get(key, 0) + n
     ranked = sorted(merged.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+    total = sum(merged.values()) * every
     return TopMessages([k for k, _ in ranked], [n * every for _, n in ranked], total, every)

@@ -19,8 +19,11 @@ def build(data: TopMessages, width: int = 1000, height: int = 560, theme: str = 
     ax = fig.axes[0]
     chart = base.Chart(fig)
     t = base.theme_of(fig)
-    note = f"≈ estimated from every {data.every}th event · " if data.estimated else ""
-    base.title(ax, "Most frequent messages", f"{note}{data.total:,} events")
+    if data.estimated:
+        subtitle = f"estimated from every {data.every}th event · ≈{data.total:,} events"
+    else:
+        subtitle = f"{data.total:,} events"
+    base.title(ax, "Most frequent messages", subtitle)
     if not data.patterns:
         base.empty(ax)
         return chart

@@ -23,7 +23,7 @@ KINDS = ("trend", "incidents", "mttr", "top", "heatmap", "clients")
 @click.option("--height", type=click.IntRange(200, 6000), metavar="PX", help="Height in pixels (default per chart).")
 @click.option("--theme", type=click.Choice(["light", "dark"]), default="light", show_default=True,
               help="Light or dark background.")
-@click.option("--exact", is_flag=True, help="top: count every event even over 150,000 (slower).")
+@click.option("--exact", is_flag=True, help="top: count every event instead of a sample on large files (slower).")
 @pass_ctx
 def chart(obj: CliContext, kind: str, out: Path, by: str, width: int | None, height: int | None, theme: str,
           exact: bool, **kwargs: Any) -> None:

@@ -20,6 +20,9 @@ INCIDENT_GROUP_COLUMNS: dict[str, str] = {"priority": "i.priority", "client": "i
 # When an incident left the open backlog: resolved, or closed/cancelled without a resolution time.
 LEFT_AT = ("COALESCE(i.resolved_at, CASE WHEN i.status IN ('closed', 'cancelled') "
            "THEN COALESCE(i.closed_at, i.updated_at) END)")
+SAMPLE_BLOCK = 100
+_SAMPLE_COLUMNS = ", ".join(f"x.{c} AS {c}" for c in (
+    "id", "ts", "severity", "log_type", "host", "component", "client", "site", "message"))
 DIGIT_MASK_SQL = "replace(" * 10 + "e.message" + "".join(f", '{d}', '#')" for d in range(10))
 
 
@@ -43,6 +46,11 @@ def event_range(db: Database, f: Filter, zone: dt.tzinfo, now: dt.datetime | Non
     return first, last
 
 
+def max_event_id(db: Database) -> int:
+    """The highest event id: the table's size for sampling, read from the primary key at no cost."""
+    return int(db.scalar("SELECT max(id) FROM events") or 0)
+
+
 def event_count(db: Database, f: Filter, zone: dt.tzinfo, now: dt.datetime | None = None) -> int:
     w = _events(db, f, zone, now)
     return int(db.scalar(f"SELECT count(*) FROM events e WHERE {w.sql()}", w.params))
@@ -62,6 +70,32 @@ def event_buckets(
     return [tuple(r) for r in db.execute(sql, [*params, *w.params])]  # type: ignore[misc]
 
 
+def event_range_counts(
+    db: Database, group: str, values: list[Any], edges: list[str],
+) -> list[tuple[Any, int, int]]:
+    """(group value, bucket index, count) by counting each [edge i, edge i+1) range on an index.
+
+    For filters that restrict only time and the grouped column itself, this walks
+    the covering index ``(severity, ts)`` or ``(client, ts)`` range by range with no
+    per-row function and no sort: about three times faster than ``event_buckets``.
+    """
+    column = {"severity": "severity", "client": "client"}[group]
+    if not values or len(edges) < 2:
+        return []
+    ranges = ",".join(f"({i},?,?)" for i in range(len(edges) - 1))
+    keys = ",".join("(?)" for _ in values)
+    params: list[Any] = [x for i in range(len(edges) - 1) for x in (edges[i], edges[i + 1])] + list(values)
+    sql = (f"WITH b(i, lo, hi) AS (VALUES {ranges}), k(v) AS (VALUES {keys}) "
+           f"SELECT k.v, b.i, (SELECT count(*) FROM events e WHERE e.{column} = k.v AND e.ts >= b.lo "
+           f"AND e.ts < b.hi) FROM k, b")
+    return [(v, i, n) for v, i, n in db.execute(sql, params) if n]
+
+
+def distinct_clients(db: Database) -> list[str]:
+    """Client names present in events (a skip-scan of the client index)."""
+    return [c for (c,) in db.execute("SELECT DISTINCT client FROM events WHERE client IS NOT NULL")]
+
+
 def event_hour_weekday(
     db: Database, f: Filter, zone: dt.tzinfo, local_seconds_sql: tuple[str, list[Any]],
     min_severity: int, now: dt.datetime | None = None,
@@ -78,11 +112,27 @@ def event_hour_weekday(
 def message_counts(
     db: Database, f: Filter, zone: dt.tzinfo, every: int = 1, now: dt.datetime | None = None,
 ) -> list[tuple[str, int]]:
-    """(message with digits as ``#``, count), over every ``every``-th event id when sampling."""
+    """(message with digits as ``#``, count); with ``every`` > 1, over a 1-in-``every`` sample of ids.
+
+    The sample is blocks of 100 consecutive ids spread evenly over the table, so
+    only about one page in ``every`` is read (a modulo test would read them all).
+    """
     w = _events(db, f, zone, now)
-    if every > 1:
-        w.add("e.id % ? = 0", every)
-    sql = f"SELECT {DIGIT_MASK_SQL} AS m, count(*) FROM events e WHERE {w.sql()} GROUP BY m"
+    if every <= 1:
+        sql = f"SELECT {DIGIT_MASK_SQL} AS m, count(*) FROM events e WHERE {w.sql()} GROUP BY m"
+        return [(m, n) for m, n in db.execute(sql, w.params)]
+    step = SAMPLE_BLOCK * every
+    top = max_event_id(db)
+    blocks = ",".join(f"({lo},{lo + SAMPLE_BLOCK - 1})" for lo in range(1, top + 1, step))
+    if not w.clauses:
+        sql = (f"WITH r(lo, hi) AS (VALUES {blocks}) SELECT {DIGIT_MASK_SQL} AS m, count(*) "
+               f"FROM r CROSS JOIN events AS e ON e.id BETWEEN r.lo AND r.hi GROUP BY m")
+        return [(m, n) for m, n in db.execute(sql)]
+    # Read the sampled rows first (materialized, by rowid ranges), then filter them: otherwise the
+    # planner may drive the join from a host index or a search's rowid list, once per block.
+    sql = (f"WITH r(lo, hi) AS (VALUES {blocks}), s AS MATERIALIZED (SELECT {_SAMPLE_COLUMNS} "
+           f"FROM r CROSS JOIN events AS x NOT INDEXED ON x.id BETWEEN r.lo AND r.hi) "
+           f"SELECT {DIGIT_MASK_SQL} AS m, count(*) FROM s AS e WHERE {w.sql()} GROUP BY m")
     return [(m, n) for m, n in db.execute(sql, w.params)]
 
 
