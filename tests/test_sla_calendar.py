@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from app.domain import sla
 
@@ -119,3 +120,26 @@ def test_policies_round_trip_and_choose_per_client() -> None:
         sla.SlaPolicies.from_dict({"clients": {"Acme": {"calendar": "nope"}}})
     with pytest.raises(sla.PolicyError, match="P7"):
         sla.SlaPolicies.from_dict({"default_targets": {"P7": [1, 2]}})
+
+
+_moments = st.datetimes(min_value=dt.datetime(2026, 1, 1), max_value=dt.datetime(2026, 12, 31),
+                        timezones=st.just(UTC))
+_calendars = st.sampled_from([
+    sla.TWENTY_FOUR_SEVEN, OFFICE,
+    sla.Calendar.from_dict({"name": "ny", "zone": "America/New_York", "hours": "08:00-18:00",
+                            "holidays": ["2026-07-04"]}),
+    sla.Calendar.from_dict({"name": "nights", "zone": "Europe/London", "days": ["mon", "fri", "sat"],
+                            "hours": "22:00-06:00"}),
+])
+
+
+@settings(max_examples=150, deadline=None)
+@given(_calendars, _moments, _moments, _moments, st.lists(st.tuples(_moments, _moments), max_size=3))
+def test_clock_is_additive_and_bounded(cal: sla.Calendar, a: dt.datetime, b: dt.datetime, c: dt.datetime,
+                                       holds: list) -> None:
+    a, b, c = sorted((a, b, c))
+    spans = [(min(s, e), max(s, e)) for s, e in holds]
+    whole = sla.clock_minutes(cal, a, c, spans)
+    assert 0 <= whole <= sla.elapsed_minutes(a, c) + 1e-9
+    assert abs(whole - sla.clock_minutes(cal, a, b, spans) - sla.clock_minutes(cal, b, c, spans)) < 1e-6
+    assert whole <= sla.clock_minutes(cal, a, c) + 1e-9  # holds only ever take time away
