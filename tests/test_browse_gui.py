@@ -257,3 +257,46 @@ def test_incidents_page(qtbot, session: Session, demo_db: Database) -> None:
     n_open = demo_db.scalar("SELECT count(*) FROM incidents WHERE status IN ('new', 'in-progress')")
     qtbot.waitUntil(lambda: widget.count_label.text() == f"{n_open:,} incidents", timeout=5000)
     widget.model.wait()
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support")
+def test_create_incident_from_selected_events(qtbot, page: EventsPage, demo_db: Database) -> None:
+    from app.ui.incident_dialog import NewIncidentDialog
+
+    page.table.selectRow(3)
+    qtbot.keyClick(page.table, Qt.Key.Key_Down, Qt.KeyboardModifier.ShiftModifier)
+    wanted = sorted(page.selected_event_ids())
+    assert len(wanted) == 2
+    qtbot.mouseClick(page.incident_button, Qt.MouseButton.LeftButton)
+    dialog = next(d for d in page.findChildren(NewIncidentDialog))
+    qtbot.addWidget(dialog)
+    assert sorted(dialog.event_ids) == wanted
+    before = demo_db.scalar("SELECT count(*) FROM incidents")
+    dialog.save()
+    assert dialog.number is not None, dialog.message.text()
+    linked = {r[0] for r in demo_db.execute(
+        "SELECT event_id FROM incident_events ie JOIN incidents i ON i.id = ie.incident_id WHERE i.number = ?",
+        (dialog.number,))}
+    assert linked == set(wanted) and demo_db.scalar("SELECT count(*) FROM incidents") == before + 1
+    dialog.close()
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support")
+def test_double_click_opens_the_incident(qtbot, session: Session, demo_db: Database) -> None:
+    from app.ui.incident_dialog import IncidentDialog
+
+    widget = IncidentsPage(session)
+    qtbot.addWidget(widget)
+    widget.show()
+    qtbot.waitUntil(lambda: widget.model.total is not None and widget.model.row(0, fetch=False) is not None,
+                    timeout=5000)
+    number = widget.model.number(0)
+    rect = widget.table.visualRect(widget.model.index(0, 2))
+    qtbot.mouseClick(widget.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(widget.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    dialogs = widget.findChildren(IncidentDialog)
+    assert [d.number for d in dialogs] == [number]
+    for d in dialogs:
+        qtbot.addWidget(d)
+        d.close()
+    widget.model.wait()

@@ -177,9 +177,11 @@ class Browse:
 
     def anchors(self, db: Database, every: int, cancelled: Callable[[], bool] | None = None) -> list[Key]:
         """Keys of rows ``every``, ``2*every``, ... (0-based row ``k*every`` for k >= 1), in order."""
+        import itertools
+
         _, order = self._order(False)
         cols = ", ".join(f"t.{c}" for c in self.key_columns)
-        sql = (f"SELECT * FROM (SELECT {cols}, row_number() OVER (ORDER BY {order}) - 1 AS rn "
-               f"FROM {self.spec.table} t WHERE {self.where.sql()}) WHERE rn % ? = 0 AND rn > 0")
+        sql = f"SELECT {cols} FROM {self.spec.table} t WHERE {self.where.sql()} ORDER BY {order}"
         with _guard(db.conn, None, cancelled):
-            return [tuple(r[:-1]) for r in db.execute(sql, [*self.where.params, every])]
+            cur = db.execute(sql, self.where.params)
+            return [tuple(r) for r in itertools.islice(cur, every, None, every)]
