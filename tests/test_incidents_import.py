@@ -174,3 +174,21 @@ def test_servicenow_sample_through_the_cli(extdata: Path, run_cli, db_path: Path
     again = json.loads(run_cli("--db", db_path, "incidents", "import", path, "-o", "json").stdout)
     assert again["created"] == 0 and again["skipped"] == 32
     assert run_cli("--db", db_path, "verify").returncode == 0
+
+
+def test_servicenow_incident_export(db: Database, tmp_path: Path) -> None:
+    text = ("number,short_description,opened_at,state,impact,urgency,priority,assigned_to,assignment_group,"
+            "u_client,location,resolved_at,closed_at,close_code,close_notes,hold_reason\n"
+            "INC0010001,Agents cannot log in to softphone,2026-11-03 09:15:00,Closed,1 - High,1 - High,1 - Critical,"
+            "Ana Cruz,Telephony,Acme,Cebu,2026-11-03 10:05:00,2026-11-05 10:05:00,Solved (Permanently),"
+            "SBC certificate renewed,\n"
+            "INC0010002,Slow CRM,2026-11-04 09:00:00,3,3 - Low,2 - Medium,4 - Low,,,Acme,Cebu,,,,,Awaiting vendor\n"
+            "INC0010003,Printer offline,2026-11-04 10:00:00,2,3 - Low,3 - Low,5 - Planning,,,Acme,Cebu,,,,,\n")
+    plan = plan_file(db, _write(tmp_path, "sn.csv", text), ImportOptions(default_log_type="application"))
+    assert plan.ok and plan.kind == "servicenow", plan.rejects
+    a, b, c = (p.record for p in plan.incidents)
+    assert a["title"] == "Agents cannot log in to softphone" and a["client"] == "Acme" and a["site"] == "Cebu"
+    assert a["status"] == "closed" and a["resolution_code"] == "Solved (Permanently)"
+    assert a["resolution_notes"] == "SBC certificate renewed" and a["priority"] == 1
+    assert b["status"] == "on-hold" and b["hold_reason"] == "Awaiting vendor" and b["priority"] == 4
+    assert c["status"] == "in-progress" and c["priority"] == 4

@@ -25,7 +25,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "title": ("short description", "title", "summary", "subject", "issue", "problem", "issue title"),
     "description": ("description", "details", "issue description", "problem description"),
     "log_type": ("log type", "logtype", "source type", "log source"),
-    "category": ("category", "u category"),
+    "category": ("category",),
     "subcategory": ("subcategory", "sub category"),
     "impact": ("impact",),
     "urgency": ("urgency",),
@@ -57,8 +57,11 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 
 
 def normalise(header: str) -> str:
-    """``Sys_Updated-At (UTC)`` → ``sys updated at utc``; units in brackets kept as words."""
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", header.lower()).split())
+    """``Sys_Updated-At (UTC)`` → ``sys updated at utc``; ServiceNow's ``u_`` custom prefix dropped."""
+    words = re.sub(r"[^a-z0-9]+", " ", header.lower()).split()
+    if len(words) > 1 and words[0] == "u":
+        words = words[1:]
+    return " ".join(words)
 
 
 def auto_map(headers: list[str]) -> dict[int, str]:

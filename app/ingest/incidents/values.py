@@ -22,6 +22,9 @@ STATUS_WORDS = {
     "cancelled": "cancelled", "canceled": "cancelled", "won't do": "cancelled", "wont do": "cancelled",
     "duplicate": "cancelled", "rejected": "cancelled", "withdrawn": "cancelled",
 }
+# ServiceNow's incident state codes, as exports without display values carry them.
+SERVICENOW_STATE_CODES = {"1": "new", "2": "in-progress", "3": "on-hold", "6": "resolved", "7": "closed",
+                          "8": "cancelled"}
 LOG_TYPE_WORDS = {"app": "application", "sys": "system", "net": "network", "sec": "security", "err": "error",
                   "infra": "system", "infrastructure": "system", "telephony": "network", "voice": "network"}
 
@@ -86,6 +89,8 @@ def status(value: Any, overrides: dict[str, Any] | None = None) -> str:
     if mapped is not None:
         return str(mapped)
     key = " ".join(re.sub(r"[_\-]+", " ", text.lower()).split())
+    if key in SERVICENOW_STATE_CODES:
+        return SERVICENOW_STATE_CODES[key]
     if key in STATUS_WORDS:
         return STATUS_WORDS[key]
     if key.startswith(("awaiting", "pending", "waiting", "on hold")):
