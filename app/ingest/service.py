@@ -23,7 +23,6 @@ from app.ingest.clock import Clock
 from app.ingest.formats.base import ParseContext, RecordParser, Reject
 from app.ingest.rules import HostRules, TypeRules
 from app.ingest.sources import Source, SourceError, expand
-from app.ingest.writer import BatchWriter
 from app.store import audit, events as event_store, imports as store
 from app.store.database import Database
 
@@ -239,16 +238,11 @@ def _load(db: Database, parser: Any, reader: Any, enc: lines.Encoding | None, as
             progress.report(done_before + min(reader.position(), size), max(total, 1), f"{c.read:,} lines")
             progress.check()
 
-    writer = BatchWriter(lambda rows: event_store.insert_many(db, rows), lambda rows: store.insert_rejects(db, rows))
-    sink = engine.Sink(writer.events, writer.rejects, tick)
+    sink = engine.Sink(lambda rows: event_store.insert_many(db, rows), lambda rows: store.insert_rejects(db, rows),
+                       tick)
     expected = size // 120 if fmt not in ("evtx", "eventxml") else 0  # ~120 bytes a line
     with store.bulk_load(db, expected):
-        try:
-            counts = _run(parser, reader, enc, assign, sink, source, fmt)
-        except BaseException:
-            writer.close(abort=True)
-            raise
-        writer.close()
+        counts = _run(parser, reader, enc, assign, sink, source, fmt)
     if progress is not None:
         progress.report(done_before + size, max(total, 1), f"{counts.read:,} lines")
     return counts
