@@ -58,12 +58,23 @@ def test_keyset_pages_walk_every_row_once(demo_db: Database, f: Filter, sort: st
         assert [r["id"] for r in rows] == expected[(k + 1) * 20:(k + 2) * 20]
 
 
-def test_both_plans_give_the_same_rows(demo_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
-    f = Filter(log_types=("network",), min_severity="warning")
+@pytest.mark.parametrize("f", [Filter(log_types=("network",), min_severity="warning"),
+                               Filter(search="timeout OR refused", sites=("Manila Site B",))])
+def test_both_plans_give_the_same_rows(demo_db: Database, monkeypatch: pytest.MonkeyPatch, f: Filter) -> None:
     fast = Browse("events", f, UTC, now=NOW).page(demo_db, None, 300)
     monkeypatch.setattr(browse, "SCAN_BUDGET_S", 0.0)  # the index walk gives up at once
+    monkeypatch.setattr(browse, "FTS_SCAN_BUDGET_S", 0.0)
+    plans: list[object] = []
+    real = Browse._page
+
+    def spy(self, *args):  # type: ignore[no-untyped-def]
+        plans.append(args[5])
+        return real(self, *args)
+
+    monkeypatch.setattr(Browse, "_page", spy)
     slow = Browse("events", f, UTC, now=NOW).page(demo_db, None, 300)
     assert [r["id"] for r in fast] == [r["id"] for r in slow] and fast
+    assert plans == ["events_browse", None]  # the walk was interrupted, the planner's pick answered
 
 
 def test_cancel_interrupts_a_query(demo_db: Database) -> None:
