@@ -110,7 +110,8 @@ def mttr(db: Database, f: Filter, zone: dt.tzinfo, now: dt.datetime | None = Non
     index = {s: i for i, s in enumerate(starts)}
     minutes: dict[int, list[float | None]] = {}
     resolved: dict[int, list[int]] = {}
-    for number, priority, n, mean in aggregates.incident_mttr(db, f, zone, buckets.sql_bucket("week", spans, "i.opened_at"), now):
+    week_sql = buckets.sql_bucket("week", spans, "i.opened_at")
+    for number, priority, n, mean in aggregates.incident_mttr(db, f, zone, week_sql, now):
         i = index.get(buckets.bucket_start(number, "week", spans, zone))
         if i is None:
             continue

@@ -32,7 +32,8 @@ def build(data: TopMessages, width: int = 1000, height: int = 560, theme: str = 
     coll = base.bars(ax, ys, [0.8] * n, data.counts, horizontal=True, facecolors=BAR_COLOUR, label="events")
     chart.drills[coll] = [_drill(p) for p in data.patterns]
     ax.set_yticks([n - 1 - i for i in range(n)])
-    ax.set_yticklabels([textwrap.shorten(p, max(20, label_px // 6), placeholder="…") for p in data.patterns], fontsize=8)
+    chars = max(20, label_px // 6)
+    ax.set_yticklabels([textwrap.shorten(p, chars, placeholder="…") for p in data.patterns], fontsize=8)
     ax.set_ylim(-0.6, n - 0.4)
     ax.set_xlim(0, max(data.counts) * 1.08)
     ax.grid(True, axis="x", color=t.grid, linewidth=0.8)

@@ -38,7 +38,9 @@ def _incidents(db: Database, f: Filter, zone: dt.tzinfo, now: dt.datetime | None
     return incident_where(f, zone, now)
 
 
-def event_range(db: Database, f: Filter, zone: dt.tzinfo, now: dt.datetime | None = None) -> tuple[str | None, str | None]:
+def event_range(
+    db: Database, f: Filter, zone: dt.tzinfo, now: dt.datetime | None = None,
+) -> tuple[str | None, str | None]:
     """First and last stored time of the matching events (None, None when nothing matches)."""
     w = _events(db, f, zone, now)
     first = db.scalar(f"SELECT e.ts FROM events e WHERE {w.sql()} ORDER BY e.ts LIMIT 1", w.params)
@@ -148,7 +150,9 @@ def events_by_severity_between(
 
 # -- incidents -------------------------------------------------------------------------------
 
-def incident_range(db: Database, f: Filter, zone: dt.tzinfo, now: dt.datetime | None = None) -> tuple[str | None, str | None]:
+def incident_range(
+    db: Database, f: Filter, zone: dt.tzinfo, now: dt.datetime | None = None,
+) -> tuple[str | None, str | None]:
     """First opened and last opened/resolved time of the matching incidents."""
     w = _incidents(db, f, zone, now)
     row = db.execute(f"SELECT min(i.opened_at), max(max(i.opened_at), coalesce(max({LEFT_AT}), '')) "
