@@ -103,7 +103,7 @@ def test_incidents_sheet_matches_database(exported: dict[str, Any]) -> None:
             assert cell.hyperlink is not None and cell.hyperlink.target == url
             links += 1
         opened = ws.cell(n, names.index("opened_at") + 1)
-        assert opened.is_date and opened.number_format == "yyyy-mm-dd hh:mm:ss"
+        assert opened.is_date and opened.number_format.startswith("yyyy-mm-dd h")
     assert links > 0
 
 
