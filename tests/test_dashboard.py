@@ -18,6 +18,9 @@ from app.ui import workers
 from app.ui.main_window import MainWindow
 from app.ui.session import Session
 
+# matplotlib's Qt backend asks Qt about a deprecated attribute on every canvas
+pytestmark = pytest.mark.filterwarnings("ignore:Enum value:DeprecationWarning")
+
 ZONE = timeutil.get_zone("Asia/Manila")
 NOW = dt.datetime(2026, 11, 30, 12, 0, tzinfo=dt.timezone.utc)
 
@@ -146,3 +149,16 @@ print(before, 'matplotlib' in sys.modules, page.panels['trend'].chart is not Non
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["False", "True", "True"]
+
+
+def test_charts_redraw_in_the_dark_theme(qtbot, window: MainWindow) -> None:
+    from PySide6.QtGui import QColor, QPalette
+
+    page = window.pages["dashboard"]
+    assert page.panels["trend"].chart.figure.get_facecolor()[0] > 0.9
+    dark = QPalette()
+    for role in (QPalette.ColorRole.Window, QPalette.ColorRole.Base):
+        dark.setColor(role, QColor("#1e1f22"))
+    page.setPalette(dark)
+    qtbot.waitUntil(lambda: page.panels["trend"].chart.figure.get_facecolor()[0] < 0.2, timeout=5000)
+    assert base.THEMES["dark"].background == "#1e1f22"

@@ -15,7 +15,7 @@ import datetime as dt
 import logging
 from typing import Any
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QEvent, QTimer, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
@@ -58,6 +58,8 @@ class DashboardPage(QWidget):
         self._pending: set[str] = set()
         self._stale = True
         self._tasks: list[workers.Task] = []
+        self._data: dict[str, Any] = {}  # the last data per chart, to redraw on a theme change
+        self._drawn_theme = ""
         self.filter_bar = FilterBar(session, self, kind="events")
         self.tiles = KpiTiles(self)
         self.split_combo = QComboBox()
@@ -101,6 +103,13 @@ class DashboardPage(QWidget):
         super().showEvent(event)
         if self._stale:
             QTimer.singleShot(0, self.refresh)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        """Redraw the charts from their last data when the light/dark theme changes."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self._drawn_theme and self._theme() != self._drawn_theme:
+            for kind, data in self._data.items():
+                self._draw(kind, data)
 
     def _filter_changed(self, _f: Filter) -> None:
         self._later()
@@ -152,16 +161,21 @@ class DashboardPage(QWidget):
     def _chart_ready(self, gen: int, kind: str, data: Any) -> None:
         if gen != self._generation:
             return
+        self._data[kind] = data
+        self._draw(kind, data)
+        self._done(kind)
+
+    def _draw(self, kind: str, data: Any) -> None:
         from app.charts import render
 
         panel = self.panels[kind]
         width, height = max(panel.width(), 480), max(panel.height(), 340)
+        self._drawn_theme = self._theme()
         try:
-            panel.set_chart(render.build(kind, data, width, height, theme=self._theme()))
+            panel.set_chart(render.build(kind, data, width, height, theme=self._drawn_theme))
         except Exception as exc:  # noqa: BLE001 - shown in the panel, logged with its traceback
             log.exception("drawing the %s chart failed", kind)
             panel.show_message(f"Could not draw this chart: {exc}")
-        self._done(kind)
 
     def _kpis_ready(self, gen: int, kpis: Any) -> None:
         if gen == self._generation:
