@@ -15,6 +15,13 @@ from app.ui.models.keyset import KeysetTableModel
 
 
 class BrowseTable(QTableView):
+    """The browsers' table view.
+
+    Signals:
+        activated_row(int): Enter or double-click on a row.
+        current_row_changed(int): the current row moved (-1 for none).
+    """
+
     activated_row = Signal(int)
     current_row_changed = Signal(int)
 

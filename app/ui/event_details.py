@@ -24,6 +24,12 @@ _FIELDS = ("id", "ts", "severity", "log_type", "raw_level", "host", "component",
 
 
 class EventDetails(QWidget):
+    """Shows one event, loaded in a worker.
+
+    Signals:
+        incident_activated(str): a linked incident's number was clicked.
+    """
+
     incident_activated = Signal(str)
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:

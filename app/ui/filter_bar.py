@@ -40,6 +40,12 @@ _CUSTOM = "custom"
 
 
 class FilterBar(QWidget):
+    """Edits the session's filter for one kind of listing ("events" or "incidents").
+
+    Signals:
+        search_failed(str): the typed search could not be parsed (also shown under the box).
+    """
+
     search_failed = Signal(str)
 
     def __init__(self, session: Session, parent: QWidget | None = None, kind: str = "events") -> None:

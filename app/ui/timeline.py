@@ -21,6 +21,12 @@ from app.domain.vocab import SEVERITIES, SEVERITY_COLOURS
 
 
 class TimelineStrip(QWidget):
+    """Stacked per-bucket severity counts; drag to pick a range.
+
+    Signals:
+        range_selected(object, object): since and until, aware UTC datetimes.
+    """
+
     range_selected = Signal(object, object)
 
     def __init__(self, zone: dt.tzinfo, parent: QWidget | None = None) -> None:
