@@ -127,3 +127,21 @@ def test_empty_database_exports(db: Database, tmp_path: Path) -> None:
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames == ["Summary", "Incidents", "Events", "Audit trail", "Charts"]
     assert wb["Events"].max_row == 1
+
+
+def test_summary_hash_is_the_database_file_as_exported(demo_db: Database, tmp_path: Path) -> None:
+    import openpyxl
+
+    from app.reports import files
+    from app.store import report_queries
+
+    report_queries.checkpoint(demo_db)
+    before = files.sha256_file(demo_db.path)
+    out = tmp_path / "hash.xlsx"
+    export_workbook(demo_db, out, Filter(), timeutil.UTC, now=NOW, include_events=False)
+    wb = openpyxl.load_workbook(out, read_only=True)
+    info = {r[0]: r[1] for r in wb["Summary"].iter_rows(values_only=True) if len(r) > 1 and r[0]}
+    wb.close()
+    assert info["Database SHA-256 at export"] == before
+    report_queries.checkpoint(demo_db)
+    assert files.sha256_file(demo_db.path) != before  # the export's own audit row came after the hash

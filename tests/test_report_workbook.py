@@ -135,6 +135,7 @@ def test_summary_states_scope_checks_and_kpis(exported: dict[str, Any]) -> None:
     assert info["Generated at (UTC)"] == dt.datetime(2026, 11, 30, 12, 0)
     assert info["Generated at (Asia/Manila (UTC+08:00))"] == dt.datetime(2026, 11, 30, 20, 0)
     assert len(info["Database SHA-256 at export"]) == 64
+    assert info["Database checkpoint before hashing"].startswith("complete")
     assert info["Audit-chain verification"].startswith("audit trail intact")
     assert info["Events in this report"] == 5000 and info["Incidents in this report"] == 200
     assert isinstance(info["MTTA (minutes, opened to acknowledged)"], float)

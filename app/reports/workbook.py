@@ -127,7 +127,10 @@ def export_workbook(
     ctx = ReportContext(db=db, filter=f, zone=zone, now=now or dt.datetime.now(timeutil.UTC),
                         actor=actor or audit.current_actor(), include_events=include_events,
                         max_rows_per_sheet=max_rows_per_sheet, progress=progress)
-    report_queries.checkpoint(db)
+    _busy, frames, copied = report_queries.checkpoint(db)
+    ctx.facts["checkpoint"] = (
+        "complete: the file held every committed change when hashed" if frames <= 0 or frames == copied
+        else f"partial: {frames - copied} WAL frames were still held by another connection")
     db_sha = files.sha256_file(db.path)
     with files.atomic_output(target) as tmp:
         with report_queries.snapshot(db):

@@ -38,8 +38,12 @@ def snapshot(db: Database) -> Iterator[Database]:
 
 
 def checkpoint(db: Database) -> tuple[int, int, int]:
-    """Move the WAL into the main file so its hash covers committed data; (busy, log, done)."""
-    row = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    """Copy the WAL into the main file so its hash covers committed data; (busy, wal frames, copied).
+
+    PASSIVE never waits on other connections: when a reader holds frames back
+    the caller says so instead of hanging the export.
+    """
+    row = db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
     return int(row[0]), int(row[1]), int(row[2])
 
 
