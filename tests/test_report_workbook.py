@@ -85,6 +85,11 @@ def test_incidents_sheet_matches_database(exported: dict[str, Any]) -> None:
     assert ws.conditional_formatting  # priority and breach colours
     with Database.open(exported["db_path"]) as db:
         expected = {r["id"]: r for r in incident_sla_rows(db, Filter(), ZONE, NOW)}
+        for incident_id, n in db.execute("SELECT incident_id, count(*) FROM incident_events GROUP BY 1"):
+            expected[incident_id]["linked_events"] = n
+    for r in expected.values():
+        r.setdefault("linked_events", 0)
+    assert any(r["linked_events"] for r in expected.values())
     assert len(rows) - 1 == len(expected) == 200
     names = [h.split(" (")[0] for h in header]
     links = 0
@@ -139,6 +144,10 @@ def test_summary_states_scope_checks_and_kpis(exported: dict[str, Any]) -> None:
     assert info["Audit-chain verification"].startswith("audit trail intact")
     assert info["Events in this report"] == 5000 and info["Incidents in this report"] == 200
     assert isinstance(info["MTTA (minutes, opened to acknowledged)"], float)
+    start = next(i for i, r in enumerate(rows) if r[0] == "Client")
+    assert rows[start][:6] == ("Client", "Incidents", "Open", "MTTA (min)", "MTTR (min)", "SLA met %")
+    clients = rows[start + 1:start + 4]
+    assert sum(r[1] for r in clients) == 200 and all(0 <= r[5] <= 100 for r in clients)
     assert 0 <= info["SLA met % (of incidents with a target)"] <= 100
     with Database.open(exported["db_path"]) as db:
         counts = {(t, s): n for t, s, n in db.execute("SELECT log_type, severity, count(*) FROM events GROUP BY 1, 2")}

@@ -43,19 +43,22 @@ class ReportFacts:
     by_status: dict[str, int] = field(default_factory=dict)
     by_priority: dict[int, int] = field(default_factory=dict)
     by_client: list[tuple[str, int, int]] = field(default_factory=list)  # client, incidents, open
+    sla_by: dict[str, dict[Any, dict[str, Any]]] = field(default_factory=dict)  # "priority"/"client" -> key -> figures
     daily_severity: list[tuple[dt.date, list[int]]] = field(default_factory=list)
     daily_incidents: list[tuple[dt.date, int, int]] = field(default_factory=list)  # day, opened, resolved
 
 
-def _load_incidents(ctx: ReportContext) -> tuple[list[dict[str, Any]], bool, dict[str, Any]]:
-    """Incident rows with SLA columns from the SLA engine; plain rows when it is missing."""
+def _load_incidents(ctx: ReportContext) -> tuple[list[dict[str, Any]], bool, dict[str, Any], dict[str, Any]]:
+    """Incident rows with SLA columns and figures from the SLA engine; plain rows when it is missing."""
     try:
         from app.analysis import sla
     except ImportError:
         log.warning("SLA engine not available; the report leaves SLA columns out")
-        return report_queries.incident_rows(ctx.db, ctx.filter, ctx.zone, ctx.now), False, {}
-    rows = sla.incident_sla_rows(ctx.db, ctx.filter, ctx.zone, ctx.now)
-    return rows, True, sla.totals(ctx.db, ctx.filter, ctx.zone, ctx.now)
+        return report_queries.incident_rows(ctx.db, ctx.filter, ctx.zone, ctx.now), False, {}, {}
+    args = (ctx.db, ctx.filter, ctx.zone)
+    rows = sla.incident_sla_rows(*args, ctx.now)
+    by = {key: {r[key]: r for r in sla.summarize(*args, by=key, now=ctx.now)} for key in ("priority", "client")}
+    return rows, True, sla.totals(*args, ctx.now), by
 
 
 def _bucket_days(ctx: ReportContext, hourly: list[tuple[str, int, int]], width: int) -> list[tuple[dt.date, list[int]]]:
@@ -91,8 +94,11 @@ def gather(ctx: ReportContext, database_sha256: str) -> ReportFacts:
     cross: dict[str, dict[str, int]] = {t: dict.fromkeys(SEVERITIES, 0) for t in LOG_TYPES}
     for log_type, severity, n in report_queries.event_cross_table(db, f, zone, now):
         cross[log_type][SEVERITIES[severity]] += n
-    incidents, sla_available, totals = _load_incidents(ctx)
+    incidents, sla_available, totals, sla_by = _load_incidents(ctx)
     incidents.sort(key=lambda r: (r["opened_at"], r["id"]))
+    linked = report_queries.linked_event_counts(db, [r["id"] for r in incidents])
+    for r in incidents:
+        r["linked_events"] = linked.get(r["id"], 0)
     facts = ReportFacts(
         database_path=str(db.path.resolve()),
         database_sha256=database_sha256,
@@ -105,6 +111,7 @@ def gather(ctx: ReportContext, database_sha256: str) -> ReportFacts:
         incidents=incidents,
         sla_available=sla_available,
         sla_totals=totals,
+        sla_by=sla_by,
     )
     status = Counter(r["status"] for r in incidents)
     facts.by_status = {s: status.get(s, 0) for s in STATUSES}

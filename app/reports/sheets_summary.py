@@ -49,6 +49,17 @@ def _minutes(value: Any) -> Any:
     return "n/a" if value is None else round(float(value), 1)
 
 
+_SLA_HEADINGS = ("MTTA (min)", "MTTR (min)", "SLA met %")
+
+
+def _sla_figures(row: dict[str, Any] | None) -> list[Any]:
+    """MTTA, MTTR and SLA met % of one group, from the SLA engine's summary."""
+    if not row:
+        return ["n/a", "n/a", "n/a"]
+    return [_minutes(row.get("mtta_minutes")), _minutes(row.get("mttr_minutes")),
+            round(100.0 * (1.0 - float(row.get("breach_rate") or 0.0)), 1)]
+
+
 def _coloured(ws: Any, value: Any, colour: str) -> Any:
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font, PatternFill
@@ -119,14 +130,18 @@ def write_summary(wb: Any, ctx: ReportContext, facts: ReportFacts) -> None:
         ws.append([status, facts.by_status.get(status, 0)])
     ws.append([])
     ws.append([xlsx_style.bold(ws, "Incidents by priority", 12)])
-    ws.append(xlsx_style.header_row(ws, ["Priority", "Incidents"]))
+    ws.append(xlsx_style.header_row(ws, ["Priority", "Incidents", *_SLA_HEADINGS]))
+    by_priority = facts.sla_by.get("priority", {})
     for p in (1, 2, 3, 4):
-        ws.append([_coloured(ws, PRIORITY_LABELS[Priority(p)], PRIORITY_COLOURS[p]), facts.by_priority.get(p, 0)])
+        ws.append([_coloured(ws, PRIORITY_LABELS[Priority(p)], PRIORITY_COLOURS[p]), facts.by_priority.get(p, 0),
+                   *_sla_figures(by_priority.get(p))])
     ws.append([])
     ws.append([xlsx_style.bold(ws, "Incidents by client", 12)])
-    ws.append(xlsx_style.header_row(ws, ["Client", "Incidents", "Open"]))
+    ws.append(xlsx_style.header_row(ws, ["Client", "Incidents", "Open", *_SLA_HEADINGS]))
+    by_client = facts.sla_by.get("client", {})
     for client, n, open_n in facts.by_client:
-        ws.append([excel_text(client), n, open_n])
+        figures = by_client.get("" if client == "(none)" else client)
+        ws.append([excel_text(client), n, open_n, *_sla_figures(figures)])
     ws.append([])
     ws.append([xlsx_style.bold(ws, "Events by log type × severity", 12)])
     header = xlsx_style.header_row(ws, ["Log type"])
