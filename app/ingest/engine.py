@@ -15,7 +15,6 @@ from app.ingest.rules import HostRules, TypeRules
 
 BATCH = 20_000
 MAX_JOINED = 1 << 20  # an event's joined continuation text stops growing here (rest goes to rejects)
-FLAG_SPLIT = 2
 
 
 @dataclass
