@@ -13,6 +13,7 @@ from typing import Any
 
 from app.domain.vocab import LOG_TYPE_COLOURS, PRIORITY_COLOURS, SEVERITY_COLOURS
 
+NARROW = 820  # pixels: below this the title's summary moves to its own line
 KINDS: tuple[str, ...] = ("trend", "incidents", "mttr", "top", "heatmap", "clients")
 CLIENT_PALETTE: tuple[str, ...] = ("#2563eb", "#16a34a", "#ea580c", "#9333ea", "#0891b2", "#ca8a04",
                                    "#db2777", "#4b5563")
@@ -124,6 +125,8 @@ def new_figure(width_px: int = 1000, height_px: int = 520, dpi: int = 100, theme
     fig.il_theme = t  # type: ignore[attr-defined]
     fig.il_margins = margins  # type: ignore[attr-defined]
     left, right, top, bottom = margins
+    if width_px < NARROW:
+        top += 16  # the summary goes on a second line under the title
     fig.subplots_adjust(left=min(0.4, left / width_px), right=max(0.6, 1 - right / width_px),
                         top=max(0.6, 1 - top / height_px), bottom=min(0.4, bottom / height_px))
     ax = fig.add_subplot()
@@ -153,7 +156,9 @@ def title(ax: Any, text: str, subtitle: str = "") -> None:
     t = theme_of(fig)
     w, h = fig.get_size_inches() * fig.dpi
     fig.text(14 / w, 1 - 10 / h, text, ha="left", va="top", fontsize=12, fontweight="bold", color=t.foreground)
-    if subtitle:
+    if subtitle and w < NARROW:
+        fig.text(14 / w, 1 - 30 / h, subtitle, ha="left", va="top", fontsize=8, color=t.muted)
+    elif subtitle:
         fig.text(1 - 14 / w, 1 - 12 / h, subtitle, ha="right", va="top", fontsize=9, color=t.muted)
 
 
@@ -175,14 +180,16 @@ def zone_name(zone: dt.tzinfo) -> str:
     return str(getattr(zone, "key", None) or dt.datetime.now(zone).tzname() or zone)
 
 
-def time_axis(ax: Any, zone: dt.tzinfo, size: str) -> None:
-    """Dates on x in the user's zone, labelled with the zone."""
+def time_axis(ax: Any, zone: dt.tzinfo, first: dt.datetime, last: dt.datetime, what: str = "local time") -> None:
+    """Dates on x in the user's zone; the zone and the year(s) go in the axis label, not a corner offset."""
     import matplotlib.dates as mdates
 
     locator = mdates.AutoDateLocator(tz=zone, minticks=4, maxticks=10)
     ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator, tz=zone))
-    ax.set_xlabel(f"local time ({zone_name(zone)})")
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator, tz=zone, show_offset=False))
+    y0, y1 = first.astimezone(zone).year, last.astimezone(zone).year
+    years = str(y0) if y0 == y1 else f"{y0}–{y1}"
+    ax.set_xlabel(f"{what}, {years} ({zone_name(zone)})")
 
 
 def bar_edges(starts: list[dt.datetime], ends: list[dt.datetime]) -> tuple[list[float], list[float]]:

@@ -15,9 +15,9 @@ def build(data: Heatmap, width: int = 1000, height: int = 420, theme: str = "lig
     ax = fig.axes[0]
     chart = base.Chart(fig)
     t = base.theme_of(fig)
-    worse = "and worse" if data.min_severity != "critical" else "only"
-    base.title(ax, f"When {data.min_severity} events happen ({data.min_severity} {worse})",
-               f"{data.total:,} events")
+    levels = SEVERITIES[SEVERITIES.index(data.min_severity):]
+    names = " and ".join(levels) if len(levels) <= 2 else f"{levels[0]} and worse"
+    base.title(ax, f"{names.capitalize()} events by hour and weekday", f"{data.total:,} events")
     ax.grid(False)
     if not data.total:
         base.empty(ax)

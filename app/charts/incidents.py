@@ -30,7 +30,7 @@ def build(data: IncidentFlow, width: int = 1000, height: int = 520, theme: str =
     chart.drills[resolved] = [_drill(data, j, resolved=True) for j in range(len(left))]
     ax.set_ylim(0, max(data.opened + data.resolved + [1]) * 1.15)
     ax.set_ylabel(f"incidents {UNITS[data.size]}")
-    base.time_axis(ax, data.zone, data.size)
+    base.time_axis(ax, data.zone, data.starts[0], data.ends[-1])
     ax.set_xlim(left[0], left[-1] + widths[-1] / 0.9)
     right = ax.twinx()
     base.style_axes(right, t)

@@ -37,8 +37,7 @@ def build(data: MttrSeries, width: int = 1000, height: int = 520, theme: str = "
     visible_targets = [v / 60 for v in data.targets.values() if v / 60 <= max(top, 1) * 3]
     ax.set_ylim(0, max([top, *visible_targets, 1]) * 1.12)
     ax.set_ylabel("MTTR (hours, wall clock)")
-    base.time_axis(ax, data.zone, "week")
-    ax.set_xlabel(f"week opened, local time ({base.zone_name(data.zone)})")
+    base.time_axis(ax, data.zone, data.starts[0], data.ends[-1], "week opened")
     ax.set_xlim(left[0], left[-1] + widths[-1] / 0.9)
     base.legend(ax, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     ax.text(1.01, 0.02, "targets run on the\nSLA clock (calendar,\non-hold paused)", transform=ax.transAxes,

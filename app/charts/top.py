@@ -32,7 +32,7 @@ def build(data: TopMessages, width: int = 1000, height: int = 560, theme: str = 
     coll = base.bars(ax, ys, [0.8] * n, data.counts, horizontal=True, facecolors=BAR_COLOUR, label="events")
     chart.drills[coll] = [_drill(p) for p in data.patterns]
     ax.set_yticks([n - 1 - i for i in range(n)])
-    chars = max(20, label_px // 6)
+    chars = max(20, label_px // 7)
     ax.set_yticklabels([textwrap.shorten(p, chars, placeholder="…") for p in data.patterns], fontsize=8)
     ax.set_ylim(-0.6, n - 0.4)
     ax.set_xlim(0, max(data.counts) * 1.08)
@@ -54,7 +54,7 @@ def build(data: TopMessages, width: int = 1000, height: int = 560, theme: str = 
     share.tick_params(axis="x", labelsize=8, colors=LINE_COLOUR)
     share.xaxis.set_label_position("top")
     share.title.set_visible(False)
-    fig.subplots_adjust(top=1 - 78 / height)
+    fig.subplots_adjust(top=1 - (94 if width < base.NARROW else 78) / height)
     return chart
 
 

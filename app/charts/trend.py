@@ -29,7 +29,7 @@ def build(data: TimeSeries, width: int = 1000, height: int = 520, theme: str = "
         chart.drills[coll] = [_drill(data, by, key, j) for j in range(len(counts))]
         bottom = [b + c for b, c in zip(bottom, counts)]
     ax.set_ylim(0, max(bottom) * 1.05 or 1)
-    base.time_axis(ax, data.zone, data.size)
+    base.time_axis(ax, data.zone, data.starts[0], data.ends[-1])
     ax.set_xlim(left[0], left[-1] + (widths[-1] / 0.9))
     ax.set_ylabel(f"events {UNITS[data.size]}")
     ax.yaxis.set_major_formatter(_thousands())
