@@ -58,6 +58,16 @@ class Chart:
     drills: dict[Any, list[Drill | None]] = field(default_factory=dict)
     cell_drill: Any = None
 
+    @property
+    def size(self) -> tuple[int, int]:
+        """The pixel size the figure was built for."""
+        w, h = self.figure.get_size_inches() * self.figure.dpi
+        return round(w), round(h)
+
+    @property
+    def theme(self) -> str:
+        return theme_of(self.figure).name
+
     def drill_for(self, artist: Any, index: int | None = None, xdata: float | None = None,
                   ydata: float | None = None) -> Drill | None:
         """The slice behind bar ``index`` of a picked collection, or a point on an image."""

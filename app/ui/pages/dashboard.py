@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 from typing import Any
 
 from PySide6.QtCore import QEvent, QTimer, Signal
@@ -33,6 +34,8 @@ TREND_SPLITS = (("severity", "severity"), ("log type", "type"), ("client", "clie
 # Quick ones first so the page fills in while the heavier queries run.
 DRAW_ORDER = ("incidents", "mttr", "clients", "trend", "heatmap", "top")
 _warmed = False
+# matplotlib is not thread-safe: workers build one figure at a time (drawing stays on the GUI thread).
+_BUILD_LOCK = threading.Lock()
 
 
 def _warm_up(_progress: Any) -> None:
@@ -154,28 +157,37 @@ class DashboardPage(QWidget):
             if self.panels[kind].chart is None:
                 self.panels[kind].show_message("Loading…")
             self._tasks.append(workers.start(
-                _gather_job(kind, path, f, zone, by, now),
+                _gather_job(kind, path, f, zone, by, now, self._size(kind), self._theme()),
                 on_success=lambda data, k=kind: self._chart_ready(gen, k, data),
                 on_failure=lambda msg, _d, k=kind: self._failed(gen, k, msg)))
 
-    def _chart_ready(self, gen: int, kind: str, data: Any) -> None:
+    def _chart_ready(self, gen: int, kind: str, result: tuple[Any, Any]) -> None:
+        """Show a chart the worker gathered and built (the GUI thread only draws it)."""
         if gen != self._generation:
             return
+        data, chart = result
         self._data[kind] = data
-        self._draw(kind, data)
+        self._drawn_theme = self._theme()
+        if chart is not None and chart.size == self._size(kind) and chart.theme == self._drawn_theme:
+            self.panels[kind].set_chart(chart)
+        else:
+            self._draw(kind, data)
         self._done(kind)
+
+    def _size(self, kind: str) -> tuple[int, int]:
+        panel = self.panels[kind]
+        return max(panel.width(), 480), max(panel.height(), 340)
 
     def _draw(self, kind: str, data: Any) -> None:
         from app.charts import render
 
-        panel = self.panels[kind]
-        width, height = max(panel.width(), 480), max(panel.height(), 340)
+        width, height = self._size(kind)
         self._drawn_theme = self._theme()
         try:
-            panel.set_chart(render.build(kind, data, width, height, theme=self._drawn_theme))
+            self.panels[kind].set_chart(render.build(kind, data, width, height, theme=self._drawn_theme))
         except Exception as exc:  # noqa: BLE001 - shown in the panel, logged with its traceback
             log.exception("drawing the %s chart failed", kind)
-            panel.show_message(f"Could not draw this chart: {exc}")
+            self.panels[kind].show_message(f"Could not draw this chart: {exc}")
 
     def _kpis_ready(self, gen: int, kpis: Any) -> None:
         if gen == self._generation:
@@ -210,14 +222,24 @@ class DashboardPage(QWidget):
             window.show_page(drill.page)
 
 
-def _gather_job(kind: str, path: Any, f: Filter, zone: dt.tzinfo, by: str, now: dt.datetime | None) -> Any:
-    def job(progress: Any) -> Any:
+def _gather_job(kind: str, path: Any, f: Filter, zone: dt.tzinfo, by: str, now: dt.datetime | None,
+                size: tuple[int, int], theme: str) -> Any:
+    """Gather the data and build the figure (no Qt involved), so the GUI thread only draws."""
+    def job(progress: Any) -> tuple[Any, Any]:
         from app.charts import render
         from app.store.database import Database
 
         progress.check()
         with Database.open(path) as db:
-            return render.gather(kind, db, f, zone, by=by, now=now)
+            data = render.gather(kind, db, f, zone, by=by, now=now)
+        progress.check()
+        try:
+            with _BUILD_LOCK:
+                chart = render.build(kind, data, size[0], size[1], theme=theme)
+        except Exception:  # noqa: BLE001 - built again on the GUI thread, which reports the error
+            log.exception("building the %s chart in a worker failed", kind)
+            chart = None
+        return data, chart
     return job
 
 
