@@ -55,11 +55,15 @@ def nav_icon(name: str, palette: QPalette | None = None) -> QIcon:
     return tinted_icon(f"icons/nav/{name}.svg", palette)
 
 
-@functools.cache
 def severity_icon(severity: int | str) -> QIcon:
-    """The coloured icon of a severity, by number (0..5) or name."""
+    """The coloured icon of a severity, by number (0..5) or name; one QIcon per severity."""
     sev = Severity(severity) if isinstance(severity, int) else Severity.parse(severity)
-    svg = resource_files.read_text(f"icons/severity/{sev.label}.svg")
+    return _severity_icon(sev.label)
+
+
+@functools.cache
+def _severity_icon(label: str) -> QIcon:
+    svg = resource_files.read_text(f"icons/severity/{label}.svg")
     icon = QIcon()
     for size in SIZES:
         icon.addPixmap(render(svg, size))

@@ -14,9 +14,10 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox
+from PySide6.QtWidgets import QMainWindow, QMenu
 
 from app.ui import theme
+from app.ui.dialogs import show_error
 from app.ui.pages import PAGES
 from app.ui.preferences import Preferences
 
@@ -124,8 +125,8 @@ class WindowMenus(QObject):
     def open_recent(self, path: Path) -> None:
         if not path.exists():
             self.prefs.remove_recent(path)
-            QMessageBox.warning(self.window, "Database not found",
-                                f"{path} no longer exists (moved or deleted). It was removed from the list.")
+            self.dialog = show_error(self.window, "Database not found",
+                                     f"{path} no longer exists (moved or deleted). It was removed from the list.")
             return
         self.window.open_database_requested.emit(path)  # type: ignore[attr-defined]
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
@@ -51,9 +52,11 @@ def is_dark(palette: QPalette | None = None) -> bool:
 class ThemeManager(QObject):
     changed = Signal(str)
 
-    def __init__(self, app: QApplication, choice: str = "system") -> None:
+    def __init__(self, app: QApplication, choice: str = "system",
+                 scheme: Callable[[], str] = system_scheme) -> None:
         super().__init__(app)
         self.app = app
+        self.scheme = scheme  # what "system" means; tests pass their own
         self.choice = choice if choice in CHOICES else "system"
         self.effective = ""
         app.setStyle("Fusion")
@@ -67,7 +70,7 @@ class ThemeManager(QObject):
 
     def apply(self) -> str:
         """Put the chosen theme on the application; returns the effective one."""
-        name = system_scheme() if self.choice == "system" else self.choice
+        name = self.scheme() if self.choice == "system" else self.choice
         palette, sheet = load(name)
         self.app.setPalette(palette)
         self.app.setStyleSheet(sheet)
@@ -77,7 +80,7 @@ class ThemeManager(QObject):
             self.changed.emit(name)
         return name
 
-    def _system_changed(self, _scheme: Qt.ColorScheme) -> None:
+    def _system_changed(self, _scheme: object = None) -> None:
         if self.choice == "system":
             self.apply()
 
