@@ -52,8 +52,8 @@ def generate(path: Path, lines: int, seed: int = 1) -> None:
         out.writelines(block)
 
 
-def run(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, int, int]:
-    """Wall seconds, peak RSS in MB, and exit status of one child process."""
+def run(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float, int, int]:
+    """Wall seconds, CPU seconds (user + system), peak RSS in MB, and exit status of one child process."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=ROOT)
     _, status, usage = os.wait4(proc.pid, 0)
@@ -62,7 +62,7 @@ def run(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, int, 
     err = proc.stderr.read().decode() if proc.stderr else ""
     if proc.returncode:
         print(err, file=sys.stderr)
-    return elapsed, usage.ru_maxrss // 1024, proc.returncode
+    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss // 1024, proc.returncode
 
 
 def main() -> None:
@@ -75,8 +75,11 @@ def main() -> None:
         print(f"generated {lines:,} lines ({size_mb:.0f} MB) in {time.perf_counter() - t0:.1f} s")
         db = Path(tmp) / "bench.db"
         env = dict(os.environ, PYTHONPATH=str(ROOT))
-        secs, rss, rc = run([sys.executable, "-m", "app", "--db", str(db), "--tz", "UTC", "import", str(log)], env)
-        print(f"issue-ledger import: {secs:.2f} s, {lines / secs:,.0f} lines/s, peak RSS {rss} MB, exit {rc}")
+        print(f"load average before: {os.getloadavg()[0]:.2f} (other work on the box slows every figure)")
+        secs, cpu, rss, rc = run([sys.executable, "-m", "app", "--db", str(db), "--tz", "UTC", "import", str(log)],
+                                 env)
+        print(f"issue-ledger import: {secs:.2f} s wall, {lines / secs:,.0f} lines/s; CPU {cpu:.2f} s "
+              f"({lines / cpu:,.0f} lines per CPU-second); peak RSS {rss} MB, exit {rc}")
         import sqlite3
 
         conn = sqlite3.connect(db)
@@ -86,8 +89,9 @@ def main() -> None:
         print(f"  events stored: {n:,}; full-text hits for 'publickey': {fts:,}")
         lnav = shutil.which("lnav")
         if lnav:
-            lsecs, lrss, lrc = run([lnav, "-n", str(log)], dict(os.environ, HOME=tmp))
-            print(f"lnav -n: {lsecs:.2f} s, peak RSS {lrss} MB, exit {lrc}; ratio ours/lnav = {secs / lsecs:.2f}x")
+            lsecs, lcpu, lrss, lrc = run([lnav, "-n", str(log)], dict(os.environ, HOME=tmp))
+            print(f"lnav -n: {lsecs:.2f} s wall, CPU {lcpu:.2f} s, peak RSS {lrss} MB, exit {lrc}")
+            print(f"ratio ours/lnav: {secs / lsecs:.2f}x wall, {cpu / max(lcpu, 1e-9):.2f}x CPU")
         else:
             print("lnav not installed; no comparison")
 
