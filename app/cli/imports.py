@@ -66,7 +66,12 @@ def import_(obj: CliContext, paths: tuple[Path, ...], fmt: str | None, log_type:
         else:
             click.echo(r.message, err=True)
 
-    results = import_paths(db, list(paths), options, on_file=show)
+    from app.store.database import UserFacingStoreError
+
+    try:
+        results = import_paths(db, list(paths), options, on_file=show)
+    except UserFacingStoreError as exc:  # locked, full, read-only: the database, not a file, is the problem
+        raise click.ClickException(str(exc)) from None
     if output == "json":
         emit_json([r.as_dict() for r in results])
     sys.exit(0 if results and all(r.ok for r in results) else 1)

@@ -223,8 +223,11 @@ def import_source(db: Database, source: Source, options: ImportOptions, progress
                           seconds=time.perf_counter() - started)
     except Exception as exc:  # noqa: BLE001 - a damaged file must fail alone, with a one-line message
         log.warning("import of %s failed: %s", name, exc, exc_info=not isinstance(exc, (OSError, ValueError)))
-        with db.transaction():
-            store.finish(db, import_id, "failed", (0, 0, 0, 0), f"{exc}")
+        try:
+            with db.transaction():
+                store.finish(db, import_id, "failed", (0, 0, 0, 0), f"{exc}")
+        except Exception:  # noqa: BLE001 - the row stays "running" and recovery marks it incomplete
+            log.exception("could not mark import %s failed", import_id)
         return FileResult(name, "failed", import_id, fmt, message=f"{name}: cannot read: {exc}; nothing was kept",
                           seconds=time.perf_counter() - started)
     return FileResult(name, "complete", import_id, fmt, *counts.as_tuple(), seconds=time.perf_counter() - started)
