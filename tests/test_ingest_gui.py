@@ -123,3 +123,24 @@ def test_dropping_files_on_the_window_opens_the_dialog(qtbot, session: Session) 
     qtbot.waitUntil(lambda: "<b>access</b>" in dialog.detected_label.text(), timeout=10_000)
     assert dialog.paths() == [DATA / "access.log"]
     dialog.reject()
+    from app.ui import workers
+
+    workers.wait_all()  # let the window's own page workers finish and deliver before it goes away
+    qtbot.wait(200)
+
+
+def test_rules_dialog_edits_and_checks_rules(qtbot, session: Session) -> None:
+    from app.ui.import_rules_dialog import ImportRulesDialog
+
+    dialog = ImportRulesDialog(session)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.type_rules.table.rowCount() > 10, timeout=10_000)
+    dialog.host_rules.add_row({"host": "agent-ws1*", "client": "Acme", "site": "Site B"})
+    dialog.type_rules.add_row({"component": "crm-*", "log_type": "nonsense"})
+    dialog.save()
+    assert "Not saved" in dialog.message.text() and "log type" in dialog.message.text()
+    dialog.type_rules.table.item(dialog.type_rules.table.rowCount() - 1, 2).setText("audit")
+    with qtbot.waitSignal(dialog.accepted, timeout=10_000):
+        dialog.save()
+    assert store.host_rules(session.db) == [{"host": "agent-ws1*", "client": "Acme", "site": "Site B"}]
+    assert {"component": "crm-*", "log_type": "audit"} in (store.type_rules(session.db) or [])

@@ -78,9 +78,12 @@ class ImportsPage(QWidget):
         self.rejects_button.clicked.connect(self.show_rejects)
         self.remove_button = QPushButton("Remove import…")
         self.remove_button.clicked.connect(self.remove_selected)
+        self.rules_button = QPushButton("Rules…")
+        self.rules_button.setToolTip("Log type by component, client and site by host name")
+        self.rules_button.clicked.connect(self.edit_rules)
         top = QHBoxLayout()
         top.addWidget(self.summary, 1)
-        for b in (self.import_button, self.rejects_button, self.remove_button):
+        for b in (self.import_button, self.rejects_button, self.remove_button, self.rules_button):
             top.addWidget(b)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -123,6 +126,13 @@ class ImportsPage(QWidget):
         self.rejects_dialog = RejectsDialog(self.session, row, self)
         self.rejects_dialog.open()
         return self.rejects_dialog
+
+    def edit_rules(self) -> QDialog:
+        from app.ui.import_rules_dialog import ImportRulesDialog
+
+        self.rules_dialog = ImportRulesDialog(self.session, self)
+        self.rules_dialog.open()
+        return self.rules_dialog
 
     def import_logs(self) -> None:
         window = self.window()
