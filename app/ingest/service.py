@@ -114,14 +114,14 @@ def preview(path: Path, options: ImportOptions, limit: int = 20) -> Preview:
     rows: list[dict[str, Any]] = []
     mapping: dict[str, str] = dict(getattr(parser, "column_mapping", getattr(parser, "mapping", {})) or {})
     if isinstance(parser, RecordParser):
-        if parser.binary:
-            recs = parser.records_from_file(source.path) if fmt == "evtx" else _xml_records(parser, source)
-        else:
-            recs = parser.records(iter((t, 0) for t in sample))
-        for _n, raw, _f, res in itertools.islice(recs, limit * 3):
-            rows.append(_preview_row(res, raw))
-            if len(rows) >= limit:
-                break
+        with source.open() as reader:
+            if fmt == "evtx":
+                recs = parser.records_from_file(source.path)
+            elif parser.binary:
+                recs = parser.records_from_stream(reader.stream)  # type: ignore[attr-defined]
+            else:
+                recs = parser.records(iter((t, 0) for t in sample))
+            rows = [_preview_row(res, raw) for _n, raw, _f, res in itertools.islice(recs, limit)]
     else:
         for text in sample:
             try:
@@ -133,11 +133,6 @@ def preview(path: Path, options: ImportOptions, limit: int = 20) -> Preview:
                 break
     columns = list(getattr(parser, "header", None) or getattr(parser, "keys", None) or [])
     return Preview(fmt, enc.name if enc else "binary", rows, mapping, columns)
-
-
-def _xml_records(parser: RecordParser, source: Source) -> Any:
-    r = source.open()
-    return parser.records_from_stream(r.stream)  # type: ignore[attr-defined]
 
 
 def _preview_row(res: object, raw: str) -> dict[str, Any]:
