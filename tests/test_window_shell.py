@@ -176,3 +176,10 @@ def test_start_uses_explicit_values_then_preferences(tmp_path: Path) -> None:
     prefs.set(TIME_ZONE, "Europe/London")
     path, chosen = startup.resolve(None, None, prefs)
     assert path == tmp_path / "preferred.db" and str(chosen) == "Europe/London"
+
+
+def test_no_dead_band_beside_the_navigation(qtbot, db: Database) -> None:
+    window = _window(qtbot, db)
+    splitter = window.centralWidget()
+    qtbot.waitUntil(lambda: splitter.sizes()[0] > 0)
+    assert splitter.sizes()[0] == window.nav.width()

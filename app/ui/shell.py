@@ -80,8 +80,12 @@ class Shell(QObject):
             self.window.restoreState(QByteArray(state))
         splitter = self.window.centralWidget()
         splitter_state = self.prefs.get(SPLITTER_STATE)
-        if isinstance(splitter, QSplitter) and splitter_state:
-            splitter.restoreState(QByteArray(splitter_state))
+        if isinstance(splitter, QSplitter):
+            if splitter_state:
+                splitter.restoreState(QByteArray(splitter_state))
+            first = splitter.widget(0)
+            if first is not None and first.maximumWidth() < 2000:  # a fixed-width navigation: no dead band
+                splitter.setSizes([first.maximumWidth(), max(1, self.window.width() - first.maximumWidth())])
         last = self.prefs.get(LAST_PAGE)
         welcome = getattr(self.window, "welcome", None)
         if last in {s.key for s in PAGES} and self.window.stack.currentWidget() is not welcome:  # type: ignore[attr-defined]

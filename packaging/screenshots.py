@@ -1,0 +1,145 @@
+#!/usr/bin/env python3
+"""Screenshots of the real app for the README, taken on a virtual display.
+
+    python3 packaging/screenshots.py                 # all pages in light, some in dark -> docs/screenshots/
+    python3 packaging/screenshots.py --binary dist/issue-ledger/issue-ledger   # the frozen build instead
+
+Starts Xvfb, makes a demo database (fixed seed and end, so reruns match), opens
+the window with its own settings folder, moves through the pages with the same
+Ctrl+1…Ctrl+6 shortcuts a person uses (xdotool), and grabs each with ImageMagick's
+``import``. Needs: Xvfb, xdotool, imagemagick (apt-get install xvfb xdotool imagemagick).
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from app.ui.pages import PAGES  # noqa: E402  (page order = the Ctrl+N shortcuts)
+
+OUT = ROOT / "docs" / "screenshots"
+SIZE = (1280, 800)
+DARK_PAGES = ("dashboard", "incidents")
+
+
+def need(*tools: str) -> None:
+    missing = [t for t in tools if shutil.which(t) is None]
+    if missing:
+        sys.exit(f"missing {', '.join(missing)}: apt-get install -y xvfb xdotool imagemagick")
+
+
+def start_xvfb() -> tuple[subprocess.Popen[bytes], str]:
+    """A fresh X server on a free display number (Xvfb picks it and tells us)."""
+    read, write = os.pipe()
+    proc = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0", "1440x900x24", "-nolisten", "tcp"],
+                            pass_fds=(write,), stderr=subprocess.DEVNULL)
+    os.close(write)
+    with os.fdopen(read) as f:
+        number = f.readline().strip()
+    if not number:
+        proc.kill()
+        sys.exit("Xvfb did not start")
+    return proc, f":{number}"
+
+
+def command(binary: str | None) -> list[str]:
+    return [binary] if binary else [sys.executable, "-m", "app"]
+
+
+def make_demo(base: list[str], db: Path, events: int, env: dict[str, str]) -> None:
+    subprocess.run([*base, "--db", str(db), "demo", "--events", str(events), "--seed", "1",
+                    "--end", "2026-11-30T12:00:00Z"], check=True, env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
+
+
+def write_settings(config: Path, theme: str) -> None:
+    folder = config / "issue-ledger"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "settings.ini").write_text(
+        f"[appearance]\ntheme={theme}\n\n[general]\ntime_zone=UTC\n", encoding="utf-8")
+
+
+def xdo(env: dict[str, str], *args: str) -> str:
+    return subprocess.run(["xdotool", *args], env=env, capture_output=True, text=True, timeout=30).stdout.strip()
+
+
+def grab(env: dict[str, str], window: str, out: Path) -> None:
+    """Grab one X window to an optimised PNG."""
+    from PIL import Image
+
+    data = subprocess.run(["import", "-window", window, "png:-"], env=env, capture_output=True, check=True,
+                          timeout=30).stdout
+    Image.open(io.BytesIO(data)).convert("RGB").save(out, optimize=True)
+    print(f"{out.relative_to(ROOT)}")
+
+
+def shoot(base: list[str], db: Path, theme: str, pages: list[str], display: str, tmp: Path, wait: float) -> None:
+    config = tmp / f"config-{theme}"
+    write_settings(config, theme)
+    env = {**os.environ, "DISPLAY": display, "XDG_CONFIG_HOME": str(config), "XDG_STATE_HOME": str(tmp / "state"),
+           "QT_QPA_PLATFORM": "xcb", "LANG": "C.UTF-8"}
+    env.pop("ISSUE_LEDGER_DB", None)
+    app = subprocess.Popen([*base, "--db", str(db)], env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.PIPE)
+    try:
+        window = ""
+        deadline = time.monotonic() + 60
+        while not window and time.monotonic() < deadline and app.poll() is None:
+            time.sleep(0.5)
+            found = xdo(env, "search", "--onlyvisible", "--name", "^Issue Ledger").splitlines()
+            window = found[0] if found else ""
+        if not window:
+            raise SystemExit("the window did not appear: " + (app.stderr.read().decode() if app.poll() else ""))
+        xdo(env, "windowsize", window, str(SIZE[0]), str(SIZE[1]))
+        xdo(env, "windowmove", window, "0", "0")
+        xdo(env, "windowfocus", "--sync", window)
+        time.sleep(wait)
+        for key in pages:
+            number = next(i for i, spec in enumerate(PAGES, start=1) if spec.key == key)
+            xdo(env, "key", "--clearmodifiers", f"ctrl+{number}")
+            time.sleep(wait)
+            grab(env, window, OUT / f"{key}-{theme}.png")
+        xdo(env, "key", "ctrl+q")
+        app.wait(timeout=20)
+    finally:
+        if app.poll() is None:
+            app.terminate()
+            app.wait(timeout=10)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--binary", help="run this built program instead of python -m app")
+    parser.add_argument("--events", type=int, default=50_000, help="demo events (default 50,000)")
+    parser.add_argument("--wait", type=float, default=2.5, help="seconds to let each page load")
+    parser.add_argument("--dark", default=",".join(DARK_PAGES), help="pages also taken in the dark theme")
+    args = parser.parse_args(argv)
+    need("Xvfb", "xdotool", "import")
+    OUT.mkdir(parents=True, exist_ok=True)
+    base = command(args.binary)
+    xvfb, display = start_xvfb()
+    try:
+        with tempfile.TemporaryDirectory() as tmp_name:
+            tmp = Path(tmp_name)
+            db = tmp / "Northwind BPO.db"
+            make_demo(base, db, args.events, {**os.environ, "LANG": "C.UTF-8"})
+            shoot(base, db, "light", [s.key for s in PAGES], display, tmp, args.wait)
+            dark = [k for k in args.dark.split(",") if k]
+            if dark:
+                shoot(base, db, "dark", dark, display, tmp, args.wait)
+    finally:
+        xvfb.terminate()
+        xvfb.wait(timeout=10)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
