@@ -136,6 +136,10 @@ def test_event_viewer_csv_and_xml(db: Database) -> None:
     assert (r.format, r.accepted, r.continuation) == ("csv", 3, 1)
     assert ev[0]["event_code"] == "7000" and ev[0]["severity"] == 4 and "cannot find the file" in ev[0]["message"]
     assert ev[2]["ts"] == "2026-11-29T20:17:00.000Z"  # 9:17 PM Berlin
+    r3, ev3, _ = _import(db, "Security.csv")  # the Security channel's export has Keywords, not Level
+    assert [(e["severity"], e["raw_level"], e["log_type"]) for e in ev3] == [
+        (3, "Audit Failure", "security"), (1, "Audit Success", "security")]
+    assert ev3[0]["message"] == "An account failed to log on." and ev3[0]["event_code"] == "4625"
     r2, ev2, _ = _import(db, "eventviewer.xml")
     assert r2.format == "eventxml" and r2.accepted == 3
     assert (ev2[0]["log_type"], ev2[0]["severity"], ev2[0]["raw_level"]) == ("security", 3, "Audit Failure")

@@ -19,7 +19,7 @@ FLAG_FILE_TIME = 4  # events.flags bit 2: no time in the record; the file's modi
 NAMES: dict[str, tuple[str, ...]] = {
     "time": ("_time", "timestamp", "@timestamp", "time", "datetime", "date and time", "date_time", "eventtime",
              "event time", "time created", "timecreated", "created", "logged", "date"),
-    "level": ("level", "severity", "log_level", "loglevel", "levelname", "priority", "type", "entry type"),
+    "level": ("level", "severity", "log_level", "loglevel", "levelname", "priority", "type", "entry type", "keywords"),
     "message": ("_raw", "message", "msg", "full_message", "text", "content", "description", "details", "log"),
     "component": ("source", "sourcetype", "logger", "component", "module", "program", "application", "app",
                   "provider", "process", "service", "task category"),
