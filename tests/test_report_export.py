@@ -145,3 +145,14 @@ def test_summary_hash_is_the_database_file_as_exported(demo_db: Database, tmp_pa
     assert info["Database SHA-256 at export"] == before
     report_queries.checkpoint(demo_db)
     assert files.sha256_file(demo_db.path) != before  # the export's own audit row came after the hash
+
+
+def test_export_reads_lean_and_restores_the_connection(demo_db: Database, tmp_path: Path) -> None:
+    from app.store import report_queries
+
+    names = ("mmap_size", "cache_size", "temp_store")
+    before = [demo_db.scalar(f"PRAGMA {n}") for n in names]
+    with report_queries.lean_reads(demo_db):
+        assert [demo_db.scalar(f"PRAGMA {n}") for n in names] == [0, -16000, 1]
+    export_workbook(demo_db, tmp_path / "lean.xlsx", Filter(), timeutil.UTC, now=NOW, include_events=False)
+    assert [demo_db.scalar(f"PRAGMA {n}") for n in names] == before
