@@ -223,7 +223,7 @@ def import_source(db: Database, source: Source, options: ImportOptions, progress
                 store.finish(db, import_id, "failed", (0, 0, 0, 0), f"{exc}")
         except Exception:  # noqa: BLE001 - the row stays "running" and recovery marks it incomplete
             log.exception("could not mark import %s failed", import_id)
-        return FileResult(name, "failed", import_id, fmt, message=f"{name}: cannot read: {exc}; nothing was kept",
+        return FileResult(name, "failed", import_id, fmt, message=f"{name}: import failed: {exc}; nothing was kept",
                           seconds=time.perf_counter() - started)
     return FileResult(name, "complete", import_id, fmt, *counts.as_tuple(), seconds=time.perf_counter() - started)
 
