@@ -113,7 +113,7 @@ def run_lines(parser: LineParser, lines: Iterator[tuple[str, int]], a: Assign, s
     return c
 
 
-def run_records(records: Iterator[Record], a: Assign, sink: Sink) -> Counts:
+def run_records(records: Iterator[Record], a: Assign, sink: Sink, batch_size: int = 5000) -> Counts:
     """Multi-line and binary formats: each record spans ``n`` lines (the first is its line number)."""
     c = Counts()
     batch: list[list[object]] = []
@@ -149,7 +149,7 @@ def run_records(records: Iterator[Record], a: Assign, sink: Sink) -> Counts:
             rejects.append((a.import_id, start, reason, raw))
             c.rejected += 1
             c.continuation += n - 1
-        if len(batch) >= 5000:
+        if len(batch) >= batch_size:
             keep = batch.pop()
             sink.events(batch)
             batch = [keep]

@@ -233,7 +233,8 @@ def _load(db: Database, parser: Any, reader: Any, enc: lines.Encoding | None, as
           fmt: str) -> engine.Counts:
     def tick(c: engine.Counts) -> None:
         if progress is not None:
-            progress.report(done_before + min(reader.position(), size), max(total, 1), f"{c.read:,} lines")
+            pos = parser.position if getattr(parser, "position", -1) >= 0 else reader.position()
+            progress.report(done_before + min(pos, size), max(total, 1), f"{c.read:,} lines")
             progress.check()
 
     sink = engine.Sink(lambda rows: event_store.insert_many(db, rows), lambda rows: store.insert_rejects(db, rows),
@@ -252,7 +253,7 @@ def _run(parser: Any, reader: Any, enc: lines.Encoding | None, assign: engine.As
         assert enc is not None
         return engine.run_lines(parser, lines.iter_lines(reader.stream, enc), assign, sink)
     if fmt == "evtx":
-        return engine.run_records(parser.records_from_file(source.path), assign, sink)
+        return engine.run_records(parser.records_from_file(source.path), assign, sink, parser.batch)
     if parser.binary:
         return engine.run_records(parser.records_from_stream(reader.stream), assign, sink)  # type: ignore
     assert enc is not None

@@ -69,6 +69,8 @@ class RecordParser:
     name = "records"
     default_type = "application"
     binary = False
+    position = -1  # bytes read so far, when the parser knows better than the stream (.evtx)
+    batch = 5000  # records between progress reports
 
     def __init__(self, ctx: ParseContext) -> None:
         self.ctx = ctx

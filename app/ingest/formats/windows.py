@@ -110,12 +110,14 @@ class Evtx(RecordParser):
     name = "evtx"
     default_type = "event"
     binary = True
+    batch = 100  # python-evtx reads a few hundred records a second: report often
 
     def records_from_file(self, path: Path) -> Iterator[Record]:
         from Evtx.Evtx import Evtx as EvtxFile
 
         with EvtxFile(str(path)) as log:
             for record in log.records():
+                self.position = record.offset()
                 try:
                     xml = record.xml()
                 except Exception as exc:  # noqa: BLE001 - a damaged record is a reject, not a crash
