@@ -18,9 +18,6 @@ from app.ui import workers
 from app.ui.main_window import MainWindow
 from app.ui.session import Session
 
-# matplotlib's Qt backend asks Qt about a deprecated attribute on every canvas
-pytestmark = pytest.mark.filterwarnings("ignore:Enum value:DeprecationWarning")
-
 ZONE = timeutil.get_zone("Asia/Manila")
 NOW = dt.datetime(2026, 11, 30, 12, 0, tzinfo=dt.timezone.utc)
 

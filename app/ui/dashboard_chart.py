@@ -10,6 +10,7 @@ Signals:
 from __future__ import annotations
 
 import logging
+import warnings
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -51,10 +52,13 @@ class ChartPanel(QWidget):
                 self._layout.removeWidget(old)
                 old.deleteLater()
         self.chart = chart
+        # matplotlib's toolbar icons read a Qt attribute that Qt 6 marks deprecated, on every paint
+        warnings.filterwarnings("ignore", "Enum value 'Qt::ApplicationAttribute.AA_UseHighDpiPixmaps'",
+                                DeprecationWarning)
         self.canvas = FigureCanvasQTAgg(chart.figure)
+        self.toolbar = NavigationToolbar2QT(self.canvas, self)
         self.canvas.setObjectName(f"canvas-{self.kind}")
         self.canvas.mpl_connect("pick_event", self._picked)
-        self.toolbar = NavigationToolbar2QT(self.canvas, self)
         self.toolbar.setIconSize(self.toolbar.iconSize() * 0.8)
         self.status.setVisible(False)
         self._layout.addWidget(self.toolbar)
