@@ -42,6 +42,7 @@ def test_preview_shows_format_rows_and_csv_mapping(qtbot, qtmodeltester, session
     qtmodeltester.check(dialog.preview)
     idx = dialog.preview.index(1, 0)
     assert dialog.preview.data(idx) == "2026-11-29 10:00:00"
+    assert dialog.preview.rows[1]["log_type"] == "application"  # what the import will give
     # the user maps another column: the preview follows
     dialog.mapping._combos["host"].setCurrentText("source")
     qtbot.waitUntil(lambda: dialog.preview.rows and dialog.preview.rows[1].get("host") == "softphone",

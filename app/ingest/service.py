@@ -106,8 +106,12 @@ def choose_format(source: Source, options: ImportOptions) -> tuple[str, lines.En
     return name, enc, sample
 
 
-def preview(path: Path, options: ImportOptions, limit: int = 20) -> Preview:
-    """The detected format, the mapping and the first ``limit`` parsed rows, for the import dialog."""
+def preview(path: Path, options: ImportOptions, limit: int = 20,
+            type_rules: list[dict[str, str]] | None = None) -> Preview:
+    """The detected format, the mapping and the first ``limit`` parsed rows, for the import dialog.
+
+    Rows show the log type the import would give (``type_rules`` as saved, else the defaults).
+    """
     source = next(s for s in expand([path], options.glob) if isinstance(s, Source))
     fmt, enc, sample = choose_format(source, options)
     parser = formats.make(fmt, _context(source, options, sample))
@@ -131,6 +135,11 @@ def preview(path: Path, options: ImportOptions, limit: int = 20) -> Preview:
             rows.append(_preview_row(res, text))
             if len(rows) >= limit:
                 break
+    rules = TypeRules(type_rules) if type_rules is not None else TypeRules()
+    for row in rows:
+        if row.get("ts") is not None:
+            row["log_type"] = options.log_type or row.get("log_type") or rules.resolve(
+                row.get("component"), row.get("message") or "") or parser.default_type
     columns = list(getattr(parser, "header", None) or getattr(parser, "keys", None) or [])
     return Preview(fmt, enc.name if enc else "binary", rows, mapping, columns)
 

@@ -147,10 +147,16 @@ class ImportDialog(QDialog):
         options = self.options.options(self.mapping.mapping())
         first = paths[0]
 
+        db_path = self.session.db_path
+
         def work(_progress: Progress) -> Any:
             from app.ingest.service import preview
+            from app.store import imports as store
+            from app.store.database import Database
 
-            return preview(first, options)
+            with Database.open(db_path) as db:
+                rules = store.type_rules(db)
+            return preview(first, options, type_rules=rules)
 
         self.detected_label.setText(f"Reading {first.name}…")
         self._preview_task = workers.start(work, on_success=self._show_preview, on_failure=self._preview_failed)

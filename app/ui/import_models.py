@@ -64,7 +64,9 @@ class RowsModel(QAbstractTableModel):
             return _text(row.get(key))[:2000]
         if role == Qt.ItemDataRole.ForegroundRole and key == "severity" and isinstance(row.get(key), int):
             return QColor(SEVERITY_COLOURS[SEVERITIES[row[key]]])
-        if role == Qt.ItemDataRole.ForegroundRole and row.get("rejected"):
+        if role == Qt.ItemDataRole.ForegroundRole and isinstance(row.get("rejected"), str):
+            return QColor("#b91c1c")  # a preview line that will not become an event
+        if role == Qt.ItemDataRole.ForegroundRole and key == "status" and row.get(key) not in (None, "complete"):
             return QColor("#b91c1c")
         return None
 
