@@ -26,7 +26,9 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"), "<email>"),
     (re.compile(rf"{_B}{_H}{{2}}(?:[:-]{_H}{{2}}){{5}}{_E}"), "<mac>"),
     (re.compile(rf"{_B}{_D}{{1,3}}(?:\.{_D}{{1,3}}){{3}}(?::{_D}+)?{_E}"), "<ip>"),
-    (re.compile(r"\b(?:[0-9a-fA-F]{1,4}:){2,7}[0-9a-fA-F]{1,4}\b"), "<ip>"),
+    # IPv6: compressed ("fe80::1") or five groups and more (so 12:30:45 stays a time)
+    (re.compile(r"(?<![\w#:])(?=[0-9a-fA-F#:]*[0-9a-fA-F#])[0-9a-fA-F#:]*::[0-9a-fA-F#:]*(?![\w#:])"), "<ip>"),
+    (re.compile(r"(?<![\w#:])(?:[0-9a-fA-F#]{1,4}:){4,7}[0-9a-fA-F#]{1,4}(?![\w#:])"), "<ip>"),
     (re.compile(rf"{_B}[0#][xX]{_H}+{_E}"), "<hex>"),
     # long hex-looking tokens with at least one digit: hashes, object ids
     (re.compile(rf"{_B}(?=[0-9a-fA-F#]*[0-9#])(?=[0-9a-fA-F#]*[a-fA-F])[0-9a-fA-F#]{{8,}}{_E}"), "<hex>"),

@@ -58,8 +58,11 @@ def build(data: TopMessages, width: int = 1000, height: int = 560, theme: str = 
     return chart
 
 
-def _drill(pattern: str) -> base.Drill:
+def _drill(pattern: str) -> base.Drill | None:
+    """Events containing every fixed part of the pattern; none when it is all placeholders."""
     parts = masking.literal_parts(pattern)
+    if not parts:
+        return None
     return base.Drill({"include": tuple(parts)}, f"messages like “{pattern}”")
 
 
