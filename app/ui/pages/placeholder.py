@@ -46,11 +46,6 @@ class ReportsPage(_Placeholder):
     TEXT = "Excel audit reports are not built yet."
 
 
-class ImportsPage(_Placeholder):
-    TITLE = "Imports"
-    TEXT = "The list of past imports is not built yet."
-
-
 class AuditPage(_Placeholder):
     TITLE = "Audit trail"
     TEXT = "The audit trail browser is not built yet; use `issue-ledger verify` meanwhile."
