@@ -211,6 +211,13 @@ def bar_edges(starts: list[dt.datetime], ends: list[dt.datetime]) -> tuple[list[
     return left, [(r - lo) * 0.9 for lo, r in zip(left, right)]
 
 
+def thousands() -> Any:
+    """A tick formatter with thousands separators: 25,000 rather than 25000."""
+    from matplotlib.ticker import FuncFormatter
+
+    return FuncFormatter(lambda v, _p: f"{v:,.0f}")
+
+
 def iso(moment: dt.datetime) -> str:
     from app.domain import timeutil
 

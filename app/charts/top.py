@@ -39,7 +39,7 @@ def build(data: TopMessages, width: int = 1000, height: int = 560, theme: str = 
     ax.grid(True, axis="x", color=t.grid, linewidth=0.8)
     ax.grid(False, axis="y")
     ax.set_xlabel("events (count)" + (" — estimated" if data.estimated else ""))
-    ax.xaxis.set_major_formatter(_thousands())
+    ax.xaxis.set_major_formatter(base.thousands())
     share = ax.twiny()
     base.style_axes(share, t)
     share.grid(False)
@@ -65,8 +65,3 @@ def _drill(pattern: str) -> base.Drill | None:
         return None
     return base.Drill({"include": tuple(parts)}, f"messages like “{pattern}”")
 
-
-def _thousands():  # type: ignore[no-untyped-def]
-    from matplotlib.ticker import FuncFormatter
-
-    return FuncFormatter(lambda v, _p: f"{v:,.0f}")

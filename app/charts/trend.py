@@ -32,7 +32,7 @@ def build(data: TimeSeries, width: int = 1000, height: int = 520, theme: str = "
     base.time_axis(ax, data.zone, data.starts[0], data.ends[-1])
     ax.set_xlim(left[0], left[-1] + (widths[-1] / 0.9))
     ax.set_ylabel(f"events {UNITS[data.size]}")
-    ax.yaxis.set_major_formatter(_thousands())
+    ax.yaxis.set_major_formatter(base.thousands())
     base.legend(ax, title=_GROUP_TITLE[by], loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return chart
 
@@ -45,8 +45,3 @@ def _drill(data: TimeSeries, by: str, key: str, j: int) -> base.Drill:
     local = data.starts[j].astimezone(data.zone).strftime("%Y-%m-%d %H:%M")
     return base.Drill(changes, f"{key} events in the {data.size} from {local}")
 
-
-def _thousands() -> Any:
-    from matplotlib.ticker import FuncFormatter
-
-    return FuncFormatter(lambda v, _p: f"{v:,.0f}")
