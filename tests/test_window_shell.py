@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, QSize, Qt
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
 from app import __version__
 from app.domain import timeutil
 from app.store.database import Database
-from app.ui import preferences, startup
+from app.ui import preferences, startup, workers
 from app.ui.main_window import MainWindow
 from app.ui.preferences import DEFAULT_DATABASE, TIME_ZONE
 from app.ui.session import Session
@@ -21,16 +21,23 @@ from app.ui.shortcuts_dialog import collect
 
 
 @pytest.fixture(autouse=True)
-def _restore_display_format() -> Iterator[None]:
+def _restore_display_format(qapp: QApplication) -> Iterator[None]:
     yield
     timeutil.display_format = timeutil.ISO_DISPLAY
 
 
 def _window(qtbot, db: Database) -> MainWindow:
     window = MainWindow(Session(db, timeutil.UTC))
-    qtbot.addWidget(window)
+    qtbot.addWidget(window, before_close_func=_settle)
     window.show()
     return window
+
+
+def _settle(window: MainWindow) -> None:
+    """Let the window's workers finish and deliver, then delete it, so later theme switches stay quick."""
+    workers.wait_all(30_000)
+    QApplication.processEvents()
+    window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
 
 def _menu_titles(window: MainWindow) -> list[str]:
@@ -121,7 +128,8 @@ def test_recent_databases_menu_opens_and_forgets(qtbot, db: Database, tmp_path: 
     box.close()
 
 
-def test_settings_dialog_saves_and_applies(qtbot, demo_db: Database) -> None:
+def test_settings_dialog_saves_and_applies(qtbot, db: Database) -> None:
+    demo_db = db  # the default matrix and SLA targets show on an empty database too
     window = _window(qtbot, demo_db)
     window.shell.menus.settings_action.trigger()
     dialog = window.shell.settings_dialog

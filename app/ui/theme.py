@@ -71,13 +71,14 @@ class ThemeManager(QObject):
     def apply(self) -> str:
         """Put the chosen theme on the application; returns the effective one."""
         name = self.scheme() if self.choice == "system" else self.choice
+        if name == self.effective:
+            return name  # restyling every widget is not free; skip when nothing changes
         palette, sheet = load(name)
         self.app.setPalette(palette)
         self.app.setStyleSheet(sheet)
-        previous, self.effective = self.effective, name
-        if name != previous:
-            log.info("theme %s (%s)", name, self.choice)
-            self.changed.emit(name)
+        self.effective = name
+        log.info("theme %s (%s)", name, self.choice)
+        self.changed.emit(name)
         return name
 
     def _system_changed(self, _scheme: object = None) -> None:
