@@ -12,7 +12,7 @@ from PySide6.QtCore import QByteArray, QEvent, QObject
 from PySide6.QtWidgets import QMainWindow, QSplitter
 
 from app.domain import timeutil
-from app.ui import icons, preferences, theme
+from app.ui import empty_state, icons, preferences, theme
 from app.ui.menus_view import WindowMenus
 from app.ui.pages import PAGES
 from app.ui.preferences import (
@@ -49,6 +49,9 @@ class Shell(QObject):
         self.prefs.add_recent(window.session.db_path)  # type: ignore[attr-defined]
         self.restore_layout()
         window.nav.currentRowChanged.connect(self._remember_page)  # type: ignore[attr-defined]
+        window.stack.widgetAdded.connect(self._page_added)  # type: ignore[attr-defined]
+        for key, page in list(window.pages.items()):  # type: ignore[attr-defined]
+            empty_state.attach_to_page(key, page)
         window.installEventFilter(self)
 
     # -- navigation ---------------------------------------------------------------
@@ -65,6 +68,12 @@ class Shell(QObject):
                 log.warning("no navigation icon %r for page %r", spec.icon, spec.key)
             shortcut = f" (Ctrl+{row + 1})" if row < 9 else ""
             item.setToolTip(NAV_TIPS.get(spec.key, spec.title) + shortcut)
+
+    def _page_added(self, index: int) -> None:
+        page = self.window.stack.widget(index)  # type: ignore[attr-defined]
+        name = page.objectName() if page is not None else ""
+        if name.startswith("page-"):
+            empty_state.attach_to_page(name.removeprefix("page-"), page)
 
     def _remember_page(self, row: int) -> None:
         if 0 <= row < len(PAGES):
