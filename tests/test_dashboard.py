@@ -159,3 +159,14 @@ def test_charts_redraw_in_the_dark_theme(qtbot, window: MainWindow) -> None:
     page.setPalette(dark)
     qtbot.waitUntil(lambda: page.panels["trend"].chart.figure.get_facecolor()[0] < 0.2, timeout=5000)
     assert base.THEMES["dark"].background == "#1e1f22"
+
+
+def test_split_change_during_a_refresh_keeps_every_chart(qtbot, window: MainWindow) -> None:
+    page = window.pages["dashboard"]
+    with qtbot.waitSignal(page.refreshed, timeout=60_000):
+        window.session.set_filter(Filter(log_types=("network",)))
+        qtbot.waitUntil(lambda: page.busy, timeout=5000)  # the filter's refresh is running...
+        page.split_combo.setCurrentIndex(page.split_combo.findData("type"))  # ...when the split changes
+    qtbot.waitUntil(lambda: not page.busy, timeout=60_000)
+    assert [c.get_label() for c in page.panels["trend"].chart.bars()] == ["network"]
+    assert [c.get_label() for c in page.panels["clients"].chart.bars()] == ["network"]

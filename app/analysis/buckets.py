@@ -46,13 +46,13 @@ class OffsetSpan:
 
 
 def offset_spans(zone: dt.tzinfo, start: dt.datetime, end: dt.datetime) -> list[OffsetSpan]:
-    """The zone's offsets over [start, end], split at each change (found hour by hour, then to the minute)."""
+    """The zone's offsets over [start, end], split at each change (found day by day, then to the minute)."""
     def offset(moment: dt.datetime) -> int:
         off = moment.astimezone(zone).utcoffset()
         return int(off.total_seconds()) if off is not None else 0
 
     spans: list[OffsetSpan] = []
-    step = dt.timedelta(hours=1)
+    step = dt.timedelta(days=1)  # zones change at most twice a year, never twice in a day
     t = start.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
     current = offset(t)
     while t < end:

@@ -135,6 +135,8 @@ class DashboardPage(QWidget):
         """Gather the KPIs and every chart's data in workers; stale answers are dropped."""
         if only is None and not self._stale and not self._pending and self._generation:
             return
+        if only and (self._pending - set(only)):
+            only = None  # a full refresh is still running: start it again rather than drop its charts
         self._stale = False
         for task in self._tasks:
             task.cancel()
