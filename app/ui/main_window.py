@@ -87,6 +87,8 @@ class MainWindow(QMainWindow):
         incident_menu = self.menuBar().addMenu("I&ncident")
         self.new_incident_action = self._action(incident_menu, "&New incident…", self.new_incident, "Ctrl+N")
         self.import_incidents_action = self._action(incident_menu, "&Import incident log…", self.import_incidents)
+        self.sla_settings_action = self._action(incident_menu, "&SLA policies and priority matrix…",
+                                                self.edit_sla_settings)
         help_menu = self.menuBar().addMenu("&Help")
         self._action(help_menu, f"&About {APP_NAME}", self.show_about)
 
@@ -216,6 +218,12 @@ class MainWindow(QMainWindow):
 
         self.incident_import_dialog = import_incidents(self.session, self)
         return self.incident_import_dialog
+
+    def edit_sla_settings(self) -> QWidget:
+        from app.ui.sla_settings_dialog import edit_sla_settings
+
+        self.sla_settings_dialog = edit_sla_settings(self.session, self)
+        return self.sla_settings_dialog
 
     def new_database(self) -> None:
         name, _ = QFileDialog.getSaveFileName(self, "New database", str(Path.home() / "ledger.db"),
