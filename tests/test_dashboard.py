@@ -170,3 +170,20 @@ def test_split_change_during_a_refresh_keeps_every_chart(qtbot, window: MainWind
     qtbot.waitUntil(lambda: not page.busy, timeout=60_000)
     assert [c.get_label() for c in page.panels["trend"].chart.bars()] == ["network"]
     assert [c.get_label() for c in page.panels["clients"].chart.bars()] == ["network"]
+
+
+def test_hovering_a_bar_names_its_slice(qtbot, window: MainWindow) -> None:
+    from matplotlib.backend_bases import MouseEvent
+
+    panel = window.pages["dashboard"].panels["clients"]
+    coll = next(c for c in panel.chart.bars() if c.get_label() == "network")
+    panel.canvas.draw()
+    verts = coll.get_paths()[0].vertices
+    x, y = coll.axes.transData.transform(((verts[:, 0].min() + verts[:, 0].max()) / 2,
+                                          (verts[:, 1].min() + verts[:, 1].max()) / 2))
+    MouseEvent("motion_notify_event", panel.canvas, x, y)._process()
+    count = int(base.heights_of(coll, horizontal=True)[0])
+    top_client = coll.axes.get_yticklabels()[0].get_text()
+    assert panel.canvas.toolTip().startswith(f"network incidents of {top_client}\n{count:,} incidents")
+    MouseEvent("motion_notify_event", panel.canvas, 2, 2)._process()
+    assert panel.canvas.toolTip() == ""

@@ -84,7 +84,7 @@ class Chart:
 
 
 def bars(ax: Any, left: list[float], widths: list[float], heights: list[float], bottoms: list[float] | None = None,
-         horizontal: bool = False, **style: Any) -> Any:
+         horizontal: bool = False, unit: str = "events", **style: Any) -> Any:
     """Bars as one ``PolyCollection`` (far faster to build and draw than one patch each); pickable.
 
     With ``horizontal`` the roles swap: ``left`` is the bar's bottom edge on y, ``heights`` its length on x.
@@ -97,9 +97,20 @@ def bars(ax: Any, left: list[float], widths: list[float], heights: list[float], 
         rect = [(x, b), (x + w, b), (x + w, b + h), (x, b + h)]
         verts.append([(y, x_) for x_, y in rect] if horizontal else rect)
     coll = PolyCollection(verts, picker=True, pickradius=0, linewidths=0, **style)
+    coll.il_horizontal = horizontal  # type: ignore[attr-defined]
+    coll.il_unit = unit  # type: ignore[attr-defined]
     ax.add_collection(coll, autolim=True)
     ax.autoscale_view()
     return coll
+
+
+def describe(artist: Any, index: int | None, event: Any) -> str:
+    """The value under the pointer, with its unit: "1,234 events", "4.2 hours"."""
+    if index is not None and hasattr(artist, "il_unit"):
+        value = heights_of(artist, artist.il_horizontal)[index]
+        return f"{value:,.1f} {artist.il_unit}" if artist.il_unit == "hours" else f"{value:,.0f} {artist.il_unit}"
+    data = artist.get_cursor_data(event) if hasattr(artist, "get_cursor_data") else None
+    return f"{data:,.0f} events" if data is not None else ""
 
 
 def heights_of(coll: Any, horizontal: bool = False) -> list[float]:

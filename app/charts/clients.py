@@ -20,7 +20,7 @@ def build(data: ClientMatrix, width: int = 1000, height: int = 480, theme: str =
     ys = [n - 1 - i - 0.35 for i in range(n)]
     start = [0] * n
     for key, counts in data.series.items():
-        coll = base.bars(ax, ys, [0.7] * n, counts, start, horizontal=True, label=key,
+        coll = base.bars(ax, ys, [0.7] * n, counts, start, horizontal=True, label=key, unit="incidents",
                          facecolors=base.colour_for("type", key))
         chart.drills[coll] = [_drill(c, key) for c in data.clients]
         start = [a + b for a, b in zip(start, counts)]

@@ -23,9 +23,10 @@ def build(data: IncidentFlow, width: int = 1000, height: int = 520, theme: str =
         return chart
     left, widths = base.bar_edges(data.starts, data.ends)
     half = [w / 2 for w in widths]
-    opened = base.bars(ax, left, half, data.opened, label="opened", facecolors=OPENED_COLOUR)
+    opened = base.bars(ax, left, half, data.opened, label="opened", unit="incidents",
+                       facecolors=OPENED_COLOUR)
     resolved = base.bars(ax, [x + h for x, h in zip(left, half)], half, data.resolved, label="resolved",
-                         facecolors=RESOLVED_COLOUR)
+                         unit="incidents", facecolors=RESOLVED_COLOUR)
     chart.drills[opened] = [_drill(data, j) for j in range(len(left))]
     chart.drills[resolved] = [_drill(data, j, resolved=True) for j in range(len(left))]
     ax.set_ylim(0, max(data.opened + data.resolved + [1]) * 1.15)

@@ -27,7 +27,7 @@ def build(data: MttrSeries, width: int = 1000, height: int = 520, theme: str = "
         top = max(top, *hours)
         colour = base.colour_for("priority", str(p))
         coll = base.bars(ax, [x + s * k for x, s in zip(left, slot)], slot, hours,
-                         label=PRIORITY_LABELS[Priority(p)], facecolors=colour)
+                         label=PRIORITY_LABELS[Priority(p)], unit="hours", facecolors=colour)
         chart.drills[coll] = [_drill(data, p, j) if data.minutes[p][j] is not None else None
                               for j in range(len(left))]
         target = data.targets.get(p)

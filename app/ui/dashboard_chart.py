@@ -59,11 +59,35 @@ class ChartPanel(QWidget):
         self.toolbar = NavigationToolbar2QT(self.canvas, self)
         self.canvas.setObjectName(f"canvas-{self.kind}")
         self.canvas.mpl_connect("pick_event", self._picked)
+        self.canvas.mpl_connect("motion_notify_event", self._hovered)
         self.toolbar.setIconSize(self.toolbar.iconSize() * 0.8)
         self.status.setVisible(False)
         self._layout.addWidget(self.toolbar)
         self._layout.addWidget(self.canvas, 1)
         self.canvas.draw_idle()
+
+    def _hovered(self, event: Any) -> None:
+        """Name the slice under the pointer and its value in the tooltip; a hand cursor says it is clickable."""
+        from app.charts.base import describe
+
+        text = ""
+        if self.chart is not None and event.inaxes is not None and not getattr(self.toolbar, "mode", ""):
+            for artist in self.chart.drills:
+                hit, info = artist.contains(event)
+                if not hit:
+                    continue
+                ind = info.get("ind") if isinstance(info, dict) else None
+                index = int(ind[-1]) if ind is not None and len(ind) else None
+                drill = self.chart.drill_for(artist, index, event.xdata, event.ydata)
+                if drill is not None:
+                    text = f"{drill.label}\n{describe(artist, index, event)} — click to list them"
+                break
+        if text != self.canvas.toolTip():
+            self.canvas.setToolTip(text)
+            if text:
+                self.canvas.setCursor(Qt.CursorShape.PointingHandCursor)
+            else:
+                self.canvas.unsetCursor()
 
     def _picked(self, event: Any) -> None:
         if self.chart is None or getattr(self.toolbar, "mode", ""):
