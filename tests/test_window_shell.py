@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from app.ui.shortcuts_dialog import collect
 @pytest.fixture(autouse=True)
 def _restore_display_format(qapp: QApplication) -> Iterator[None]:
     yield
-    timeutil.display_format = timeutil.ISO_DISPLAY
+    timeutil.set_display_format(None)
 
 
 def _window(qtbot, db: Database) -> MainWindow:
@@ -149,6 +150,12 @@ def test_settings_dialog_saves_and_applies(qtbot, db: Database) -> None:
     assert prefs.default_database == demo_db.path
     assert str(window.session.zone) == "Asia/Manila"
     assert timeutil.display("2026-11-30T14:05:09.000Z", window.session.zone) == "30/11/2026 22:05:09"
+    in_worker: list[str] = []  # files written by workers keep ISO whatever the screen shows
+    thread = threading.Thread(target=lambda: in_worker.append(timeutil.display("2026-11-30T14:05:09.000Z",
+                                                                               timeutil.UTC)))
+    thread.start()
+    thread.join()
+    assert in_worker == ["2026-11-30 14:05:09"]
     window.shell.set_theme("system")
 
 

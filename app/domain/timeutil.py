@@ -7,6 +7,7 @@ converts to the user's zone at the last moment.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 UTC = dt.timezone.utc
@@ -48,15 +49,28 @@ def now_iso() -> str:
 
 
 ISO_DISPLAY = "%Y-%m-%d %H:%M:%S"
-# The window sets this from the user's date-format preference; the CLI keeps ISO.
-display_format = ISO_DISPLAY
+_thread = threading.local()
+
+
+def set_display_format(fmt: str | None) -> None:
+    """The default format of ``display`` on the calling thread; ``None`` restores ISO.
+
+    The window sets the user's date-format preference on the GUI thread only, so
+    what is on screen follows it while files written by workers (CSV, Excel) and
+    the CLI keep the unambiguous ISO form.
+    """
+    _thread.fmt = fmt
+
+
+def display_format() -> str:
+    return getattr(_thread, "fmt", None) or ISO_DISPLAY
 
 
 def display(text: str | None, zone: dt.tzinfo, fmt: str | None = None) -> str:
-    """Stored text -> the user's zone, for tables; ``fmt`` defaults to ``display_format``."""
+    """Stored text -> the user's zone; ``fmt`` defaults to this thread's ``display_format()``."""
     if not text:
         return ""
-    return from_iso(text).astimezone(zone).strftime(fmt or display_format)
+    return from_iso(text).astimezone(zone).strftime(fmt or display_format())
 
 
 def parse_user_time(text: str, zone: dt.tzinfo, now: dt.datetime | None = None) -> dt.datetime:

@@ -132,8 +132,8 @@ class Shell(QObject):
         self.set_theme(self.prefs.theme)
         session = self.window.session  # type: ignore[attr-defined]
         zone = timeutil.get_zone(self.prefs.time_zone)
-        changed = str(zone) != str(session.zone) or timeutil.display_format != self.prefs.date_format
-        timeutil.display_format = self.prefs.date_format
+        changed = str(zone) != str(session.zone) or timeutil.display_format() != self.prefs.date_format
+        timeutil.set_display_format(self.prefs.date_format)
         session.zone = zone
         if changed:
             session.data_changed.emit()

@@ -27,7 +27,7 @@ def prepare(app: QApplication) -> preferences.Preferences:
     app.setDesktopFileName(DESKTOP_ID)
     app.setWindowIcon(icons.app_icon())
     theme.manager(prefs.theme)
-    timeutil.display_format = prefs.date_format
+    timeutil.set_display_format(prefs.date_format)
     log.info("settings in %s, log in %s", preferences.settings_file(), crash.log_file())
     return prefs
 
