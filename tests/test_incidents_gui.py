@@ -102,6 +102,11 @@ def test_ctrl_n_and_the_audit_page(qtbot, db: Database, qtmodeltester) -> None:
     window = MainWindow(_session(db))
     qtbot.addWidget(window)
     window.show()
+    from PySide6.QtGui import QAction, QKeySequence
+
+    ctrl_n = QKeySequence("Ctrl+N")
+    assert window.new_incident_action.shortcut() == ctrl_n
+    assert [a for a in window.findChildren(QAction) if a.shortcut() == ctrl_n] == [window.new_incident_action]
     window.new_incident_action.trigger()
     assert isinstance(window.incident_dialog, NewIncidentDialog) and window.incident_dialog.isVisible()
     window.incident_dialog.close()
