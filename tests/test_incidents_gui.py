@@ -200,3 +200,14 @@ def test_sla_settings_dialog_edits_matrix_and_policies(qtbot, db: Database) -> N
     assert svc.priority_matrix(db)[3][3] == 3
     policies = sla.load_policies(db)
     assert policies.calendar_for("Acme").name == "office" and policies.target_for("Acme", 1).resolution_minutes == 100
+
+
+def test_saving_an_untouched_incident_changes_nothing(qtbot, demo_db: Database) -> None:
+    number = demo_db.scalar("SELECT number FROM incidents WHERE status = 'in-progress' AND downtime_minutes IS NULL"
+                            " ORDER BY id LIMIT 1") or demo_db.scalar(
+        "SELECT number FROM incidents WHERE status = 'in-progress' ORDER BY id LIMIT 1")
+    before = demo_db.scalar("SELECT count(*) FROM audit_log")
+    dialog = open_incident(Session(demo_db, timeutil.get_zone("Asia/Manila")), number, None)
+    qtbot.addWidget(dialog)
+    qtbot.mouseClick(dialog.save_button, LEFT)
+    assert dialog.message.text() == "Nothing changed." and demo_db.scalar("SELECT count(*) FROM audit_log") == before

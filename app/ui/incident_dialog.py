@@ -254,9 +254,12 @@ class IncidentDialog(QDialog):
             self.message.setText("Fix the fields marked in red.")
             return
         try:
-            svc.update(self.session.db, self.number, self.form.values())
+            row = svc.update(self.session.db, self.number, self.form.values())
         except rules.IncidentError as exc:
             self.message.setText(str(exc))
+            return
+        if row.get("updated_at") == self.row.get("updated_at"):
+            self.message.setText("Nothing changed.")
             return
         self._changed("Saved.")
 
