@@ -258,7 +258,7 @@ class IncidentDialog(QDialog):
         except rules.IncidentError as exc:
             self.message.setText(str(exc))
             return
-        if row.get("updated_at") == self.row.get("updated_at"):
+        if all(row.get(k) == v for k, v in self.row.items() if k != "updated_at"):
             self.message.setText("Nothing changed.")
             return
         self._changed("Saved.")
