@@ -59,9 +59,10 @@ def baseline_rows(db: Database) -> tuple[list[tuple[object, ...]], list[list[obj
     def t(v: str | None) -> str | None:
         return None if v is None else excel_text(v)
 
+    stream = report_queries.iter_events(db, Filter(), ZONE, END)
     events = [
         (i, ctx.local(ts), lt, SEVERITIES[s], t(rl), t(h), t(c), pid, t(code), excel_text(m), t(cl), t(si), imp, ln)
-        for (i, ts, lt, s, rl, h, c, pid, code, m, cl, si, imp, ln) in report_queries.iter_events(db, Filter(), ZONE, END)
+        for (i, ts, lt, s, rl, h, c, pid, code, m, cl, si, imp, ln) in stream
     ]
     return events, incidents
 

@@ -17,6 +17,20 @@ from app.cli.filters import build_filter, incident_filter_options
 _OUT = click.Path(dir_okay=False, writable=True, path_type=Path)
 
 
+def _progress() -> Any:
+    """A Progress that keeps one status line on a terminal's stderr (silent when piped)."""
+    import sys
+
+    from app.domain.jobs import Progress
+
+    class TerminalProgress(Progress):
+        def report(self, done: int, total: int, text: str = "") -> None:
+            if sys.stderr.isatty():
+                click.echo(f"\r{text[:70]:<70}", nl=False, err=True)
+
+    return TerminalProgress()
+
+
 def _run(fn: Any) -> Any:
     """Turn the errors a user can fix into one-line messages."""
     from app.store.database import UserFacingStoreError
@@ -41,13 +55,17 @@ def report(obj: CliContext, out: Path, no_events: bool, **kwargs: Any) -> None:
     Sheets: Summary, Incidents, Events (more sheets past Excel's row limit), Audit trail, Charts.
     Times are local to --tz; the Summary names the zone.
     """
+    import sys
+
     from app.reports.workbook import export_workbook
 
     if out.suffix.lower() != ".xlsx":
         raise click.BadParameter(f"{out}: the report is an Excel workbook; name it *.xlsx", param_hint="OUT")
     f = build_filter(kwargs)
     db = obj.db()
-    result = _run(lambda: export_workbook(db, out, f, obj.zone, include_events=not no_events))
+    result = _run(lambda: export_workbook(db, out, f, obj.zone, include_events=not no_events, progress=_progress()))
+    if sys.stderr.isatty():
+        click.echo(err=True)
     click.echo(f"{result.path}: {result.events:,} events, {result.incidents:,} incidents, "
                f"{result.audit_rows:,} audit rows; sheets: {', '.join(result.sheets)}")
     click.echo(f"SHA-256 {result.sha256} (recorded in the audit trail)")
@@ -72,7 +90,7 @@ def export(obj: CliContext, kind: str, out: Path, flavour: str, **kwargs: Any) -
     f = build_filter(kwargs)
     db = obj.db()
     if kind == "events":
-        result = _run(lambda: csv_export.export_events_csv(db, out, f, obj.zone))
+        result = _run(lambda: csv_export.export_events_csv(db, out, f, obj.zone, progress=_progress()))
         what = f"{result.events:,} events"
     elif kind == "incidents":
         result = _run(lambda: csv_export.export_incidents_csv(db, out, f, obj.zone))

@@ -9,7 +9,6 @@ across daylight-saving changes (zones change offset on whole minutes).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,7 +60,7 @@ class ReportContext:
     max_rows_per_sheet: int = EXCEL_MAX_ROWS
     progress: Progress = field(default_factory=Progress)
     local: LocalTimes = field(init=False)
-    facts: dict[str, Any] = field(default_factory=dict)
+    facts: dict[str, Any] = field(default_factory=dict)  # notes for the Summary (checkpoint, sheets)
 
     def __post_init__(self) -> None:
         self.local = LocalTimes(self.zone)
@@ -74,5 +73,3 @@ class ReportContext:
         """A column heading for a time column, naming the zone."""
         return f"{name} ({getattr(self.zone, 'key', None) or self.zone_label})"
 
-
-ProgressFn = Callable[[int, int, str], None]

@@ -16,7 +16,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -82,7 +82,9 @@ def export_events_csv(db: Database, out: str | Path, f: Filter, zone: dt.tzinfo,
     return _finish(db, target, "events-csv", f, started, events=written)
 
 
-def _incidents(db: Database, f: Filter, zone: dt.tzinfo, now: dt.datetime) -> tuple[list[dict[str, Any]], tuple[str, ...]]:
+def _incidents(
+    db: Database, f: Filter, zone: dt.tzinfo, now: dt.datetime
+) -> tuple[list[dict[str, Any]], tuple[str, ...]]:
     from app.reports.facts import SLA_COLUMNS
 
     try:
@@ -127,7 +129,9 @@ def export_itsm_csv(db: Database, out: str | Path, f: Filter, zone: dt.tzinfo, *
     now = now or dt.datetime.now(timeutil.UTC)
     with report_queries.snapshot(db):
         incidents, _ = _incidents(db, f, zone, now)
-    local: Callable[[str | None], str] = lambda t: timeutil.display(t, zone)  # noqa: E731
+    def local(text: str | None) -> str:
+        return timeutil.display(text, zone)
+
     labels_width = max([len(_tags(r)) for r in incidents] + [1])
     header = itsm_columns(flavour, labels_width)
     rows = ([csv_text(v) for v in itsm_row(flavour, r, local, labels_width)] for r in incidents)

@@ -49,7 +49,8 @@ def _finish_sheet(ws: Any, rows: int) -> None:
     last = max(rows + 1, 2)
     ws.auto_filter.ref = f"A1:N{last}"
     for value in SEVERITIES:
-        ws.conditional_formatting.add(*xlsx_style.text_equals_rule(f"D2:D{last}", "D", 2, value, SEVERITY_COLOURS[value]))
+        rule = xlsx_style.text_equals_rule(f"D2:D{last}", "D", 2, value, SEVERITY_COLOURS[value])
+        ws.conditional_formatting.add(*rule)
     for value, colour in LOG_TYPE_COLOURS.items():
         ws.conditional_formatting.add(*xlsx_style.text_equals_rule(f"C2:C{last}", "C", 2, value, colour))
     xlsx_style.protect(ws)

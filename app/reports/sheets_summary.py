@@ -11,7 +11,9 @@ from typing import Any
 
 from app.domain import timeutil
 from app.domain.filters import Filter
-from app.domain.vocab import LOG_TYPE_COLOURS, PRIORITY_COLOURS, PRIORITY_LABELS, SEVERITIES, SEVERITY_COLOURS, STATUSES, Priority
+from app.domain.vocab import (
+    LOG_TYPE_COLOURS, PRIORITY_COLOURS, PRIORITY_LABELS, SEVERITIES, SEVERITY_COLOURS, STATUSES, Priority,
+)
 from app.reports import xlsx_style
 from app.reports.context import ReportContext
 from app.reports.facts import ReportFacts
@@ -84,7 +86,7 @@ def _info_rows(ctx: ReportContext, facts: ReportFacts) -> list[tuple[str, Any]]:
         ("Database checkpoint before hashing", ctx.facts.get("checkpoint", "not done")),
         ("Database schema version", facts.schema_version),
         ("Audit-chain head", facts.chain.head),
-        ("Audit-chain verification", facts.chain.describe() if facts.chain.ok else "BROKEN — " + facts.chain.describe()),
+        ("Audit-chain verification", ("" if facts.chain.ok else "BROKEN — ") + facts.chain.describe()),
         ("Audit rows", facts.audit_rows),
         ("How to check", "sha256sum the database file: it must equal the SHA-256 above if unchanged since; "
                          "the workbook's own SHA-256 is written to the audit trail (action 'export') after saving."),

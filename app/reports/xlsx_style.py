@@ -71,7 +71,8 @@ def fit_widths(ws: Any, names: Sequence[str], rows: Iterable[Sequence[Any]],
         ws.column_dimensions[get_column_letter(i + 1)].width = max(minimum, min(maximum, width))
 
 
-def add_table(ws: Any, display_name: str, names: Sequence[str], last_row: int, style: str = "TableStyleMedium2") -> None:
+def add_table(ws: Any, display_name: str, names: Sequence[str], last_row: int,
+              style: str = "TableStyleMedium2") -> None:
     """An Excel table (with autofilter) over the heading and ``last_row`` rows."""
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.filters import AutoFilter

@@ -97,7 +97,9 @@ def iter_events(
         yield from batch
 
 
-def event_span(db: Database, f: Filter, zone: dt.tzinfo, now: dt.datetime | None = None) -> tuple[str | None, str | None]:
+def event_span(
+    db: Database, f: Filter, zone: dt.tzinfo, now: dt.datetime | None = None
+) -> tuple[str | None, str | None]:
     """First and last matching event time (stored form), for the report's period line."""
     _check(db, f, "events_fts")
     w = event_where(f, zone, now)

@@ -184,7 +184,8 @@ class ExportDialog(QDialog):
     def _done(self, result: Any) -> None:
         self.task = None
         self._set_running(False)
-        self.status_label.setText(f"Written {result.path} (SHA-256 {result.sha256[:16]}…, recorded in the audit trail).")
+        self.status_label.setText(
+            f"Written {result.path} (SHA-256 {result.sha256[:16]}…, recorded in the audit trail).")
         self.exported.emit(result)
 
     def _failed(self, message: str, _details: str) -> None:
