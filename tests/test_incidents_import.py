@@ -192,3 +192,23 @@ def test_servicenow_incident_export(db: Database, tmp_path: Path) -> None:
     assert a["resolution_notes"] == "SBC certificate renewed" and a["priority"] == 1
     assert b["status"] == "on-hold" and b["hold_reason"] == "Awaiting vendor" and b["priority"] == 4
     assert c["status"] == "in-progress" and c["priority"] == 4
+
+
+def test_semicolons_windows_text_and_unreadable_files(db: Database, tmp_path: Path) -> None:
+    from app.ingest.incidents.reader import SheetError
+
+    path = tmp_path / "excel-export.csv"
+    path.write_bytes("Ticket;Summary;Opened;Priority;Status\nT-1;Café Wi-Fi down;13/11/2026 08:00;P3;Open\n"
+                     .encode("cp1252"))
+    plan = plan_file(db, path, ImportOptions())
+    assert plan.ok and plan.incidents[0].record["title"] == "Café Wi-Fi down"
+    fake = tmp_path / "broken.xlsx"
+    fake.write_bytes(b"not a zip")
+    with pytest.raises(SheetError, match="broken.xlsx: not a readable Excel workbook"):
+        plan_file(db, fake, ImportOptions())
+    empty = _write(tmp_path, "empty.csv", "")
+    with pytest.raises(SheetError, match="empty"):
+        plan_file(db, empty, ImportOptions())
+    no_dates = _write(tmp_path, "nodates.csv", "Summary,Priority\nx,P1\n")
+    with pytest.raises(SheetError, match="opened time"):
+        plan_file(db, no_dates, ImportOptions())
