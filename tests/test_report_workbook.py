@@ -174,13 +174,17 @@ def test_calamine_reads_the_same_values(exported: dict[str, Any]) -> None:
     calamine = pytest.importorskip("python_calamine")
     book = calamine.CalamineWorkbook.from_path(str(exported["out"]))
     assert book.sheet_names == exported["wb"].sheetnames
-    for name in ("Events", "Incidents", "Audit trail"):
-        ours = _rows(exported["wb"][name])
+    for name in book.sheet_names:
+        ours = [r for r in _rows(exported["wb"][name])]
         theirs = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        while ours and all(v is None for v in ours[-1]):
+            ours.pop()
         assert len(theirs) == len(ours), name
-        for a, b in zip(ours[:300], theirs[:300]):
+        for a, b in zip(ours, theirs):
             for x, y in zip(a, b):
                 if isinstance(x, dt.datetime):
+                    if not isinstance(y, dt.datetime):  # a date-only format reads back as a date
+                        y = dt.datetime.combine(y, dt.time())
                     assert same_time(y, x)
                 elif isinstance(x, bool):
                     assert y is x
