@@ -109,3 +109,10 @@ def test_demo_database_rows_have_every_state_field(demo_db: Database) -> None:
     assert len(rows) == 50
     assert {r["sla_state"] for r in rows} <= set(sla.STATES)
     assert all("number" in r and "time_left_minutes" in r for r in rows)
+
+
+def test_unacknowledged_incident_near_its_response_target_is_at_risk(db: Database) -> None:
+    near = _incident(db, "2026-11-30T11:48:00.000Z", 1)  # 12 of 15 response minutes gone
+    fresh = _incident(db, "2026-11-30T11:55:00.000Z", 1)  # 5 of 15
+    rows = _by_number(db)
+    assert rows[near]["sla_state"] == "at risk" and rows[fresh]["sla_state"] == "running"

@@ -10,7 +10,8 @@ while unacknowledged) exceeds the response target; resolution likewise up to
 resolved (or now). ``sla_state``: ``n/a`` for cancelled incidents or no target,
 ``breached`` when either target is missed, ``met`` when resolved within both,
 ``at risk`` when an open incident has less than ``at_risk_share`` of its
-resolution target left, else ``running``.
+resolution target left (or, still unacknowledged, of its response target),
+else ``running``.
 """
 
 from __future__ import annotations
@@ -78,7 +79,8 @@ def compute(row: dict[str, Any], holds: Iterable[tuple[str, str | None]], polici
         out["sla_state"] = "breached"
     elif resolved is not None:
         out["sla_state"] = "met"
-    elif left < policies.at_risk_share * target.resolution_minutes:
+    elif left < policies.at_risk_share * target.resolution_minutes or (
+            ack is None and target.response_minutes - response_clock < policies.at_risk_share * target.response_minutes):
         out["sla_state"] = "at risk"
     else:
         out["sla_state"] = "running"
