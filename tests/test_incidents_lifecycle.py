@@ -152,3 +152,11 @@ def test_backdated_transition_cannot_precede_earlier_times(db: Database) -> None
     with pytest.raises(rules.IncidentError, match="resolved_at"):
         svc.transition(db, n, "resolved", resolution_code="fix", now="2026-11-30T08:30:00.000Z")
     assert store.get_by_number(db, n)["status"] == "in-progress"  # type: ignore[index]
+
+
+def test_create_from_a_record(db: Database) -> None:
+    record = rules.IncidentRecord(title="Badge readers offline", log_type="security", impact=2, urgency=1,
+                                  client="Globex", affected_seats=30)
+    row = svc.create(db, record, now="2026-11-30T08:00:00.000Z")
+    assert (row["priority"], row["client"], row["affected_seats"], row["opened_at"]) == (
+        2, "Globex", 30, "2026-11-30T08:00:00.000Z")

@@ -66,10 +66,12 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def create(db: Database, values: dict[str, Any], event_ids: Iterable[int] | None = None,
+def create(db: Database, values: dict[str, Any] | rules.IncidentRecord, event_ids: Iterable[int] | None = None,
            actor: str | None = None, now: dt.datetime | str | None = None) -> dict[str, Any]:
     """Save a new incident (status ``new``) and link its events; returns the stored row."""
     stamp = _now(now)
+    if isinstance(values, rules.IncidentRecord):
+        values = {k: v for k, v in values.to_dict().items() if v is not None}
     record = _clean(values)
     for required in ("title", "log_type", "impact", "urgency"):
         if record.get(required) in (None, ""):
