@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from app.demo import catalogue as cat
 from app.domain import timeutil
 from app.domain.priority import priority_for
-from app.store import audit, events as event_store, incidents as incident_store
+from app.store import audit, events as event_store, imports as import_store, incidents as incident_store
 from app.store.database import Database
 
 DAYS = 60
@@ -59,17 +59,18 @@ def generate(
             " VALUES (?, ?, 'demo', 'UTC', 'complete', ?, ?, ?, ?)",
             (f"demo data (seed {seed})", None, timeutil.now_iso(), timeutil.now_iso(), events, events),
         ).lastrowid or 0)
-        done = 0
-        batch: list[tuple[object, ...]] = []
-        for row in _events(rng, events, start, hosts, outages, import_id):
-            batch.append(row)
-            if len(batch) >= BATCH:
-                event_store.insert_many(db, batch)
-                done += len(batch)
-                batch.clear()
-                if progress:
-                    progress(done, events)
-        event_store.insert_many(db, batch)
+        with import_store.bulk_load(db, events):
+            done = 0
+            batch: list[tuple[object, ...]] = []
+            for row in _events(rng, events, start, hosts, outages, import_id):
+                batch.append(row)
+                if len(batch) >= BATCH:
+                    event_store.insert_many(db, batch)
+                    done += len(batch)
+                    batch.clear()
+                    if progress:
+                        progress(done, events)
+            event_store.insert_many(db, batch)
         n_incidents = _incidents(db, rng, incidents, start, end, outages)
         audit.append(db, "demo", "database", None, new={"events": events, "incidents": n_incidents, "seed": seed})
     if progress:
