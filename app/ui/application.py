@@ -55,10 +55,16 @@ class WindowManager:
         except UserFacingStoreError as exc:
             QMessageBox.warning(self.window, "Cannot open database", str(exc))
             return False
+        from app.store import imports as import_store
+
+        interrupted = import_store.recover_interrupted(db)  # a crashed import shows as incomplete, never half counted
         old = self.window
         self.window = MainWindow(Session(db, self.zone))
         self.window.open_database_requested.connect(self.open)
         self.window.show()
+        if interrupted:
+            self.window.statusBar().showMessage(
+                f"{len(interrupted)} import(s) were interrupted and kept nothing; see the Imports page", 15000)
         if old is not None:
             old.close()
             old.session.db.close()
