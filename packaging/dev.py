@@ -27,21 +27,22 @@ STAMP = VENV / ".installed"
 
 
 def ensure_env(extras: str = "test") -> None:
-    """Create .venv and install the project with ``extras`` when pyproject.toml (or the extras) changed."""
+    """Create .venv and install the project with ``extras`` when pyproject.toml or setup.py changed."""
     if sys.version_info < (3, 11):
         sys.exit(f"Issue Ledger needs Python 3.11 or newer; this is {sys.version.split()[0]}")
     if not PY.exists():
         print(f"creating {VENV}", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
     setup_py = ROOT / "setup.py"
-    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + extras.encode()
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()
                             + (setup_py.read_bytes() if setup_py.exists() else b"")).hexdigest()
-    if STAMP.exists() and STAMP.read_text() == digest:
+    stamp = STAMP.with_name(f"{STAMP.name}-{extras.replace(',', '-')}")  # one per extras set: no ping-pong
+    if stamp.exists() and stamp.read_text() == digest:
         return
     print("installing Issue Ledger and its dependencies into .venv", flush=True)
     subprocess.run([str(PY), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
                     "-e", f"{ROOT}[{extras}]"], check=True)
-    STAMP.write_text(digest)
+    stamp.write_text(digest)
 
 
 def main(argv: list[str]) -> int:
