@@ -298,3 +298,20 @@ def test_double_click_opens_the_incident(qtbot, session: Session, demo_db: Datab
         qtbot.addWidget(d)
         d.close()
     widget.model.wait()
+
+
+def test_timeline_day_bars_follow_local_midnights_across_dst(qtbot) -> None:
+    from app.ui.timeline import TimelineStrip
+
+    zone = timeutil.get_zone("Europe/London")
+    strip = TimelineStrip(zone)
+    qtbot.addWidget(strip)
+    counts = {store.local_day_start("2026-10-20T12:00:00.000Z", zone): [1, 0, 0, 0, 0, 0],
+              store.local_day_start("2026-10-25T12:00:00.000Z", zone): [0, 2, 0, 0, 0, 0],
+              store.local_day_start("2026-10-30T12:00:00.000Z", zone): [0, 0, 0, 0, 0, 3]}
+    strip.set_histogram({"width": 86400, "counts": counts})
+    starts = [when.astimezone(zone) for when, _ in strip.buckets]
+    assert len(starts) == 11 and all((s.hour, s.minute) == (0, 0) for s in starts)
+    assert [sum(c) for _, c in strip.buckets] == [1, 0, 0, 0, 0, 2, 0, 0, 0, 0, 3]
+    strip.resize(1100, 80)
+    assert strip.time_at(550).astimezone(zone).date().isoformat() == "2026-10-25"

@@ -150,6 +150,11 @@ def test_histogram_counts_add_up(demo_db: Database) -> None:
     h = store.histogram(demo_db, f, UTC)
     assert sum(sum(c) for c in h["counts"].values()) == store.count(demo_db, f, UTC)
     assert h["width"] == 86400 and all(k.endswith("T00:00:00.000Z") for k in h["counts"])
+    manila = store.histogram(demo_db, f, timeutil.get_zone("Asia/Manila"))
+    assert all(k.endswith("T16:00:00.000Z") for k in manila["counts"])  # local midnight, UTC+8
+    assert sum(sum(c) for c in manila["counts"].values()) == store.count(demo_db, f, UTC)
+    london = store.local_day_start("2026-10-25T12:00:00.000Z", timeutil.get_zone("Europe/London"))
+    assert london == "2026-10-24T23:00:00.000Z"  # BST midnight on the day clocks go back
     narrow = store.histogram(demo_db, Filter(since="2026-11-30T09:00:00Z", until="2026-11-30T11:00:00Z"), UTC)
     assert narrow["width"] == 60
     assert sum(sum(c) for c in narrow["counts"].values()) == store.count(

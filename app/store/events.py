@@ -127,8 +127,10 @@ def histogram(
 ) -> dict[str, Any]:
     """Events per time bucket and severity, for the timeline strip.
 
-    Buckets are UTC-aligned minutes, 10 minutes, hours or days, whichever keeps
-    the range under ``max_buckets``; ``counts`` maps bucket start -> six counts.
+    Buckets are minutes, 10 minutes, hours or local calendar days in ``zone``
+    (counted per UTC hour, then folded, so a 23- or 25-hour day stays one bar),
+    whichever keeps the range under ``max_buckets``; ``counts`` maps each
+    bucket's start (stored-form UTC) -> six counts, debug to critical.
     """
     from app.domain import timeutil
     from app.store.browse import _guard
@@ -144,12 +146,25 @@ def histogram(
     span = max(1.0, (timeutil.from_iso(hi) - timeutil.from_iso(lo)).total_seconds())
     width, prefix = next(((s, p) for s, p in _BUCKETS if span / s <= max_buckets), _BUCKETS[-1])
     counts: dict[str, list[int]] = {}
-    sql = (f"SELECT substr(e.ts, 1, {prefix}) AS b, e.severity, count(*) FROM events e WHERE {w.sql()} "
-           "GROUP BY b, e.severity")
+    days = width == 86400
+    sql = (f"SELECT substr(e.ts, 1, {13 if days else prefix}) AS b, e.severity, count(*) FROM events e "
+           f"WHERE {w.sql()} GROUP BY b, e.severity")
     with _guard(db.conn, None, cancelled):
         for bucket, sev, n in db.execute(sql, w.params):
-            counts.setdefault(_bucket_start(bucket), [0] * 6)[int(sev)] = int(n)
+            start = _bucket_start(bucket)
+            if days:
+                start = local_day_start(start, zone)
+            counts.setdefault(start, [0] * 6)[int(sev)] += int(n)
     return {"start": lo, "end": hi, "width": width, "counts": counts}
+
+
+def local_day_start(stored: str, zone: dt.tzinfo) -> str:
+    """The stored-form UTC time of local midnight (in ``zone``) of the day holding ``stored``."""
+    from app.domain import timeutil
+
+    local = timeutil.from_iso(stored).astimezone(zone)
+    midnight = dt.datetime(local.year, local.month, local.day, tzinfo=zone)
+    return timeutil.to_iso(midnight)
 
 
 def _bucket_start(prefix: str) -> str:

@@ -58,14 +58,26 @@ class TimelineStrip(QWidget):
         else:
             first = timeutil.from_iso(min(counts))
             last = timeutil.from_iso(max(counts))
-            n = int((last - first).total_seconds() // self._width_s) + 1
-            step = dt.timedelta(seconds=self._width_s)
-            self._buckets = [(first + i * step, counts.get(timeutil.to_iso(first + i * step), [0] * 6))
-                             for i in range(n)]
+            self._buckets = [(when, counts.get(timeutil.to_iso(when), [0] * 6))
+                             for when in self._steps(first, last)]
             self._start = first
             self._max = max(sum(c) for _, c in self._buckets)
             self.message = ""
         self.update()
+
+    def _steps(self, first: dt.datetime, last: dt.datetime) -> list[dt.datetime]:
+        """Bucket starts from ``first`` to ``last``: fixed steps, or local midnights for days."""
+        out = []
+        when = first
+        while when <= last:
+            out.append(when)
+            if self._width_s >= 86400:
+                local = when.astimezone(self.zone).replace(tzinfo=None) + dt.timedelta(days=1)
+                nxt = dt.datetime(local.year, local.month, local.day, tzinfo=self.zone)
+                when = nxt.astimezone(timeutil.UTC)
+            else:
+                when = when + dt.timedelta(seconds=self._width_s)
+        return out
 
     def set_message(self, text: str) -> None:
         self.message = text
@@ -76,12 +88,15 @@ class TimelineStrip(QWidget):
         return list(self._buckets)
 
     def time_at(self, x: float) -> dt.datetime | None:
-        """The time under horizontal position ``x``."""
+        """The time under horizontal position ``x`` (bars are equal width, buckets may not be)."""
         if self._start is None or not self._buckets:
             return None
-        span = len(self._buckets) * self._width_s
-        frac = min(1.0, max(0.0, x / max(1, self.width())))
-        return self._start + dt.timedelta(seconds=frac * span)
+        pos = min(1.0, max(0.0, x / max(1, self.width()))) * len(self._buckets)
+        i = min(len(self._buckets) - 1, int(pos))
+        start = self._buckets[i][0]
+        end = self._buckets[i + 1][0] if i + 1 < len(self._buckets) else start + dt.timedelta(
+            seconds=self._width_s)
+        return start + (end - start) * (pos - i)
 
     # -- painting ---------------------------------------------------------------------
     def paintEvent(self, event: QPaintEvent) -> None:

@@ -50,7 +50,7 @@ class EventsPage(QWidget):
         self.incident_button = QPushButton("Create incident from selection…")
         self.incident_button.setEnabled(False)
         self.incident_button.clicked.connect(self.create_incident)
-        self.last_button = QPushButton("Oldest ⤓")
+        self.last_button = QPushButton("Last row ⤓")
         self.last_button.setToolTip("Jump to the last row (Ctrl+End)")
         self.last_button.clicked.connect(lambda: self.table.go_to_row(max(0, self.model.rowCount() - 1)))
 
