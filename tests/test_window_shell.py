@@ -198,3 +198,24 @@ def test_no_dead_band_beside_the_navigation(qtbot, db: Database) -> None:
     splitter = window.centralWidget()
     qtbot.waitUntil(lambda: splitter.sizes()[0] > 0)
     assert splitter.sizes()[0] == window.nav.width()
+
+
+def test_database_tab_opens_the_editors_and_shows_what_was_saved(qtbot, db: Database) -> None:
+    window = _window(qtbot, db)
+    window.shell.show_settings()
+    dialog = window.shell.settings_dialog
+    qtbot.mouseClick(dialog.sla_button, Qt.MouseButton.LeftButton)
+    editor = dialog.editor
+    qtbot.waitUntil(editor.isVisible)
+    combo = editor.cells[(1, 1)]
+    combo.setCurrentIndex(combo.findData(2))
+    with qtbot.waitSignal(editor.saved):
+        editor.save()
+    matrix_cell = dialog.tabs.widget(1).findChild(type(dialog.error), "matrix-1-1")
+    assert matrix_cell.text() == "P2"
+    qtbot.mouseClick(dialog.rules_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(dialog.editor.isVisible)
+    assert "rules" in dialog.editor.windowTitle().lower()
+    dialog.editor.close()
+    workers.wait_all(10_000)
+    dialog.close()

@@ -1,9 +1,9 @@
 """File ▸ Settings: the workstation's preferences, and a view of the open database's own settings.
 
 Preferences (default database, time zone, date format, theme) are this user's and
-go to QSettings. The priority matrix and SLA policies belong to the database and
-are shown read-only here from the same services the incident pages and the CLI
-use, so there is one place that changes them.
+go to QSettings. The priority matrix, SLA policies and import rules belong to the
+database: they are shown here from the same services the CLI uses, and the buttons
+open the editors that own them, so there is one place that changes each.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from app.ui import theme
 from app.ui.preferences import (
     DATE_FORMAT, DATE_FORMATS, DEFAULT_DATABASE, THEME, TIME_ZONE, Preferences,
 )
+from app.ui.session import Session
 
 log = logging.getLogger("issue_ledger.ui")
 COMMON_ZONES = ("local", "UTC", "America/New_York", "America/Chicago", "America/Los_Angeles", "Europe/London",
@@ -33,14 +34,16 @@ SAMPLE = "2026-11-30T14:05:09.000Z"
 
 
 class SettingsDialog(QDialog):
-    def __init__(self, prefs: Preferences, db: Database, parent: QWidget | None = None) -> None:
+    def __init__(self, prefs: Preferences, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.prefs = prefs
+        self.session = session
+        self.editor: QDialog | None = None
         self.setWindowTitle("Settings")
         self.setMinimumWidth(560)
-        tabs = QTabWidget()
+        self.tabs = tabs = QTabWidget()
         tabs.addTab(self._general_tab(), "General")
-        tabs.addTab(database_tab(db), "This database")
+        tabs.addTab(self._database_tab(), "This database")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
@@ -123,6 +126,44 @@ class SettingsDialog(QDialog):
         else:
             self.format_preview.setText("Not a date pattern: use % codes such as %Y-%m-%d %H:%M")
 
+    # -- This database ----------------------------------------------------------
+    def _database_tab(self) -> QWidget:
+        page = database_tab(self.session.db)
+        buttons = QHBoxLayout()
+        self.sla_button = QPushButton("Edit SLA policies and priority matrix…")
+        self.sla_button.clicked.connect(self.edit_sla)
+        self.rules_button = QPushButton("Edit import rules…")
+        self.rules_button.setToolTip("Log type by component, client and site by host name, for future imports")
+        self.rules_button.clicked.connect(self.edit_rules)
+        buttons.addWidget(self.sla_button)
+        buttons.addWidget(self.rules_button)
+        buttons.addStretch()
+        page.layout().insertLayout(page.layout().count() - 1, buttons)  # type: ignore[union-attr]
+        return page
+
+    def edit_sla(self) -> QDialog:
+        from app.ui.sla_settings_dialog import edit_sla_settings
+
+        self.editor = edit_sla_settings(self.session, self)
+        self.editor.saved.connect(self.refresh_database_tab)  # type: ignore[attr-defined]
+        return self.editor
+
+    def edit_rules(self) -> QDialog:
+        from app.ui.import_rules_dialog import ImportRulesDialog
+
+        self.editor = ImportRulesDialog(self.session, self)
+        self.editor.open()
+        return self.editor
+
+    def refresh_database_tab(self) -> None:
+        """Show what the editor just saved."""
+        index = self.tabs.currentIndex()
+        old = self.tabs.widget(1)
+        self.tabs.removeTab(1)
+        old.deleteLater()
+        self.tabs.insertTab(1, self._database_tab(), "This database")
+        self.tabs.setCurrentIndex(index)
+
     def values(self) -> dict[str, Any]:
         return {"default_database": self.database_edit.text().strip(),
                 "time_zone": self.zone_combo.currentText().strip() or "local",
@@ -153,8 +194,8 @@ def database_tab(db: Database) -> QWidget:
     page = QWidget()
     layout = QVBoxLayout(page)
     intro = QLabel(f"These settings are stored in <b>{db.path.name}</b> and apply to everyone who opens it. "
-                   "They are changed through the incident tools (<code>issue-ledger --help</code> lists them), "
-                   "and every change is written to the audit trail.")
+                   "Change them with the buttons below (or <code>issue-ledger sla</code>); every change is "
+                   "written to the audit trail.")
     intro.setWordWrap(True)
     layout.addWidget(intro)
     layout.addWidget(_matrix_box(db))

@@ -122,7 +122,7 @@ class Shell(QObject):
     def show_settings(self) -> None:
         from app.ui.settings_dialog import SettingsDialog
 
-        dialog = SettingsDialog(self.prefs, self.window.session.db, self.window)  # type: ignore[attr-defined]
+        dialog = SettingsDialog(self.prefs, self.window.session, self.window)  # type: ignore[attr-defined]
         dialog.accepted.connect(self.apply_preferences)
         self.settings_dialog = dialog
         dialog.open()
