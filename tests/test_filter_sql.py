@@ -122,3 +122,14 @@ def test_saved_view_format_is_filter_json() -> None:
     f = Filter(hosts=("a",), since="2026-11-30T10:00:00.000Z", until="2026-11-30T11:00:00.000Z")
     assert Filter.from_dict(f.to_dict()) == f
     assert "2026-11-30" in restrictions(f, UTC)[-1].label
+
+
+def test_search_check_parses_without_the_database() -> None:
+    check_search(None, "events_fts", "message: timeout OR fail*")
+    check_search(None, "incidents_fts", "title: outage NOT description: test")
+    with pytest.raises(FilterError, match="no such column: message"):
+        check_search(None, "incidents_fts", "message: x")
+    with pytest.raises(FilterError, match="unterminated string"):
+        check_search(None, "events_fts", '"open')
+    with pytest.raises(ValueError, match="not a full-text table"):
+        check_search(None, "events; DROP TABLE events", "x")
