@@ -315,3 +315,14 @@ def test_timeline_day_bars_follow_local_midnights_across_dst(qtbot) -> None:
     assert [sum(c) for _, c in strip.buckets] == [1, 0, 0, 0, 0, 2, 0, 0, 0, 0, 3]
     strip.resize(1100, 80)
     assert strip.time_at(550).astimezone(zone).date().isoformat() == "2026-10-25"
+
+
+def test_select_all_and_copy_stays_cheap(qtbot, page: EventsPage) -> None:
+    page.table.setFocus()
+    qtbot.keyClick(page.table, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    assert page.incident_button.isEnabled()
+    assert len(page.table.selected_rows()) == 5000
+    assert len(page.table.selected_rows(limit=100)) == 100
+    text = page.table.copy_selection()
+    loaded = sum(len(b) for b in page.model._blocks.values())
+    assert len(text.splitlines()) == 1 + min(loaded, 5000)

@@ -104,8 +104,18 @@ class BrowseTable(QTableView):
             index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
         self.scrollTo(index)
 
-    def selected_rows(self) -> list[int]:
-        return sorted({i.row() for i in self.selectionModel().selectedRows()})
+    def selected_rows(self, limit: int = 10_000) -> list[int]:
+        """Selected row numbers, at most ``limit`` (read from ranges: Ctrl+A on a million rows stays cheap)."""
+        rows: set[int] = set()
+        for r in self.selectionModel().selection():
+            for row in range(r.top(), r.bottom() + 1):
+                if len(rows) >= limit:
+                    return sorted(rows)
+                rows.add(row)
+        return sorted(rows)
+
+    def has_selection(self) -> bool:
+        return self.selectionModel().hasSelection()
 
     def copy_selection(self) -> str:
         """Put the selected (loaded) rows on the clipboard as TSV with a header."""

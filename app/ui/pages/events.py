@@ -80,7 +80,7 @@ class EventsPage(QWidget):
         self.table.current_row_changed.connect(self._current_changed)
         self.table.activated_row.connect(self.open_details)
         self.table.selectionModel().selectionChanged.connect(
-            lambda *_a: self.incident_button.setEnabled(bool(self.table.selected_rows())))
+            lambda *_a: self.incident_button.setEnabled(self.table.has_selection()))
         self.timeline.range_selected.connect(self.filter_bar.set_time_range)
         self.details.incident_activated.connect(self.open_incident)
         session.filter_changed.connect(self.apply_filter)
