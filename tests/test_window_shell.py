@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
 from app import __version__
 from app.domain import timeutil
-from app.store.database import Database
+from app.store.database import Database, default_path
 from app.ui import preferences, startup, workers
 from app.ui.main_window import MainWindow
 from app.ui.preferences import DEFAULT_DATABASE, TIME_ZONE
@@ -219,3 +219,12 @@ def test_database_tab_opens_the_editors_and_shows_what_was_saved(qtbot, db: Data
     dialog.editor.close()
     workers.wait_all(10_000)
     dialog.close()
+
+
+def test_start_falls_back_when_the_default_database_folder_is_gone(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ISSUE_LEDGER_DB")
+    prefs = preferences.current()
+    prefs.set(DEFAULT_DATABASE, str(tmp_path / "unplugged-drive" / "team.db"))
+    path, _zone = startup.resolve(None, None, prefs)
+    assert path == default_path() and "unplugged-drive" not in str(path)

@@ -35,7 +35,11 @@ def prepare(app: QApplication) -> preferences.Preferences:
 def resolve(db_path: Path | None, zone: dt.tzinfo | None,
             prefs: preferences.Preferences) -> tuple[Path, dt.tzinfo]:
     """The database and zone to open: explicit ones, else the preferences, else the built-in defaults."""
-    path = db_path or prefs.default_database or default_path()
+    preferred = prefs.default_database
+    if db_path is None and preferred is not None and not preferred.parent.is_dir():
+        log.warning("default database %s is in a folder that no longer exists; using %s", preferred, default_path())
+        preferred = None
+    path = db_path or preferred or default_path()
     if zone is None:
         try:
             zone = timeutil.get_zone(prefs.time_zone)
