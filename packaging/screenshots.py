@@ -4,10 +4,10 @@
     python3 packaging/screenshots.py                 # all pages in light, some in dark -> docs/screenshots/
     python3 packaging/screenshots.py --binary dist/issue-ledger/issue-ledger   # the frozen build instead
 
-Starts Xvfb, makes a demo database (fixed seed and end, so reruns match), opens
-the window with its own settings folder, moves through the pages with the same
-Ctrl+1…Ctrl+6 shortcuts a person uses (xdotool), and grabs each with ImageMagick's
-``import``. Needs: Xvfb, xdotool, imagemagick (apt-get install xvfb xdotool imagemagick).
+Starts Xvfb, makes a demo database (fixed seed and end, so reruns match) and one
+Excel report from it, opens the window with its own settings folder, moves through
+the pages with the same Ctrl+1…Ctrl+6 shortcuts a person uses (xdotool), and grabs
+each with ImageMagick's ``import``. Needs: Xvfb, xdotool, imagemagick (apt-get install xvfb xdotool imagemagick).
 """
 
 from __future__ import annotations
@@ -58,6 +58,13 @@ def command(binary: str | None) -> list[str]:
 def make_demo(base: list[str], db: Path, events: int, env: dict[str, str]) -> None:
     subprocess.run([*base, "--db", str(db), "demo", "--events", str(events), "--seed", "1",
                     "--end", "2026-11-30T12:00:00Z"], check=True, env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
+
+
+def make_report(base: list[str], db: Path, env: dict[str, str]) -> None:
+    """One Excel audit report, so the Reports page and the audit trail show a recent export."""
+    subprocess.run([*base, "--db", str(db), "--tz", "UTC", "report", str(db.parent / "Weekly audit.xlsx"),
+                    "--since", "2026-11-23", "--until", "2026-11-30T12:00:00Z"], check=True, env=env, cwd=ROOT,
+                   stdout=subprocess.DEVNULL)
 
 
 def write_settings(config: Path, theme: str) -> None:
@@ -131,6 +138,7 @@ def main(argv: list[str] | None = None) -> int:
             tmp = Path(tmp_name)
             db = tmp / "Northwind BPO.db"
             make_demo(base, db, args.events, {**os.environ, "LANG": "C.UTF-8"})
+            make_report(base, db, {**os.environ, "LANG": "C.UTF-8"})
             shoot(base, db, "light", [s.key for s in PAGES], display, tmp, args.wait)
             dark = [k for k in args.dark.split(",") if k]
             if dark:
