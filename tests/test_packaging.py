@@ -103,3 +103,17 @@ def test_wheel_ships_resources_as_app_resources(tmp_path: Path) -> None:
     root, first = run.stdout.splitlines()
     assert Path(root) == target / "app_resources"
     assert first.startswith("/* Dark theme")
+
+
+def test_readme_screenshots_exist_for_every_page() -> None:
+    import re
+
+    from app.ui.pages import PAGES
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    referenced = re.findall(r"\]\((docs/screenshots/[^)]+\.png)\)", readme)
+    assert referenced, "README has no screenshots"
+    for rel in referenced:
+        image = Image.open(ROOT / rel)
+        assert image.size == (1280, 800), rel
+    assert {f"docs/screenshots/{spec.key}-light.png" for spec in PAGES} <= set(referenced)
