@@ -56,8 +56,21 @@ def _finish_sheet(ws: Any, rows: int) -> None:
     xlsx_style.protect(ws)
 
 
-def _text(value: str | None) -> str | None:
-    return None if value is None else excel_text(value)
+class _SafeTexts(dict[Any, Any]):
+    """Made-safe texts of the short, repetitive columns (host, component, client…), memoised.
+
+    A dict hit is much cheaper than checking the text again, and these columns
+    repeat a few hundred values across millions of rows. Bounded, so a column
+    of unique values cannot grow it without limit.
+    """
+
+    LIMIT = 50_000
+
+    def __missing__(self, key: Any) -> Any:
+        if len(self) >= self.LIMIT:
+            self.clear()
+        value = self[key] = None if key is None else excel_text(key)
+        return value
 
 
 def write_events(wb: Any, ctx: ReportContext, total: int) -> list[tuple[str, int]]:
@@ -72,6 +85,7 @@ def write_events(wb: Any, ctx: ReportContext, total: int) -> list[tuple[str, int
     in_sheet = 0
     done = 0
     append = ws.append
+    safe = _SafeTexts()
     for (event_id, ts, log_type, severity, raw_level, host, component, pid, code, message, client, site,
          import_id, line_no) in report_queries.iter_events(ctx.db, ctx.filter, ctx.zone, ctx.now):
         if in_sheet == limit:
@@ -82,8 +96,8 @@ def write_events(wb: Any, ctx: ReportContext, total: int) -> list[tuple[str, int
             append = ws.append
             in_sheet = 0
         append((
-            event_id, local(ts), log_type, labels[severity], _text(raw_level), _text(host), _text(component), pid,
-            _text(code), excel_text(message), _text(client), _text(site), import_id, line_no,
+            event_id, local(ts), log_type, labels[severity], safe[raw_level], safe[host], safe[component], pid,
+            safe[code], excel_text(message), safe[client], safe[site], import_id, line_no,
         ))
         in_sheet += 1
         done += 1
