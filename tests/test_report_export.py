@@ -156,3 +156,24 @@ def test_export_reads_lean_and_restores_the_connection(demo_db: Database, tmp_pa
         assert [demo_db.scalar(f"PRAGMA {n}") for n in names] == [0, -16000, 1]
     export_workbook(demo_db, tmp_path / "lean.xlsx", Filter(), timeutil.UTC, now=NOW, include_events=False)
     assert [demo_db.scalar(f"PRAGMA {n}") for n in names] == before
+
+
+def test_tampered_audit_trail_is_reported(db: Database, tmp_path: Path) -> None:
+    import openpyxl
+
+    from app.store import audit
+
+    for i in range(4):
+        audit.append(db, "update", "incident", i, old={"n": i}, new={"n": i + 1})
+    db.execute("DROP TRIGGER audit_log_no_update")  # what someone editing the file behind our back could do
+    db.execute("UPDATE audit_log SET actor = 'mallory' WHERE id = 2")
+    out = tmp_path / "tampered.xlsx"
+    result = export_workbook(db, out, Filter(), timeutil.UTC, now=NOW)
+    assert result.chain_ok is False
+    wb = openpyxl.load_workbook(out, read_only=True)
+    statuses = [r[10] for r in wb["Audit trail"].iter_rows(min_row=2, values_only=True)]
+    info = {r[0]: r[1] for r in wb["Summary"].iter_rows(values_only=True) if len(r) > 1 and r[0]}
+    wb.close()
+    assert statuses == ["ok", "BROKEN: contents do not match its hash", "after a break: not verifiable",
+                        "after a break: not verifiable"]
+    assert info["Audit-chain verification"].startswith("BROKEN — audit trail broken at row 2")
