@@ -19,7 +19,7 @@ from typing import Any
 from app.domain.filters import Filter
 from app.domain.jobs import Cancelled
 from app.store.database import Database
-from app.store.filter_sql import Where, check_search, event_where, incident_where
+from app.store.filter_sql import Where, check_search, event_where, fts_in, incident_where
 
 Key = tuple[Any, ...]
 
@@ -57,6 +57,10 @@ SCAN_BUDGET_S = 0.012
 # A full-text filter first builds its match list (tens of ms for a common word), which both
 # plans pay; the walk gets that much longer before it is judged too slow.
 FTS_SCAN_BUDGET_S = 0.04
+# A full-text match list at most this long is read straight from the index (rowid
+# lookups, then a sort): a few ms, where walking the order index to find nothing
+# would first spend the whole budget.
+SMALL_MATCH = 2000
 
 
 class _Budget:
@@ -138,13 +142,17 @@ class Browse:
              columns: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
         """Rows after key ``after`` (or from the start; from the end when ``reverse``).
 
-        Each row carries ``_key``, its sort key, to continue from. Two plans are
-        tried: walking the order's index (fast unless the filter is selective),
-        then, once a short budget runs out, the planner's pick (fast when it is).
+        Each row carries ``_key``, its sort key, to continue from. A short
+        full-text match list is read directly. Otherwise two plans are tried:
+        walking the order's index (fast unless the filter is selective), then,
+        once a short budget runs out, the planner's pick (fast when it is).
         """
         index = self.spec.order_indexes.get(self.sort)
+        if self.where.fts and self._small_match(db, cancelled):
+            with _guard(db.conn, None, cancelled):
+                return self._page(db, after, limit, reverse, inclusive, "", columns)
         if index and self.where.clauses:
-            seconds = FTS_SCAN_BUDGET_S if self.filter.search else SCAN_BUDGET_S
+            seconds = FTS_SCAN_BUDGET_S if self.where.fts else SCAN_BUDGET_S
             with _guard(db.conn, seconds, cancelled) as budget:
                 try:
                     return self._page(db, after, limit, reverse, inclusive, index, columns)
@@ -153,6 +161,16 @@ class Browse:
                         raise
         with _guard(db.conn, None, cancelled):
             return self._page(db, after, limit, reverse, inclusive, None, columns)
+
+    def _small_match(self, db: Database, cancelled: Callable[[], bool] | None) -> bool:
+        """Whether some full-text condition matches at most ``SMALL_MATCH`` rows (reads at most that many)."""
+        with _guard(db.conn, None, cancelled):
+            for table, query in self.where.fts:
+                n = db.scalar(f"SELECT count(*) FROM (SELECT rowid FROM {table} WHERE {table} MATCH ? "
+                              f"LIMIT {SMALL_MATCH + 1})", [query])
+                if int(n) <= SMALL_MATCH:
+                    return True
+        return False
 
     def _page(self, db: Database, after: Key | None, limit: int, reverse: bool, inclusive: bool,
               index: str | None, columns: tuple[str, ...] | None) -> list[dict[str, Any]]:
@@ -166,7 +184,8 @@ class Browse:
         where = " AND ".join(clauses) or "1"
         cols = ", ".join(c if " AS " in c else f"t.{c}" for c in (columns or self.spec.columns))
         keys = ", ".join(f"t.{c} AS _k{i}" for i, c in enumerate(self.key_columns))
-        hint = f" INDEXED BY {index}" if index else ""
+        # index "" = NOT INDEXED: only rowid lookups, i.e. from the full-text match list.
+        hint = f" INDEXED BY {index}" if index else (" NOT INDEXED" if index == "" else "")
         sql = f"SELECT {cols}, {keys} FROM {self.spec.table} t{hint} WHERE {where} ORDER BY {order} LIMIT ?"
         out = db.rows(sql, [*params, limit])
         n = len(self.key_columns)
@@ -175,9 +194,29 @@ class Browse:
         return out
 
     def count(self, db: Database, cancelled: Callable[[], bool] | None = None) -> int:
+        """Matching rows. Full-text conditions are counted on the index where possible.
+
+        A lone full-text condition is counted from its match list alone (no row
+        lookups); "must not contain" words are counted as rows without them minus
+        the matches among those rows, instead of testing every row against the list.
+        """
+        w = self.where
         with _guard(db.conn, None, cancelled):
-            return int(db.scalar(f"SELECT count(*) FROM {self.spec.table} t WHERE {self.where.sql()}",
-                                 self.where.params))
+            if w.excluded is None:
+                return self._count(db, w.clauses, w.params)
+            pos, fts, query = w.excluded
+            at = sum(c.count("?") for c in w.clauses[:pos])
+            clauses = w.clauses[:pos] + w.clauses[pos + 1:]
+            params = w.params[:at] + w.params[at + 1:]
+            hits = [*clauses, fts_in("t.id", fts)]
+            return self._count(db, clauses, params) - self._count(db, hits, [*params, query])
+
+    def _count(self, db: Database, clauses: list[str], params: list[Any]) -> int:
+        fts = self.spec.fts
+        if clauses == [fts_in("t.id", fts)]:
+            return int(db.scalar(f"SELECT count(*) FROM {fts} WHERE {fts} MATCH ?", params))
+        where = " AND ".join(clauses) or "1"
+        return int(db.scalar(f"SELECT count(*) FROM {self.spec.table} t WHERE {where}", params))
 
     def anchors(self, db: Database, every: int, cancelled: Callable[[], bool] | None = None) -> list[Key]:
         """Keys of rows ``every``, ``2*every``, ... (0-based row ``k*every`` for k >= 1), in order."""

@@ -2,6 +2,14 @@
 
 Nothing a user types is ever pasted into SQL: values are parameters, and the
 full-text query is checked by FTS5 itself so a bad one gives a clear message.
+
+Include/exclude terms ("must contain" / "must not contain") are not FTS syntax:
+each becomes one quoted FTS5 phrase built here, so they use the full-text index
+and can never raise. Their meaning is whole words in that order, case- and
+accent-insensitive, punctuation between words ignored (``timeout`` matches
+"DPD timeout:" but not "TimeoutError"; ``10.1.2.3`` matches that address). A term
+with no letters or digits (``%``, ``->``) cannot be indexed and stays a literal
+substring test.
 """
 
 from __future__ import annotations
@@ -23,6 +31,12 @@ class FilterError(ValueError):
 class Where:
     clauses: list[str] = field(default_factory=list)
     params: list[Any] = field(default_factory=list)
+    # (fts table, MATCH query) for each full-text condition rows must satisfy;
+    # lets a caller size the match list before picking a plan.
+    fts: list[tuple[str, str]] = field(default_factory=list)
+    # (clause position, fts table, MATCH query) of the "must not contain" words, so a count
+    # can be taken as rows without it minus the matches among them.
+    excluded: tuple[int, str, str] | None = None
 
     def add(self, clause: str, *params: Any) -> None:
         self.clauses.append(clause)
@@ -39,6 +53,37 @@ def _in(where: Where, column: str, values: tuple[Any, ...]) -> None:
 
 def _like_escape(term: str) -> str:
     return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def fts_in(id_sql: str, fts: str) -> str:
+    """The clause "row ``id_sql`` is in the match list of ``fts`` for the bound query"."""
+    return f"{id_sql} IN (SELECT rowid FROM {fts} WHERE {fts} MATCH ?)"
+
+
+def phrase(term: str) -> str:
+    """``term`` as one FTS5 phrase: the tokenizer reads inside the quotes, so no operator applies."""
+    return '"' + term.replace('"', '""') + '"'
+
+
+def _terms(w: Where, f: Filter, fts: str, text_sql: str, id_sql: str) -> None:
+    """Include/exclude: indexable terms as FTS phrases, the rest as literal substrings."""
+    include = [t for t in f.include if t]
+    exclude = [t for t in f.exclude if t]
+    words_in = [phrase(t) for t in include if has_words(t)]
+    words_out = [phrase(t) for t in exclude if has_words(t)]
+    if words_in:
+        query = " AND ".join(words_in)
+        w.add(fts_in(id_sql, fts), query)
+        w.fts.append((fts, query))
+    if words_out:
+        w.excluded = (len(w.clauses), fts, " OR ".join(words_out))
+        w.add(f"{id_sql} NOT IN (SELECT rowid FROM {fts} WHERE {fts} MATCH ?)", " OR ".join(words_out))
+    for term in include:
+        if not has_words(term):
+            w.add(f"{text_sql} LIKE ? ESCAPE '\\'", f"%{_like_escape(term)}%")
+    for term in exclude:
+        if not has_words(term):
+            w.add(f"{text_sql} NOT LIKE ? ESCAPE '\\'", f"%{_like_escape(term)}%")
 
 
 def event_where(f: Filter, zone: dt.tzinfo, now: dt.datetime | None = None, alias: str = "e") -> Where:
@@ -60,11 +105,9 @@ def event_where(f: Filter, zone: dt.tzinfo, now: dt.datetime | None = None, alia
     _in(w, a + "client", f.clients)
     _in(w, a + "site", f.sites)
     if f.search and f.search.strip():
-        w.add(a + "id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)", f.search.strip())
-    for term in f.include:
-        w.add(a + "message LIKE ? ESCAPE '\\'", f"%{_like_escape(term)}%")
-    for term in f.exclude:
-        w.add(a + "message NOT LIKE ? ESCAPE '\\'", f"%{_like_escape(term)}%")
+        w.add(fts_in(a + "id", "events_fts"), f.search.strip())
+        w.fts.append(("events_fts", f.search.strip()))
+    _terms(w, f, "events_fts", a + "message", a + "id")
     return w
 
 
@@ -83,11 +126,9 @@ def incident_where(f: Filter, zone: dt.tzinfo, now: dt.datetime | None = None, a
     if until:
         w.add(a + "opened_at < ?", until)
     if f.search and f.search.strip():
-        w.add(a + "id IN (SELECT rowid FROM incidents_fts WHERE incidents_fts MATCH ?)", f.search.strip())
-    for term in f.include:
-        w.add(f"({a}title || ' ' || {a}description) LIKE ? ESCAPE '\\'", f"%{_like_escape(term)}%")
-    for term in f.exclude:
-        w.add(f"({a}title || ' ' || {a}description) NOT LIKE ? ESCAPE '\\'", f"%{_like_escape(term)}%")
+        w.add(fts_in(a + "id", "incidents_fts"), f.search.strip())
+        w.fts.append(("incidents_fts", f.search.strip()))
+    _terms(w, f, "incidents_fts", f"({a}title || ' ' || coalesce({a}description, ''))", a + "id")
     return w
 
 
@@ -113,8 +154,27 @@ def _syntax_conn() -> Any:
         conn = sqlite3.connect(":memory:")
         for table, columns in _FTS_COLUMNS.items():
             conn.execute(f"CREATE VIRTUAL TABLE {table} USING fts5({columns}, tokenize='unicode61')")
+        # A scratch table and its vocabulary tell which words the real tokenizer sees in a term.
+        conn.execute("CREATE VIRTUAL TABLE words USING fts5(x, tokenize='unicode61')")
+        conn.execute("CREATE VIRTUAL TABLE words_v USING fts5vocab(words, 'instance')")
         _syntax.conn = conn
     return conn
+
+
+def words(term: str) -> list[str]:
+    """The tokens FTS5 (unicode61, as the real tables) makes of ``term``: lower-cased, accents removed."""
+    conn = _syntax_conn()
+    with conn:
+        conn.execute("INSERT INTO words(rowid, x) VALUES (1, ?)", (term,))
+        try:
+            return [r[0] for r in conn.execute("SELECT term FROM words_v ORDER BY offset")]
+        finally:
+            conn.execute("DELETE FROM words")
+
+
+def has_words(term: str) -> bool:
+    """Whether ``term`` has anything the full-text index holds (letters or digits)."""
+    return bool(words(term))
 
 
 def check_search(conn: Any, table: str, query: str) -> None:
