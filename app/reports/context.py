@@ -60,7 +60,7 @@ class ReportContext:
     max_rows_per_sheet: int = EXCEL_MAX_ROWS
     progress: Progress = field(default_factory=Progress)
     local: LocalTimes = field(init=False)
-    facts: dict[str, Any] = field(default_factory=dict)  # notes for the Summary (checkpoint, sheets)
+    notes: dict[str, Any] = field(default_factory=dict)  # for the Summary: checkpoint result, events sheets
 
     def __post_init__(self) -> None:
         self.local = LocalTimes(self.zone)

@@ -85,12 +85,9 @@ def export_events_csv(db: Database, out: str | Path, f: Filter, zone: dt.tzinfo,
 def _incidents(
     db: Database, f: Filter, zone: dt.tzinfo, now: dt.datetime
 ) -> tuple[list[dict[str, Any]], tuple[str, ...]]:
+    from app.analysis import sla
     from app.reports.facts import SLA_COLUMNS
 
-    try:
-        from app.analysis import sla
-    except ImportError:
-        return report_queries.incident_rows(db, f, zone, now), ()
     rows = sla.incident_sla_rows(db, f, zone, now)
     rows.sort(key=lambda r: (r["opened_at"], r["id"]))
     return rows, SLA_COLUMNS

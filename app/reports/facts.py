@@ -7,17 +7,15 @@ and the charts cannot disagree with one another.
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.analysis import sla
 from app.domain import timeutil
 from app.domain.vocab import LOG_TYPES, SEVERITIES, STATUSES
 from app.reports.context import ReportContext
 from app.store import audit, report_queries
-
-log = logging.getLogger("issue_ledger.reports")
 
 SLA_COLUMNS: tuple[str, ...] = (
     "response_target_minutes", "resolution_target_minutes", "time_to_ack_minutes", "time_to_resolve_minutes",
@@ -38,7 +36,6 @@ class ReportFacts:
     event_span: tuple[str | None, str | None]
     cross_table: dict[str, dict[str, int]]
     incidents: list[dict[str, Any]]
-    sla_available: bool
     sla_totals: dict[str, Any] = field(default_factory=dict)
     by_status: dict[str, int] = field(default_factory=dict)
     by_priority: dict[int, int] = field(default_factory=dict)
@@ -48,17 +45,12 @@ class ReportFacts:
     daily_incidents: list[tuple[dt.date, int, int]] = field(default_factory=list)  # day, opened, resolved
 
 
-def _load_incidents(ctx: ReportContext) -> tuple[list[dict[str, Any]], bool, dict[str, Any], dict[str, Any]]:
-    """Incident rows with SLA columns and figures from the SLA engine; plain rows when it is missing."""
-    try:
-        from app.analysis import sla
-    except ImportError:
-        log.warning("SLA engine not available; the report leaves SLA columns out")
-        return report_queries.incident_rows(ctx.db, ctx.filter, ctx.zone, ctx.now), False, {}, {}
+def _load_incidents(ctx: ReportContext) -> tuple[list[dict[str, Any]], dict[str, Any], dict[str, Any]]:
+    """Incident rows with their SLA columns, the SLA totals, and the figures by priority and by client."""
     args = (ctx.db, ctx.filter, ctx.zone)
     rows = sla.incident_sla_rows(*args, ctx.now)
     by = {key: {r[key]: r for r in sla.summarize(*args, by=key, now=ctx.now)} for key in ("priority", "client")}
-    return rows, True, sla.totals(*args, ctx.now), by
+    return rows, sla.totals(*args, ctx.now), by
 
 
 def _bucket_days(ctx: ReportContext, hourly: list[tuple[str, int, int]], width: int) -> list[tuple[dt.date, list[int]]]:
@@ -94,7 +86,7 @@ def gather(ctx: ReportContext, database_sha256: str) -> ReportFacts:
     cross: dict[str, dict[str, int]] = {t: dict.fromkeys(SEVERITIES, 0) for t in LOG_TYPES}
     for log_type, severity, n in report_queries.event_cross_table(db, f, zone, now):
         cross[log_type][SEVERITIES[severity]] += n
-    incidents, sla_available, totals, sla_by = _load_incidents(ctx)
+    incidents, totals, sla_by = _load_incidents(ctx)
     incidents.sort(key=lambda r: (r["opened_at"], r["id"]))
     linked = report_queries.linked_event_counts(db, [r["id"] for r in incidents])
     for r in incidents:
@@ -109,7 +101,6 @@ def gather(ctx: ReportContext, database_sha256: str) -> ReportFacts:
         event_span=report_queries.event_span(db, f, zone, now),
         cross_table=cross,
         incidents=incidents,
-        sla_available=sla_available,
         sla_totals=totals,
         sla_by=sla_by,
     )

@@ -24,7 +24,7 @@ _SAFE_LINK = ("https://", "http://")
 
 
 def incident_fields(facts: ReportFacts) -> tuple[str, ...]:
-    return INCIDENT_FIELDS + (SLA_COLUMNS if facts.sla_available else ())
+    return INCIDENT_FIELDS + SLA_COLUMNS
 
 
 def heading(ctx: ReportContext, name: str) -> str:
@@ -80,12 +80,11 @@ def write_incidents(wb: Any, ctx: ReportContext, facts: ReportFacts) -> int:
     for p, colour in PRIORITY_COLOURS.items():
         rule = xlsx_style.number_equals_rule(f"{prio}2:{prio}{last}", prio, 2, p, colour)
         ws.conditional_formatting.add(*rule)
-    if facts.sla_available:
-        state = get_column_letter(fields.index("sla_state") + 1)
-        ws.conditional_formatting.add(*xlsx_style.text_equals_rule(
-            f"{state}2:{state}{last}", state, 2, "breached", BREACH_RED))
-        for name in ("response_breached", "resolution_breached"):
-            col = get_column_letter(fields.index(name) + 1)
-            ws.conditional_formatting.add(*xlsx_style.true_rule(f"{col}2:{col}{last}", col, 2, BREACH_RED))
+    state = get_column_letter(fields.index("sla_state") + 1)
+    ws.conditional_formatting.add(*xlsx_style.text_equals_rule(
+        f"{state}2:{state}{last}", state, 2, "breached", BREACH_RED))
+    for name in ("response_breached", "resolution_breached"):
+        col = get_column_letter(fields.index(name) + 1)
+        ws.conditional_formatting.add(*xlsx_style.true_rule(f"{col}2:{col}{last}", col, 2, BREACH_RED))
     xlsx_style.protect(ws)
     return len(rows)

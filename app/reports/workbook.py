@@ -73,7 +73,7 @@ def _write(path: Path, ctx: ReportContext, facts: ReportFacts) -> tuple[str, ...
     props.keywords = "audit; incidents; SLA; logs"
     wb.security = WorkbookProtection(lockStructure=True)
     if ctx.include_events:
-        ctx.facts["event_sheets_text"] = _event_sheet_text(facts.event_count, ctx.max_rows_per_sheet)
+        ctx.notes["event_sheets_text"] = _event_sheet_text(facts.event_count, ctx.max_rows_per_sheet)
     try:
         ctx.progress.report(0, max(facts.event_count, 1), "summary and incidents")
         write_summary(wb, ctx, facts)
@@ -128,7 +128,7 @@ def export_workbook(
                         actor=actor or audit.current_actor(), include_events=include_events,
                         max_rows_per_sheet=max_rows_per_sheet, progress=progress)
     _busy, frames, copied = report_queries.checkpoint(db)
-    ctx.facts["checkpoint"] = (
+    ctx.notes["checkpoint"] = (
         "complete: the file held every committed change when hashed" if frames <= 0 or frames == copied
         else f"partial: {frames - copied} WAL frames were still held by another connection")
     db_sha = files.sha256_file(db.path)

@@ -16,8 +16,7 @@ from typing import Any
 from app.domain.filters import Filter
 from app.store.database import Database
 from app.store.events import PUBLIC_COLUMNS
-from app.store.filter_sql import check_search, event_where, incident_where
-from app.store.incidents import INCIDENT_COLUMNS
+from app.store.filter_sql import check_search, event_where
 
 EVENT_EXPORT_COLUMNS: tuple[str, ...] = PUBLIC_COLUMNS
 AUDIT_COLUMNS: tuple[str, ...] = (
@@ -132,16 +131,6 @@ def event_hourly_counts(
     sql = (f"SELECT substr(e.ts, 1, {width}), e.severity, count(*) FROM events e WHERE {w.sql()}"
            " GROUP BY 1, 2 ORDER BY 1")
     return [(r[0], int(r[1]), int(r[2])) for r in db.execute(sql, w.params)]
-
-
-def incident_rows(
-    db: Database, f: Filter, zone: dt.tzinfo, now: dt.datetime | None = None
-) -> list[dict[str, Any]]:
-    """Matching incidents with every stored field, oldest first."""
-    _check(db, f, "incidents_fts")
-    w = incident_where(f, zone, now)
-    cols = ", ".join("i." + c for c in ("id", *INCIDENT_COLUMNS))
-    return db.rows(f"SELECT {cols} FROM incidents i WHERE {w.sql()} ORDER BY i.opened_at, i.id", w.params)
 
 
 def linked_event_counts(db: Database, incident_ids: Sequence[int]) -> dict[int, int]:
