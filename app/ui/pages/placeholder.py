@@ -41,11 +41,6 @@ class IncidentsPage(_Placeholder):
     TEXT = "The incidents browser is not built yet."
 
 
-class ReportsPage(_Placeholder):
-    TITLE = "Reports"
-    TEXT = "Excel audit reports are not built yet."
-
-
 class AuditPage(_Placeholder):
     TITLE = "Audit trail"
     TEXT = "The audit trail browser is not built yet; use `issue-ledger verify` meanwhile."
