@@ -31,8 +31,10 @@ _OPTIONS: list[Callable[[F], F]] = [
     click.option("--client", "clients", multiple=True, help="BPO client (repeatable)."),
     click.option("--site", "sites", multiple=True, help="Site (repeatable)."),
     click.option("--search", metavar="QUERY", help='Full-text search: words, "phrases", AND/OR/NOT, prefix*.'),
-    click.option("--include", multiple=True, metavar="TEXT", help="Message must contain TEXT (repeatable)."),
-    click.option("--exclude", multiple=True, metavar="TEXT", help="Message must not contain TEXT (repeatable)."),
+    click.option("--include", multiple=True, metavar="TEXT",
+                 help="Message must contain the words of TEXT, in order (whole words, any case; repeatable)."),
+    click.option("--exclude", multiple=True, metavar="TEXT",
+                 help="Message must not contain the words of TEXT (whole words, any case; repeatable)."),
     click.option("--view", "view_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
                  help="Start from a saved view (JSON exported from the window); options add to it."),
 ]

@@ -37,10 +37,12 @@ def as_public(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def count(db: Database, f: Filter, zone: dt.tzinfo, now: dt.datetime | None = None) -> int:
-    if f.search:
-        check_search(db.conn, "events_fts", f.search)
-    w = event_where(f, zone, now)
-    return int(db.scalar(f"SELECT count(*) FROM events e WHERE {w.sql()}", w.params))
+    """Matching events, counted as the browser counts them (full-text terms on the index)."""
+    from app.store.browse import Browse
+
+    b = Browse("events", f, zone, now=now)
+    b.check(db)
+    return b.count(db)
 
 
 PUBLIC_COLUMNS = (

@@ -34,6 +34,9 @@ from app.ui.session import Session
 
 log = logging.getLogger("issue_ledger.ui.filter_bar")
 
+_TERM_TIP = ("{} these whole words, in order; case, accents and punctuation between words are ignored,\n"
+             "* AND OR NEAR and quotes are plain text. 'timeout' finds 'DPD timeout:', not 'TimeoutError'\n"
+             "(search timeout* for that). A term without letters or digits (-> or %) is matched as typed.")
 _PICKER_TITLES = {"log_type": "Type", "severity": "Severity", "host": "Host", "component": "Component",
                   "client": "Client", "site": "Site", "status": "Status", "priority": "Priority"}
 _CUSTOM = "custom"
@@ -96,10 +99,12 @@ class FilterBar(QWidget):
             self.pickers[name] = button
 
         self.include_edit = QLineEdit()
-        self.include_edit.setPlaceholderText("Must contain…")
+        self.include_edit.setPlaceholderText("Must contain words…")
+        self.include_edit.setToolTip(_TERM_TIP.format("Only rows containing"))
         self.include_edit.returnPressed.connect(lambda: self._add_term("include", self.include_edit))
         self.exclude_edit = QLineEdit()
-        self.exclude_edit.setPlaceholderText("Must not contain…")
+        self.exclude_edit.setPlaceholderText("Must not contain words…")
+        self.exclude_edit.setToolTip(_TERM_TIP.format("Hide rows containing"))
         self.exclude_edit.returnPressed.connect(lambda: self._add_term("exclude", self.exclude_edit))
 
         self.views_button = QToolButton()
