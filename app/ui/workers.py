@@ -12,6 +12,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from app.domain.jobs import Cancelled, Progress
@@ -81,21 +82,52 @@ def start(
     on_progress: Callable[[int, int, str], None] | None = None,
     on_cancel: Callable[[], None] | None = None,
     pool: QThreadPool | None = None,
+    owner: QObject | None = None,
 ) -> Task:
-    """Start ``fn`` in the global pool (or ``pool``) and wire the callbacks."""
+    """Start ``fn`` in the global pool (or ``pool``) and wire the callbacks.
+
+    Work often outlives the widget that asked for it (a page closed, a window
+    replaced by another database). Callbacks are therefore dropped once their
+    ``owner`` is deleted; without an explicit owner it is the QObject behind a
+    bound-method callback or the one a lambda closes over (``self``).
+    """
     task = Task(fn)
-    if on_success:
-        task.signals.succeeded.connect(on_success)
-    if on_failure:
-        task.signals.failed.connect(on_failure)
-    if on_progress:
-        task.signals.progress.connect(on_progress)
-    if on_cancel:
-        task.signals.cancelled.connect(on_cancel)
+    for signal, callback in ((task.signals.succeeded, on_success), (task.signals.failed, on_failure),
+                             (task.signals.progress, on_progress), (task.signals.cancelled, on_cancel)):
+        if callback is not None:
+            signal.connect(_guarded(callback, owner or _owner_of(callback)))
     _running.add(task)
     task.signals.finished.connect(lambda: _running.discard(task))
     (pool or QThreadPool.globalInstance()).start(task)
     return task
+
+
+def _owner_of(callback: Callable[..., Any]) -> QObject | None:
+    """The QObject a callback belongs to: a bound method's instance or a closed-over object."""
+    bound = getattr(callback, "__self__", None)
+    if isinstance(bound, QObject):
+        return bound
+    for cell in getattr(callback, "__closure__", None) or ():
+        try:
+            value = cell.cell_contents
+        except ValueError:  # an empty cell
+            continue
+        if isinstance(value, QObject):
+            return value
+    return None
+
+
+def _guarded(callback: Callable[..., None], owner: QObject | None) -> Callable[..., None]:
+    if owner is None:
+        return callback
+
+    def call(*args: Any) -> None:
+        if shiboken6.isValid(owner):
+            callback(*args)
+        else:
+            log.debug("dropped a result for a deleted %s", type(owner).__name__)
+
+    return call
 
 
 def wait_all(timeout_ms: int = 30_000) -> bool:
