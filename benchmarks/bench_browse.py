@@ -66,6 +66,10 @@ def cases(db):  # type: ignore[no-untyped-def]
         "exclude 'session'": Filter(exclude=("session",)),
         "include 'timeout' + type network": Filter(include=("timeout",), log_types=("network",)),
         "include rare 'zzqx' (no match)": Filter(include=("zzqx",)),
+        "include phrase 'DPD timeout'": Filter(include=("DPD timeout",)),
+        "exclude 'session' + type + 7 d": Filter(exclude=("session",), log_types=("system",), since="7d"),
+        "include + exclude + client": Filter(include=("timeout",), exclude=("DPD",), clients=(client,)),
+        "include symbols '=>' (substring scan)": Filter(include=("=>",)),
         "FTS timeout": Filter(search="timeout"),
         "FTS phrase \"DPD timeout\"": Filter(search='"DPD timeout"'),
         "FTS prefix fail*": Filter(search="fail*"),
@@ -202,6 +206,7 @@ def bench_cli(path: Path) -> None:
         "events --client <client> --component <c> --limit 100":
             ["events", "--client", "Initech Bank", "--component", "payments", "--limit", "100"],
         "events --type security --count": ["events", "--type", "security", "--count"],
+        "events --exclude session --count": ["events", "--exclude", "session", "--count"],
     }
     for label, args in commands.items():
         times = []

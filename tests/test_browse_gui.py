@@ -80,6 +80,9 @@ def test_time_presets_severity_and_terms_make_chips(qtbot, bar: FilterBar, sessi
     qtbot.keyClick(bar.exclude_edit, Qt.Key.Key_Return)
     assert session.filter == Filter(since="24h", min_severity="warning", include=("tunnel",), exclude=("DPD",))
     assert chip_labels(bar) == ["Severity ≥ warning", "Last 24 h", "Contains: tunnel", "Not: DPD"]
+    # The boxes say what a term means: whole words on the full-text index, operators as plain text.
+    assert bar.include_edit.placeholderText() == "Must contain words…"
+    assert "whole words" in bar.include_edit.toolTip() and "TimeoutError" in bar.exclude_edit.toolTip()
     # Removing a chip removes just that restriction.
     qtbot.mouseClick(bar.chips[1].close_button, Qt.MouseButton.LeftButton)
     assert session.filter == Filter(min_severity="warning", include=("tunnel",), exclude=("DPD",))

@@ -197,19 +197,16 @@ class Browse:
         """Matching rows. Full-text conditions are counted on the index where possible.
 
         A lone full-text condition is counted from its match list alone (no row
-        lookups); "must not contain" words are counted as rows without them minus
-        the matches among those rows, instead of testing every row against the list.
+        lookups). So are lone "must not contain" words: all rows minus the matches,
+        instead of testing a million rows against the list. With other conditions
+        the test stays per row: it is bounded by the rows those conditions select.
         """
         w = self.where
         with _guard(db.conn, None, cancelled):
-            if w.excluded is None:
+            if w.excluded is None or len(w.clauses) > 1:
                 return self._count(db, w.clauses, w.params)
-            pos, fts, query = w.excluded
-            at = sum(c.count("?") for c in w.clauses[:pos])
-            clauses = w.clauses[:pos] + w.clauses[pos + 1:]
-            params = w.params[:at] + w.params[at + 1:]
-            hits = [*clauses, fts_in("t.id", fts)]
-            return self._count(db, clauses, params) - self._count(db, hits, [*params, query])
+            _, fts, query = w.excluded
+            return self._count(db, [], []) - self._count(db, [fts_in("t.id", fts)], [query])
 
     def _count(self, db: Database, clauses: list[str], params: list[Any]) -> int:
         fts = self.spec.fts

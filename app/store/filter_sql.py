@@ -35,7 +35,7 @@ class Where:
     # lets a caller size the match list before picking a plan.
     fts: list[tuple[str, str]] = field(default_factory=list)
     # (clause position, fts table, MATCH query) of the "must not contain" words, so a count
-    # can be taken as rows without it minus the matches among them.
+    # can be taken as all rows minus the matches.
     excluded: tuple[int, str, str] | None = None
 
     def add(self, clause: str, *params: Any) -> None:
