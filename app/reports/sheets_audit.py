@@ -75,5 +75,5 @@ def write_audit(wb: Any, ctx: ReportContext, total: int) -> int:
     last = max(n + 1, 2)
     ws.auto_filter.ref = f"A1:K{last}"
     ws.conditional_formatting.add(f"K2:K{last}", xlsx_style.not_ok_rule("K", 2))
-    xlsx_style.protect(ws)
+    xlsx_style.finish_sheet(ws)
     return n

@@ -126,5 +126,5 @@ def write_charts(wb: Any, ctx: ReportContext, facts: ReportFacts) -> int:
         point.graphicalProperties.solidFill = LOG_TYPE_COLOURS[t].lstrip("#").upper()
         chart.series[0].dPt.append(point)
     place(chart, top)
-    xlsx_style.protect(ws)
+    xlsx_style.finish_sheet(ws)
     return charts

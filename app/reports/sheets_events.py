@@ -53,7 +53,7 @@ def _finish_sheet(ws: Any, rows: int) -> None:
         ws.conditional_formatting.add(*rule)
     for value, colour in LOG_TYPE_COLOURS.items():
         ws.conditional_formatting.add(*xlsx_style.text_equals_rule(f"C2:C{last}", "C", 2, value, colour))
-    xlsx_style.protect(ws)
+    xlsx_style.finish_sheet(ws)
 
 
 class _SafeTexts(dict[Any, Any]):

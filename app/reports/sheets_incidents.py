@@ -86,5 +86,5 @@ def write_incidents(wb: Any, ctx: ReportContext, facts: ReportFacts) -> int:
     for name in ("response_breached", "resolution_breached"):
         col = get_column_letter(fields.index(name) + 1)
         ws.conditional_formatting.add(*xlsx_style.true_rule(f"{col}2:{col}{last}", col, 2, BREACH_RED))
-    xlsx_style.protect(ws)
+    xlsx_style.finish_sheet(ws)
     return len(rows)

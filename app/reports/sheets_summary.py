@@ -112,7 +112,8 @@ def write_summary(wb: Any, ctx: ReportContext, facts: ReportFacts) -> None:
 
     ws = wb.create_sheet("Summary")
     ws.column_dimensions["A"].width = 40
-    for i in range(2, 10):
+    ws.column_dimensions["B"].width = 21  # room for a full date and time, never "###"
+    for i in range(3, 10):
         ws.column_dimensions[get_column_letter(i)].width = 13
     ws.append([xlsx_style.bold(ws, TITLE, 16)])
     ws.append([])
@@ -153,4 +154,4 @@ def write_summary(wb: Any, ctx: ReportContext, facts: ReportFacts) -> None:
         column_totals = [a + b for a, b in zip(column_totals, values)]
         ws.append([_coloured(ws, log_type, LOG_TYPE_COLOURS[log_type]), *values, sum(values)])
     ws.append([xlsx_style.bold(ws, "Total"), *column_totals, sum(column_totals)])
-    xlsx_style.protect(ws)
+    xlsx_style.finish_sheet(ws)

@@ -89,6 +89,16 @@ def add_table(ws: Any, display_name: str, names: Sequence[str], last_row: int,
         ws.add_table(table)
 
 
+def finish_sheet(ws: Any) -> None:
+    """What every sheet gets last: protection, and printing one page wide in landscape (auditors print)."""
+    protect(ws)
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.gridLines = False
+
+
 def protect(ws: Any) -> None:
     """Lock against editing without a password; filtering, sorting and selecting stay allowed."""
     p = ws.protection
