@@ -60,6 +60,9 @@ class RowsModel(QAbstractTableModel):
         row = self.rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             return fmt(row.get(key))
+        if role == Qt.ItemDataRole.TextAlignmentRole and isinstance(row.get(key), (int, float)) \
+                and key not in ("severity", "pid"):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)  # counts line up
         if role == Qt.ItemDataRole.ToolTipRole and key in ("message", "raw", "reason", "file"):
             return _text(row.get(key))[:2000]
         if role == Qt.ItemDataRole.ForegroundRole and key == "severity" and isinstance(row.get(key), int):
