@@ -53,6 +53,11 @@ def max_event_id(db: Database) -> int:
     return int(db.scalar("SELECT max(id) FROM events") or 0)
 
 
+def has_rows(db: Database) -> bool:
+    """Whether there is any event or incident to chart (two primary-key look-ups)."""
+    return bool(db.scalar("SELECT EXISTS (SELECT 1 FROM events) OR EXISTS (SELECT 1 FROM incidents)"))
+
+
 def event_count(db: Database, f: Filter, zone: dt.tzinfo, now: dt.datetime | None = None) -> int:
     w = _events(db, f, zone, now)
     return int(db.scalar(f"SELECT count(*) FROM events e WHERE {w.sql()}", w.params))

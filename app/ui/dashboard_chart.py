@@ -1,7 +1,10 @@
 """One chart on the dashboard: the matplotlib QtAgg canvas with its toolbar (save PNG/SVG/PDF).
 
-matplotlib is imported when the first panel is made, never when the module loads.
-Clicks are read through matplotlib's pick events and turned into drill-down slices.
+matplotlib is imported when the first chart is set, never when the module loads.
+A chart may arrive already drawn by a worker (an Agg canvas of the canvas's exact
+size): the Qt canvas then paints that picture instead of drawing the figure again
+on the GUI thread. Clicks are read through matplotlib's pick events and turned
+into drill-down slices.
 
 Signals:
     drilled(object): the user clicked a bar or cell; the argument is an ``app.charts.base.Drill``.
@@ -19,6 +22,52 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from app.charts.base import Chart, Drill
 
 log = logging.getLogger("issue_ledger.ui.dashboard")
+
+TOOLBAR_HEIGHT = 34  # fixed, so a worker knows the canvas's size before the toolbar exists
+_canvas_class: Any = None
+
+
+def canvas_class() -> Any:
+    """The QtAgg canvas that can show a picture a worker drew (made on first use: imports matplotlib)."""
+    global _canvas_class
+    if _canvas_class is None:
+        from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+        from PySide6.QtGui import QResizeEvent
+
+        class PrerenderedCanvas(FigureCanvasQTAgg):  # type: ignore[misc, valid-type]
+            """Paints a worker's Agg drawing while the size matches; draws itself after any change."""
+
+            prerendered = False
+
+            def adopt(self, drawn: Any) -> None:
+                """Take over the renderer of ``drawn`` (an Agg canvas that drew this figure)."""
+                self.renderer = drawn.renderer
+                self._lastKey = drawn._lastKey  # noqa: SLF001 - matplotlib's renderer cache key
+                self.prerendered = True
+
+            def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+                super().resizeEvent(event)
+                w, h = self.get_width_height(physical=True)
+                if self.prerendered and self._lastKey == (w, h, self.figure.dpi):
+                    self._draw_pending = False  # the worker's picture is already this size
+                else:
+                    self.prerendered = False
+
+            def draw(self) -> None:
+                self.prerendered = False
+                super().draw()
+
+        _canvas_class = PrerenderedCanvas
+    return _canvas_class
+
+
+def draw_off_screen(figure: Any) -> Any:
+    """Draw ``figure`` with Agg (any thread); the returned canvas can be adopted by the panel."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()
+    return canvas
 
 
 class ChartPanel(QWidget):
@@ -43,9 +92,16 @@ class ChartPanel(QWidget):
         self.status.setText(text)
         self.status.setVisible(True)
 
-    def set_chart(self, chart: Chart) -> None:
-        """Show ``chart``, replacing the previous canvas (and its toolbar)."""
-        from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg, NavigationToolbar2QT
+    def canvas_size(self) -> tuple[int, int]:
+        """The pixel size a chart's canvas gets in this panel (below the toolbar)."""
+        return max(self.width(), 480), max(self.height() - TOOLBAR_HEIGHT, 300)
+
+    def set_chart(self, chart: Chart, drawn: Any = None) -> None:
+        """Show ``chart``, replacing the previous canvas (and its toolbar).
+
+        ``drawn`` is the Agg canvas a worker drew the figure with; its picture is shown as is.
+        """
+        from matplotlib.backends.backend_qtagg import NavigationToolbar2QT
 
         for old in (self.toolbar, self.canvas):
             if old is not None:
@@ -55,8 +111,11 @@ class ChartPanel(QWidget):
         # matplotlib's toolbar icons read a Qt attribute that Qt 6 marks deprecated, on every paint
         warnings.filterwarnings("ignore", "Enum value 'Qt::ApplicationAttribute.AA_UseHighDpiPixmaps'",
                                 DeprecationWarning)
-        self.canvas = FigureCanvasQTAgg(chart.figure)
+        self.canvas = canvas_class()(chart.figure)
+        if drawn is not None:
+            self.canvas.adopt(drawn)
         self.toolbar = NavigationToolbar2QT(self.canvas, self)
+        self.toolbar.setFixedHeight(TOOLBAR_HEIGHT)
         self.canvas.setObjectName(f"canvas-{self.kind}")
         self.canvas.mpl_connect("pick_event", self._picked)
         self.canvas.mpl_connect("motion_notify_event", self._hovered)
@@ -64,7 +123,8 @@ class ChartPanel(QWidget):
         self.status.setVisible(False)
         self._layout.addWidget(self.toolbar)
         self._layout.addWidget(self.canvas, 1)
-        self.canvas.draw_idle()
+        if drawn is None:
+            self.canvas.draw_idle()
 
     def _hovered(self, event: Any) -> None:
         """Name the slice under the pointer and its value in the tooltip; a hand cursor says it is clickable."""

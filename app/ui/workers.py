@@ -130,6 +130,18 @@ def _guarded(callback: Callable[..., None], owner: QObject | None) -> Callable[.
     return call
 
 
+_pools: dict[str, QThreadPool] = {}
+
+
+def pool(name: str, threads: int = 1) -> QThreadPool:
+    """A named pool of its own (e.g. one thread that serialises matplotlib work), waited for by ``wait_all``."""
+    if name not in _pools:
+        _pools[name] = QThreadPool()
+        _pools[name].setMaxThreadCount(threads)
+    return _pools[name]
+
+
 def wait_all(timeout_ms: int = 30_000) -> bool:
     """Wait for background tasks (used at exit and by tests)."""
-    return QThreadPool.globalInstance().waitForDone(timeout_ms)
+    done = all(p.waitForDone(timeout_ms) for p in list(_pools.values()))
+    return QThreadPool.globalInstance().waitForDone(timeout_ms) and done

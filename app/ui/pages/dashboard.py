@@ -1,9 +1,12 @@
 """The Dashboard page: filter bar, KPI tiles and six charts that follow the shared filter.
 
-Each chart's data is gathered in its own worker (SQL GROUP BY off the GUI
-thread); the figure is built and drawn on the GUI thread. matplotlib is
-imported the first time the page is shown. A click on a bar or cell narrows
-the shared filter to that slice and opens the Events (or Incidents) page.
+Two kinds of worker: the SQL of the KPIs and each chart runs in the global pool
+(sqlite releases the GIL, so it overlaps with Python work); one "matplotlib"
+thread imports matplotlib as soon as the page is made, then builds each figure
+as its data comes in and draws it with Agg at the canvas's exact size. The GUI
+thread only wraps that picture in a QtAgg canvas (toolbar, tooltips and
+drill-down clicks included) without drawing it again. A click on a bar or cell
+narrows the shared filter to that slice and opens the Events (or Incidents) page.
 
 Signals:
     refreshed(): every tile and chart of the latest refresh has been drawn (or failed).
@@ -16,14 +19,15 @@ import logging
 import threading
 from typing import Any
 
-from PySide6.QtCore import QEvent, QTimer, Signal
+from PySide6.QtCore import QEvent, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from app.charts.base import KINDS, Drill
 from app.domain.filters import Filter
+from app.store import aggregates
 from app.ui import workers
-from app.ui.dashboard_chart import ChartPanel
+from app.ui.dashboard_chart import ChartPanel, draw_off_screen
 from app.ui.dashboard_tiles import KpiTiles
 from app.ui.filter_bar import FilterBar
 from app.ui.session import Session
@@ -31,23 +35,43 @@ from app.ui.session import Session
 log = logging.getLogger("issue_ledger.ui.dashboard")
 
 TREND_SPLITS = (("severity", "severity"), ("log type", "type"), ("client", "client"))
-# Quick ones first so the page fills in while the heavier queries run.
+# Quick queries first, so the drawing thread has work as soon as matplotlib is imported.
 DRAW_ORDER = ("incidents", "mttr", "clients", "trend", "heatmap", "top")
+SQL_THREADS = 1
 _warmed = False
-# matplotlib is not thread-safe: workers build one figure at a time (drawing stays on the GUI thread).
+_warming: Any = None
+# matplotlib is not thread-safe: one figure at a time is built and drawn off the GUI thread.
 _BUILD_LOCK = threading.Lock()
 
 
 def _warm_up(_progress: Any) -> None:
-    """Import matplotlib's pure-Python parts and load its font list off the GUI thread."""
+    """Import matplotlib (Agg and the QtAgg canvas) and load its font list off the GUI thread."""
     global _warmed
     import matplotlib.collections  # noqa: F401
     import matplotlib.dates  # noqa: F401
     import matplotlib.figure  # noqa: F401
     from matplotlib import font_manager
+    from matplotlib.backends import backend_agg, backend_qtagg  # noqa: F401
 
     font_manager.findfont("DejaVu Sans")
     _warmed = True
+
+
+def _sql_pool() -> QThreadPool:
+    """The dashboard's queries, one after another: on two cores the other one imports and draws."""
+    return workers.pool("dashboard-sql", SQL_THREADS)
+
+
+def _drawing_pool() -> QThreadPool:
+    """One thread for matplotlib: the import, then each figure in turn (Python work holds the GIL anyway)."""
+    return workers.pool("matplotlib", 1)
+
+
+def warm_up() -> None:
+    """Start importing matplotlib in the drawing thread (once per process)."""
+    global _warming
+    if not _warmed and _warming is None:
+        _warming = workers.start(_warm_up, pool=_drawing_pool())
 
 
 class DashboardPage(QWidget):
@@ -100,6 +124,8 @@ class DashboardPage(QWidget):
 
         session.filter_changed.connect(self._filter_changed)
         session.data_changed.connect(self._data_changed)
+        if aggregates.has_rows(session.db):
+            warm_up()  # charts are coming: matplotlib loads while the window lays out and the SQL runs
 
     # -- when to refresh ------------------------------------------------------------------------
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
@@ -152,33 +178,40 @@ class DashboardPage(QWidget):
             self._tasks.append(workers.start(
                 _kpi_job(path, f, zone, now),
                 on_success=lambda k: self._kpis_ready(gen, k),
-                on_failure=lambda msg, _d: self._failed(gen, "kpis", msg)))
-        if not _warmed:
-            self._tasks.append(workers.start(_warm_up))
+                on_failure=lambda msg, _d: self._failed(gen, "kpis", msg), pool=_sql_pool()))
+        warm_up()
         for kind in kinds:
             if self.panels[kind].chart is None:
                 self.panels[kind].show_message("Loading…")
             self._tasks.append(workers.start(
-                _gather_job(kind, path, f, zone, by, now, self._size(kind), self._theme()),
-                on_success=lambda data, k=kind: self._chart_ready(gen, k, data),
-                on_failure=lambda msg, _d, k=kind: self._failed(gen, k, msg)))
+                _gather_job(kind, path, f, zone, by, now),
+                on_success=lambda data, k=kind: self._data_ready(gen, k, data),
+                on_failure=lambda msg, _d, k=kind: self._failed(gen, k, msg), pool=_sql_pool()))
 
-    def _chart_ready(self, gen: int, kind: str, result: tuple[Any, Any]) -> None:
-        """Show a chart the worker gathered and built (the GUI thread only draws it)."""
+    def _data_ready(self, gen: int, kind: str, data: Any) -> None:
+        """Hand a chart's data to the drawing thread, at the panel's current size and theme."""
         if gen != self._generation:
             return
-        data, chart = result
         self._data[kind] = data
+        self._tasks.append(workers.start(
+            _draw_job(kind, data, self._size(kind), self._theme()),
+            on_success=lambda result: self._chart_ready(gen, kind, data, result),
+            on_failure=lambda msg, _d: self._failed(gen, kind, msg), pool=_drawing_pool()))
+
+    def _chart_ready(self, gen: int, kind: str, data: Any, result: tuple[Any, Any]) -> None:
+        """Show a chart the worker built and drew (drawn again here only if the size or theme changed since)."""
+        if gen != self._generation:
+            return
+        chart, drawn = result
         self._drawn_theme = self._theme()
         if chart is not None and chart.size == self._size(kind) and chart.theme == self._drawn_theme:
-            self.panels[kind].set_chart(chart)
+            self.panels[kind].set_chart(chart, drawn)
         else:
             self._draw(kind, data)
         self._done(kind)
 
     def _size(self, kind: str) -> tuple[int, int]:
-        panel = self.panels[kind]
-        return max(panel.width(), 480), max(panel.height(), 340)
+        return self.panels[kind].canvas_size()
 
     def _draw(self, kind: str, data: Any) -> None:
         from app.charts import render
@@ -224,24 +257,32 @@ class DashboardPage(QWidget):
             window.show_page(drill.page)
 
 
-def _gather_job(kind: str, path: Any, f: Filter, zone: dt.tzinfo, by: str, now: dt.datetime | None,
-                size: tuple[int, int], theme: str) -> Any:
-    """Gather the data and build the figure (no Qt involved), so the GUI thread only draws."""
-    def job(progress: Any) -> tuple[Any, Any]:
+def _gather_job(kind: str, path: Any, f: Filter, zone: dt.tzinfo, by: str, now: dt.datetime | None) -> Any:
+    """The chart's SQL, in the global pool."""
+    def job(progress: Any) -> Any:
         from app.charts import render
         from app.store.database import Database
 
         progress.check()
         with Database.open(path) as db:
-            data = render.gather(kind, db, f, zone, by=by, now=now)
+            return render.gather(kind, db, f, zone, by=by, now=now)
+    return job
+
+
+def _draw_job(kind: str, data: Any, size: tuple[int, int], theme: str) -> Any:
+    """Build the figure and draw it with Agg (no Qt involved), so the GUI thread only shows the picture."""
+    def job(progress: Any) -> tuple[Any, Any]:
+        from app.charts import render
+
         progress.check()
         try:
             with _BUILD_LOCK:
                 chart = render.build(kind, data, size[0], size[1], theme=theme)
+                drawn = draw_off_screen(chart.figure)
         except Exception:  # noqa: BLE001 - built again on the GUI thread, which reports the error
             log.exception("building the %s chart in a worker failed", kind)
-            chart = None
-        return data, chart
+            chart = drawn = None
+        return chart, drawn
     return job
 
 
