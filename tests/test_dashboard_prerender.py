@@ -1,0 +1,69 @@
+"""Charts drawn by the dashboard's matplotlib thread are shown as drawn: the GUI thread does not draw them again."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import pytest
+
+from app.domain import timeutil
+from app.store import aggregates
+from app.store.database import Database
+from app.ui import workers
+from app.ui.main_window import MainWindow
+from app.ui.session import Session
+
+ZONE = timeutil.get_zone("Asia/Manila")
+NOW = dt.datetime(2026, 11, 30, 12, 0, tzinfo=dt.timezone.utc)
+
+
+@pytest.fixture
+def window(qtbot, demo_db: Database) -> Iterator[MainWindow]:
+    win = MainWindow(Session(demo_db, ZONE))
+    qtbot.addWidget(win)
+    win.resize(1400, 900)
+    page = win.page("dashboard")
+    page.now = NOW
+    with qtbot.waitSignal(page.refreshed, timeout=60_000):
+        win.show()
+    qtbot.wait(50)  # let the canvases paint
+    yield win
+    workers.wait_all()
+
+
+def test_worker_pictures_are_painted_without_a_second_draw(window: MainWindow) -> None:
+    page = window.pages["dashboard"]
+    for kind, panel in page.panels.items():
+        canvas = panel.canvas
+        assert canvas.prerendered, f"{kind} was drawn again on the GUI thread"
+        assert (canvas.width(), canvas.height()) == canvas.get_width_height() == panel.chart.size
+        shown = bytes(canvas.buffer_rgba())
+        canvas.draw()  # what the GUI thread would have drawn
+        assert not canvas.prerendered
+        assert bytes(canvas.buffer_rgba()) == shown, kind
+
+
+def test_a_resized_panel_draws_its_chart_at_the_new_size(qtbot, window: MainWindow) -> None:
+    panel = window.pages["dashboard"].panels["trend"]
+    before = panel.canvas.get_width_height()
+    window.resize(1100, 900)
+    qtbot.waitUntil(lambda: panel.canvas.get_width_height() != before, timeout=5000)
+    qtbot.waitUntil(lambda: not panel.canvas.prerendered, timeout=5000)
+    qtbot.waitUntil(lambda: panel.canvas.renderer.get_canvas_width_height() == panel.canvas.get_width_height(),
+                    timeout=5000)
+    assert panel.canvas.get_width_height() == (panel.canvas.width(), panel.canvas.height())
+
+
+def test_has_rows(db: Database, demo_db: Database) -> None:
+    assert not aggregates.has_rows(db)
+    assert aggregates.has_rows(demo_db)
+
+
+def test_wait_all_waits_for_named_pools(qtbot) -> None:
+    import time
+
+    done: list[int] = []
+    workers.start(lambda _p: (time.sleep(0.2), done.append(1)), pool=workers.pool("test-pool", 1))
+    assert workers.wait_all()
+    assert done == [1]
