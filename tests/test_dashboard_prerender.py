@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from app.domain import timeutil
+from app.domain.filters import Filter
 from app.store import aggregates
 from app.store.database import Database
 from app.ui import workers
@@ -67,3 +68,24 @@ def test_wait_all_waits_for_named_pools(qtbot) -> None:
     workers.start(lambda _p: (time.sleep(0.2), done.append(1)), pool=workers.pool("test-pool", 1))
     assert workers.wait_all()
     assert done == [1]
+
+
+def test_sampled_message_counts_mask_digits_as_sql_does(demo_db: Database) -> None:
+    """The sample is masked in Python (one translate); counts equal SQL's digit mask, NUL bytes included."""
+    from app.store import events as event_store
+
+    row = ("2026-11-30T03:00:00.000Z", 4, "network", None, "h", "sip", None, None, "odd\x00message 42", None,
+           "Acme Telecom", "Manila Site A", None, 1, 0)
+    for with_nul in (False, True):
+        if with_nul:
+            with demo_db.transaction():
+                event_store.insert_many(demo_db, [row])
+        expected = {m: n for m, n in demo_db.execute(
+            f"SELECT {aggregates.DIGIT_MASK_SQL} AS m, count(*) FROM events e "
+            f"WHERE (e.id - 1) % 200 < {aggregates.SAMPLE_BLOCK} GROUP BY m")}
+        got = aggregates.message_counts(demo_db, Filter(), ZONE, every=2)
+        assert dict(got) == expected and len(got) == len(expected)
+        network = {m: n for m, n in demo_db.execute(
+            f"SELECT {aggregates.DIGIT_MASK_SQL} AS m, count(*) FROM events e "
+            f"WHERE (e.id - 1) % 200 < {aggregates.SAMPLE_BLOCK} AND e.log_type = 'network' GROUP BY m")}
+        assert dict(aggregates.message_counts(demo_db, Filter(log_types=("network",)), ZONE, every=2)) == network
