@@ -89,3 +89,19 @@ def test_sampled_message_counts_mask_digits_as_sql_does(demo_db: Database) -> No
             f"SELECT {aggregates.DIGIT_MASK_SQL} AS m, count(*) FROM events e "
             f"WHERE (e.id - 1) % 200 < {aggregates.SAMPLE_BLOCK} AND e.log_type = 'network' GROUP BY m")}
         assert dict(aggregates.message_counts(demo_db, Filter(log_types=("network",)), ZONE, every=2)) == network
+
+
+def test_a_theme_change_redraws_in_the_drawing_thread(qtbot, window: MainWindow) -> None:
+    from PySide6.QtGui import QColor, QPalette
+
+    page = window.pages["dashboard"]
+    old = {kind: panel.chart for kind, panel in page.panels.items()}
+    dark = QPalette()
+    for role in (QPalette.ColorRole.Window, QPalette.ColorRole.Base):
+        dark.setColor(role, QColor("#1e1f22"))
+    page.setPalette(dark)
+    qtbot.waitUntil(lambda: all(p.chart is not old[k] for k, p in page.panels.items()), timeout=10_000)
+    qtbot.wait(50)
+    for kind, panel in page.panels.items():
+        assert panel.chart.theme == "dark", kind
+        assert panel.canvas.prerendered, kind

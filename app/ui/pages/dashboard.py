@@ -137,8 +137,17 @@ class DashboardPage(QWidget):
         """Redraw the charts from their last data when the light/dark theme changes."""
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange and self._drawn_theme and self._theme() != self._drawn_theme:
-            for kind, data in self._data.items():
-                self._draw(kind, data)
+            self._redraw_all()
+
+    def _redraw_all(self) -> None:
+        """Draw every chart again from its last data, in the drawing thread."""
+        gen = self._generation
+        self._drawn_theme = self._theme()
+        for kind, data in self._data.items():
+            self._tasks.append(workers.start(
+                _draw_job(kind, data, self._size(kind), self._drawn_theme),
+                on_success=lambda result, k=kind, d=data: self._chart_ready(gen, k, d, result, done=False),
+                pool=_drawing_pool()))
 
     def _filter_changed(self, _f: Filter) -> None:
         self._later()
@@ -198,7 +207,7 @@ class DashboardPage(QWidget):
             on_success=lambda result: self._chart_ready(gen, kind, data, result),
             on_failure=lambda msg, _d: self._failed(gen, kind, msg), pool=_drawing_pool()))
 
-    def _chart_ready(self, gen: int, kind: str, data: Any, result: tuple[Any, Any]) -> None:
+    def _chart_ready(self, gen: int, kind: str, data: Any, result: tuple[Any, Any], done: bool = True) -> None:
         """Show a chart the worker built and drew (drawn again here only if the size or theme changed since)."""
         if gen != self._generation:
             return
@@ -208,7 +217,8 @@ class DashboardPage(QWidget):
             self.panels[kind].set_chart(chart, drawn)
         else:
             self._draw(kind, data)
-        self._done(kind)
+        if done:
+            self._done(kind)
 
     def _size(self, kind: str) -> tuple[int, int]:
         return self.panels[kind].canvas_size()
