@@ -18,7 +18,7 @@ from typing import Any
 from app.domain import timeutil
 from app.domain.jobs import Progress
 from app.ingest import detect as detection
-from app.ingest import engine, formats, lines
+from app.ingest import engine, formats, lines, parallel
 from app.ingest.clock import Clock
 from app.ingest.formats.base import ParseContext, RecordParser, Reject
 from app.ingest.rules import HostRules, TypeRules
@@ -240,9 +240,14 @@ def import_source(db: Database, source: Source, options: ImportOptions, progress
 def _load(db: Database, parser: Any, reader: Any, enc: lines.Encoding | None, assign: engine.Assign,
           progress: Progress | None, done_before: int, total: int, size: int, source: Source,
           fmt: str) -> engine.Counts:
+    child_pos = [-1]  # bytes the parsing process has read, when a second process parses
+
     def tick(c: engine.Counts) -> None:
         if progress is not None:
-            pos = parser.position if getattr(parser, "position", -1) >= 0 else reader.position()
+            if child_pos[0] >= 0:
+                pos = child_pos[0]
+            else:
+                pos = parser.position if getattr(parser, "position", -1) >= 0 else reader.position()
             progress.report(done_before + min(pos, size), max(total, 1), f"{c.read:,} lines")
             progress.check()
 
@@ -250,7 +255,11 @@ def _load(db: Database, parser: Any, reader: Any, enc: lines.Encoding | None, as
                        tick)
     expected = size // 120 if fmt not in ("evtx", "eventxml") else 0  # ~120 bytes a line
     with store.bulk_load(db, expected):
-        counts = _run(parser, reader, enc, assign, sink, source, fmt)
+        if enc is not None and parallel.worth_it(parser, size):
+            counts = parallel.run_lines(parser, source, enc, assign, sink,
+                                        lambda pos: child_pos.__setitem__(0, pos))
+        else:
+            counts = _run(parser, reader, enc, assign, sink, source, fmt)
     if progress is not None:
         progress.report(done_before + size, max(total, 1), f"{counts.read:,} lines")
     return counts

@@ -1,0 +1,164 @@
+"""Parsing a big text log in a second process while this one writes to the database.
+
+SQLite work (inserting, indexing) is single-threaded and is most of an import's
+cost; parsing lines in Python is the rest. A child process runs the very same
+``engine.run_lines`` over the file and sends finished batches through a pipe, so
+the two costs overlap on a two-core machine. The pipe blocks the child when this
+process falls behind, so at most a couple of batches are in flight (memory stays
+flat). Rows travel as tuples with repeated host/component/type strings shared,
+which keeps unpickling on the writing side cheap.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import pickle
+import queue
+import subprocess
+import sys
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import BinaryIO
+
+from app.ingest import engine, lines
+from app.ingest.formats.base import LineParser
+from app.ingest.sources import Source
+
+log = logging.getLogger("issue_ledger.ingest")
+MIN_BYTES = 8 << 20  # below this, starting a process costs more than it saves
+_MEMO_MAX = 50_000
+AHEAD = 3  # batches the child may have parsed before the parent takes them
+_ROOT = Path(__file__).resolve().parents[2]  # the folder holding the ``app`` package
+
+
+def worth_it(parser: object, size: int) -> bool:
+    """A big text log on a machine with a spare core, with a parser that can travel to another process."""
+    if not isinstance(parser, LineParser) or size < MIN_BYTES or (os.cpu_count() or 1) < 2:
+        return False
+    try:
+        pickle.dumps(parser, pickle.HIGHEST_PROTOCOL)
+    except Exception:  # noqa: BLE001 - e.g. a parser holding a callable; it parses here instead
+        log.debug("parser %s cannot be sent to another process; parsing in this one", type(parser).__name__)
+        return False
+    return True
+
+
+class ParserProcessError(RuntimeError):
+    """The parsing process failed; the message is its error."""
+
+
+def _pack(rows: list[list[object]], memo: dict[object, object]) -> list[tuple[object, ...]]:
+    """Rows as tuples, the few distinct type/host/component strings shared (smaller, faster pickles)."""
+    if len(memo) > _MEMO_MAX:
+        memo.clear()
+    get = memo.setdefault
+    return [(ts, sev, get(lt, lt), rl, get(h, h), get(c, c), pid, code, msg, raw, cl, si, imp, ln, fl)
+            for ts, sev, lt, rl, h, c, pid, code, msg, raw, cl, si, imp, ln, fl in rows]
+
+
+def _child(out: BinaryIO, parser: LineParser, source: Source, enc: lines.Encoding, assign: engine.Assign) -> None:
+    """Runs in the child: parse the whole source, writing ('e'|'r'|'t'|'d'|'x', payload) pickles to ``out``.
+
+    A sender thread does the writing, so parsing goes on while the parent is
+    busy inserting (up to ``AHEAD`` batches ahead).
+    """
+    memo: dict[object, object] = {}
+    outbox: queue.Queue[tuple[str, object] | None] = queue.Queue(AHEAD)
+    broken = threading.Event()
+
+    def sender() -> None:
+        try:
+            while (item := outbox.get()) is not None:
+                pickle.dump(item, out, pickle.HIGHEST_PROTOCOL)
+                out.flush()
+        except OSError:  # the parent stopped reading (cancelled or failed)
+            broken.set()
+            while outbox.get() is not None:
+                pass
+
+    def send(kind: str, payload: object) -> None:
+        if broken.is_set():
+            raise BrokenPipeError("the importing process stopped reading")
+        outbox.put((kind, payload))
+
+    thread = threading.Thread(target=sender, name="send", daemon=True)
+    thread.start()
+    try:
+        with source.open() as reader:
+            def tick(c: engine.Counts) -> None:
+                pos = parser.position if getattr(parser, "position", -1) >= 0 else reader.position()
+                send("t", (c.as_tuple(), pos))
+
+            sink = engine.Sink(lambda rows: send("e", _pack(rows, memo)), lambda rows: send("r", rows), tick)
+            counts = engine.run_lines(parser, lines.iter_lines(reader.stream, enc), assign, sink)
+        send("d", counts.as_tuple())
+    except BrokenPipeError:
+        pass  # nothing to tell
+    except BaseException as exc:  # noqa: BLE001 - reported to the parent, which fails the import
+        with contextlib.suppress(BrokenPipeError):
+            send("x", f"{exc}" or type(exc).__name__)
+    finally:
+        outbox.put(None)
+        thread.join()
+
+
+def child_main() -> None:
+    """Entry of the parsing process: its job arrives pickled on stdin, results go to the fd in argv."""
+    parser, source, enc, assign, batch = pickle.load(sys.stdin.buffer)
+    engine.BATCH = batch  # as in the parent (tests make it small)
+    with os.fdopen(int(sys.argv[1]), "wb", buffering=1 << 20) as out:
+        _child(out, parser, source, enc, assign)
+
+
+def run_lines(parser: LineParser, source: Source, enc: lines.Encoding, assign: engine.Assign,
+              sink: engine.Sink, position: Callable[[int], None]) -> engine.Counts:
+    """Like ``engine.run_lines`` on ``source``, parsed in a child process; this process only writes.
+
+    ``position(bytes)`` is told how far the child has read before each ``sink.tick``.
+    Any exception here (a cancel from ``sink.tick``, a database error) stops the child.
+    A plain interpreter is started (not ``multiprocessing``), so the caller's main
+    module is never imported again and the GUI's threads are never forked.
+    """
+    read_fd, write_fd = os.pipe()
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(_ROOT), env.get("PYTHONPATH", "")) if p)
+    try:
+        proc = subprocess.Popen([sys.executable, "-c", "from app.ingest.parallel import child_main; child_main()",
+                                 str(write_fd)], stdin=subprocess.PIPE, pass_fds=(write_fd,), env=env)
+    except BaseException:
+        os.close(read_fd)
+        raise
+    finally:
+        os.close(write_fd)
+    try:
+        with os.fdopen(read_fd, "rb", buffering=1 << 20) as results:
+            assert proc.stdin is not None
+            try:
+                pickle.dump((parser, source, enc, assign, engine.BATCH), proc.stdin, pickle.HIGHEST_PROTOCOL)
+                proc.stdin.close()
+            except BrokenPipeError:
+                pass  # the child died at once; reading below says so
+            while True:
+                try:
+                    kind, payload = pickle.load(results)
+                except EOFError:
+                    raise ParserProcessError(f"the parsing process ended unexpectedly (exit {proc.wait()})") from None
+                if kind == "e":
+                    sink.events(payload)
+                elif kind == "r":
+                    sink.rejects(payload)
+                elif kind == "t":
+                    counts, pos = payload
+                    position(pos)
+                    sink.tick(engine.Counts(*counts))
+                elif kind == "d":
+                    return engine.Counts(*payload)
+                else:
+                    raise ParserProcessError(str(payload))
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()
