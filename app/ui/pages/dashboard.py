@@ -1,8 +1,9 @@
 """The Dashboard page: filter bar, KPI tiles and six charts that follow the shared filter.
 
-Two kinds of worker: the SQL of the KPIs and each chart runs in the global pool
-(sqlite releases the GIL, so it overlaps with Python work); one "matplotlib"
-thread imports matplotlib as soon as the page is made, then builds each figure
+Two worker threads of its own: the SQL of the KPIs and each chart runs in the
+"dashboard-sql" pool, one query after another (sqlite releases the GIL, so it
+overlaps with Python work on the other core); one "matplotlib" thread imports
+matplotlib as soon as the page is made, then builds each figure
 as its data comes in and draws it with Agg at the canvas's exact size. The GUI
 thread only wraps that picture in a QtAgg canvas (toolbar, tooltips and
 drill-down clicks included) without drawing it again. A click on a bar or cell
