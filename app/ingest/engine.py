@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from app.ingest.formats.base import LineParser, Record, RecordParser, Reject
 from app.ingest.rules import HostRules, TypeRules
@@ -32,7 +33,7 @@ class Counts:
 class Sink:
     """Where rows go: events and rejects, in batches (the store's executemany)."""
 
-    events: Callable[[list[list[object]]], None]
+    events: Callable[[list[Any]], None]  # rows ordered as the store's EVENT_COLUMNS
     rejects: Callable[[list[tuple[object, ...]]], None]
     tick: Callable[[Counts], None] = lambda _c: None  # after every batch: progress and cancel
 
@@ -52,16 +53,23 @@ class Assign:
 
 
 def run_lines(parser: LineParser, lines: Iterator[tuple[str, int]], a: Assign, sink: Sink) -> Counts:
-    """Parse line by line; lines without a time stamp join the event before them."""
+    """Parse line by line; lines without a time stamp join the event before them.
+
+    Rows are tuples (cheaper to build, and to pickle when another process sends
+    them); a continuation line replaces the batch's last row, which a flush
+    always keeps back for that reason. Host and component strings are shared
+    per distinct value, so a batch holds a few dozen of them, not 20,000.
+    """
     c = Counts()
-    batch: list[list[object]] = []
+    batch: list[tuple[object, ...]] = []
     rejects: list[tuple[object, ...]] = []
     parse = parser.parse
     resolve_type = a.type_rules.resolve
     resolve_host = a.host_rules.resolve
     forced, default_type, import_id, row_flags = a.forced_type, a.default_type, a.import_id, a.row_flags
     fixed_place = a.client is not None or a.site is not None
-    last: list[object] | None = None
+    shared: dict[object, object] = {}
+    share = shared.setdefault
     line_no = 0
     for line_no, (text, flags) in enumerate(lines, 1):
         try:
@@ -71,13 +79,13 @@ def run_lines(parser: LineParser, lines: Iterator[tuple[str, int]], a: Assign, s
             c.rejected += 1
             continue
         if row is None:
-            if last is not None and len(last[9]) < MAX_JOINED:  # type: ignore[arg-type]
-                last[8] = f"{last[8]}\n{text}"
-                last[9] = f"{last[9]}\n{text}"
-                last[14] = last[14] | flags  # type: ignore[operator]
+            if batch and len(batch[-1][9]) < MAX_JOINED:  # type: ignore[arg-type]
+                last = batch[-1]
+                batch[-1] = (*last[:8], f"{last[8]}\n{text}", f"{last[9]}\n{text}", *last[10:14],
+                             last[14] | flags)  # type: ignore[operator]
                 c.continuation += 1
             else:
-                reason = "no time stamp, and no event before it to join" if last is None else \
+                reason = "no time stamp, and no event before it to join" if not batch else \
                     "continuation text beyond 1 MiB for one event"
                 rejects.append((import_id, line_no, reason, text))
                 c.rejected += 1
@@ -91,14 +99,15 @@ def run_lines(parser: LineParser, lines: Iterator[tuple[str, int]], a: Assign, s
             client, site = a.client, a.site
         else:
             client, site = resolve_host(host)
-        last = [ts, sev, log_type, raw_level, host, comp, pid, code, msg, text, client, site, import_id, line_no,
-                flags | row_flags]
-        batch.append(last)
+        batch.append((ts, sev, log_type, raw_level, share(host, host), share(comp, comp), pid, code, msg, text,
+                      client, site, import_id, line_no, flags | row_flags))
         if len(batch) >= BATCH:
             keep = batch.pop()
             c.accepted += len(batch)
             sink.events(batch)
             batch = [keep]
+            if len(shared) > 10_000:
+                shared.clear()
             if rejects:
                 sink.rejects(rejects)
                 rejects = []
