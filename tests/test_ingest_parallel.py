@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -129,3 +130,15 @@ def test_a_child_that_dies_fails_the_file_alone(db: Database, tmp_path: Path, sm
     monkeypatch.undo()
     [again] = import_paths(db, [f], _opts())
     assert again.ok and again.read == again.accepted + again.continuation + again.rejected
+
+
+def test_small_files_and_frozen_builds_parse_here(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from app.ingest import formats
+    from app.ingest.clock import Clock
+    from app.ingest.formats.base import ParseContext
+
+    parser = formats.make("syslog", ParseContext(clock=Clock(timeutil.UTC, 2026, dt.datetime.now(dt.timezone.utc))))
+    assert parallel.worth_it(parser, parallel.MIN_BYTES)
+    assert not parallel.worth_it(parser, parallel.MIN_BYTES - 1)
+    monkeypatch.setattr(parallel.sys, "frozen", True, raising=False)  # a PyInstaller build has no ``python -c``
+    assert not parallel.worth_it(parser, parallel.MIN_BYTES)

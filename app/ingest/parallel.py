@@ -12,7 +12,6 @@ component strings shared, which keeps unpickling on the writing side cheap.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import logging
 import os
 import pickle
@@ -38,6 +37,8 @@ _ROOT = Path(__file__).resolve().parents[2]  # the folder holding the ``app`` pa
 def worth_it(parser: object, size: int) -> bool:
     """A big text log on a machine with a spare core, with a parser that can travel to another process."""
     if not isinstance(parser, LineParser) or size < MIN_BYTES or (os.cpu_count() or 1) < 2:
+        return False
+    if os.name != "posix" or getattr(sys, "frozen", False):  # pass_fds, and a ``python -c`` to start
         return False
     try:
         pickle.dumps(parser, pickle.HIGHEST_PROTOCOL)
@@ -112,7 +113,9 @@ def child_main() -> None:
 
 def _widen(fd: int) -> None:
     """A 1 MiB pipe (Linux) instead of 64 KiB: fewer hand-overs per 4 MB batch."""
-    with contextlib.suppress(AttributeError, OSError):
+    with contextlib.suppress(ImportError, AttributeError, OSError):
+        import fcntl
+
         fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, 1 << 20)  # type: ignore[attr-defined]
 
 
