@@ -5,34 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import subprocess
 import sys
-from collections.abc import Iterator
 
-import pytest
 
 from app.charts import base
 from app.domain import timeutil
 from app.domain.filters import Filter
 from app.store import events as event_store
 from app.store.database import Database
-from app.ui import workers
 from app.ui.main_window import MainWindow
-from app.ui.session import Session
 
-ZONE = timeutil.get_zone("Asia/Manila")
-NOW = dt.datetime(2026, 11, 30, 12, 0, tzinfo=dt.timezone.utc)
-
-
-@pytest.fixture
-def window(qtbot, demo_db: Database) -> Iterator[MainWindow]:
-    win = MainWindow(Session(demo_db, ZONE))
-    qtbot.addWidget(win)
-    win.resize(1400, 900)
-    page = win.page("dashboard")
-    page.now = NOW
-    with qtbot.waitSignal(page.refreshed, timeout=60_000):
-        win.show()
-    yield win
-    workers.wait_all()
+from dashboard_helpers import NOW, ZONE, window  # noqa: F401, F811 - window is a fixture
 
 
 def _click(panel, coll, index: int) -> None:

@@ -13,6 +13,7 @@ from app.domain.jobs import Cancelled, Progress
 from app.ingest.service import ImportOptions, import_paths
 from app.store import imports as store
 from app.store.database import Database
+from helpers import CancelAfter
 
 LINES = ["Nov 29 10:00:01 h1 app[1]: café ✓ first", "Nov 29 10:00:02 h1 app[1]: second",
          "  continuation", "Nov 29 10:00:03 h1 app[1]: last, no newline"]
@@ -97,17 +98,6 @@ def test_same_file_twice_is_refused_unless_forced(db: Database, tmp_path: Path) 
     assert row is not None and len(row["sha256"]) == 64 and row["format"] == "syslog" and row["size"] > 0
 
 
-class _CancelAfter(Progress):
-    def __init__(self, reports: int) -> None:
-        super().__init__()
-        self.left = reports
-
-    def report(self, done: int, total: int, text: str = "") -> None:
-        self.left -= 1
-        if self.left <= 0:
-            self.cancel()
-
-
 @pytest.fixture
 def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
     """Batches of 500 and the bulk-load path from 1,000 rows, so small files take the big-file paths."""
@@ -121,7 +111,7 @@ def test_cancel_rolls_back_everything(db: Database, tmp_path: Path, small_batche
     f = tmp_path / "big.log"
     f.write_text("".join(f"Nov 29 10:{i // 60 % 60:02d}:{i % 60:02d} h app: line {i}\n" for i in range(6_000)))
     before = db.scalar("SELECT count(*) FROM sqlite_master")
-    [r] = import_paths(db, [f], _opts(), progress=_CancelAfter(2))
+    [r] = import_paths(db, [f], _opts(), progress=CancelAfter(2))
     assert r.status == "cancelled"
     assert db.scalar("SELECT count(*) FROM events") == 0
     assert db.scalar("SELECT count(*) FROM imports") == 0

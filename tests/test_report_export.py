@@ -11,9 +11,10 @@ import pytest
 
 from app.domain import timeutil
 from app.domain.filters import Filter
-from app.domain.jobs import Cancelled, Progress
+from app.domain.jobs import Cancelled
 from app.reports.workbook import export_workbook
 from app.store.database import Database
+from helpers import CancelAfter
 
 NOW = dt.datetime(2026, 11, 30, 12, 0, tzinfo=timeutil.UTC)
 
@@ -46,25 +47,13 @@ def test_events_continue_on_numbered_sheets(demo_db: Database, tmp_path: Path) -
     assert result.events == total
 
 
-class _CancelAfter(Progress):
-    def __init__(self, reports: int) -> None:
-        super().__init__()
-        self.left = reports
-
-    def report(self, done: int, total: int, text: str = "") -> None:
-        self.left -= 1
-        if self.left <= 0:
-            self.cancel()
-        self.check()
-
-
 def test_cancel_leaves_no_file_and_no_export_row(demo_db: Database, tmp_path: Path) -> None:
     folder = tmp_path / "out"
     folder.mkdir()
     out = folder / "cancelled.xlsx"
     out.write_bytes(b"an older report")
     with pytest.raises(Cancelled):
-        export_workbook(demo_db, out, Filter(), timeutil.UTC, now=NOW, progress=_CancelAfter(2))
+        export_workbook(demo_db, out, Filter(), timeutil.UTC, now=NOW, progress=CancelAfter(2))
     assert out.read_bytes() == b"an older report"  # the earlier file is untouched
     assert [p.name for p in folder.iterdir()] == ["cancelled.xlsx"]  # no temporary left behind
     assert _export_rows(demo_db) == []
