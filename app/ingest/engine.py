@@ -114,12 +114,7 @@ def run_lines(parser: LineParser, lines: Iterator[tuple[str, int]], a: Assign, s
             c.read = line_no
             sink.tick(c)
     c.accepted += len(batch)
-    if batch:
-        sink.events(batch)
-    if rejects:
-        sink.rejects(rejects)
-    c.read = line_no
-    return c
+    return _finish(sink, batch, rejects, c, line_no)
 
 
 def run_records(records: Iterator[Record], a: Assign, sink: Sink, batch_size: int = 5000) -> Counts:
@@ -167,6 +162,12 @@ def run_records(records: Iterator[Record], a: Assign, sink: Sink, batch_size: in
                 rejects = []
             c.read = line_no
             sink.tick(c)
+    return _finish(sink, batch, rejects, c, line_no)
+
+
+def _finish(sink: Sink, batch: list[Any], rejects: list[tuple[object, ...]], c: Counts,
+            line_no: int) -> Counts:
+    """Hand over what is left after the last full batch; the counts end at the last line read."""
     if batch:
         sink.events(batch)
     if rejects:
