@@ -30,7 +30,12 @@ def summary(db: Database) -> dict[str, Any]:
 
 
 def quick_counts(db: Database) -> tuple[int, int]:
-    """Event and incident totals, cheap enough for the status bar."""
-    events = db.scalar("SELECT max(id) FROM events") and db.scalar("SELECT count(*) FROM events")
+    """Event and incident totals for the status bar (a full count: run it off the GUI thread)."""
+    events = db.scalar("SELECT count(*) FROM events")
     incidents = db.scalar("SELECT count(*) FROM incidents")
     return int(events or 0), int(incidents or 0)
+
+
+def is_empty(db: Database) -> bool:
+    """No events and no incidents: answered from the first index entry, so fine on the GUI thread."""
+    return not db.scalar("SELECT EXISTS (SELECT 1 FROM events) OR EXISTS (SELECT 1 FROM incidents)")

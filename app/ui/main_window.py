@@ -66,7 +66,7 @@ class MainWindow(QMainWindow):
         self.welcome.incident_requested.connect(self.new_incident_action.trigger)
         session.data_changed.connect(self.refresh_counts)
 
-        self._empty = stats.quick_counts(session.db) == (0, 0)
+        self._empty = stats.is_empty(session.db)
         if self._empty:
             self.stack.setCurrentWidget(self.welcome)
         else:
