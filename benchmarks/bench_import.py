@@ -17,6 +17,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from precompile import compile_app
+
 ROOT = Path(__file__).resolve().parents[1]
 HOSTS = [f"agent-ws{n:03d}" for n in range(40)] + ["core-sw1", "dc01", "web01", "pbx01"]
 PROGRAMS = [("sshd", "Accepted publickey for agent{u} from 10.1.{a}.{b} port {p} ssh2"),
@@ -69,6 +71,7 @@ def run(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float
 
 def main() -> None:
     lines = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
+    compile_app()  # children start as an installed copy does, bytecode ready
     with tempfile.TemporaryDirectory() as tmp:
         log = Path(tmp) / "bench-syslog.log"
         t0 = time.perf_counter()

@@ -21,6 +21,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from precompile import compile_app
+
 ROOT = Path(__file__).resolve().parents[1]
 RUNS = 5
 
@@ -67,6 +69,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--events", type=int, default=50_000)
     args = parser.parse_args()
+    compile_app()  # children start as an installed copy does, bytecode ready
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": f"{tmp}/config",
                "XDG_STATE_HOME": f"{tmp}/state", "PYTHONPATH": str(ROOT)}
