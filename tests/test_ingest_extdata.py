@@ -59,3 +59,33 @@ def test_evtx_system_channel(db: Database, extdata: Path) -> None:
     types = {row["log_type"] for row in db.rows("SELECT DISTINCT log_type FROM events")}
     assert types == {"system"}
     assert db.scalar("SELECT count(*) FROM events WHERE severity >= 4") > 0
+
+
+def _damaged_copy(extdata: Path, tmp_path: Path) -> Path:
+    """system.evtx with one chunk header and the records inside another chunk overwritten."""
+    data = bytearray((extdata / "evtx" / "system.evtx").read_bytes())
+    chunk = 4096 + 65536 * 3
+    data[chunk:chunk + 8] = b"BadMagic"
+    inside = 4096 + 65536 * 5 + 1000
+    data[inside:inside + 400] = bytes(400)
+    out = tmp_path / "damaged-system.evtx"
+    out.write_bytes(bytes(data))
+    return out
+
+
+def test_sound_evtx_is_counted_by_the_fast_reader_and_damage_is_noticed(extdata: Path, tmp_path: Path) -> None:
+    from app.ingest.formats.windows import sound_record_count
+
+    assert sound_record_count(extdata / "evtx" / "system.evtx") == 1601
+    assert sound_record_count(_damaged_copy(extdata, tmp_path)) is None
+
+
+@pytest.mark.slow
+def test_damaged_evtx_keeps_every_readable_record_and_rejects_the_rest(db: Database, extdata: Path,
+                                                                       tmp_path: Path) -> None:
+    [r] = import_paths(db, [_damaged_copy(extdata, tmp_path)], ImportOptions())
+    assert r.ok and r.read == 1601 and r.accepted + r.rejected == r.read
+    assert r.accepted > 1400  # the records of the chunk whose header broke are still read
+    reasons = [row["reason"] for row in db.rows("SELECT reason FROM import_rejects WHERE import_id = ?",
+                                                (r.import_id,))]
+    assert len(reasons) == r.rejected and all(reason.startswith("damaged record") for reason in reasons)
