@@ -89,3 +89,26 @@ def test_damaged_evtx_keeps_every_readable_record_and_rejects_the_rest(db: Datab
     reasons = [row["reason"] for row in db.rows("SELECT reason FROM import_rejects WHERE import_id = ?",
                                                 (r.import_id,))]
     assert len(reasons) == r.rejected and all(reason.startswith("damaged record") for reason in reasons)
+
+
+def test_evtx_inside_zip_and_gz_is_read_like_the_file(db: Database, extdata: Path, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    import gzip
+    import tempfile
+    import zipfile
+
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+
+    original = extdata / "evtx" / "new-user-security.evtx"
+    zipped = tmp_path / "logs.zip"
+    with zipfile.ZipFile(zipped, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.write(original, "floor-b/new-user-security.evtx")
+    gz = tmp_path / "new-user-security.evtx.gz"
+    gz.write_bytes(gzip.compress(original.read_bytes()))
+    results = import_paths(db, [original, zipped, gz], ImportOptions(force=True))
+    assert [(r.status, r.format, r.accepted) for r in results] == [("complete", "evtx", 4)] * 3
+    codes = db.rows("SELECT import_id, group_concat(event_code) AS codes FROM events GROUP BY import_id")
+    assert len({c["codes"] for c in codes}) == 1 and len(codes) == 3
+    assert not list(scratch.iterdir()), "the temporary copies are removed"

@@ -120,12 +120,15 @@ def preview(path: Path, options: ImportOptions, limit: int = 20,
     if isinstance(parser, RecordParser):
         with source.open() as reader:
             if fmt == "evtx":
-                recs = parser.records_from_file(source.path)
-            elif parser.binary:
-                recs = parser.records_from_stream(reader.stream)  # type: ignore[attr-defined]
+                with source.local_file() as local:
+                    recs = parser.records_from_file(local)
+                    rows = [_preview_row(res, raw) for _n, raw, _f, res in itertools.islice(recs, limit)]
             else:
-                recs = parser.records(iter((t, 0) for t in sample))
-            rows = [_preview_row(res, raw) for _n, raw, _f, res in itertools.islice(recs, limit)]
+                if parser.binary:
+                    recs = parser.records_from_stream(reader.stream)  # type: ignore[attr-defined]
+                else:
+                    recs = parser.records(iter((t, 0) for t in sample))
+                rows = [_preview_row(res, raw) for _n, raw, _f, res in itertools.islice(recs, limit)]
     else:
         for text in sample:
             try:
@@ -270,8 +273,10 @@ def _run(parser: Any, reader: Any, enc: lines.Encoding | None, assign: engine.As
     if not isinstance(parser, RecordParser):
         assert enc is not None
         return engine.run_lines(parser, lines.iter_lines(reader.stream, enc), assign, sink)
-    if fmt == "evtx":
-        return engine.run_records(parser.records_from_file(source.path), assign, sink, parser.batch)
+    if fmt == "evtx":  # read by path: a .gz or zip member is copied out to a temporary file first
+        with source.local_file() as local:
+            records = parser.records_from_file(local)
+            return engine.run_records(records, assign, sink, parser.batch)
     if parser.binary:
         return engine.run_records(parser.records_from_stream(reader.stream), assign, sink)  # type: ignore
     assert enc is not None

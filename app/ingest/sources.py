@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 import gzip
 import hashlib
 import io
+import shutil
+import tempfile
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -65,6 +68,22 @@ class Source:
             return Reader(raw, raw)
         except (OSError, zipfile.BadZipFile, KeyError) as exc:
             raise SourceError(f"{self.display_path}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
+
+    @contextlib.contextmanager
+    def local_file(self) -> Iterator[Path]:
+        """A plain file with the log's bytes, for readers that need a path (.evtx).
+
+        The file itself, or for a .gz or zip member a temporary copy of its content,
+        written in 1 MiB blocks and removed afterwards.
+        """
+        if not self.member and not self.gzipped:
+            yield self.path
+            return
+        with tempfile.TemporaryDirectory(prefix="issue-ledger-") as tmp:
+            copy = Path(tmp) / Path(self.member or self.path.stem).name
+            with self.open() as reader, copy.open("wb") as out:
+                shutil.copyfileobj(reader.stream, out, 1 << 20)
+            yield copy
 
     def sha256(self) -> str:
         """SHA-256 of the stored bytes (the .gz file itself; a zip member's content)."""
