@@ -31,6 +31,15 @@ def _isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
 
 
+@pytest.fixture(autouse=True)
+def _workers_finished() -> Iterator[None]:
+    """No test leaves worker threads (a page's queries, matplotlib loading) running into the next or into exit."""
+    yield
+    workers = sys.modules.get("app.ui.workers")  # only GUI tests import it; the others stay free of Qt
+    if workers is not None:
+        assert workers.wait_all(30_000), "worker threads still running 30 s after the test"
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "ledger.db"

@@ -171,6 +171,8 @@ def test_import_dialog_maps_previews_and_applies(qtbot, db: Database, tmp_path) 
     assert blocker.args == [2]
     assert db.scalar("SELECT count(*) FROM incidents") == 2
     assert store.get_by_number(db, "INC-000002")["status"] == "new"  # type: ignore[index]
+    # The status bar counts again after the import (in a worker); it must land while the database is open.
+    qtbot.waitUntil(lambda: window.counts_label.text() == "0 events · 2 incidents", timeout=10_000)
 
 
 def test_sla_settings_dialog_edits_matrix_and_policies(qtbot, db: Database) -> None:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import sqlite_utils
 
+from app.domain.jobs import Progress
 from app.store import audit, migrations
 from app.store.database import Database, UserFacingStoreError
 
@@ -95,3 +97,40 @@ def test_audit_chain_verifies_and_names_a_tampered_row(db: Database) -> None:
     db.conn.execute("UPDATE audit_log SET actor = 'mallory' WHERE id = 3")
     broken = audit.verify(db)
     assert not broken.ok and broken.broken_id == 3
+
+
+def _memory_pragmas(db: Database) -> tuple[int, int, int]:
+    return tuple(int(db.scalar(f"PRAGMA {name}")) for name in ("mmap_size", "cache_size", "temp_store"))  # type: ignore[return-value]
+
+
+def test_lean_bounds_sqlite_memory_for_one_job_and_puts_the_connection_back(db: Database) -> None:
+    browsing = _memory_pragmas(db)
+    assert browsing == (268435456, -65536, 2)  # mapped reads, 64 MB cache, sorts in memory
+    with db.lean(cache_size=-32000):
+        assert _memory_pragmas(db) == (0, -32000, 1)  # unmapped, the cache asked for, sorts spill to a file
+    assert _memory_pragmas(db) == browsing
+    with db.transaction(), db.lean():
+        assert _memory_pragmas(db) == (0, -16000, 2)  # temporary storage cannot move inside a transaction
+    assert _memory_pragmas(db) == browsing
+
+
+def test_an_import_runs_lean_and_leaves_the_connection_as_it_was(db: Database, tmp_path: Path) -> None:
+    from app.ingest.service import ImportOptions, import_paths
+
+    log = tmp_path / "auth.log"
+    log.write_text("Jun 14 15:16:01 combo sshd[19939]: Accepted password for agent1\n" * 50, encoding="utf-8")
+    seen: list[tuple[int, int, int]] = []
+    import_paths(db, [log], ImportOptions(), progress=_Recorder(lambda: seen.append(_memory_pragmas(db))))
+    assert seen and all(s[0] == 0 and s[2] == 1 for s in seen)  # while rows went in: unmapped, sorts on disk
+    assert _memory_pragmas(db) == (268435456, -65536, 2)
+
+
+class _Recorder(Progress):
+    """Runs ``probe`` at every progress report: on the import's own thread, mid-import."""
+
+    def __init__(self, probe: Callable[[], None]) -> None:
+        super().__init__()
+        self.probe = probe
+
+    def report(self, done: int, total: int, text: str = "") -> None:
+        self.probe()

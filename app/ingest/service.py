@@ -44,6 +44,9 @@ class ImportOptions:
     glob: str = "*"
 
 
+IMPORT_CACHE_KIB = -65536  # the page cache while importing (a negative size is KiB)
+
+
 @dataclass
 class FileResult:
     file: str
@@ -218,7 +221,9 @@ def import_source(db: Database, source: Source, options: ImportOptions, progress
                            TypeRules(type_rules) if type_rules is not None else TypeRules(),
                            HostRules(store.host_rules(db)), getattr(parser, "row_flags", 0))
     try:
-        with source.open() as reader, db.transaction():
+        # Lean: an index rebuild's sort spills to a file and reads go unmapped, so memory stays flat
+        # whatever the file's size (3,000,000 lines peaked at 400 MB with sorts in RAM).
+        with db.lean(cache_size=IMPORT_CACHE_KIB), source.open() as reader, db.transaction():
             counts = _load(db, parser, reader, enc, assign, progress, done_before, total, size, source, fmt)
             store.finish(db, import_id, "complete", counts.as_tuple())
             audit.append(db, "import", "import", import_id, new={

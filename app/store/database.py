@@ -171,9 +171,37 @@ class Database:
                 if outer:
                     self.execute("COMMIT")
 
+    @contextlib.contextmanager
+    def lean(self, **settings: int) -> Iterator["Database"]:
+        """Bound SQLite's own memory for one long scan or load, then put the connection back.
+
+        The defaults (256 MB memory map, 64 MB page cache, sorts in memory) suit
+        browsing, but a job that reads or sorts a whole table would count all of
+        it as its own memory: mapped pages are resident, and an index build's
+        sort spills into RAM. Here reads go unmapped through a 16 MB cache and
+        sorts spill to a temporary file; ``settings`` overrides a pragma
+        (``cache_size=-65536``). Inside a transaction temporary storage stays
+        where it is (SQLite refuses to move it there).
+        """
+        wanted = {**LEAN, **settings}
+        if self.conn.in_transaction:
+            wanted.pop("temp_store", None)
+        old = {name: self.scalar(f"PRAGMA {name}") for name in wanted}
+        for name, value in wanted.items():
+            self.execute(f"PRAGMA {name}={int(value)}")
+        try:
+            yield self
+        finally:
+            for name, value in old.items():
+                self.execute(f"PRAGMA {name}={int(value)}")
+
     @property
     def user_version(self) -> int:
         return int(self.scalar("PRAGMA user_version"))
+
+
+# Pragmas of ``Database.lean``: no memory map, a 16 MB page cache, sorts spilled to a file.
+LEAN: dict[str, int] = {"mmap_size": 0, "cache_size": -16000, "temp_store": 1}
 
 
 def _check_header(path: Path) -> None:

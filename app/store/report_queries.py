@@ -36,26 +36,11 @@ def snapshot(db: Database) -> Iterator[Database]:
         db.conn.execute("COMMIT")
 
 
-_LEAN = {"mmap_size": 0, "cache_size": -16000, "temp_store": 1}
-
-
 @contextlib.contextmanager
 def lean_reads(db: Database) -> Iterator[Database]:
-    """Bound SQLite's memory for one long export, then put the connection back as it was.
-
-    The connection's defaults (256 MB memory map, 64 MB page cache, sorts in
-    memory) suit browsing; an export that scans a million events would count
-    all of that as its own memory, so it reads unmapped through a 16 MB cache
-    and lets sorts spill to a temporary file.
-    """
-    old = {name: db.scalar(f"PRAGMA {name}") for name in _LEAN}
-    for name, value in _LEAN.items():
-        db.execute(f"PRAGMA {name}={int(value)}")
-    try:
+    """Bound SQLite's memory for one long export (``Database.lean``), then restore the connection."""
+    with db.lean():
         yield db
-    finally:
-        for name, value in old.items():
-            db.execute(f"PRAGMA {name}={int(value)}")
 
 
 def checkpoint(db: Database) -> tuple[int, int, int]:
