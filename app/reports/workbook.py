@@ -26,7 +26,7 @@ from app.domain.jobs import Progress
 from app.reports import files
 from app.reports.context import EXCEL_MAX_ROWS, ReportContext
 from app.reports.facts import ReportFacts, gather
-from app.store import audit, report_queries
+from app.store import audit, dbfile, report_queries
 from app.store.database import Database
 
 log = logging.getLogger("issue_ledger.reports")
@@ -131,7 +131,7 @@ def export_workbook(
     ctx.notes["checkpoint"] = (
         "complete: the file held every committed change when hashed" if frames <= 0 or frames == copied
         else f"partial: {frames - copied} WAL frames were still held by another connection")
-    db_sha = files.sha256_file(db.path)
+    db_sha = dbfile.sha256(db.path)  # never open and close the live file: that drops our locks
     with files.atomic_output(target) as tmp, report_queries.lean_reads(db):
         with report_queries.snapshot(db):
             facts = gather(ctx, db_sha)

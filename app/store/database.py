@@ -205,10 +205,11 @@ LEAN: dict[str, int] = {"mmap_size": 0, "cache_size": -16000, "temp_store": 1}
 
 
 def _check_header(path: Path) -> None:
-    """Refuse a file that is not SQLite before sqlite3 touches it."""
+    """Refuse a file that is not SQLite before sqlite3 touches it (read without dropping our locks)."""
+    from app.store import dbfile
+
     try:
-        with path.open("rb") as fh:
-            head = fh.read(16)
+        head = dbfile.read_head(path, 16)
     except OSError as exc:
         raise UserFacingStoreError(f"{path}: cannot read: {exc.strerror}") from exc
     if head != b"SQLite format 3\x00":
