@@ -101,7 +101,11 @@ def imports(obj: CliContext, output: str, limit: int, remove_id: int | None) -> 
         click.echo(f"removed import #{remove_id} ({row['file']}) and its {n:,} events")
         return
     rows = store.listing(db, limit)
-    if output == "table":
+    if output == "table":  # shown in --tz like every table; JSON and CSV keep the stored UTC
+        from app.domain import timeutil
+
+        for r in rows:
+            r["started_at"] = timeutil.display(r["started_at"], obj.zone, "%Y-%m-%d %H:%M")
         emit_rows(rows, output, ["id", "status", "format", "read", "accepted", "continuation", "rejected",
                                  "started_at", "file"])
     else:

@@ -14,10 +14,9 @@ from PySide6.QtWidgets import (
     QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QTableView, QVBoxLayout, QWidget,
 )
 
-from app.domain import timeutil
+from app.domain import changes, timeutil
 from app.store import audit
 from app.ui import workers
-from app.ui.incident_dialog import describe_change
 from app.ui.session import Session
 
 LIMIT = 5000
@@ -62,7 +61,7 @@ class AuditModel(QAbstractTableModel):
             if col == 1:
                 return timeutil.display(r["ts"], self.zone)
             if col == 6:
-                return describe_change(r["old"], r["new"])[:300]
+                return changes.describe(r["old"], r["new"], self.zone)[:300]
             return r[("actor", "action", "entity", "entity_id")[col - 2]] or ""
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"hash {r['hash']}"
