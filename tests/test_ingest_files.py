@@ -74,6 +74,50 @@ def test_gzip_zip_and_folder_with_glob(db: Database, tmp_path: Path) -> None:
     assert db.scalar("SELECT count(*) FROM events WHERE message = 'café ✓ c2'") == 1
 
 
+def test_folder_and_zip_leave_out_what_is_not_a_log_but_a_named_file_is_taken(db: Database,
+                                                                              tmp_path: Path) -> None:
+    text = "\n".join(LINES) + "\n"
+    folder = tmp_path / "bundle"
+    (folder / "docs").mkdir(parents=True)
+    (folder / "app.log").write_text(text, encoding="utf-8")
+    (folder / "README.md").write_text("# Support bundle\n\nCollected from floor B.\n", encoding="utf-8")
+    (folder / "LICENSE").write_text("MIT License\n", encoding="utf-8")
+    (folder / "docs" / "screen.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(200))
+    with zipfile.ZipFile(folder / "more.zip", "w") as zf:
+        zf.writestr("README.txt", "how to read these logs")
+        zf.writestr("web.log", text.replace("first", "zipped"))
+    results = import_paths(db, [folder], _opts())
+    by_name = {Path(r.file.split(":")[-1]).name: r for r in results}
+    assert {n: r.status for n, r in by_name.items()} == {
+        "app.log": "complete", "README.md": "skipped", "LICENSE": "skipped", "screen.png": "skipped",
+        "README.txt": "skipped", "web.log": "complete"}
+    assert "README.md: skipped, not a log" in by_name["README.md"].message
+    assert db.scalar("SELECT count(*) FROM events WHERE message LIKE '%Support bundle%'") == 0
+    # Named directly, or asked for with a glob, a README is imported like any text file.
+    named = import_paths(db, [folder / "README.md"], _opts())
+    globbed = import_paths(db, [folder], _opts(glob="LICENSE", force=True))
+    assert [r.status for r in named + globbed] == ["complete", "complete"]
+
+
+def test_a_folder_with_nothing_but_documentation_fails_with_a_hint(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "README.md").write_text("# notes\n", encoding="utf-8")
+    log = tmp_path / "app.log"
+    log.write_text("\n".join(LINES) + "\n", encoding="utf-8")
+    db = tmp_path / "cli.db"  # beside the logs: the folder import leaves the database and its WAL alone
+    only_docs = run_cli("--db", db, "import", folder)
+    assert only_docs.returncode == 1
+    assert "no logs in this folder, only 1 other file(s)" in only_docs.stderr
+    assert "README.md: skipped" in only_docs.stdout
+    both = run_cli("--db", db, "import", tmp_path)
+    assert both.returncode == 0, both.stderr  # a log imported and a README skipped is a success
+    assert "cli.db: skipped" in both.stdout and "app.log: syslog" in both.stdout
+    itself = run_cli("--db", db, "import", db, f"{db}-wal")
+    assert itself.returncode == 1
+    assert itself.stderr.count("an Issue Ledger database open here, not a log") == 2, itself.stderr
+
+
 def test_binary_file_fails_alone_with_one_line(db: Database, tmp_path: Path) -> None:
     good = tmp_path / "good.log"
     good.write_text("\n".join(LINES))

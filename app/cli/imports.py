@@ -47,7 +47,8 @@ def import_(obj: CliContext, paths: tuple[Path, ...], fmt: str | None, log_type:
             output: str) -> None:
     """Import log files, folders, .gz and .zip files; one summary line per file.
 
-    Exit status: 0 when every file imported (rejected lines are counted, not fatal),
+    Exit status: 0 when every file imported (rejected lines are counted, not fatal; a folder's
+    README, pictures and the like are listed as skipped, not failed),
     1 when a file failed or was refused, 2 on a usage error.
     """
     from app.ingest.service import FileResult, ImportOptions, import_paths
@@ -63,6 +64,8 @@ def import_(obj: CliContext, paths: tuple[Path, ...], fmt: str | None, log_type:
         if r.ok:
             click.echo(f"{r.file}: {r.format}, {r.read:,} lines read, {r.accepted:,} events, {r.continuation:,} "
                        f"continuation, {r.rejected:,} rejected (import #{r.import_id}, {r.seconds:.1f} s)")
+        elif r.status == "skipped":
+            click.echo(r.message)
         else:
             click.echo(r.message, err=True)
 
@@ -74,7 +77,7 @@ def import_(obj: CliContext, paths: tuple[Path, ...], fmt: str | None, log_type:
         raise click.ClickException(str(exc)) from None
     if output == "json":
         emit_json([r.as_dict() for r in results])
-    sys.exit(0 if results and all(r.ok for r in results) else 1)
+    sys.exit(0 if any(r.ok for r in results) and all(r.fine for r in results) else 1)
 
 
 @click.command("imports")

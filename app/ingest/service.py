@@ -22,7 +22,7 @@ from app.ingest import engine, formats, lines, parallel
 from app.ingest.clock import Clock
 from app.ingest.formats.base import ParseContext, RecordParser, Reject
 from app.ingest.rules import HostRules, TypeRules
-from app.ingest.sources import Source, SourceError, expand
+from app.ingest.sources import Skipped, Source, SourceError, expand
 from app.store import audit, events as event_store, imports as store
 from app.store.database import Database
 
@@ -50,7 +50,7 @@ IMPORT_CACHE_KIB = -65536  # the page cache while importing (a negative size is 
 @dataclass
 class FileResult:
     file: str
-    status: str  # complete | duplicate | failed | cancelled
+    status: str  # complete | duplicate | failed | cancelled | skipped (not a log, in a folder or zip)
     import_id: int | None = None
     format: str | None = None
     read: int = 0
@@ -63,6 +63,11 @@ class FileResult:
     @property
     def ok(self) -> bool:
         return self.status == "complete"
+
+    @property
+    def fine(self) -> bool:
+        """Nothing went wrong: imported, or left out on purpose."""
+        return self.status in ("complete", "skipped")
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -168,6 +173,8 @@ def import_paths(db: Database, paths: list[Path], options: ImportOptions, progre
     for item in items:
         if isinstance(item, SourceError):
             result = FileResult(str(item).split(":")[0], "failed", message=str(item))
+        elif isinstance(item, Skipped):
+            result = FileResult(item.name, "skipped", message=f"{item.name}: skipped, {item.reason}")
         else:
             size = _safe_size(item)
             result = import_source(db, item, options, progress, done_before, total, actor)

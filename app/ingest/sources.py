@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from app.store import dbfile
+
 
 class SourceError(Exception):
     """A path that cannot be read; the message names it."""
@@ -58,6 +60,7 @@ class Source:
 
     def open(self) -> "Reader":
         """A binary stream of the log's bytes plus how far into the file it is."""
+        self._refuse_databases()
         try:
             if self.member:
                 zf = zipfile.ZipFile(self.path)
@@ -85,8 +88,15 @@ class Source:
                 shutil.copyfileobj(reader.stream, out, 1 << 20)
             yield copy
 
+    def _refuse_databases(self) -> None:
+        """A database this process has open is not a log, and reading it would drop our locks on it."""
+        if self.member is None and dbfile.in_use(self.path):
+            raise SourceError(f"{self.display_path}: an Issue Ledger database open here, not a log; "
+                              "it cannot be imported")
+
     def sha256(self) -> str:
         """SHA-256 of the stored bytes (the .gz file itself; a zip member's content)."""
+        self._refuse_databases()
         h = hashlib.sha256()
         if self.member:
             with self.open() as r:
@@ -158,19 +168,56 @@ class _Counting(io.RawIOBase):
         super().close()
 
 
-def expand(paths: list[Path], glob: str = "*") -> Iterator[Source | SourceError]:
-    """Every log named by ``paths``: folders recursively (files matching ``glob``), zip members."""
+# Files a folder (or a zip) of logs often carries that are not logs: taken only when named
+# directly or asked for with a glob of their own, never swept in with a folder's logs.
+NOT_LOGS: tuple[str, ...] = (
+    "readme*", "license*", "licence*", "copying*", "notice*", "authors*", "changelog*", "changes*",
+    "citation*", "*.md", "*.rst", "*.pdf", "*.html", "*.htm", "*.png", "*.jpg", "*.jpeg", "*.gif", "*.svg",
+    "*.ico", "*.doc", "*.docx", "*.odt", "*.xls", "*.xlsx", "*.ods", "*.ppt", "*.pptx", "*.exe", "*.dll",
+    "*.db", "*.sqlite", "*.sqlite3", "*-wal", "*-shm", "*-journal",
+)
+
+
+NOT_A_LOG = "not a log (documentation, picture, office file or database)"
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A file inside a folder or zip that is left out, and why (the summary lists it)."""
+
+    name: str
+    reason: str
+
+
+def not_a_log(name: str) -> bool:
+    low = name.lower()
+    return any(fnmatch.fnmatch(low, pattern) for pattern in NOT_LOGS)
+
+
+def expand(paths: list[Path], glob: str = "*") -> Iterator[Source | SourceError | Skipped]:
+    """Every log named by ``paths``: folders recursively (files matching ``glob``), zip members.
+
+    With the default glob a folder's or zip's documentation, pictures and office
+    files come out as ``Skipped``; a file named directly is always taken.
+    """
     for p in paths:
         if not p.exists():
             yield SourceError(f"{p}: no such file or folder")
         elif p.is_dir():
-            found = False
+            found = skipped = 0
             for f in sorted(p.rglob("*")):
                 if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts) \
                         and fnmatch.fnmatch(f.name, glob):
-                    found = True
+                    if glob == "*" and not_a_log(f.name):
+                        skipped += 1
+                        yield Skipped(str(f), NOT_A_LOG)
+                        continue
+                    found += 1
                     yield from _file(f, glob)
-            if not found:
+            if not found and skipped:
+                yield SourceError(f"{p}: no logs in this folder, only {skipped} other file(s); "
+                                  "name a file, or give --glob, to import it anyway")
+            elif not found:
                 yield SourceError(f"{p}: no files matching {glob!r} in this folder")
         else:
             yield from _file(p, "*")
@@ -186,6 +233,9 @@ def _file(p: Path, glob: str) -> Iterator[Source | SourceError]:
             yield SourceError(f"{p}: not a readable zip file ({exc})")
             return
         for m in members:
-            yield Source(p, m)
+            if glob == "*" and not_a_log(Path(m).name):
+                yield Skipped(f"{p}:{m}", NOT_A_LOG)
+            else:
+                yield Source(p, m)
     else:
         yield Source(p)

@@ -16,6 +16,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from app.store import dbfile
+
 log = logging.getLogger("issue_ledger.store")
 
 APPLICATION_ID = 0x49534C44  # "ISLD": marks the file as ours in the SQLite header.
@@ -85,6 +87,7 @@ class Database:
         except BaseException:
             conn.close()
             raise
+        dbfile.register(p)  # from now on the importer refuses to read this file as a log
         return db
 
     def _identify(self, fresh: bool) -> None:
@@ -206,8 +209,6 @@ LEAN: dict[str, int] = {"mmap_size": 0, "cache_size": -16000, "temp_store": 1}
 
 def _check_header(path: Path) -> None:
     """Refuse a file that is not SQLite before sqlite3 touches it (read without dropping our locks)."""
-    from app.store import dbfile
-
     try:
         head = dbfile.read_head(path, 16)
     except OSError as exc:

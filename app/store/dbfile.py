@@ -21,7 +21,40 @@ from pathlib import Path
 
 BLOCK = 1 << 20
 _held: dict[tuple[int, int], int] = {}  # (device, inode) -> a read-only descriptor, never closed
+_open: set[tuple[int, int]] = set()  # (device, inode) of every database file this process has opened
 _lock = threading.Lock()
+SIDE_FILES = ("-wal", "-shm", "-journal")
+
+
+def _key(path: Path) -> tuple[int, int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
+
+
+def register(path: Path) -> None:
+    """Note that this process has ``path`` open as a database (``in_use`` then refuses to read it)."""
+    key = _key(path)
+    if key is not None:
+        with _lock:
+            _open.add(key)
+
+
+def in_use(path: Path) -> bool:
+    """``path`` is a database this process opened, or one of its -wal/-shm/-journal files.
+
+    Such a file must not be read as a log: closing the descriptor afterwards
+    would drop this process's locks on it.
+    """
+    name = path.name
+    for suffix in SIDE_FILES:
+        if name.endswith(suffix):
+            path = path.with_name(name[: -len(suffix)])
+            break
+    key = _key(path)
+    return key is not None and key in _open
 
 
 def _descriptor(path: Path) -> int:
