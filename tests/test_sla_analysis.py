@@ -116,3 +116,12 @@ def test_unacknowledged_incident_near_its_response_target_is_at_risk(db: Databas
     fresh = _incident(db, "2026-11-30T11:55:00.000Z", 1)  # 5 of 15
     rows = _by_number(db)
     assert rows[near]["sla_state"] == "at risk" and rows[fresh]["sla_state"] == "running"
+
+
+def test_breach_rate_is_none_when_no_incident_has_a_target(db: Database, run_cli) -> None:  # type: ignore[no-untyped-def]
+    from app.domain import timeutil
+
+    assert sla.totals(db, Filter(), timeutil.UTC)["breach_rate"] is None  # nothing to judge is not 0 %
+    out = run_cli("--db", db.path, "sla")
+    assert out.returncode == 0, out.stderr
+    assert "—" in out.stdout.splitlines()[-1] and "0.0%" not in out.stdout

@@ -116,7 +116,7 @@ def _aggregate(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "mttr_minutes": mean(res),
         "sla_clock_mean_minutes": mean(clock),
         "breached": breached,
-        "breach_rate": round(breached / len(judged), 4) if judged else 0.0,
+        "breach_rate": round(breached / len(judged), 4) if judged else None,  # None: no incident has a target
     }
 
 

@@ -52,8 +52,8 @@ def sla(obj: CliContext, output: str, by: str, show_policies: bool, policy_file:
     if output == "table":
         for r in rows:
             r[by] = f"P{r[by]}" if by == "priority" else (r[by] or "(none)")
-            r["breach_rate"] = f"{r['breach_rate']:.1%}"
-        rows.append({by: "all", **total, "breach_rate": f"{total['breach_rate']:.1%}"})
+            r["breach_rate"] = _percent(r["breach_rate"])
+        rows.append({by: "all", **total, "breach_rate": _percent(total["breach_rate"])})
     emit_rows(rows, output, [by, *SLA_COLUMNS])
 
 
@@ -76,3 +76,8 @@ def verify(obj: CliContext, output: str) -> None:
         click.echo(status.describe())
     if not (status.ok and db_ok):
         raise SystemExit(1)
+
+
+def _percent(rate: float | None) -> str:
+    """A breach rate for the table; "—" when no incident in the group has an SLA target."""
+    return "—" if rate is None else f"{rate:.1%}"

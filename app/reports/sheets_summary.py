@@ -59,7 +59,12 @@ def _sla_figures(row: dict[str, Any] | None) -> list[Any]:
     if not row:
         return ["n/a", "n/a", "n/a"]
     return [_minutes(row.get("mtta_minutes")), _minutes(row.get("mttr_minutes")),
-            round(100.0 * (1.0 - float(row.get("breach_rate") or 0.0)), 1)]
+            _met(row.get("breach_rate"))]
+
+
+def _met(breach_rate: float | None) -> Any:
+    """SLA met % from a breach rate; "n/a" when no incident has a target to meet."""
+    return "n/a" if breach_rate is None else round(100.0 * (1.0 - float(breach_rate)), 1)
 
 
 def _coloured(ws: Any, value: Any, colour: str) -> Any:
@@ -96,7 +101,7 @@ def _info_rows(ctx: ReportContext, facts: ReportFacts) -> list[tuple[str, Any]]:
         ("Incidents in this report", len(facts.incidents)),
     ]
     t = facts.sla_totals
-    met = None if not facts.incidents else round(100.0 * (1.0 - float(t.get("breach_rate") or 0.0)), 1)
+    met = None if not facts.incidents else _met(t.get("breach_rate"))
     rows += [
         ("MTTA (minutes, opened to acknowledged)", _minutes(t.get("mtta_minutes"))),
         ("MTTR (minutes, opened to resolved)", _minutes(t.get("mttr_minutes"))),

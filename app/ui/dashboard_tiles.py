@@ -67,8 +67,10 @@ class KpiTiles(QWidget):
         total_open = sum(k.open_by_priority.values())
         self.tiles["open"].set(f"{total_open:,}", " ".join(
             _dot(PRIORITY_COLOURS[p], f"P{p}&nbsp;{k.open_by_priority.get(p, 0)}") for p in (1, 2, 3, 4)))
-        self.tiles["breach"].set("—" if k.breach_rate is None else f"{k.breach_rate:.1%}",
-                                 "of incidents with an SLA target")
+        if k.breach_rate is None:  # no incident has an SLA target: nothing to judge, not 0 %
+            self.tiles["breach"].set("—", "no incidents with an SLA target")
+        else:
+            self.tiles["breach"].set(f"{k.breach_rate:.1%}", "of incidents with an SLA target")
         self.tiles["mtta"].set(duration_text(k.mtta_minutes), "opened → acknowledged")
         self.tiles["mttr"].set(duration_text(k.mttr_minutes), "opened → resolved")
         self.tiles["events"].set(f"{sum(k.events_24h.values()):,}", " ".join(

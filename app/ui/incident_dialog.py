@@ -17,14 +17,16 @@ from PySide6.QtWidgets import (
 )
 
 from app.analysis import incidents_service as svc
-from app.domain import incidents as rules, timeutil
+from app.domain import incidents as rules, sla_text, timeutil
 from app.domain.vocab import Severity
 from app.store import audit, incidents as store
 from app.ui.incident_form import IncidentForm
 from app.ui.session import Session
 
+# "Close incident", not "Close": the dialog's own Close button sits in the same window.
 TRANSITION_LABELS = {"in-progress": "Start work", "on-hold": "Put on hold", "resolved": "Resolve",
-                     "closed": "Close", "cancelled": "Cancel incident"}
+                     "closed": "Close incident", "cancelled": "Cancel incident"}
+TRANSITION_TIPS = {"closed": "Close the incident (status → closed); it can no longer be edited or reopened"}
 EVENT_COLUMNS = ("ts", "severity", "log_type", "host", "component", "message")
 
 
@@ -68,15 +70,21 @@ def describe_change(old: str | None, new: str | None) -> str:
 
 
 def sla_line(row: dict[str, Any], figures: dict[str, Any]) -> str:
-    """``SLA met: 95 of 240 SLA minutes (24x7)`` and the like, for the dialog header."""
+    """``SLA met: 95 of 240 SLA minutes (1 h 35 min of 4 h, 24x7)`` and the like, for the dialog header.
+
+    Minutes get separators, and hours or days beside them once they pass an hour:
+    old imported incidents run to millions of minutes.
+    """
     state, target = figures["sla_state"], figures["resolution_target_minutes"]
     if state == "n/a" or target is None:
         return "SLA: n/a"
     used = figures["time_to_resolve_minutes"] or 0
-    text = f"SLA {state}: {used:.0f} of {target:.0f} SLA minutes ({figures['sla_calendar']})"
+    readable = f"{sla_text.span(used)} of {sla_text.span(target)}, " if max(used, target) >= 60 else ""
+    text = (f"SLA {state}: {sla_text.count(used)} of {sla_text.count(target)} SLA minutes "
+            f"({readable}{figures['sla_calendar']})")
     if not row.get("resolved_at") and figures["time_left_minutes"] is not None:
         left = figures["time_left_minutes"]
-        text += f", {left:.0f} min left" if left >= 0 else f", {-left:.0f} min over"
+        text += f", {sla_text.remaining(left)}" + (" left" if left >= 0 else "")
     if figures["response_breached"]:
         text += "; response target missed"
     return text
@@ -193,6 +201,8 @@ class IncidentDialog(QDialog):
         self.tabs.addTab(self.events_tab, "Linked events")
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
+        self.close_button = close.button(QDialogButtonBox.StandardButton.Close)
+        self.close_button.setToolTip("Close this window; the incident's status does not change")
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
         layout.addWidget(self.tabs, 1)
@@ -228,7 +238,7 @@ class IncidentDialog(QDialog):
             button = QPushButton(TRANSITION_LABELS.get(status, status) if not (
                 status == "in-progress" and row["status"] == "resolved") else "Reopen")
             button.setObjectName(f"transition-{status}")
-            button.setToolTip(f"Move to {status}")
+            button.setToolTip(TRANSITION_TIPS.get(status, f"Move to {status}"))
             button.clicked.connect(lambda _c=False, s=status: self.move(s))
             self.transition_row.addWidget(button)
             self.transition_buttons[status] = button

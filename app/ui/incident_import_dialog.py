@@ -1,10 +1,9 @@
 """Importing an incident log from the window: pick a file, correct the column guess, preview, apply.
 
 Reading, planning and applying run in workers on their own connection; the plan
-is the same one ``issue-ledger incidents import --dry-run`` prints.
-
-Signals (on ``IncidentImportDialog``):
-    imported(int): incidents were created (how many).
+is the same one ``issue-ledger incidents import --dry-run`` prints. The path can
+be typed or pasted as well as chosen; even the check that it exists runs in a
+worker, since a path on an unreachable share can stall.
 """
 
 from __future__ import annotations
@@ -35,7 +34,20 @@ def _item(text: Any) -> QTableWidgetItem:
     return item
 
 
+def _file_problem(path: Path) -> str | None:
+    """Why ``path`` cannot be read as an incident log, in the user's words (None when it can)."""
+    if path.is_dir():
+        return f"{path} is a folder; give the path of a CSV or XLSX file."
+    if not path.exists():
+        return f"There is no file at {path}. Check the path, or use Choose file…"
+    return None
+
+
 class IncidentImportDialog(QDialog):
+    """Signals:
+        imported(int): incidents were created (how many).
+    """
+
     imported = Signal(int)
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
@@ -46,9 +58,13 @@ class IncidentImportDialog(QDialog):
         self.path: Path | None = None
         self.plan: ImportPlan | None = None
         self._tasks: list[workers.Task] = []
+        self._importing = False
         self.file = QLineEdit()
-        self.file.setReadOnly(True)
-        self.file.setPlaceholderText("CSV or XLSX: a BPO issue log, a ServiceNow export or a Jira CSV")
+        self.file.setObjectName("path")
+        self.file.setPlaceholderText("Type or paste the path of a CSV or XLSX file (a BPO issue log, "
+                                     "a ServiceNow export or a Jira CSV) and press Enter")
+        self.file.returnPressed.connect(lambda: self._path_typed(again=True))
+        self.file.editingFinished.connect(self._path_typed)
         browse = QPushButton("Choose file…")
         browse.clicked.connect(self.choose_file)
         self.profile = QComboBox()
@@ -78,6 +94,10 @@ class IncidentImportDialog(QDialog):
         self.profile_name = QLineEdit()
         self.profile_name.setPlaceholderText("profile name")
         self.save_profile_button = QPushButton("Save mapping as profile")
+        self.close_button = QPushButton("Close")
+        self.close_button.setObjectName("close")
+        self.close_button.setToolTip("Close without importing anything")
+        self.close_button.clicked.connect(self.reject)
         for b in (self.preview_button, self.import_button, self.save_profile_button):
             b.setEnabled(False)
         self.preview_button.clicked.connect(self.preview)
@@ -102,12 +122,15 @@ class IncidentImportDialog(QDialog):
         buttons.addStretch()
         buttons.addWidget(self.preview_button)
         buttons.addWidget(self.import_button)
+        buttons.addWidget(self.close_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addLayout(opts)
         layout.addWidget(split, 1)
         layout.addWidget(self.notes)
         layout.addLayout(buttons)
+        for button in self.findChildren(QPushButton):
+            button.setAutoDefault(False)  # Enter in the path field loads it; it must not press "Choose file…"
         self._load_profiles()
 
     # -- set-up ------------------------------------------------------------------
@@ -125,10 +148,30 @@ class IncidentImportDialog(QDialog):
         if name:
             self.load_file(Path(name))
 
+    def _path_typed(self, again: bool = False) -> None:
+        """Load the typed path: on leaving the field when it changed, on Enter always (the file may have)."""
+        text = self.file.text().strip().strip('"')
+        if not text:
+            return
+        path = Path(text).expanduser()
+        if again or path != self.path:
+            self.load_file(path)
+
     def load_file(self, path: Path) -> None:
         self.path = path
+        self.plan = None
         self.file.setText(str(path))
+        self.report.setRowCount(0)
         self._read_headers()
+
+    def done(self, result: int) -> None:
+        """Close without applying: stop reading or previewing; an import that started runs to its end."""
+        if self._importing:
+            self.notes.setText("Importing… the window can be closed once the import has finished.")
+            return
+        for task in self._tasks:
+            task.cancel()
+        super().done(result)
 
     def _base_options(self) -> ImportOptions:
         from app.ingest.incidents.apply import load_profile
@@ -145,6 +188,8 @@ class IncidentImportDialog(QDialog):
         self._tasks.append(workers.start(fn, on_success=done, on_failure=self._failed))
 
     def _failed(self, message: str, _details: str) -> None:
+        self._importing = False
+        self.close_button.setEnabled(True)
         self.notes.setText(f"<span style='color:#dc2626'>{message}</span>")
         self.preview_button.setEnabled(self.path is not None)
 
@@ -153,19 +198,31 @@ class IncidentImportDialog(QDialog):
             return
         path, options = self.path, self._base_options()
 
-        def work(_p: object) -> tuple[list[str], list[Any], dict[int, str]]:
+        def work(_p: object) -> tuple[Path, str | None, list[str], list[Any], dict[int, str]]:
             from app.ingest.incidents.columns import apply_profile, auto_map
             from app.ingest.incidents.reader import read_table
 
+            problem = _file_problem(path)
+            if problem:
+                return path, problem, [], [], {}
             table = read_table(path)
             first = table.rows[0] if table.rows else []
-            return table.headers, first, apply_profile(table.headers, auto_map(table.headers), options.columns)
+            return path, None, table.headers, first, apply_profile(table.headers, auto_map(table.headers),
+                                                                    options.columns)
 
         self.notes.setText("Reading the file…")
         self._run(work, self._show_mapping)
 
-    def _show_mapping(self, result: tuple[list[str], list[Any], dict[int, str]]) -> None:
-        headers, first, mapping = result
+    def _show_mapping(self, result: tuple[Path, str | None, list[str], list[Any], dict[int, str]]) -> None:
+        path, problem, headers, first, mapping = result
+        if path != self.path:
+            return  # another path was given while this one was read
+        if problem:
+            self.path = None  # typing the same path again, once the file is there, reads it
+            self.mapping.setRowCount(0)
+            self.notes.setText(f"<span style='color:#dc2626'>{problem}</span>")
+            self.save_profile_button.setEnabled(False)
+            return
         self.mapping.setRowCount(len(headers))
         for i, header in enumerate(headers):
             self.mapping.setItem(i, 0, _item(header))
@@ -235,9 +292,13 @@ class IncidentImportDialog(QDialog):
                 return len(apply_plan(db, plan, progress).created)
 
         self.notes.setText("Importing…")
+        self._importing = True
+        self.close_button.setEnabled(False)
         self._run(work, self._applied)
 
     def _applied(self, count: int) -> None:
+        self._importing = False
+        self.close_button.setEnabled(True)
         self.notes.setText(f"Imported {count} incident(s).")
         self.plan = None
         self.session.data_changed.emit()

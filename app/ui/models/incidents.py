@@ -1,7 +1,9 @@
 """The incidents table: number, status, priority, client and SLA state, coloured.
 
 SLA state is computed in the worker for the rows of each fetched block only,
-so the column costs the same at 200 or 200,000 incidents.
+so the column costs the same at 200 or 200,000 incidents. The SLA column names
+the breached target and both SLA cells explain themselves in a tooltip, so a
+"breached" row with time left (only the response target missed) reads right.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
-from app.domain import timeutil
+from app.domain import sla_text, timeutil
 from app.domain.vocab import PRIORITY_COLOURS, PRIORITY_LABELS, Priority
 from app.store.database import Database
 from app.ui.models.keyset import Column, KeysetTableModel
@@ -60,13 +62,17 @@ class IncidentsModel(KeysetTableModel):
     def cell(self, record: dict[str, Any], column: Column, role: int) -> Any:
         key = column.key
         value = record.get(key)
+        if role == Qt.ItemDataRole.ToolTipRole and key in ("sla_state", "time_left_minutes"):
+            return sla_text.explanation(record, _done(record)) if "sla_state" in record else None
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             if key == "opened_at":
                 return timeutil.display(value, self.session.zone)
             if key == "priority":
                 return PRIORITY_LABELS[Priority(int(value))]
             if key == "time_left_minutes":
-                return "" if value is None or record.get("resolved_at") else _minutes(float(value))
+                return "" if value is None or record.get("resolved_at") else sla_text.remaining(float(value))
+            if key == "sla_state":
+                return sla_text.state_label(record)
             return "" if value is None else str(value)
         if role == Qt.ItemDataRole.ForegroundRole:
             if key == "sla_state" and value in SLA_COLOURS:
@@ -84,7 +90,6 @@ class IncidentsModel(KeysetTableModel):
         return None if record is None else str(record["number"])
 
 
-def _minutes(value: float) -> str:
-    sign = "-" if value < 0 else ""
-    m = int(abs(value))
-    return f"{sign}{m // 60}h {m % 60:02d}m" if m >= 60 else f"{sign}{m}m"
+def _done(record: dict[str, Any]) -> bool:
+    """Resolved or closed: the resolution clock has stopped."""
+    return bool(record.get("resolved_at")) or record.get("status") in ("resolved", "closed", "cancelled")

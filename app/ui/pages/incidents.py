@@ -15,6 +15,10 @@ from app.ui.filter_bar import FilterBar
 from app.ui.models.incidents import IncidentsModel
 from app.ui.session import Session
 
+# SLA and Time left fit "resolution breached" and "3,924 d 1 h overdue" unclipped.
+COLUMN_WIDTHS = (100, 140, 300, 90, 110, 140, 150, 120, 120)
+OLD_SLA_WIDTHS = {5: 80, 6: 80}
+
 
 class IncidentsPage(QWidget):
     """Signals: none (follows ``session.filter_changed`` and ``session.data_changed``)."""
@@ -27,8 +31,11 @@ class IncidentsPage(QWidget):
         self.table = BrowseTable(self.model, "incidents", self)
         self.table.setObjectName("incidentsTable")
         if not self.table.restore_state():
-            for col, width in enumerate((100, 140, 320, 90, 110, 80, 80, 120, 120)):
+            for col, width in enumerate(COLUMN_WIDTHS):
                 self.table.setColumnWidth(col, width)
+        for col, old_width in OLD_SLA_WIDTHS.items():
+            if self.table.columnWidth(col) == old_width:  # saved before the wider default, never resized
+                self.table.setColumnWidth(col, COLUMN_WIDTHS[col])
         self.count_label = QLabel()
         self.count_label.setObjectName("countLabel")
         self.error_label = QLabel()
