@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -60,6 +63,18 @@ def test_import_runs_in_worker_and_announces_data(qtbot, session: Session) -> No
     assert "syslog.log: syslog, 8 lines" in dialog.results.toPlainText()
     assert session.db.scalar("SELECT count(DISTINCT log_type) FROM events") == 1
     assert session.db.scalar("SELECT min(ts) FROM events").startswith("2026-11-02")
+
+
+def test_a_folder_import_lists_what_it_left_out(qtbot, session: Session, tmp_path: Path) -> None:
+    folder = tmp_path / "bundle"
+    folder.mkdir()
+    (folder / "auth.log").write_text((DATA / "syslog.log").read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / "README.md").write_text("# Floor B support bundle\n", encoding="utf-8")
+    dialog = _dialog(qtbot, session, [folder])
+    with qtbot.waitSignal(dialog.imported, timeout=20_000):
+        qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    assert dialog.status.text() == "Imported 1 of 1 file(s); 1 not a log, left out."
+    assert "– " + str(folder / "README.md") + ": skipped, not a log" in dialog.results.toPlainText()
 
 
 def test_progress_and_cancel_roll_back(qtbot, session: Session, tmp_path: Path,
@@ -145,3 +160,123 @@ def test_rules_dialog_edits_and_checks_rules(qtbot, session: Session) -> None:
         dialog.save()
     assert store.host_rules(session.db) == [{"host": "agent-ws1*", "client": "Acme", "site": "Site B"}]
     assert {"component": "crm-*", "log_type": "audit"} in (store.type_rules(session.db) or [])
+
+
+def _retype(qtbot, dialog: ImportDialog, text: str) -> None:
+    """Select what the path field holds and type over it, as a person would."""
+    dialog.path_edit.setFocus()
+    qtbot.keyClick(dialog.path_edit, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(dialog.path_edit, text)
+
+
+def _dialogs_shown() -> set[int]:
+    from PySide6.QtWidgets import QApplication, QDialog
+
+    return {id(w) for w in QApplication.topLevelWidgets() if isinstance(w, QDialog) and w.isVisible()}
+
+
+def test_preview_follows_typing_after_a_pause(qtbot, session: Session, tmp_path: Path) -> None:
+    dialog = _dialog(qtbot, session, [DATA / "syslog.log"])
+    shown_before = _dialogs_shown()  # ignores what other tests left open
+    with qtbot.waitSignal(dialog.preview_shown, timeout=10_000) as shown:
+        _retype(qtbot, dialog, str(DATA / "access.log"))
+        assert "<b>syslog</b>" in dialog.detected_label.text()  # not read at every keystroke
+    assert shown.args == [DATA / "access.log"]  # the whole path, not a half-typed one
+    assert "<b>access</b>" in dialog.detected_label.text() and "access.log" in dialog.detected_label.text()
+    assert dialog.path_edit.hasFocus()  # it did not take leaving the field
+    with qtbot.assertNotEmitted(dialog.preview_shown, wait=600):
+        pass  # one pause, one preview
+    # a path that does not exist (yet) gives a message and no rows, never an error dialog
+    missing = tmp_path / "not-yet.log"
+    with qtbot.waitSignal(dialog.preview_shown, timeout=10_000):
+        _retype(qtbot, dialog, str(missing))
+    assert "Nothing at" in dialog.detected_label.text() and str(missing) in dialog.detected_label.text()
+    assert dialog.preview.rowCount() == 0
+    assert _dialogs_shown() == shown_before  # no error dialog popped up
+    # it appears: the preview follows once the user types again
+    missing.write_text("Nov 29 10:00:01 agent-ws101 sshd[1]: Accepted password for ana\n")
+    with qtbot.waitSignal(dialog.preview_shown, timeout=10_000):
+        qtbot.keyClick(dialog.path_edit, Qt.Key.Key_Backspace)
+        qtbot.keyClicks(dialog.path_edit, "g")
+    assert "<b>syslog</b>" in dialog.detected_label.text() and dialog.preview.rowCount() == 1
+
+
+def test_enter_in_the_path_field_previews_and_never_imports(qtbot, session: Session) -> None:
+    from PySide6.QtWidgets import QPushButton
+
+    dialog = _dialog(qtbot, session, [DATA / "syslog.log"])
+    assert dialog.import_button.isEnabled()
+    assert not [b.text() for b in dialog.findChildren(QPushButton) if b.isDefault()]  # nothing for Enter to click
+    with qtbot.assertNotEmitted(dialog.imported, wait=500):
+        with qtbot.waitSignal(dialog.preview_shown, timeout=10_000) as shown:
+            _retype(qtbot, dialog, str(DATA / "access.log"))
+            qtbot.keyClick(dialog.path_edit, Qt.Key.Key_Return)
+            assert dialog.task is None and not dialog.cancel_button.isEnabled()
+            assert not dialog.progress.isVisible()
+        assert shown.args == [DATA / "access.log"]
+        assert "<b>access</b>" in dialog.detected_label.text()
+        qtbot.keyClick(dialog.path_edit, Qt.Key.Key_Enter)  # the keypad's Enter too
+        assert dialog.task is None
+    from app.ui import workers
+
+    workers.wait_all()
+    assert session.db.scalar("SELECT count(*) FROM imports") == 0
+    assert session.db.scalar("SELECT count(*) FROM events") == 0
+    # the Import button still imports
+    with qtbot.waitSignal(dialog.imported, timeout=20_000):
+        qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    assert session.db.scalar("SELECT count(*) FROM imports") == 1
+
+
+def test_message_column_takes_the_spare_width(qtbot, session: Session) -> None:
+    dialog = _dialog(qtbot, session, [DATA / "syslog_orphan.log"])  # rows with and without "Not an event"
+    view = dialog.preview_view
+    message = dialog._message_column()
+    widths = {dialog.preview.headerData(c, Qt.Orientation.Horizontal): view.columnWidth(c)
+              for c in range(dialog.preview.columnCount())}
+    assert view.columnWidth(message) == max(widths.values()), widths
+    assert view.columnWidth(message) > view.viewport().width() / 3, widths
+    assert widths["Not an event"] <= view.viewport().width() / 5 + 1, widths
+    time_text = dialog.preview.data(dialog.preview.index(1, 0))
+    assert widths["Time"] >= view.fontMetrics().horizontalAdvance(time_text), widths  # the time fits
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs a named pipe")
+def test_a_slow_older_preview_never_replaces_the_newer_one(qtbot, session: Session, tmp_path: Path) -> None:
+    from app.ui import workers
+
+    slow = tmp_path / "slow.log"  # a named pipe: its preview waits until the test writes to it
+    os.mkfifo(slow)
+    release, stop = threading.Event(), threading.Event()
+
+    def feed() -> None:
+        release.wait(20)
+        while not stop.is_set():
+            try:
+                fd = os.open(slow, os.O_WRONLY | os.O_NONBLOCK)
+            except OSError:  # no reader at this moment
+                time.sleep(0.01)
+                continue
+            with os.fdopen(fd, "w") as pipe:
+                pipe.write("Nov 29 10:00:01 agent-ws101 sshd[1]: Accepted password for ana\n")
+            time.sleep(0.05)
+
+    feeder = threading.Thread(target=feed, daemon=True)
+    feeder.start()
+    try:
+        dialog = ImportDialog(session, None)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        dialog.set_paths([slow])
+        with qtbot.waitSignal(dialog.preview_shown, timeout=10_000) as shown:
+            _retype(qtbot, dialog, str(DATA / "access.log"))
+        assert shown.args == [DATA / "access.log"] and "<b>access</b>" in dialog.detected_label.text()
+        with qtbot.assertNotEmitted(dialog.preview_shown, wait=300):
+            release.set()
+            assert workers.wait_all(10_000)  # the pipe's preview has finished and sent its result
+        assert "<b>access</b>" in dialog.detected_label.text()
+        assert dialog.preview.rows[0]["component"] != "sshd"
+    finally:
+        release.set()
+        stop.set()
+        feeder.join(5)

@@ -2,16 +2,19 @@
 
 Signals:
     imported(object): the list of FileResult after a finished (or cancelled) run.
+    preview_shown(object): the Path whose preview (rows, or why there are none) the dialog now shows.
 """
 
 from __future__ import annotations
 
+import html
 import logging
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QDialog, QDialogButtonBox, QFileDialog, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
     QPlainTextEdit, QProgressBar, QPushButton, QTableView, QVBoxLayout, QWidget,
@@ -24,6 +27,16 @@ from app.ui.import_options import ImportOptionsForm, MappingEditor
 from app.ui.session import Session
 
 log = logging.getLogger("issue_ledger.ui.import")
+
+PREVIEW_DELAY_MS = 300  # after the last keystroke, so a half-typed path is not read at every key
+FIT_MAX_FRACTION = 0.2  # a short column sized to its contents never takes more of the width than this
+
+
+@dataclass(frozen=True)
+class _NoPreview:
+    """Why a typed path has no rows yet: not an error, the user may still be typing."""
+
+    text: str
 
 
 class _KiB(Progress):
@@ -46,6 +59,7 @@ class _KiB(Progress):
 
 class ImportDialog(QDialog):
     imported = Signal(object)
+    preview_shown = Signal(object)
 
     def __init__(self, session: Session, paths: list[Path] | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -54,12 +68,19 @@ class ImportDialog(QDialog):
         self.resize(1000, 680)
         self.task: workers.Task | None = None
         self._preview_task: workers.Task | None = None
+        self._preview_generation = 0  # results of older previews are stale and dropped
+        self._preview_timer = QTimer(self)
+        self._preview_timer.setSingleShot(True)
+        self._preview_timer.setInterval(PREVIEW_DELAY_MS)
+        self._preview_timer.timeout.connect(self._preview_typed)
         self._started = 0.0
         self._last_lines = 0
 
         self.path_edit = QLineEdit()
         self.path_edit.setPlaceholderText("Files or folders to import (drop them on the window, or browse)")
-        self.path_edit.editingFinished.connect(self.refresh_preview)
+        self.path_edit.textEdited.connect(self._path_edited)
+        self.path_edit.returnPressed.connect(self.refresh_preview)
+        self.path_edit.editingFinished.connect(self._preview_if_pending)
         files_button = QPushButton("Files…")
         files_button.clicked.connect(self.choose_files)
         folder_button = QPushButton("Folder…")
@@ -80,12 +101,17 @@ class ImportDialog(QDialog):
 
         self.detected_label = QLabel("Choose a file to see its format.")
         self.detected_label.setObjectName("detected-format")
+        self.detected_label.setTextFormat(Qt.TextFormat.RichText)  # its texts are escaped HTML, tags or not
         self.preview = preview_model(session.zone, self)
         self.preview_view = QTableView()
         self.preview_view.setModel(self.preview)
-        self.preview_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.preview_view.horizontalHeader().setStretchLastSection(True)
+        self.preview_view.setWordWrap(False)  # one line a row; the full message is in the tooltip
         self.preview_view.verticalHeader().setVisible(False)
+        header = self.preview_view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(self._message_column(), QHeaderView.ResizeMode.Stretch)
+        self._fit_short_columns()
 
         self.progress = QProgressBar()
         self.progress.setVisible(False)
@@ -96,7 +122,8 @@ class ImportDialog(QDialog):
         self.results.setVisible(False)
 
         self.buttons = QDialogButtonBox()
-        self.import_button = self.buttons.addButton("Import", QDialogButtonBox.ButtonRole.AcceptRole)
+        # ActionRole, not AcceptRole: the box would make an accept button the default, clicked by Enter
+        self.import_button = self.buttons.addButton("Import", QDialogButtonBox.ButtonRole.ActionRole)
         self.cancel_button = self.buttons.addButton("Cancel import", QDialogButtonBox.ButtonRole.ActionRole)
         self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
         self.cancel_button.setEnabled(False)
@@ -115,6 +142,8 @@ class ImportDialog(QDialog):
         layout.addWidget(self.status)
         layout.addWidget(self.results)
         layout.addWidget(self.buttons)
+        for button in self.findChildren(QPushButton):  # only once the layout has made them children
+            button.setAutoDefault(False)  # else Enter in the path field clicks Import: only a click imports
         if paths:
             self.set_paths(paths)
 
@@ -139,17 +168,41 @@ class ImportDialog(QDialog):
             self.set_paths([Path(name)])
 
     # -- preview -----------------------------------------------------------------
-    def refresh_preview(self) -> None:
+    def _path_edited(self, _text: str) -> None:
+        self._preview_timer.start()  # restarts: the preview waits until the user pauses
+
+    def _preview_if_pending(self) -> None:
+        if self._preview_timer.isActive():  # focus left before the pause ended
+            self.refresh_preview()
+
+    def _preview_typed(self) -> None:
+        self.refresh_preview(folders=False)
+
+    def refresh_preview(self, folders: bool = True) -> None:
+        """Preview the first path in a worker; a newer request makes the older ones stale.
+
+        A folder is read only when asked for (Enter, Folder…, a drop): a pause while typing ``/`` or
+        ``/home`` must not start a walk through every file below it.
+        """
+        self._preview_timer.stop()
+        self._preview_generation += 1
+        generation = self._preview_generation
         paths = self.paths()
         self.import_button.setEnabled(bool(paths) and self.task is None)
         if not paths:
+            self._show_no_preview(generation, None, _NoPreview("Choose a file to see its format."))
             return
         options = self.options.options(self.mapping.mapping())
         first = paths[0]
-
+        names = ", ".join(p.name or str(p) for p in paths)
         db_path = self.session.db_path
 
         def work(_progress: Progress) -> Any:
+            if not first.exists():
+                return _NoPreview(f"Nothing at <b>{html.escape(str(first))}</b> yet: finish the path, or browse.")
+            if first.is_dir() and not folders:
+                return _NoPreview(f"<b>{html.escape(str(first))}</b> is a folder: press Enter to preview "
+                                  "its first log.")
             from app.ingest.service import preview
             from app.store import imports as store
             from app.store.database import Database
@@ -158,20 +211,46 @@ class ImportDialog(QDialog):
                 rules = store.type_rules(db)
             return preview(first, options, type_rules=rules)
 
-        self.detected_label.setText(f"Reading {first.name}…")
-        self._preview_task = workers.start(work, on_success=self._show_preview, on_failure=self._preview_failed)
+        self.detected_label.setText(f"Reading {html.escape(first.name or str(first))}…")
+        self._preview_task = workers.start(
+            work, on_success=lambda result: self._show_preview(generation, first, names, result),
+            on_failure=lambda message, _details: self._show_no_preview(
+                generation, first, _NoPreview(f"Cannot preview: {html.escape(message)}")))
 
-    def _show_preview(self, result: Any) -> None:
-        names = ", ".join(str(p.name) for p in self.paths())
+    def _show_preview(self, generation: int, first: Path, names: str, result: Any) -> None:
+        if isinstance(result, _NoPreview):
+            self._show_no_preview(generation, first, result)
+            return
+        if generation != self._preview_generation:
+            return
         self.detected_label.setText(f"Format: <b>{result.format}</b> ({result.encoding}) — first "
-                                    f"{len(result.rows)} rows of {names}")
+                                    f"{len(result.rows)} rows of {html.escape(names)}")
         self.preview.set_rows(result.rows)
+        self._fit_short_columns()
         self.mapping_box.setVisible(result.format in ("csv", "json", "journal"))
         self.mapping.set_columns(result.columns, result.mapping)
+        self.preview_shown.emit(first)
 
-    def _preview_failed(self, message: str, _details: str) -> None:
-        self.detected_label.setText(f"Cannot preview: {message}")
+    def _show_no_preview(self, generation: int, first: Path | None, why: _NoPreview) -> None:
+        if generation != self._preview_generation:
+            return
+        self.detected_label.setText(why.text)
         self.preview.set_rows([])
+        self.mapping_box.setVisible(False)
+        if first is not None:
+            self.preview_shown.emit(first)
+
+    def _message_column(self) -> int:
+        return [key for key, _header, _fmt in self.preview.columns].index("message")
+
+    def _fit_short_columns(self) -> None:
+        """Size every column but Message to its contents (capped); Message stretches over the rest."""
+        widest = max(int(self.preview_view.viewport().width() * FIT_MAX_FRACTION), 120)
+        for column in range(self.preview.columnCount()):
+            if column != self._message_column():
+                self.preview_view.resizeColumnToContents(column)
+                if self.preview_view.columnWidth(column) > widest:
+                    self.preview_view.setColumnWidth(column, widest)
 
     # -- importing ---------------------------------------------------------------
     def start_import(self) -> None:
@@ -235,10 +314,14 @@ class ImportDialog(QDialog):
             if r.ok:
                 lines.append(f"✓ {r.file}: {r.format}, {r.read:,} lines, {r.accepted:,} events, "
                              f"{r.continuation:,} continuation, {r.rejected:,} rejected")
+            elif r.status == "skipped":
+                lines.append(f"– {r.message}")
             else:
                 lines.append(f"✗ {r.message}")
         ok = sum(r.ok for r in results)
-        self.status.setText(f"Imported {ok} of {len(results)} file(s).")
+        skipped = sum(r.status == "skipped" for r in results)
+        left_out = f"; {skipped} not a log, left out" if skipped else ""
+        self.status.setText(f"Imported {ok} of {len(results) - skipped} file(s){left_out}.")
         self.results.setPlainText("\n".join(lines))
         self.results.setVisible(True)
 
