@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.ui import crash
@@ -47,6 +48,8 @@ def test_unhandled_error_is_logged_and_shown_with_details_folded(qtbot, reporter
     assert str(reporter.log_path) in box.informativeText()
     assert "Traceback (most recent call last)" in box.detailedText()
     assert box.icon() == QMessageBox.Icon.Warning
+    qtbot.keyClick(box, Qt.Key.Key_Escape)  # Esc (and the title bar's close) dismiss it
+    qtbot.waitUntil(lambda: not box.isVisible())
     logged = reporter.log_path.read_text(encoding="utf-8")
     assert "CRITICAL issue_ledger.crash" in logged and "cannot read column 'severity'" in logged
     assert "_raise_and_report" in logged

@@ -96,6 +96,8 @@ def build_dialog(parent: QWidget | None, message: str, details: str, log_path: P
     )
     box.setDetailedText(details)
     box.setStandardButtons(QMessageBox.StandardButton.Ok)
+    # With a second button Qt finds no escape button and then ignores Esc and the title bar's close.
+    box.setEscapeButton(QMessageBox.StandardButton.Ok)
     folder = box.addButton("Open log folder", QMessageBox.ButtonRole.ActionRole)
     folder.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(log_path.parent))))
     return box
