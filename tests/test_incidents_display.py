@@ -244,3 +244,23 @@ def test_breach_rate_is_zero_when_incidents_are_within_target(qtbot, db: Databas
     svc.create(db, {"title": "Slow CRM", "log_type": "application", "impact": 3, "urgency": 3})
     value, detail = _breach_tile(qtbot, db)
     assert (value, detail) == ("0.0%", "of incidents with an SLA target")
+
+
+def test_incidents_page_lists_newest_opened_first_like_the_cli(qtbot, db: Database, run_cli) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    base = {"log_type": "network", "impact": 2, "urgency": 2}
+    # Created in this order, opened in another: the history import comes last but was opened first.
+    svc.create(db, {**base, "title": "this week", "opened_at": "2026-11-28T09:00:00.000Z"})
+    svc.create(db, {**base, "title": "last month", "opened_at": "2026-10-28T09:00:00.000Z"})
+    svc.create(db, {**base, "title": "imported 2016", "opened_at": "2016-02-29T09:00:00.000Z"})
+    svc.create(db, {**base, "title": "yesterday", "opened_at": "2026-11-29T09:00:00.000Z"})
+    page = IncidentsPage(_session(db))
+    qtbot.addWidget(page)
+    page.resize(1200, 700)
+    page.show()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 4 and page.model.row(3, fetch=False) is not None, timeout=10_000)
+    shown = [page.model.row(r, fetch=False)["title"] for r in range(4)]
+    cli = [r["title"] for r in json.loads(run_cli("--db", db.path, "incidents", "--output", "json").stdout)]
+    assert shown == cli == ["yesterday", "this week", "last month", "imported 2016"]
+    page.model.wait()

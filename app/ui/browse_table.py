@@ -25,7 +25,9 @@ class BrowseTable(QTableView):
     activated_row = Signal(int)
     current_row_changed = Signal(int)
 
-    def __init__(self, model: KeysetTableModel, settings_key: str, parent: QWidget | None = None) -> None:
+    def __init__(self, model: KeysetTableModel, settings_key: str, parent: QWidget | None = None,
+                 sort_column: int = 0) -> None:
+        """``sort_column`` is sorted newest/highest first until the user picks another (then remembered)."""
         super().__init__(parent)
         self.settings_key = settings_key
         self.setModel(model)
@@ -42,11 +44,11 @@ class BrowseTable(QTableView):
         header.setStretchLastSection(True)
         header.setHighlightSections(False)
         self.setSortingEnabled(True)
-        header.setSortIndicator(0, Qt.SortOrder.DescendingOrder)
+        header.setSortIndicator(sort_column, Qt.SortOrder.DescendingOrder)
         self.doubleClicked.connect(lambda index: self.activated_row.emit(index.row()))
         self.selectionModel().currentRowChanged.connect(
             lambda cur, _prev: self.current_row_changed.emit(cur.row() if cur.isValid() else -1))
-        self._sort_section = 0
+        self._sort_section = sort_column
         header.sortIndicatorChanged.connect(self._sort_changed)
         self.restore_state()
         header.sectionMoved.connect(lambda *_a: self.save_state())

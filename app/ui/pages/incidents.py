@@ -17,6 +17,7 @@ from app.ui.session import Session
 
 # SLA and Time left fit "resolution breached" and "3,924 d 1 h overdue" unclipped.
 COLUMN_WIDTHS = (100, 140, 300, 90, 110, 140, 150, 120, 120)
+OPENED_COLUMN = 1  # the default sort, as IncidentsModel.COLUMNS orders them
 OLD_SLA_WIDTHS = {5: 80, 6: 80}
 
 
@@ -28,7 +29,8 @@ class IncidentsPage(QWidget):
         self.session = session
         self.filter_bar = FilterBar(session, self, kind="incidents")
         self.model = IncidentsModel(session, self)
-        self.table = BrowseTable(self.model, "incidents", self)
+        # Newest opened first, as the CLI lists them: imported history sorts below this week's tickets.
+        self.table = BrowseTable(self.model, "incidents", self, sort_column=OPENED_COLUMN)
         self.table.setObjectName("incidentsTable")
         if not self.table.restore_state():
             for col, width in enumerate(COLUMN_WIDTHS):
