@@ -59,6 +59,8 @@ class WindowManager:
 
         interrupted = import_store.recover_interrupted(db)  # a crashed import shows as incomplete, never half counted
         old = self.window
+        if old is not None:  # the zone may have been changed in Settings since start-up
+            self.zone = old.session.zone
         self.window = MainWindow(Session(db, self.zone))
         self.window.open_database_requested.connect(self.open)
         self.window.show()
@@ -66,8 +68,12 @@ class WindowManager:
             self.window.statusBar().showMessage(
                 f"{len(interrupted)} import(s) were interrupted and kept nothing; see the Imports page", 15000)
         if old is not None:
+            # Its database closes only once the window is gone: results its workers still deliver
+            # are dropped for a deleted window, never run against a closed connection.
+            old_db = old.session.db
+            old.destroyed.connect(lambda *_a: old_db.close())
             old.close()
-            old.session.db.close()
+            old.deleteLater()
         return True
 
 

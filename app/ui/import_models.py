@@ -87,8 +87,9 @@ def preview_model(zone: Any, parent: QObject | None = None) -> RowsModel:
 
 
 def imports_model(zone: Any, parent: QObject | None = None) -> RowsModel:
+    """``zone`` is a tzinfo, or a function giving the current one (the window's zone can change)."""
     def when(v: Any) -> str:
-        return timeutil.display(v, zone) if v else ""
+        return timeutil.display(v, zone() if callable(zone) else zone) if v else ""
 
     return RowsModel([("id", "#", _text), ("status", "Status", _text), ("file", "File", _text),
                       ("format", "Format", _text), ("read", "Read", _count), ("accepted", "Events", _count),

@@ -134,7 +134,7 @@ class Shell(QObject):
         zone = timeutil.get_zone(self.prefs.time_zone)
         changed = str(zone) != str(session.zone) or timeutil.display_format() != self.prefs.date_format
         timeutil.set_display_format(self.prefs.date_format)
-        session.zone = zone
+        session.set_zone(zone)
         if changed:
             session.data_changed.emit()
 

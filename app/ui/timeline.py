@@ -48,6 +48,11 @@ class TimelineStrip(QWidget):
         return QSize(600, 80)
 
     # -- data -----------------------------------------------------------------------
+    def set_zone(self, zone: dt.tzinfo) -> None:
+        """Label the time axis in ``zone`` from now on (the next histogram buckets days in it too)."""
+        self.zone = zone
+        self.update()
+
     def set_histogram(self, data: dict[str, Any]) -> None:
         """Take ``app.store.events.histogram`` output."""
         self._width_s = int(data.get("width") or 3600)

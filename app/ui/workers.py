@@ -145,3 +145,21 @@ def wait_all(timeout_ms: int = 30_000) -> bool:
     """Wait for background tasks (used at exit and by tests)."""
     done = all(p.waitForDone(timeout_ms) for p in list(_pools.values()))
     return QThreadPool.globalInstance().waitForDone(timeout_ms) and done
+
+
+def settle(timeout_ms: int = 30_000, rounds: int = 20) -> bool:
+    """Wait until no task is left, delivering results in between (a result may start more work).
+
+    For tests and shutdown paths that need a quiet process: ``wait_all`` alone
+    returns while finished tasks' results are still queued, and a chart's data
+    arriving then starts its drawing job.
+    """
+    from PySide6.QtCore import QCoreApplication
+
+    for _ in range(rounds):
+        if not wait_all(timeout_ms):
+            return False
+        QCoreApplication.processEvents()
+        if not _running:
+            return True
+    return not _running

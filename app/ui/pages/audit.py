@@ -115,7 +115,13 @@ class AuditPage(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.count)
         session.data_changed.connect(self.load)
+        session.audit_changed.connect(self.load)
+        session.zone_changed.connect(self._zone_changed)
         self.load()
+
+    def _zone_changed(self, zone: Any) -> None:
+        self.model.zone = zone
+        self.model.set_rows(self.model.rows)
 
     @staticmethod
     def _choice(box: QComboBox) -> str | None:

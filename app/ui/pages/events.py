@@ -85,6 +85,7 @@ class EventsPage(QWidget):
         self.details.incident_activated.connect(self.open_incident)
         session.filter_changed.connect(self.apply_filter)
         session.data_changed.connect(lambda: self.apply_filter(self.session.filter))
+        session.zone_changed.connect(self.timeline.set_zone)
         self._timeline_task: workers.Task | None = None
         self.apply_filter(session.filter)
 

@@ -62,7 +62,7 @@ class ImportsPage(QWidget):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        self.model: RowsModel = imports_model(session.zone, self)
+        self.model: RowsModel = imports_model(lambda: self.session.zone, self)
         self.view = QTableView()
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)

@@ -94,6 +94,7 @@ class ReportsPage(QWidget):
         self.dialog = ExportDialog(self.session, self, kind=str(self.kind_combo.currentData()),
                                    include_events=self.events_check.isChecked())
         self.dialog.exported.connect(lambda _r: self.refresh_recent())
+        self.dialog.exported.connect(lambda _r: self.session.audit_changed.emit())
         self.dialog.open()
         return self.dialog
 
