@@ -27,6 +27,18 @@ def test_digit_masked_form_gives_the_same_pattern() -> None:
     assert mask(digits) == mask(raw) == "DHCPACK on <ip> to <mac> after <hex> tries"
 
 
+@pytest.mark.parametrize("raw", [
+    "Accepted password for user17 from 10.1.2.3 port 52210 ssh2",
+    "Failed password for invalid user admin130 from 203.0.113.30 port 49871 ssh2",
+    "ticket 4821 saved by agent107 in 24 ms", "build v1.2.34 deployed to INC0012345",
+])
+def test_letters_then_several_digits_mask_alike_raw_or_digit_masked(raw: str) -> None:
+    """The dashboard masks digits to "#" in SQL first; "user##" must not become "user<n><n>"."""
+    digits = "".join("#" if c.isdigit() else c for c in raw)
+    assert mask(digits) == mask(raw)
+    assert "<n><n>" not in mask(digits)
+
+
 def test_variants_collapse_and_words_stay() -> None:
     a = mask("Call 81723 dropped: RTP timeout after 4 s")
     b = mask("Call 99120 dropped: RTP timeout after 12 s")

@@ -32,7 +32,8 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(rf"{_B}[0#][xX]{_H}+{_E}"), "<hex>"),
     # long hex-looking tokens with at least one digit: hashes, object ids
     (re.compile(rf"{_B}(?=[0-9a-fA-F#]*[0-9#])(?=[0-9a-fA-F#]*[a-fA-F])[0-9a-fA-F#]{{8,}}{_E}"), "<hex>"),
-    (re.compile(rf"(?<![\w<]){_D}+(?:[.,]{_D}+)*(?![\w>])"), "<n>"),
+    # "#" counts as part of the token on the left: in "user##" the second "#" is not a number of its own
+    (re.compile(rf"(?<![\w<#]){_D}+(?:[.,]{_D}+)*(?![\w>])"), "<n>"),
     # digits glued to letters (INC0012345, user42, 500ms): keep the letters
     (re.compile(rf"{_D}+"), "<n>"),
 ]
