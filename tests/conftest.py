@@ -37,7 +37,7 @@ def _workers_finished() -> Iterator[None]:
     yield
     workers = sys.modules.get("app.ui.workers")  # only GUI tests import it; the others stay free of Qt
     if workers is not None:
-        assert workers.settle(30_000), "worker threads still running 30 s after the test"
+        assert workers.settle(30_000), f"worker tasks still running after the test: {workers.running()}"
 
 
 @pytest.fixture

@@ -118,8 +118,25 @@ def test_heatmap_image_sums_to_error_and_critical(demo_db: Database) -> None:
     chart = render.build("heatmap", data)
     image = chart.figure.axes[0].get_images()[0]
     assert image.get_array().sum() == demo_db.scalar("SELECT count(*) FROM events WHERE severity >= 4")
-    drill = chart.drill_for(image, None, 10.0, 2.0)
-    assert drill is not None and drill.changes == {"severities": ("error", "critical")}
+    drill = chart.drill_for(image, None, 10.2, 1.9)  # the Wednesday 10:00 cell
+    assert drill is not None
+    assert drill.changes == {"severities": ("error", "critical"), "weekdays": (2,), "hours": (10,)}
+    assert drill.label == "error and worse events on Weds, 10:00–11:00"
+    listed = event_store.count(demo_db, Filter().replace(**drill.changes), ZONE)
+    assert listed == data.counts[2][10] > 0  # the Events page lists exactly the cell's events
+
+
+@pytest.mark.parametrize("zone_name", ["Asia/Manila", "America/New_York"])  # New York: clocks went back Nov 1
+def test_hour_and_weekday_filters_count_what_the_heatmap_cells_show(demo_db: Database, zone_name: str) -> None:
+    zone = timeutil.get_zone(zone_name)
+    counts = series.heatmap(demo_db, Filter(), zone).counts
+    error = Filter(min_severity="error")
+    for hour in range(24):
+        assert event_store.count(demo_db, error.replace(weekdays=(0,), hours=(hour,)), zone) == counts[0][hour]
+    for day in range(7):
+        assert event_store.count(demo_db, error.replace(weekdays=(day,), hours=(4,)), zone) == counts[day][4]
+    both = error.replace(weekdays=(5, 6), hours=(22, 23))  # weekend late evenings: several values at once
+    assert event_store.count(demo_db, both, zone) == sum(counts[d][h] for d in (5, 6) for h in (22, 23))
 
 
 def test_clients_bars_equal_incident_counts(demo_db: Database) -> None:

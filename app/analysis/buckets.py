@@ -13,9 +13,9 @@ numbers back into local start times and gives the SQL the zone's offsets.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-
 from app.domain import timeutil
+from app.domain.zone_spans import OffsetSpan, offset_spans  # noqa: F401 - used here and by callers
+from app.store.local_time import offset_case as _offset_case, sql_local_seconds  # noqa: F401
 
 UTC = timeutil.UTC
 BUCKETS: tuple[str, ...] = ("minute", "hour", "day", "week")
@@ -37,44 +37,6 @@ def choose(start: dt.datetime, end: dt.datetime) -> str:
     return "week"
 
 
-@dataclass(frozen=True)
-class OffsetSpan:
-    """The zone's UTC offset (seconds) for stored times before ``until`` (stored-form text, None = open)."""
-
-    until: str | None
-    offset: int
-
-
-def offset_spans(zone: dt.tzinfo, start: dt.datetime, end: dt.datetime) -> list[OffsetSpan]:
-    """The zone's offsets over [start, end], split at each change (found day by day, then to the minute)."""
-    def offset(moment: dt.datetime) -> int:
-        off = moment.astimezone(zone).utcoffset()
-        return int(off.total_seconds()) if off is not None else 0
-
-    spans: list[OffsetSpan] = []
-    step = dt.timedelta(days=1)  # zones change at most twice a year, never twice in a day
-    t = start.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
-    current = offset(t)
-    while t < end:
-        nxt = t + step
-        if offset(nxt) != current:
-            lo, hi = t, nxt  # the change lies in (lo, hi]; narrow it to the minute
-            while hi - lo > dt.timedelta(minutes=1):
-                mid = lo + (hi - lo) / 2
-                mid = mid.replace(second=0, microsecond=0)
-                if mid <= lo:
-                    break
-                if offset(mid) == current:
-                    lo = mid
-                else:
-                    hi = mid
-            spans.append(OffsetSpan(timeutil.to_iso(hi), current))
-            current = offset(hi)
-        t = nxt
-    spans.append(OffsetSpan(None, current))
-    return spans
-
-
 def sql_bucket(size: str, spans: list[OffsetSpan], column: str) -> tuple[str, list[object]]:
     """SQL for a bucket number of stored time ``column`` and its parameters.
 
@@ -87,24 +49,6 @@ def sql_bucket(size: str, spans: list[OffsetSpan], column: str) -> tuple[str, li
     case, params = _offset_case(spans, column)
     shift = WEEK_SHIFT if size == "week" else 0
     return f"((unixepoch({column}) + {case} + {shift}) / {seconds})", params
-
-
-def sql_local_seconds(spans: list[OffsetSpan], column: str) -> tuple[str, list[object]]:
-    """SQL for seconds since 1970-01-01 00:00 on the local wall clock of stored time ``column``."""
-    case, params = _offset_case(spans, column)
-    return f"(unixepoch({column}) + {case})", params
-
-
-def _offset_case(spans: list[OffsetSpan], column: str) -> tuple[str, list[object]]:
-    if len(spans) == 1:
-        return "?", [spans[0].offset]
-    parts: list[str] = []
-    params: list[object] = []
-    for s in spans[:-1]:
-        parts.append(f"WHEN {column} < ? THEN ?")
-        params += [s.until, s.offset]
-    params.append(spans[-1].offset)
-    return "(CASE " + " ".join(parts) + " ELSE ? END)", params
 
 
 def bucket_start(number: int, size: str, spans: list[OffsetSpan], zone: dt.tzinfo) -> dt.datetime:

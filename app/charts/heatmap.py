@@ -10,7 +10,7 @@ DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 def build(data: Heatmap, width: int = 1000, height: int = 420, theme: str = "light") -> base.Chart:
-    """A 7 × 24 grid; clicking a cell opens the Events page at that severity (see ``_drill``)."""
+    """A 7 × 24 grid; clicking a cell lists that cell's events (see ``_drill``)."""
     fig = base.new_figure(width, height, theme=theme, margins=(60, 110, 40, 58))
     ax = fig.axes[0]
     chart = base.Chart(fig)
@@ -35,13 +35,16 @@ def build(data: Heatmap, width: int = 1000, height: int = 420, theme: str = "lig
     bar.set_label("events (count)", color=t.foreground)
     bar.ax.tick_params(colors=t.foreground, labelsize=8)
     bar.outline.set_edgecolor(t.grid)
-    chart.cell_drill = lambda x, y: _drill(data)
+    chart.cell_drill = lambda x, y: _drill(data, x, y)
     chart.drills[image] = []
     return chart
 
 
-def _drill(data: Heatmap) -> base.Drill:
-    """The filter has no hour-of-day or weekday field, so the slice is the severities shown."""
+def _drill(data: Heatmap, x: float, y: float) -> base.Drill | None:
+    """The cell under (x, y): its severities, weekday and local hour, as the Events page's filter."""
+    hour, day = int(round(x)), int(round(y))
+    if not (0 <= hour <= 23 and 0 <= day <= 6):
+        return None
     level = SEVERITIES.index(data.min_severity)
-    return base.Drill({"severities": tuple(SEVERITIES[level:])},
-                      f"{data.min_severity} and worse events (hour and weekday cannot be filtered)")
+    return base.Drill({"severities": tuple(SEVERITIES[level:]), "weekdays": (day,), "hours": (hour,)},
+                      f"{data.min_severity} and worse events on {DAYS[day]}s, {hour:02d}:00–{hour + 1:02d}:00")

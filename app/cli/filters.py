@@ -14,10 +14,11 @@ from typing import Any, TypeVar
 
 import click
 
-from app.domain.filters import Filter
+from app.domain.filters import WEEKDAYS, Filter
 from app.domain.vocab import LOG_TYPES, SEVERITIES, STATUSES
 
 F = TypeVar("F", bound=Callable[..., Any])
+WEEKDAY_NAMES = tuple(day.lower() for day in WEEKDAYS)
 
 _OPTIONS: list[Callable[[F], F]] = [
     click.option("--type", "log_types", multiple=True, type=click.Choice(LOG_TYPES), help="Log type (repeatable)."),
@@ -30,6 +31,10 @@ _OPTIONS: list[Callable[[F], F]] = [
     click.option("--component", "components", multiple=True, help="Component or process (repeatable)."),
     click.option("--client", "clients", multiple=True, help="BPO client (repeatable)."),
     click.option("--site", "sites", multiple=True, help="Site (repeatable)."),
+    click.option("--hour", "hours", multiple=True, type=click.IntRange(0, 23),
+                 help="Local hour of day 0-23 in --tz (repeatable): 4 means 04:00-05:00."),
+    click.option("--weekday", "weekdays", multiple=True, type=click.Choice(WEEKDAY_NAMES, case_sensitive=False),
+                 help="Local weekday in --tz (repeatable)."),
     click.option("--search", metavar="QUERY", help='Full-text search: words, "phrases", AND/OR/NOT, prefix*.'),
     click.option("--include", multiple=True, metavar="TEXT",
                  help="Message must contain the words of TEXT, in order (whole words, any case; repeatable)."),
@@ -77,8 +82,10 @@ def build_filter(kwargs: dict[str, Any]) -> Filter:
     """Pop the filter options out of a command's kwargs and make a Filter of them."""
     view_file = kwargs.pop("view_file", None)
     base = load_view(view_file) if view_file else Filter()
+    if kwargs.get("weekdays"):
+        kwargs["weekdays"] = tuple(WEEKDAY_NAMES.index(d.lower()) for d in kwargs["weekdays"])
     names = ("log_types", "severities", "min_severity", "since", "until", "hosts", "components", "clients",
-             "sites", "search", "include", "exclude", "statuses", "priorities")
+             "sites", "hours", "weekdays", "search", "include", "exclude", "statuses", "priorities")
     changes: dict[str, Any] = {}
     for name in names:
         if name not in kwargs:

@@ -15,8 +15,9 @@ from app.domain.vocab import LOG_TYPES, SEVERITIES, STATUSES, Priority
 
 _LIST_FIELDS = (
     "log_types", "severities", "hosts", "components", "clients", "sites",
-    "include", "exclude", "statuses", "priorities",
+    "include", "exclude", "statuses", "priorities", "hours", "weekdays",
 )
+WEEKDAYS: tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -25,6 +26,8 @@ class Filter:
 
     ``since``/``until`` hold either a stored-form UTC time or a relative span
     such as ``24h`` (kept relative so a saved "last 24 h" view stays fresh).
+    ``hours`` (0-23) and ``weekdays`` (0 = Monday) are on the local clock of the
+    zone the filter is applied in: a heatmap cell is "Mondays, 04:00-05:00".
     """
 
     log_types: tuple[str, ...] = ()
@@ -41,6 +44,8 @@ class Filter:
     exclude: tuple[str, ...] = ()
     statuses: tuple[str, ...] = ()
     priorities: tuple[int, ...] = ()
+    hours: tuple[int, ...] = ()
+    weekdays: tuple[int, ...] = ()
 
     def __post_init__(self) -> None:
         for name in self.log_types:
@@ -54,6 +59,10 @@ class Filter:
                 raise ValueError(f"status: unknown {name!r}; expected one of {', '.join(STATUSES)}")
         for p in self.priorities:
             Priority(p)
+        if any(not (isinstance(h, int) and 0 <= h <= 23) for h in self.hours):
+            raise ValueError(f"hour: expected whole hours 0-23, got {list(self.hours)}")
+        if any(not (isinstance(d, int) and 0 <= d <= 6) for d in self.weekdays):
+            raise ValueError(f"weekday: expected 0 (Monday) to 6 (Sunday), got {list(self.weekdays)}")
 
     def is_empty(self) -> bool:
         return self == Filter()
@@ -95,6 +104,7 @@ TIME_PRESETS: dict[str, str] = {"1h": "Last hour", "24h": "Last 24 h", "7d": "La
 _CHIP_NAMES = {
     "log_types": "Type", "severities": "Severity", "hosts": "Host", "components": "Component",
     "clients": "Client", "sites": "Site", "statuses": "Status", "priorities": "Priority",
+    "weekdays": "Weekday", "hours": "Hour",
 }
 
 
@@ -113,6 +123,10 @@ def restrictions(f: Filter, zone: dt.tzinfo | None = None) -> list[Restriction]:
     for name, title in _CHIP_NAMES.items():
         for value in getattr(f, name):
             shown = f"P{value}" if name == "priorities" else value
+            if name == "hours":
+                shown = f"{value:02d}:00–{value + 1:02d}:00"
+            elif name == "weekdays":
+                shown = WEEKDAYS[value]
             out.append(Restriction(name, value, f"{title}: {shown}"))
     if f.min_severity:
         out.append(Restriction("min_severity", f.min_severity, f"Severity ≥ {f.min_severity}"))

@@ -19,8 +19,11 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.domain import timeutil
 from app.domain.filters import Filter
 from app.domain.vocab import Severity
+from app.domain.zone_spans import offset_spans
+from app.store.local_time import sql_local_seconds
 
 
 class FilterError(ValueError):
@@ -104,6 +107,7 @@ def event_where(f: Filter, zone: dt.tzinfo, now: dt.datetime | None = None, alia
     _in(w, a + "component", f.components)
     _in(w, a + "client", f.clients)
     _in(w, a + "site", f.sites)
+    _clock(w, f, zone, a + "ts", since, until, now)
     if f.search and f.search.strip():
         w.add(fts_in(a + "id", "events_fts"), f.search.strip())
         w.fts.append(("events_fts", f.search.strip()))
@@ -125,11 +129,29 @@ def incident_where(f: Filter, zone: dt.tzinfo, now: dt.datetime | None = None, a
         w.add(a + "opened_at >= ?", since)
     if until:
         w.add(a + "opened_at < ?", until)
+    _clock(w, f, zone, a + "opened_at", since, until, now)
     if f.search and f.search.strip():
         w.add(fts_in(a + "id", "incidents_fts"), f.search.strip())
         w.fts.append(("incidents_fts", f.search.strip()))
     _terms(w, f, "incidents_fts", f"({a}title || ' ' || coalesce({a}description, ''))", a + "id")
     return w
+
+
+CLOCK_FROM = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)  # offsets before this reuse the first span's
+
+
+def _clock(w: Where, f: Filter, zone: dt.tzinfo, column: str, since: str | None, until: str | None,
+           now: dt.datetime | None) -> None:
+    """Hour-of-day and weekday on ``zone``'s wall clock, daylight saving included."""
+    if not f.hours and not f.weekdays:
+        return
+    lo = timeutil.from_iso(since) if since else CLOCK_FROM
+    hi = timeutil.from_iso(until) if until else (now or dt.datetime.now(dt.timezone.utc)) + dt.timedelta(days=1)
+    local, params = sql_local_seconds(offset_spans(zone, lo, max(hi, lo)), column)
+    if f.hours:
+        w.add(f"(({local} / 3600) % 24) IN ({','.join('?' * len(f.hours))})", *params, *f.hours)
+    if f.weekdays:  # Unix day 0 was a Thursday: +3 makes Monday 0
+        w.add(f"((({local} / 86400) + 3) % 7) IN ({','.join('?' * len(f.weekdays))})", *params, *f.weekdays)
 
 
 def _bounds(f: Filter, zone: dt.tzinfo, now: dt.datetime | None) -> tuple[str | None, str | None]:

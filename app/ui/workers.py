@@ -73,6 +73,7 @@ class Task(QRunnable):
 
 
 _running: set[Task] = set()
+_started = [0]  # tasks started so far (``settle`` watches it)
 
 
 def start(
@@ -97,6 +98,7 @@ def start(
         if callback is not None:
             signal.connect(_guarded(callback, owner or _owner_of(callback)))
     _running.add(task)
+    _started[0] += 1
     task.signals.finished.connect(lambda: _running.discard(task))
     (pool or QThreadPool.globalInstance()).start(task)
     return task
@@ -157,9 +159,15 @@ def settle(timeout_ms: int = 30_000, rounds: int = 20) -> bool:
     from PySide6.QtCore import QCoreApplication
 
     for _ in range(rounds):
+        started = _started[0]
         if not wait_all(timeout_ms):
             return False
         QCoreApplication.processEvents()
-        if not _running:
+        if _started[0] == started:  # nothing delivered started more work
             return True
-    return not _running
+    return False
+
+
+def running() -> list[str]:
+    """What is still running (the work functions' names), for messages."""
+    return sorted(getattr(t.fn, "__qualname__", repr(t.fn)) for t in _running)
