@@ -42,7 +42,7 @@ def build(data: Heatmap, width: int = 1000, height: int = 420, theme: str = "lig
 
 def _drill(data: Heatmap, x: float, y: float) -> base.Drill | None:
     """The cell under (x, y): its severities, weekday and local hour, as the Events page's filter."""
-    hour, day = int(round(x)), int(round(y))
+    hour, day = round(x), round(y)
     if not (0 <= hour <= 23 and 0 <= day <= 6):
         return None
     level = SEVERITIES.index(data.min_severity)

@@ -137,7 +137,7 @@ def incident_where(f: Filter, zone: dt.tzinfo, now: dt.datetime | None = None, a
     return w
 
 
-CLOCK_FROM = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)  # offsets before this reuse the first span's
+CLOCK_FROM = dt.datetime(2000, 1, 1, tzinfo=timeutil.UTC)  # offsets before this reuse the first span's
 
 
 def _clock(w: Where, f: Filter, zone: dt.tzinfo, column: str, since: str | None, until: str | None,
@@ -146,7 +146,7 @@ def _clock(w: Where, f: Filter, zone: dt.tzinfo, column: str, since: str | None,
     if not f.hours and not f.weekdays:
         return
     lo = timeutil.from_iso(since) if since else CLOCK_FROM
-    hi = timeutil.from_iso(until) if until else (now or dt.datetime.now(dt.timezone.utc)) + dt.timedelta(days=1)
+    hi = timeutil.from_iso(until) if until else (now or dt.datetime.now(timeutil.UTC)) + dt.timedelta(days=1)
     local, params = sql_local_seconds(offset_spans(zone, lo, max(hi, lo)), column)
     if f.hours:
         w.add(f"(({local} / 3600) % 24) IN ({','.join('?' * len(f.hours))})", *params, *f.hours)

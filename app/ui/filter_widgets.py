@@ -51,6 +51,12 @@ class FacetPopup(QFrame):
         layout.addLayout(buttons)
         self.clear_button.clicked.connect(self._uncheck_all)
         self.apply_button.clicked.connect(self._apply)
+        # A click anywhere on a row ticks it, not only on its small box (hard to see in the dark
+        # theme); a ticked row is also bold, so the choice reads without the box.
+        self._pressed_state: Qt.CheckState | None = None
+        self.list.itemPressed.connect(lambda item: setattr(self, "_pressed_state", item.checkState()))
+        self.list.itemClicked.connect(self._clicked)
+        self.list.itemChanged.connect(self._embolden)
 
     def set_loading(self, selected: list[Any]) -> None:
         self.list.clear()
@@ -80,8 +86,23 @@ class FacetPopup(QFrame):
         item = QListWidgetItem(text if n is None else f"{text}  ({n:,})")
         item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
         item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+        self._embolden(item)
         self.list.addItem(item)
         self._values.append(value)
+
+    def _clicked(self, item: QListWidgetItem) -> None:
+        if item.checkState() == self._pressed_state:  # the click was on the text: the box did not toggle
+            checked = item.checkState() == Qt.CheckState.Checked
+            item.setCheckState(Qt.CheckState.Unchecked if checked else Qt.CheckState.Checked)
+        self._pressed_state = None
+
+    @staticmethod
+    def _embolden(item: QListWidgetItem) -> None:
+        font = item.font()
+        bold = item.checkState() == Qt.CheckState.Checked
+        if font.bold() != bold:
+            font.setBold(bold)
+            item.setFont(font)
 
     def items(self) -> list[QListWidgetItem]:
         return [self.list.item(i) for i in range(self.list.count())]

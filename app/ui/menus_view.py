@@ -82,6 +82,14 @@ class WindowMenus(QObject):
             action.triggered.connect(lambda _checked=False, k=key: self.theme_chosen.emit(k))
         self.check_theme(prefs.theme)
         self.view_menu.addSeparator()
+        # Window-wide, so they work wherever the focus is (after a click in the page list too).
+        self.search_action = self.view_menu.addAction("Search in the filter bar")
+        self.search_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Find))
+        self.search_action.triggered.connect(lambda: _current_bar(window, "focus_search"))
+        self.clear_filter_action = self.view_menu.addAction("Clear the filter")
+        self.clear_filter_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.clear_filter_action.triggered.connect(lambda: _current_bar(window, "clear"))
+        self.view_menu.addSeparator()
         self.page_actions: dict[str, QAction] = {}
         for number, spec in enumerate(PAGES, start=1):
             action = self.view_menu.addAction(f"Go to {spec.title}")
@@ -140,3 +148,11 @@ class WindowMenus(QObject):
 
         self.dialog = ShortcutsDialog(self.window)
         self.dialog.open()  # type: ignore[attr-defined]
+
+
+def _current_bar(window: QObject, method: str) -> None:
+    """Call ``method`` on the filter bar of the page on show, if it has one (Imports and Audit do not)."""
+    page = window.stack.currentWidget()  # type: ignore[attr-defined]
+    bar = getattr(page, "filter_bar", None)
+    if bar is not None:
+        getattr(bar, method)()

@@ -10,7 +10,6 @@ import logging
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from app.domain.filters import Filter
@@ -71,10 +70,6 @@ class EventsPage(QWidget):
         layout.addLayout(bar)
         layout.addWidget(splitter, 1)
 
-        QShortcut(QKeySequence.StandardKey.Find, self, self.filter_bar.focus_search,
-                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        QShortcut(QKeySequence("Ctrl+L"), self, self.filter_bar.clear,
-                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.model.count_changed.connect(self._show_count)
         self.model.failed.connect(self._show_error)
         self.table.current_row_changed.connect(self._current_changed)

@@ -5,8 +5,6 @@ Double-click or Enter opens the incident (the incident dialog's ``open_incident`
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.domain.filters import Filter
@@ -55,10 +53,6 @@ class IncidentsPage(QWidget):
         layout.addLayout(bar)
         layout.addWidget(self.table, 1)
 
-        QShortcut(QKeySequence.StandardKey.Find, self, self.filter_bar.focus_search,
-                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        QShortcut(QKeySequence("Ctrl+L"), self, self.filter_bar.clear,
-                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.model.count_changed.connect(
             lambda n, final: self.count_label.setText(f"{n:,} incidents" + ("" if final else "+ (counting…)")))
         self.model.failed.connect(self._show_error)
