@@ -7,7 +7,6 @@ and emit ``session.data_changed``.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -17,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.analysis import incidents_service as svc
-from app.domain import incidents as rules, sla_text, timeutil
+from app.domain import changes, incidents as rules, sla_text, timeutil
 from app.domain.vocab import Severity
 from app.store import audit, incidents as store
 from app.ui.incident_form import IncidentForm
@@ -50,23 +49,6 @@ def _events_table(session: Session, events: list[dict[str, Any]]) -> QTableWidge
              e.get("host") or "", e.get("component") or "", e.get("message") or ""] for e in events]
     _fill(table, ["Time", "Severity", "Log type", "Host", "Component", "Message"], rows)
     return table
-
-
-def describe_change(old: str | None, new: str | None) -> str:
-    """``field: old → new`` lines from an audit row's JSON."""
-    o = json.loads(old) if old else {}
-    n = json.loads(new) if new else {}
-    if not isinstance(o, dict) or not isinstance(n, dict):
-        return f"{o} → {n}"
-    parts = []
-    for key in sorted(set(o) | set(n)):
-        if key in ("created_at", "updated_at"):
-            continue
-        if key in o:
-            parts.append(f"{key}: {o.get(key)} → {n.get(key)}")
-        else:
-            parts.append(f"{key}: {n[key]}")
-    return "; ".join(parts)
 
 
 def sla_line(row: dict[str, Any], figures: dict[str, Any]) -> str:
@@ -249,7 +231,7 @@ class IncidentDialog(QDialog):
         history = audit.history(db, "incident", self.number)
         _fill(self.history, ["When", "Who", "Action", "Changes"],
               [[timeutil.display(h["ts"], self.session.zone), h["actor"], h["action"],
-                describe_change(h["old"], h["new"])] for h in history])
+                changes.describe(h["old"], h["new"], self.session.zone)] for h in history])
         layout = self.events_tab.layout()
         while layout.count():
             w = layout.takeAt(0).widget()
