@@ -112,3 +112,25 @@ def test_evtx_inside_zip_and_gz_is_read_like_the_file(db: Database, extdata: Pat
     codes = db.rows("SELECT import_id, group_concat(event_code) AS codes FROM events GROUP BY import_id")
     assert len({c["codes"] for c in codes}) == 1 and len(codes) == 3
     assert not list(scratch.iterdir()), "the temporary copies are removed"
+
+
+@pytest.mark.slow
+def test_progress_of_a_gzipped_evtx_runs_over_its_compressed_size(db: Database, extdata: Path,
+                                                                  tmp_path: Path) -> None:
+    import gzip
+
+    from app.domain.jobs import Progress
+
+    gz = tmp_path / "damaged-system.evtx.gz"
+    gz.write_bytes(gzip.compress(_damaged_copy(extdata, tmp_path).read_bytes()))  # python-evtx: many reports
+    reports: list[tuple[int, int]] = []
+
+    class Recorder(Progress):
+        def report(self, done: int, total: int, text: str = "") -> None:
+            reports.append((done, total))
+
+    [r] = import_paths(db, [gz], ImportOptions(), progress=Recorder())
+    assert r.ok and len(reports) > 5
+    done = [d for d, _t in reports]
+    assert done == sorted(done) and reports[-1] == (gz.stat().st_size, gz.stat().st_size)
+    assert done[len(done) // 2] < gz.stat().st_size * 0.9  # halfway through, the bar is not already full

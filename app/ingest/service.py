@@ -287,7 +287,7 @@ def _run(parser: Any, reader: Any, enc: lines.Encoding | None, assign: engine.As
         return engine.run_lines(parser, lines.iter_lines(reader.stream, enc), assign, sink)
     if fmt == "evtx":  # read by path: a .gz or zip member is copied out to a temporary file first
         with source.local_file() as local:
-            records = parser.records_from_file(local)
+            records = parser.records_from_file(local, _safe_size(source))
             return engine.run_records(records, assign, sink, parser.batch)
     if parser.binary:
         return engine.run_records(parser.records_from_stream(reader.stream), assign, sink)  # type: ignore

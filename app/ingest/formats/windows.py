@@ -115,24 +115,27 @@ class Evtx(RecordParser):
     binary = True
     batch = 2000  # rows per progress report; python-evtx (a few hundred records/s) reports every 100
 
-    def records_from_file(self, path: Path) -> Iterator[Record]:
+    def records_from_file(self, path: Path, progress_size: int | None = None) -> Iterator[Record]:
         """The file's records in order, read by whichever reader loses nothing it can keep.
 
         A first pass with evtx (milliseconds per MB) counts the records and finds
         damage; a sound file is then read with evtx, a damaged one with python-evtx.
         Either way a record that cannot be read is a reject with its reason.
+        ``position`` runs up to ``progress_size`` (default the file's size): a .gz
+        read through a temporary copy reports against its own, compressed size.
         """
+        size = path.stat().st_size
+        scale = (progress_size if progress_size is not None else size) / max(size, 1)
         total = sound_record_count(path)
         if total is None:
             self.batch = 100
-            return self._recovering(path)
+            return self._recovering(path, scale)
         self.batch = Evtx.batch
-        return self._fast(path, total)
+        return self._fast(path, total, size * scale)
 
-    def _fast(self, path: Path, total: int) -> Iterator[Record]:
+    def _fast(self, path: Path, total: int, size: float) -> Iterator[Record]:
         from evtx import PyEvtxParser
 
-        size = path.stat().st_size
         records = PyEvtxParser(str(path), number_of_threads=1).records()
         done = 0
         while True:
@@ -144,16 +147,16 @@ class Evtx(RecordParser):
                 yield 1, "", 0, f"damaged record: {exc}"
                 continue
             done += 1
-            self.position = size * done // max(total, 1)
+            self.position = int(size * done / max(total, 1))
             xml = _without_declaration(record["data"])
             yield _record(xml)
 
-    def _recovering(self, path: Path) -> Iterator[Record]:
+    def _recovering(self, path: Path, scale: float) -> Iterator[Record]:
         from Evtx.Evtx import Evtx as EvtxFile
 
         with EvtxFile(str(path)) as log:
             for record in log.records():
-                self.position = record.offset()
+                self.position = int(record.offset() * scale)
                 try:
                     xml = record.xml()
                 except Exception as exc:  # noqa: BLE001 - a damaged record is a reject, not a crash
