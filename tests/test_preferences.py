@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -43,6 +45,20 @@ def test_values_survive_a_new_instance(ini: Path) -> None:
     assert (again.theme, again.time_zone, again.date_format) == ("dark", "Asia/Manila", "%d/%m/%Y %H:%M")
     assert again.get(WINDOW_GEOMETRY) == b"\x00\x01\xffgeometry"
     assert "theme=dark" in ini.read_text()
+    # Another process (a restart) reads them too, not only this process's QSettings cache.
+    code = ("import sys; from PySide6.QtCore import QSettings; from app.ui.preferences import Preferences; "
+            "p = Preferences(QSettings(sys.argv[1], QSettings.Format.IniFormat)); print(p.time_zone, p.date_format)")
+    out = subprocess.run([sys.executable, "-c", code, str(ini)], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parents[1], timeout=60)
+    assert out.stdout.split(None, 1) == ["Asia/Manila", "%d/%m/%Y %H:%M\n"]
+
+
+def test_choices_an_earlier_version_wrote_under_general_are_kept(ini: Path) -> None:
+    ini.write_text("[%General]\ntime_zone=Asia/Manila\ndate_format=%d/%m/%Y %H:%M\n", encoding="utf-8")
+    prefs = _prefs(ini)
+    assert (prefs.time_zone, prefs.date_format) == ("Asia/Manila", "%d/%m/%Y %H:%M")
+    prefs.sync()
+    assert "%General" not in ini.read_text() and "[preferences]" in ini.read_text()
 
 
 def test_invalid_values_are_refused(ini: Path) -> None:
@@ -57,7 +73,7 @@ def test_invalid_values_are_refused(ini: Path) -> None:
 
 
 def test_damaged_stored_values_read_as_defaults(ini: Path) -> None:
-    ini.write_text("[appearance]\ntheme=purple\n[general]\ntime_zone=Nowhere/Land\n"
+    ini.write_text("[appearance]\ntheme=purple\n[preferences]\ntime_zone=Nowhere/Land\n"
                    "date_format=plain\n", encoding="utf-8")
     prefs = _prefs(ini)
     assert prefs.theme == "system"

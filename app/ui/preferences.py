@@ -76,9 +76,12 @@ class Pref:
     valid: Callable[[Any], bool] = lambda _v: True
 
 
-DEFAULT_DATABASE = Pref("general/default_database", str, "", "Default database")
-TIME_ZONE = Pref("general/time_zone", str, "local", "Time zone", _check_zone)
-DATE_FORMAT = Pref("general/date_format", str, "%Y-%m-%d %H:%M:%S", "Date format", _check_date_format)
+# Not "general/…": QSettings keeps a group named General in an INI section it calls [%General], and
+# a new process reading "general/…" does not find it there (the choices were lost on restart).
+DEFAULT_DATABASE = Pref("preferences/default_database", str, "", "Default database")
+TIME_ZONE = Pref("preferences/time_zone", str, "local", "Time zone", _check_zone)
+DATE_FORMAT = Pref("preferences/date_format", str, "%Y-%m-%d %H:%M:%S", "Date format", _check_date_format)
+_LEGACY_GROUP = "General"  # where those three were written before
 THEME = Pref("appearance/theme", str, "system", "Theme", _check_theme)
 RECENT_DATABASES = Pref("files/recent_databases", list, [], "Recent databases")
 WINDOW_GEOMETRY = Pref("window/geometry", bytes, b"", "Window position and size")
@@ -97,6 +100,17 @@ class Preferences:
         if settings is None:
             settings = QSettings(str(settings_file()), QSettings.Format.IniFormat)
         self.qsettings = settings
+        self._adopt_legacy()
+
+    def _adopt_legacy(self) -> None:
+        """Move values an earlier version wrote under [%General] to their keys, once."""
+        for pref in (DEFAULT_DATABASE, TIME_ZONE, DATE_FORMAT):
+            old_key = f"{_LEGACY_GROUP}/{pref.key.split('/', 1)[1]}"
+            old = self.qsettings.value(old_key)
+            if old is not None:
+                if self.qsettings.value(pref.key) is None:
+                    self.qsettings.setValue(pref.key, old)
+                self.qsettings.remove(old_key)
 
     def get(self, pref: Pref) -> Any:
         raw = self.qsettings.value(pref.key)
