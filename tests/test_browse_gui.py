@@ -351,8 +351,28 @@ def test_select_all_and_copy_stays_cheap(qtbot, page: EventsPage) -> None:
     page.table.setFocus()
     qtbot.keyClick(page.table, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     assert page.incident_button.isEnabled()
-    assert len(page.table.selected_rows()) == 5000
+    loaded = page.model.loaded_prefix()  # Select all takes the rows loaded from the top
+    assert len(page.table.selected_rows()) == loaded > 100
     assert len(page.table.selected_rows(limit=100)) == 100
     text = page.table.copy_selection()
-    loaded = sum(len(b) for b in page.model._blocks.values())
-    assert len(text.splitlines()) == 1 + min(loaded, 5000)
+    assert len(text.splitlines()) == 1 + loaded
+
+
+def test_select_all_takes_the_loaded_rows_at_once(qtbot, page: EventsPage) -> None:
+    table = page.table
+    table.setFocus()
+    qtbot.keyClick(table, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    loaded = page.model.loaded_prefix()
+    assert 0 < loaded < page.model.rowCount()  # 50,000 events, a few blocks loaded
+    assert table.selected_rows(limit=100_000) == list(range(loaded))
+    assert all(page.model.record_id(r) is not None for r in (0, loaded - 1))  # every selected row has its id
+
+
+def test_a_click_on_a_column_that_cannot_sort_keeps_the_order(qtbot, page: EventsPage) -> None:
+    header = page.table.horizontalHeader()
+    assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (0, Qt.SortOrder.DescendingOrder)
+    host = next(i for i, c in enumerate(page.model.COLUMNS) if c.sort is None)
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton,
+                     pos=QPoint(header.sectionViewportPosition(host) + 10, header.height() // 2))
+    assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (0, Qt.SortOrder.DescendingOrder)
+    page.model.wait()

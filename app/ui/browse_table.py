@@ -7,7 +7,7 @@ Signals:
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, QSettings, Qt, Signal
+from PySide6.QtCore import QByteArray, QItemSelection, QItemSelectionModel, QModelIndex, QSettings, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
@@ -49,6 +49,7 @@ class BrowseTable(QTableView):
         self.selectionModel().currentRowChanged.connect(
             lambda cur, _prev: self.current_row_changed.emit(cur.row() if cur.isValid() else -1))
         self._sort_section = sort_column
+        self._sort_order = Qt.SortOrder.DescendingOrder
         header.sortIndicatorChanged.connect(self._sort_changed)
         self.restore_state()
         header.sectionMoved.connect(lambda *_a: self.save_state())
@@ -62,12 +63,13 @@ class BrowseTable(QTableView):
         """Only some columns sort (those with an index behind them); put the arrow back otherwise."""
         columns = self.keyset_model().COLUMNS
         if 0 <= section < len(columns) and columns[section].sort is None:
+            # Put back the column and its direction: Qt flips the order on every header click.
             header = self.horizontalHeader()
             header.blockSignals(True)
-            header.setSortIndicator(self._sort_section, header.sortIndicatorOrder())
+            header.setSortIndicator(self._sort_section, self._sort_order)
             header.blockSignals(False)
             return
-        self._sort_section = section
+        self._sort_section, self._sort_order = section, order
 
     # -- column state -------------------------------------------------------------------
     def save_state(self) -> None:
@@ -115,6 +117,20 @@ class BrowseTable(QTableView):
                     return sorted(rows)
                 rows.add(row)
         return sorted(rows)
+
+    def selectAll(self) -> None:  # noqa: N802 - Qt override
+        """Select the rows loaded from the top, not the whole result.
+
+        Selecting a million rows kept Qt busy for 24-46 s, and only loaded rows have
+        ids to copy or link anyway; scroll further (or narrow the filter) to take more.
+        """
+        model = self.keyset_model()
+        n = model.loaded_prefix()
+        if n:
+            top, bottom = model.index(0, 0), model.index(n - 1, model.columnCount() - 1)
+            self.selectionModel().select(QItemSelection(top, bottom),
+                                         QItemSelectionModel.SelectionFlag.ClearAndSelect
+                                         | QItemSelectionModel.SelectionFlag.Rows)
 
     def has_selection(self) -> bool:
         return self.selectionModel().hasSelection()
