@@ -98,3 +98,11 @@ def test_export_command_events_and_incidents(demo_db: Database, tmp_path: Path,
     with Database.open(path) as db:
         kinds = [json.loads(r["new"])["kind"] for r in db.rows("SELECT new FROM audit_log WHERE action='export'")]
     assert kinds == ["events-csv", "incidents-csv"]
+
+
+def test_export_refuses_a_file_name_that_is_not_csv(db: Database, tmp_path: Path,
+                                                     run_cli: Callable[..., Any]) -> None:
+    out = tmp_path / "for-servicenow.xlsx"
+    result = run_cli("--db", db.path, "export", "itsm", out)
+    assert result.returncode == 2 and "name it *.csv" in result.stderr
+    assert not out.exists()

@@ -87,6 +87,8 @@ def export(obj: CliContext, kind: str, out: Path, flavour: str, **kwargs: Any) -
     """
     from app.reports import csv_export
 
+    if out.suffix.lower() != ".csv":  # as the window refuses it: a .xlsx holding CSV text opens as garbage
+        raise click.BadParameter(f"{out}: this export is a CSV file; name it *.csv", param_hint="OUT")
     f = build_filter(kwargs)
     db = obj.db()
     if kind == "events":
