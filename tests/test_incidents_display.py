@@ -264,3 +264,12 @@ def test_incidents_page_lists_newest_opened_first_like_the_cli(qtbot, db: Databa
     cli = [r["title"] for r in json.loads(run_cli("--db", db.path, "incidents", "--output", "json").stdout)]
     assert shown == cli == ["yesterday", "this week", "last month", "imported 2016"]
     page.model.wait()
+
+
+def test_an_incident_on_hold_reads_paused_not_running() -> None:
+    figures = {"sla_state": "running", "response_breached": False, "resolution_breached": False}
+    assert sla_text.state_label({**figures, "status": "on-hold"}) == "paused (on hold)"
+    assert sla_text.state_label({**figures, "status": "in-progress"}) == "running"
+    breached = {**figures, "sla_state": "breached", "response_breached": True, "status": "on-hold"}
+    assert sla_text.state_label(breached) == "response breached"  # a missed target stays missed
+    assert sla_text.count(0.5) == "0" and sla_text.span(0.5) == "0 min"  # the two never disagree

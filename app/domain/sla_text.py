@@ -19,8 +19,8 @@ DAYS_FROM_MINUTES = 48 * 60
 
 
 def count(minutes: float) -> str:
-    """Whole minutes with separators: ``5,654,802``."""
-    return f"{minutes:,.0f}"
+    """Whole minutes with separators: ``5,654,802`` (cut, not rounded, like ``span``: 0.5 min is 0)."""
+    return f"{int(minutes):,}"
 
 
 def span(minutes: float) -> str:
@@ -49,6 +49,8 @@ def remaining(minutes: float) -> str:
 def state_label(figures: Mapping[str, Any]) -> str:
     """The SLA column's text: the state, naming the breached target (``response breached``)."""
     state = str(figures.get("sla_state") or "")
+    if figures.get("status") == "on-hold" and state in ("running", "at risk"):
+        return "paused (on hold)"  # the SLA clock stops while the incident waits on someone else
     if state != "breached":
         return state
     response, resolution = figures.get("response_breached"), figures.get("resolution_breached")

@@ -62,7 +62,9 @@ def sla_line(row: dict[str, Any], figures: dict[str, Any]) -> str:
         return "SLA: n/a"
     used = figures["time_to_resolve_minutes"] or 0
     readable = f"{sla_text.span(used)} of {sla_text.span(target)}, " if max(used, target) >= 60 else ""
-    text = (f"SLA {state}: {sla_text.count(used)} of {sla_text.count(target)} SLA minutes "
+    # "paused (on hold)" rather than "running"; which target broke is said at the end of the line
+    label = state if state == "breached" else sla_text.state_label({**figures, "status": row.get("status")})
+    text = (f"SLA {label}: {sla_text.count(used)} of {sla_text.count(target)} SLA minutes "
             f"({readable}{figures['sla_calendar']})")
     if not row.get("resolved_at") and figures["time_left_minutes"] is not None:
         left = figures["time_left_minutes"]
