@@ -376,3 +376,12 @@ def test_a_click_on_a_column_that_cannot_sort_keeps_the_order(qtbot, page: Event
                      pos=QPoint(header.sectionViewportPosition(host) + 10, header.height() // 2))
     assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (0, Qt.SortOrder.DescendingOrder)
     page.model.wait()
+
+
+def test_last_row_fills_the_details_pane_once_its_rows_arrive(qtbot, page: EventsPage, demo_db: Database) -> None:
+    qtbot.mouseClick(page.last_button, Qt.MouseButton.LeftButton)
+    last = page.model.rowCount() - 1
+    assert page.table.currentIndex().row() == last
+    oldest = demo_db.scalar("SELECT id FROM events ORDER BY ts, id LIMIT 1")  # newest first: the last row
+    qtbot.waitUntil(lambda: page.details.event_id == oldest, timeout=10_000)
+    page.model.wait()

@@ -73,6 +73,7 @@ class EventsPage(QWidget):
         self.model.count_changed.connect(self._show_count)
         self.model.failed.connect(self._show_error)
         self.table.current_row_changed.connect(self._current_changed)
+        self.model.dataChanged.connect(self._rows_arrived)
         self.table.activated_row.connect(self.open_details)
         self.table.selectionModel().selectionChanged.connect(
             lambda *_a: self.incident_button.setEnabled(self.table.has_selection()))
@@ -121,6 +122,14 @@ class EventsPage(QWidget):
     # -- rows -------------------------------------------------------------------------
     def _current_changed(self, row: int) -> None:
         self.details.show_event(self.model.record_id(row) if row >= 0 else None)
+
+    def _rows_arrived(self, top: Any, bottom: Any, *_roles: Any) -> None:
+        """The current row's block has loaded (after "Last row" or a jump): show its details now."""
+        row = self.table.currentIndex().row()
+        if top.row() <= row <= bottom.row():
+            event_id = self.model.record_id(row)
+            if event_id is not None and event_id != self.details.event_id:
+                self.details.show_event(event_id)
 
     def open_details(self, row: int) -> None:
         """Enter: show the details pane for ``row`` (and give it room if collapsed)."""
