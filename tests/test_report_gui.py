@@ -102,3 +102,23 @@ def test_file_menu_opens_the_export_dialog(qtbot, demo_db: Database) -> None:
     assert dialog.kind == "xlsx"
     dialog.close()
     workers.wait_all(10_000)
+
+
+def test_changing_the_kind_renames_the_suggestion_and_an_existing_file_is_replaced_only_when_asked(
+        qtbot, demo_db: Database, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    dialog = ExportDialog(_session(demo_db), kind="servicenow")
+    qtbot.addWidget(dialog)
+    assert Path(dialog.path_edit.text()).name.startswith("servicenow-export-")
+    dialog.kind_combo.setCurrentIndex(dialog.kind_combo.findData("jira"))
+    assert Path(dialog.path_edit.text()).name.startswith("jira-export-")  # Jira rows never go in a ServiceNow name
+    target = tmp_path / "floor-b.csv"
+    target.write_text("keep me\n", encoding="utf-8")
+    dialog.path_edit.setText(str(target))
+    dialog.kind_combo.setCurrentIndex(dialog.kind_combo.findData("incidents"))
+    assert dialog.path_edit.text() == str(target)  # a name the user typed stays
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    assert "already exists" in dialog.status_label.text() and dialog.task is None
+    assert target.read_text(encoding="utf-8") == "keep me\n"
+    with qtbot.waitSignal(dialog.exported, timeout=20_000):
+        qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)  # the second press replaces it
+    assert target.read_text(encoding="utf-8-sig").startswith("id,number,title")

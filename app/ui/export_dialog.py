@@ -71,7 +71,9 @@ class ExportDialog(QDialog):
         for key, (label, _suffix) in KINDS.items():
             self.kind_combo.addItem(label, key)
         self.kind_combo.setCurrentIndex(list(KINDS).index(kind))
-        self.path_edit = QLineEdit(str(self._default_path(kind)))
+        self._suggested = str(self._default_path(kind))  # replaced on a change of kind until the user edits it
+        self._replace_ok: Path | None = None  # a file the user was told exists and chose to replace
+        self.path_edit = QLineEdit(self._suggested)
         self.browse_button = QPushButton("Browse…")
         self.browse_button.clicked.connect(self.browse)
         path_row = QHBoxLayout()
@@ -125,6 +127,10 @@ class ExportDialog(QDialog):
     def _kind_changed(self) -> None:
         suffix = KINDS[self.kind][1]
         self.events_check.setEnabled(self.kind == "xlsx")
+        if self.path_edit.text() == self._suggested:  # still our suggestion: suggest the new kind's name
+            self._suggested = str(self._default_path(self.kind))
+            self.path_edit.setText(self._suggested)
+            return
         path = Path(self.path_edit.text())
         if path.suffix.lower() != suffix:
             self.path_edit.setText(str(path.with_suffix(suffix)))
@@ -149,6 +155,12 @@ class ExportDialog(QDialog):
         if not out.parent.is_dir():
             self.status_label.setText(f"{out.parent}: no such folder.")
             return None
+        if out.exists() and self._replace_ok != out:
+            self._replace_ok = out  # asked once, in place: a second click on Export replaces it
+            self.status_label.setText(f"{out.name} already exists. Press Export again to replace it, "
+                                      "or change the file name.")
+            return None
+        self._replace_ok = None
         args = (self.session.db_path, self.kind, out, self.session.filter, self.session.zone,
                 self.events_check.isChecked())
         self._set_running(True)
