@@ -120,6 +120,8 @@ def test_policies_round_trip_and_choose_per_client() -> None:
         sla.SlaPolicies.from_dict({"clients": {"Acme": {"calendar": "nope"}}})
     with pytest.raises(sla.PolicyError, match="P7"):
         sla.SlaPolicies.from_dict({"default_targets": {"P7": [1, 2]}})
+    with pytest.raises(sla.PolicyError, match=r"default_targets.P2: the response target \(300 min\) cannot be longer"):
+        sla.SlaPolicies.from_dict({"default_targets": {"P2": [300, 10]}})
 
 
 _moments = st.datetimes(min_value=dt.datetime(2026, 1, 1), max_value=dt.datetime(2026, 12, 31),

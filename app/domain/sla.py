@@ -248,5 +248,8 @@ def _targets(data: dict[str, Any], where: str) -> dict[int, Target]:
             raise PolicyError(f"{where}.{key}: expected [response minutes, resolution minutes]") from None
         if response <= 0 or resolution <= 0:
             raise PolicyError(f"{where}.{key}: targets must be positive minutes")
+        if response > resolution:
+            raise PolicyError(f"{where}.{key}: the response target ({response:g} min) cannot be longer than "
+                              f"the resolution target ({resolution:g} min)")
         out[int(p)] = Target(response, resolution)
     return out
