@@ -159,6 +159,20 @@ def test_settings_dialog_saves_and_applies(qtbot, db: Database) -> None:
     window.shell.set_theme("system")
 
 
+def test_settings_dialog_refuses_a_default_database_in_a_missing_folder(qtbot, db: Database,
+                                                                       tmp_path: Path) -> None:
+    window = _window(qtbot, db)
+    window.shell.show_settings()
+    dialog = window.shell.settings_dialog
+    dialog.database_edit.setText(str(tmp_path / "no-such-folder" / "ledger.db"))
+    qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+    assert dialog.isVisible() and "no-such-folder does not exist" in dialog.error.text()
+    assert preferences.current().default_database is None
+    dialog.database_edit.setText(str(tmp_path / "ledger.db"))  # an existing folder is fine (the file is made)
+    qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible() and preferences.current().default_database == tmp_path / "ledger.db"
+
+
 def test_settings_dialog_refuses_a_bad_zone(qtbot, db: Database) -> None:
     window = _window(qtbot, db)
     window.shell.show_settings()

@@ -178,6 +178,10 @@ class SettingsDialog(QDialog):
             problems.append(f"Time zone: {v['time_zone']!r} is not a zone; use an IANA name such as Asia/Manila.")
         if not DATE_FORMAT.valid(v["date_format"]):
             problems.append(f"Date format: {v['date_format']!r} has no % codes.")
+        if v["default_database"]:
+            folder = Path(v["default_database"]).expanduser().parent
+            if not folder.is_dir():  # a stat of one folder: a moment, even on a network drive
+                problems.append(f"Default database: the folder {folder} does not exist.")
         if problems:
             self.error.setText("\n".join(problems))
             return
