@@ -23,6 +23,12 @@ def test_stored_stamps_in_a_change_follow_the_zone_and_other_values_do_not() -> 
     assert "acknowledged_at: None → 2026-11-30T01:00:00.000Z" in changes.describe(old, new)  # no zone: as stored
 
 
+def test_a_field_sent_again_unchanged_is_not_shown_as_a_change() -> None:
+    old = json.dumps({"status": "in-progress", "resolution_code": "FormCode"})
+    new = json.dumps({"status": "resolved", "resolution_code": "FormCode"})
+    assert changes.describe(old, new) == "status: in-progress → resolved"
+
+
 def test_audit_page_changes_column_uses_the_page_zone(qtbot) -> None:  # type: ignore[no-untyped-def]
     model = AuditModel(MANILA)
     model.set_rows([{"id": 1, "ts": "2026-11-30T01:00:00.000Z", "actor": "lead", "action": "update",

@@ -32,8 +32,8 @@ def describe(old: str | None, new: str | None, zone: dt.tzinfo | None = None) ->
         return f"{o} → {n}"
     parts = []
     for key in sorted(set(o) | set(n)):
-        if key in HIDDEN:
-            continue
+        if key in HIDDEN or (key in o and key in n and o[key] == n[key]):
+            continue  # bookkeeping, or a field sent again unchanged with the ones that did change
         if key in o:
             parts.append(f"{key}: {value(o.get(key), zone)} → {value(n.get(key), zone)}")
         else:
