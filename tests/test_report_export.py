@@ -141,7 +141,7 @@ def test_export_reads_lean_and_restores_the_connection(demo_db: Database, tmp_pa
 
     names = ("mmap_size", "cache_size", "temp_store")
     before = [demo_db.scalar(f"PRAGMA {n}") for n in names]
-    with report_queries.lean_reads(demo_db):
+    with demo_db.lean():
         assert [demo_db.scalar(f"PRAGMA {n}") for n in names] == [0, -16000, 1]
     export_workbook(demo_db, tmp_path / "lean.xlsx", Filter(), timeutil.UTC, now=NOW, include_events=False)
     assert [demo_db.scalar(f"PRAGMA {n}") for n in names] == before

@@ -6,6 +6,7 @@ its events, rejects and final counts, duplicate refusal by SHA-256.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import itertools
 import logging
@@ -126,17 +127,14 @@ def preview(path: Path, options: ImportOptions, limit: int = 20,
     rows: list[dict[str, Any]] = []
     mapping: dict[str, str] = dict(getattr(parser, "column_mapping", getattr(parser, "mapping", {})) or {})
     if isinstance(parser, RecordParser):
-        with source.open() as reader:
-            if fmt == "evtx":
-                with source.local_file() as local:
-                    recs = parser.records_from_file(local)
-                    rows = [_preview_row(res, raw) for _n, raw, _f, res in itertools.islice(recs, limit)]
+        with source.open() as reader, contextlib.ExitStack() as held:
+            if fmt == "evtx":  # read by path: a .gz or zip member through a temporary copy
+                recs = parser.records_from_file(held.enter_context(source.local_file()))
+            elif parser.binary:
+                recs = parser.records_from_stream(reader.stream)  # type: ignore[attr-defined]
             else:
-                if parser.binary:
-                    recs = parser.records_from_stream(reader.stream)  # type: ignore[attr-defined]
-                else:
-                    recs = parser.records(iter((t, 0) for t in sample))
-                rows = [_preview_row(res, raw) for _n, raw, _f, res in itertools.islice(recs, limit)]
+                recs = parser.records(iter((t, 0) for t in sample))
+            rows = [_preview_row(res, raw) for _n, raw, _f, res in itertools.islice(recs, limit)]
     else:
         for text in sample:
             try:

@@ -77,7 +77,7 @@ def export_events_csv(db: Database, out: str | Path, f: Filter, zone: dt.tzinfo,
                 progress.report(written, total, f"events: {written:,} of {total:,}")
 
     target = Path(out)
-    with report_queries.lean_reads(db), report_queries.snapshot(db):
+    with db.lean(), report_queries.snapshot(db):
         _write_csv(target, EVENT_CSV_COLUMNS, rows(), "utf-8-sig")
     return _finish(db, target, "events-csv", f, started, events=written)
 

@@ -132,7 +132,7 @@ def export_workbook(
         "complete: the file held every committed change when hashed" if frames <= 0 or frames == copied
         else f"partial: {frames - copied} WAL frames were still held by another connection")
     db_sha = dbfile.sha256(db.path)  # never open and close the live file: that drops our locks
-    with files.atomic_output(target) as tmp, report_queries.lean_reads(db):
+    with files.atomic_output(target) as tmp, db.lean():
         with report_queries.snapshot(db):
             facts = gather(ctx, db_sha)
             titles = _write(tmp, ctx, facts)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 BLOCK = 1 << 20
@@ -78,17 +79,20 @@ def read_head(path: Path, size: int = 100) -> bytes:
     return os.pread(_descriptor(path), size, 0)
 
 
+def _blocks(path: Path) -> Iterator[bytes]:
+    if os.name == "nt":
+        with open(path, "rb") as fh:
+            yield from iter(lambda: fh.read(BLOCK), b"")
+        return
+    fd, offset = _descriptor(path), 0
+    while block := os.pread(fd, BLOCK, offset):
+        yield block
+        offset += len(block)
+
+
 def sha256(path: Path) -> str:
     """SHA-256 of the file's bytes as they are on disk now (checkpoint first to include the WAL)."""
     digest = hashlib.sha256()
-    if os.name == "nt":
-        with open(path, "rb") as fh:
-            for block in iter(lambda: fh.read(BLOCK), b""):
-                digest.update(block)
-        return digest.hexdigest()
-    fd = _descriptor(path)
-    offset = 0
-    while block := os.pread(fd, BLOCK, offset):
+    for block in _blocks(path):
         digest.update(block)
-        offset += len(block)
     return digest.hexdigest()

@@ -36,13 +36,6 @@ def snapshot(db: Database) -> Iterator[Database]:
         db.conn.execute("COMMIT")
 
 
-@contextlib.contextmanager
-def lean_reads(db: Database) -> Iterator[Database]:
-    """Bound SQLite's memory for one long export (``Database.lean``), then restore the connection."""
-    with db.lean():
-        yield db
-
-
 def checkpoint(db: Database) -> tuple[int, int, int]:
     """Copy the WAL into the main file so its hash covers committed data; (busy, wal frames, copied).
 

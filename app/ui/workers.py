@@ -150,7 +150,7 @@ def wait_all(timeout_ms: int = 30_000) -> bool:
 
 
 def settle(timeout_ms: int = 30_000, rounds: int = 20) -> bool:
-    """Wait until no task is left, delivering results in between (a result may start more work).
+    """Wait for the pools, deliver the results, and again while delivering started more work.
 
     For tests and shutdown paths that need a quiet process: ``wait_all`` alone
     returns while finished tasks' results are still queued, and a chart's data
