@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -156,11 +157,27 @@ def test_generic_fallback_shapes(db: Database) -> None:
     assert ev[3]["severity"] == 4
 
 
-def test_text_without_time_stamps_is_kept(db: Database) -> None:
-    r, ev, _ = _import(db, "notes.txt")
+def test_text_without_time_stamps_is_refused_and_nothing_is_written(db: Database) -> None:
+    [r] = import_paths(db, [DATA / "notes.txt"], ImportOptions(zone=BERLIN))
+    assert r.status == "failed" and r.format is None
+    assert "no time stamp found" in r.message and "notes.txt" in r.message and "--time-from" in r.message
+    first = (DATA / "notes.txt").read_text().splitlines()[0]
+    assert first[:60] in r.message  # the user sees the lines that could not be read
+    assert db.scalar("SELECT count(*) FROM events") == 0 and db.scalar("SELECT count(*) FROM imports") == 0
+
+
+def test_text_is_taken_at_the_file_time_only_by_choice(db: Database) -> None:
+    r, ev, _ = _import(db, "notes.txt", time_from="mtime")
     assert r.format == "text" and r.accepted == 3 and all(e["flags"] & 4 for e in ev)
     mtime = os.stat(DATA / "notes.txt").st_mtime
     assert abs(timeutil.from_iso(ev[0]["ts"]).timestamp() - mtime) < 1
+    options = json.loads(db.scalar("SELECT options FROM imports WHERE id = ?", (r.import_id,)))
+    assert options["time_from"] == "mtime"
+
+
+def test_text_is_taken_at_a_given_time(db: Database) -> None:
+    r, ev, _ = _import(db, "notes.txt", time_from="2026-03-01T08:30", zone=BERLIN)
+    assert r.ok and {e["ts"] for e in ev} == {"2026-03-01T07:30:00.000Z"}
 
 
 def test_format_override_and_log_type_override(db: Database) -> None:

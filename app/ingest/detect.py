@@ -1,42 +1,135 @@
-"""Guessing a file's format from its first bytes and lines (``--format`` overrides)."""
+"""Guessing a file's format from its first bytes and lines (``--format`` overrides).
+
+Every family counts the sample lines it would read with a time; the family
+that reads the most wins, a specific family beating the learned generic
+layout when they read as many. The result says how sure it is: the winner's
+share of the sample and the runner-up, and whether two formats tie.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
+from app.ingest import layout as layouts
+from app.ingest.clock import Clock
 from app.ingest.formats import applog, syslog, web
+from app.ingest.formats.generic import ANSI
 from app.ingest.stamps import SHAPES, first_shape
 
 _LEVEL_NEAR = applog.REST
 _HEADER_CELL = re.compile(r"[A-Za-z_@][\w .@-]{0,40}")
 _XML_EVENT = re.compile(r"<Event[\s>]")
 _NUMERIC = re.compile(r"[\[\(\s]*(\d{1,2})[/.-](\d{1,2})[/.-]\d{4}")
-PREFERENCE = ("rfc5424", "syslog", "access", "errorlog", "journal", "json", "applog", "csv", "generic")
+SAMPLE = 60
+PREFERENCE = ("rfc5424", "syslog", "access", "errorlog", "journal", "json", "applog", "generic", "csv")
+
+
+REFINED = ("generic", "applog", "csv")  # readers any richer family refines: a tie with them is no tie
+
+
+@dataclass(frozen=True)
+class Candidate:
+    format: str
+    lines: int  # sample lines it reads with a time
+    share: float  # of the non-blank sample lines
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"format": self.format, "lines": self.lines, "share": round(self.share, 4)}
+
+
+@dataclass(frozen=True)
+class Detection:
+    """What detection decided for one file, and how sure it was."""
+
+    format: str | None  # None: no format finds a time stamp in the sample
+    sampled: int
+    candidates: tuple[Candidate, ...] = ()  # best first
+    tie: bool = False  # the best two read as many lines and neither refines the other
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def share(self) -> float:
+        best = self.candidates[0] if self.candidates else None
+        return best.share if best is not None and best.format == self.format else (1.0 if self.format else 0.0)
+
+    @property
+    def runner_up(self) -> Candidate | None:
+        rest = [c for c in self.candidates if c.format != self.format]
+        return rest[0] if rest else None
+
+    def as_dict(self) -> dict[str, Any]:
+        runner = self.runner_up
+        return {"format": self.format, "share": round(self.share, 4), "sampled": self.sampled,
+                "runner_up": runner.format if runner else None, "runner_up_share": round(runner.share, 4)
+                if runner else None, "tie": self.tie, "candidates": [c.as_dict() for c in self.candidates]}
 
 
 def detect(head: bytes, lines: list[str], name: str = "") -> str:
-    """The format name for a file whose first bytes are ``head`` and first lines ``lines``."""
+    """The format name for a file whose first bytes are ``head`` and first lines ``lines`` ("text": none)."""
+    return examine(head, lines, name).format or "text"
+
+
+def examine(head: bytes, lines: list[str], name: str = "", clock: Clock | None = None,
+            extra: Sequence[tuple[str, Any]] = ()) -> Detection:
+    """Score every family on the sample; ``extra`` are users' own formats as (name, parser), tried first."""
     if head.startswith(b"ElfFile\x00") or name.lower().endswith(".evtx"):
-        return "evtx"
-    text = [ln for ln in lines if ln.strip()][:60]
+        return Detection("evtx", 0, (Candidate("evtx", 0, 1.0),))
+    text = [ln for ln in lines if ln.strip()][:SAMPLE]
     if not text:
-        return "generic"
+        return Detection(None, 0, notes=("the file has no text lines",))
     first = text[0].lstrip("\ufeff").lstrip()
     if first.startswith("<?xml") or first.startswith("<Events") or first.startswith("<Event "):
         if any(_XML_EVENT.search(ln) for ln in text[:20]):
-            return "eventxml"
+            return Detection("eventxml", len(text), (Candidate("eventxml", len(text), 1.0),))
     scores = dict.fromkeys(PREFERENCE, 0)
     for ln in text:
         _score(ln, scores)
-    if _looks_csv(text) and scores["csv"] == 0:
+    if not first.startswith(("{", "[")) and _looks_csv(text):
         scores["csv"] = len(text)
-    best = max(PREFERENCE, key=lambda k: (scores[k], -PREFERENCE.index(k)))
-    if scores[best] == 0:
-        return "text"
-    if best == "generic" and scores["applog"] * 2 >= scores["generic"]:
-        return "applog"
-    return best
+    clock = clock or Clock(dt.timezone.utc, None, dt.datetime.now(dt.timezone.utc))
+    plain = [ANSI.sub("", ln) for ln in text] if any("\x1b" in ln for ln in text) else text
+    learned = layouts.learn(plain, clock)
+    scores["generic"] = _layout_reads(learned, plain) if learned is not None else 0
+    users = {fmt: _parser_reads(parser, text) for fmt, parser in extra}
+    order = [*users, *PREFERENCE]
+    scores.update(users)
+    if scores["applog"] and scores["applog"] * 2 >= scores["generic"]:
+        scores["applog"] = max(scores["applog"], scores["generic"])  # a level after the stamp: the richer reader
+    ranked = sorted((k for k in order if scores[k] > 0), key=lambda k: (-scores[k], order.index(k)))
+    candidates = tuple(Candidate(k, scores[k], scores[k] / len(text)) for k in ranked)
+    if not candidates:
+        return Detection(None, len(text), notes=("no time stamp in any of the first lines",))
+    best = candidates[0]
+    tie = len(candidates) > 1 and candidates[1].lines == best.lines and candidates[1].format not in REFINED
+    return Detection(best.format, len(text), candidates, tie)
+
+
+def _layout_reads(learned: layouts.Layout, text: list[str]) -> int:
+    n = 0
+    for ln in text:
+        try:
+            if learned.stamp(ln) is not None:
+                n += 1
+        except ValueError:
+            continue
+    return n
+
+
+def _parser_reads(parser: Any, text: list[str]) -> int:
+    n = 0
+    for ln in text:
+        try:
+            row = parser.parse(ln)
+        except ValueError:
+            continue
+        if row is not None:
+            n += 1
+    return n
 
 
 def _score(ln: str, scores: dict[str, int]) -> None:
@@ -101,4 +194,4 @@ def dayfirst(lines: list[str]) -> bool:
     return False
 
 
-__all__ = ["detect", "dayfirst", "SHAPES"]
+__all__ = ["detect", "examine", "Detection", "Candidate", "dayfirst", "SHAPES"]

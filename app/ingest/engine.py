@@ -15,6 +15,7 @@ from app.ingest.formats.base import LineParser, Record, RecordParser, Reject
 from app.ingest.rules import HostRules, TypeRules
 
 BATCH = 20_000
+FLAG_SEVERITY_INFERRED = 8  # events.flags bit 3: no level in the line; the severity comes from its words
 MAX_JOINED = 1 << 20  # an event's joined continuation text stops growing here (rest goes to rejects)
 
 
@@ -50,6 +51,7 @@ class Assign:
     type_rules: TypeRules = field(default_factory=TypeRules)
     host_rules: HostRules = field(default_factory=HostRules)
     row_flags: int = 0
+    infers_severity: bool = False  # the parser guesses a severity from the message when a line has no level
 
 
 def run_lines(parser: LineParser, lines: Iterator[tuple[str, int]], a: Assign, sink: Sink) -> Counts:
@@ -67,6 +69,7 @@ def run_lines(parser: LineParser, lines: Iterator[tuple[str, int]], a: Assign, s
     resolve_type = a.type_rules.resolve
     resolve_host = a.host_rules.resolve
     forced, default_type, import_id, row_flags = a.forced_type, a.default_type, a.import_id, a.row_flags
+    inferred_flags = row_flags | FLAG_SEVERITY_INFERRED if a.infers_severity else row_flags
     fixed_place = a.client is not None or a.site is not None
     shared: dict[object, object] = {}
     share = shared.setdefault
@@ -100,7 +103,7 @@ def run_lines(parser: LineParser, lines: Iterator[tuple[str, int]], a: Assign, s
         else:
             client, site = resolve_host(host)
         batch.append((ts, sev, log_type, raw_level, share(host, host), share(comp, comp), pid, code, msg, text,
-                      client, site, import_id, line_no, flags | row_flags))
+                      client, site, import_id, line_no, flags | (row_flags if raw_level is not None else inferred_flags)))
         if len(batch) >= BATCH:
             keep = batch.pop()
             c.accepted += len(batch)
@@ -137,8 +140,10 @@ def run_records(records: Iterator[Record], a: Assign, sink: Sink, batch_size: in
                 client, site = a.client, a.site
             else:
                 client, site = a.host_rules.resolve(host)
+            if raw_level is None and a.infers_severity:
+                flags |= FLAG_SEVERITY_INFERRED
             last = [ts, sev, log_type, raw_level, host, comp, pid, code, msg, raw, client, site, a.import_id,
-                    start, flags]
+                    start, flags | a.row_flags]
             batch.append(last)
             c.accepted += 1
             c.continuation += n - 1

@@ -22,6 +22,8 @@ from app.ingest import detect as detection
 from app.ingest import engine, formats, lines, parallel
 from app.ingest.clock import Clock
 from app.ingest.formats.base import ParseContext, RecordParser, Reject
+from app.ingest.formats.csvfmt import CsvExport
+from app.ingest.formats.generic import NoStampFound
 from app.ingest.rules import HostRules, TypeRules
 from app.ingest.sources import Skipped, Source, SourceError, expand
 from app.store import audit, events as event_store, imports as store
@@ -43,6 +45,7 @@ class ImportOptions:
     force: bool = False
     mapping: dict[str, str] = field(default_factory=dict)
     glob: str = "*"
+    time_from: str | None = None  # "mtime" or an ISO time: lines without a stamp are taken at it (by choice only)
 
 
 IMPORT_CACHE_KIB = -65536  # the page cache while importing (a negative size is KiB)
@@ -60,6 +63,7 @@ class FileResult:
     rejected: int = 0
     message: str = ""
     seconds: float = 0.0
+    detected: dict[str, Any] | None = None  # detection's decision: format, share, runner-up, tie
 
     @property
     def ok(self) -> bool:
@@ -81,6 +85,7 @@ class Preview:
     rows: list[dict[str, Any]]
     mapping: dict[str, str]
     columns: list[str]
+    detection: detection.Detection | None = None
 
 
 def _clock(source: Source, options: ImportOptions) -> Clock:
@@ -88,9 +93,35 @@ def _clock(source: Source, options: ImportOptions) -> Clock:
     return Clock(options.zone, options.year, reference)
 
 
+class NoTimeFound(Reject):
+    """No format finds a time stamp in the file, and the user chose no time for it."""
+
+
+def given_time(options: ImportOptions, clock: Clock, mtime: float) -> str:
+    """The stored time the user chose for lines without a stamp (``--time-from``), or "" when none."""
+    if not options.time_from:
+        return ""
+    if options.time_from == "mtime":
+        return clock.epoch(mtime)
+    try:
+        return clock.aware(timeutil.parse_user_time(options.time_from, options.zone))
+    except (ValueError, OverflowError) as exc:
+        raise Reject(f"--time-from: {exc}") from None
+
+
+def no_time_message(name: str, sample: list[str]) -> str:
+    """Why a file is refused, three of its lines, and the ways out."""
+    shown = [ln if len(ln) <= 100 else ln[:97] + "..." for ln in sample if ln.strip()][:3]
+    lines_text = "".join(f"\n    {ln}" for ln in shown) or "\n    (no text lines)"
+    return (f"{name}: no time stamp found in any known shape; nothing was imported. Its first lines:{lines_text}\n"
+            "  Define its format (Import dialog > Define format..., or a format file: issue-ledger formats add "
+            "FILE.json, then --format NAME), or take every line at a time you choose with "
+            "--time-from mtime|ISO-TIME.")
+
+
 def _context(source: Source, options: ImportOptions, sample: list[str]) -> ParseContext:
     clock = _clock(source, options)
-    file_time = clock.epoch(source.mtime)
+    file_time = given_time(options, clock, source.mtime)
     return ParseContext(clock=clock, mapping=dict(options.mapping), dayfirst=detection.dayfirst(sample),
                         sample=sample, path=source.path, file_time=file_time)
 
@@ -107,12 +138,41 @@ def _sniff(source: Source) -> tuple[bytes, lines.Encoding | None, list[str]]:
     return head, enc, sample
 
 
-def choose_format(source: Source, options: ImportOptions) -> tuple[str, lines.Encoding | None, list[str]]:
+def examine(source: Source, options: ImportOptions) -> tuple[detection.Detection, lines.Encoding | None, list[str]]:
+    """Detection's full decision for one source (the format, its share of the sample, the runner-up)."""
     head, enc, sample = _sniff(source)
-    name = options.format or detection.detect(head, sample, source.name)
+    return detection.examine(head, sample, source.name, _clock(source, options)), enc, sample
+
+
+def choose_format(source: Source, options: ImportOptions,
+                  found: detection.Detection | None = None) -> tuple[str, lines.Encoding | None, list[str]]:
+    """The format to read ``source`` with; refuses a file in which no format finds a time stamp."""
+    if found is None:
+        found, enc, sample = examine(source, options)
+    else:
+        _head, enc, sample = _sniff(source)
+    name = options.format or found.format
+    if name is None:
+        if not options.time_from:
+            raise NoTimeFound(no_time_message(source.display_path, sample))
+        name = "text"
     if name not in formats.FORMATS:
         raise Reject(f"unknown format {name!r}; expected one of {', '.join(formats.FORMATS)}")
+    if name == "text" and not options.time_from:
+        raise Reject("--format text takes every line at a time you choose: add --time-from mtime|ISO-TIME")
     return name, enc, sample
+
+
+def make_parser(fmt: str, source: Source, options: ImportOptions, sample: list[str]) -> Any:
+    """The parser for ``fmt``; a file without any time stamp is refused with its lines shown."""
+    try:
+        parser = formats.make(fmt, _context(source, options, sample))
+    except NoStampFound:
+        raise NoTimeFound(no_time_message(source.display_path, sample)) from None
+    if isinstance(parser, CsvExport) and not parser.time_columns and not options.time_from:
+        raise NoTimeFound(no_time_message(source.display_path, sample).replace(
+            "no time stamp found in any known shape", "no column holds a time"))
+    return parser
 
 
 def preview(path: Path, options: ImportOptions, limit: int = 20,
@@ -122,8 +182,9 @@ def preview(path: Path, options: ImportOptions, limit: int = 20,
     Rows show the log type the import would give (``type_rules`` as saved, else the defaults).
     """
     source = next(s for s in expand([path], options.glob) if isinstance(s, Source))
-    fmt, enc, sample = choose_format(source, options)
-    parser = formats.make(fmt, _context(source, options, sample))
+    found, _enc, _sample = examine(source, options)
+    fmt, enc, sample = choose_format(source, options, found)
+    parser = make_parser(fmt, source, options, sample)
     rows: list[dict[str, Any]] = []
     mapping: dict[str, str] = dict(getattr(parser, "column_mapping", getattr(parser, "mapping", {})) or {})
     if isinstance(parser, RecordParser):
@@ -150,7 +211,7 @@ def preview(path: Path, options: ImportOptions, limit: int = 20,
             row["log_type"] = options.log_type or row.get("log_type") or rules.resolve(
                 row.get("component"), row.get("message") or "") or parser.default_type
     columns = list(getattr(parser, "header", None) or getattr(parser, "keys", None) or [])
-    return Preview(fmt, enc.name if enc else "binary", rows, mapping, columns)
+    return Preview(fmt, enc.name if enc else "binary", rows, mapping, columns, found)
 
 
 def _preview_row(res: object, raw: str) -> dict[str, Any]:
@@ -199,20 +260,23 @@ def import_source(db: Database, source: Source, options: ImportOptions, progress
 
     started = time.perf_counter()
     name = source.display_path
+    found: detection.Detection | None = None
     try:
-        fmt, enc, sample = choose_format(source, options)
+        found, _enc, _sample = examine(source, options)
+        fmt, enc, sample = choose_format(source, options, found)
         sha = source.sha256()
         if not options.force:
             dup = store.find_complete(db, sha)
             if dup:
                 return FileResult(name, "duplicate", dup["id"], fmt, message=(
-                    f"{name}: already imported as import #{dup['id']} ({dup['file']}); use --force to import again"))
-        parser = formats.make(fmt, _context(source, options, sample))
+                    f"{name}: already imported as import #{dup['id']} ({dup['file']}); use --force to import again"),
+                    detected=found.as_dict())
+        parser = make_parser(fmt, source, options, sample)
     except lines.BinaryFileError as exc:
         return FileResult(name, "failed", message=f"{name}: cannot import: {exc}")
     except (SourceError, Reject) as exc:
-        return FileResult(name, "failed", message=str(exc) if str(exc).startswith(str(source.path))
-                          else f"{name}: {exc}")
+        return FileResult(name, "failed", message=str(exc) if str(exc).startswith((str(source.path), name))
+                          else f"{name}: {exc}", detected=found.as_dict() if found else None)
     except Exception as exc:  # noqa: BLE001 - e.g. a damaged .gz or .evtx header
         return FileResult(name, "failed", message=f"{name}: cannot read: {exc or type(exc).__name__}")
     size = _safe_size(source)
@@ -220,11 +284,13 @@ def import_source(db: Database, source: Source, options: ImportOptions, progress
         "file": source.name, "path": name, "size": size, "sha256": sha, "format": fmt,
         "tz": options.zone_name, "log_type": options.log_type, "client": options.client, "site": options.site,
         "actor": actor, "options": {"year": options.year, "map": options.mapping, "force": options.force,
-                                    "encoding": enc.name if enc else None}})
+                                    "encoding": enc.name if enc else None, "time_from": options.time_from,
+                                    "detected": found.as_dict() if found else None}})
     type_rules = store.type_rules(db)
     assign = engine.Assign(import_id, parser.default_type, options.log_type, options.client, options.site,
                            TypeRules(type_rules) if type_rules is not None else TypeRules(),
-                           HostRules(store.host_rules(db)), getattr(parser, "row_flags", 0))
+                           HostRules(store.host_rules(db)), getattr(parser, "row_flags", 0),
+                           getattr(parser, "infers_severity", False))
     try:
         # Lean: an index rebuild's sort spills to a file and reads go unmapped, so memory stays flat
         # whatever the file's size (3,000,000 lines peaked at 400 MB with sorts in RAM).
@@ -247,7 +313,8 @@ def import_source(db: Database, source: Source, options: ImportOptions, progress
             log.exception("could not mark import %s failed", import_id)
         return FileResult(name, "failed", import_id, fmt, message=f"{name}: import failed: {exc}; nothing was kept",
                           seconds=time.perf_counter() - started)
-    return FileResult(name, "complete", import_id, fmt, *counts.as_tuple(), seconds=time.perf_counter() - started)
+    return FileResult(name, "complete", import_id, fmt, *counts.as_tuple(), seconds=time.perf_counter() - started,
+                      detected=found.as_dict() if found else None)
 
 
 def _load(db: Database, parser: Any, reader: Any, enc: lines.Encoding | None, assign: engine.Assign,

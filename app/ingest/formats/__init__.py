@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from app.ingest.formats.applog import AppLog
-from app.ingest.formats.base import LineParser, ParseContext, RecordParser, Row
+from app.ingest.formats.base import LineParser, ParseContext, RecordParser, Reject, Row
 from app.ingest.formats.csvfmt import CsvExport
+from app.ingest.formats.generic import GenericText
 from app.ingest.formats.jsonlines import Journal, JsonLines
 from app.ingest.formats.syslog import BsdSyslog, Rfc5424
 from app.ingest.formats.web import AccessLog, ErrorLog
@@ -14,7 +15,7 @@ FLAG_FILE_TIME = 4
 
 
 class PlainText(LineParser):
-    """A readable file with no time stamps at all: every line an event at the file's time (flag bit 2)."""
+    """Lines taken at a time the user chose (``--time-from``): only ever by explicit choice (flag bit 2)."""
 
     name = "text"
     default_type = "application"
@@ -23,6 +24,8 @@ class PlainText(LineParser):
     def parse(self, text: str) -> Row | None:
         from app.ingest import levels
 
+        if not self.ctx.file_time:
+            raise Reject("no time stamp, and no time chosen for the file (--time-from)")
         message = text.strip()
         return (self.ctx.file_time, levels.from_message(message), None, None, None, None, None, message or text, None)
 
@@ -38,7 +41,7 @@ FORMATS: dict[str, type[LineParser] | type[RecordParser]] = {
     "applog": AppLog,
     "evtx": Evtx,
     "eventxml": EventXml,
-    "generic": LineParser,
+    "generic": GenericText,
     "text": PlainText,
 }
 DESCRIPTIONS: dict[str, str] = {
@@ -52,8 +55,8 @@ DESCRIPTIONS: dict[str, str] = {
     "applog": "time level [thread] logger - message (log4j, Python, Hadoop, Spark, Android, ...)",
     "evtx": "Windows .evtx event log",
     "eventxml": "Windows Event Viewer XML export",
-    "generic": "any text log with a time stamp near the start of lines",
-    "text": "text with no time stamps (each line at the file's time)",
+    "generic": "any text log with a time stamp near the start of lines (layout learned from the file)",
+    "text": "every line at a time you choose (--time-from mtime|ISO); never chosen by detection",
 }
 
 

@@ -41,6 +41,7 @@ class LineParser:
 
     name = "generic"
     default_type = "application"
+    infers_severity = True  # a line without a level gets one from its words, and is flagged for it
 
     def __init__(self, ctx: ParseContext) -> None:
         self.ctx = ctx
@@ -68,6 +69,7 @@ class RecordParser:
 
     name = "records"
     default_type = "application"
+    infers_severity = False
     binary = False
     position = -1  # bytes read so far, when the parser knows better than the stream (.evtx)
     batch = 5000  # records between progress reports

@@ -58,6 +58,7 @@ def auto_mapping(header: list[str], given: dict[str, str]) -> dict[str, str]:
 class CsvExport(RecordParser):
     name = "csv"
     default_type = "application"
+    infers_severity = True  # no level column: the severity comes from the message
 
     def __init__(self, ctx: ParseContext) -> None:
         super().__init__(ctx)
