@@ -40,22 +40,39 @@ def _parse_map(values: tuple[str, ...]) -> dict[str, str]:
 @click.option("--map", "maps", multiple=True, metavar="FIELD=COLUMN",
               help="CSV/JSON: take FIELD (time, level, message, component, host, pid, code) from COLUMN.")
 @click.option("--glob", default="*", show_default=True, help="Folders: import only files matching this pattern.")
+@click.option("--time-from", "time_from", metavar="mtime|ISO",
+              help="Take every line of a file with no time stamp at this time: its modification time, or an ISO "
+                   "time in --tz. The choice is kept on the import and its events are marked.")
+@click.option("--dry-run", is_flag=True, help="Write nothing: show the detected format, its share of the sample "
+                                              "lines, the runner-up, and how every line would be read.")
 @click.option("--output", "-o", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @pass_ctx
 def import_(obj: CliContext, paths: tuple[Path, ...], fmt: str | None, log_type: str | None, year: int | None,
             client: str | None, site: str | None, force: bool, maps: tuple[str, ...], glob: str,
-            output: str) -> None:
+            time_from: str | None, dry_run: bool, output: str) -> None:
     """Import log files, folders, .gz and .zip files; one summary line per file.
 
     Exit status: 0 when every file imported (rejected lines are counted, not fatal; a folder's
     README, pictures and the like are listed as skipped, not failed),
     1 when a file failed or was refused, 2 on a usage error.
     """
+    from app.ingest import service
     from app.ingest.service import FileResult, ImportOptions, import_paths
 
     mapping = _parse_map(maps)
+    if time_from is not None and time_from != "mtime":
+        from app.domain import timeutil
+
+        try:
+            timeutil.parse_user_time(time_from, obj.zone)
+        except (ValueError, OverflowError) as exc:
+            raise click.BadParameter(str(exc), param_hint="--time-from") from None
     options = ImportOptions(format=fmt, zone=obj.zone, zone_name=obj.tz_name or "local", log_type=log_type,
-                            year=year, client=client, site=site, force=force, mapping=mapping, glob=glob)
+                            year=year, client=client, site=site, force=force, mapping=mapping, glob=glob,
+                            time_from=time_from)
+    if dry_run:
+        _dry_run(list(paths), options, output)
+        return
     db = obj.db()
 
     def show(r: FileResult) -> None:
@@ -78,6 +95,27 @@ def import_(obj: CliContext, paths: tuple[Path, ...], fmt: str | None, log_type:
     if output == "json":
         emit_json([r.as_dict() for r in results])
     sys.exit(0 if any(r.ok for r in results) and all(r.fine for r in results) else 1)
+
+
+def _dry_run(paths: list[Path], options: Any, output: str) -> None:
+    from app.ingest.service import FileResult, describe_detection, dry_run
+
+    def show(r: FileResult) -> None:
+        if output != "table":
+            return
+        if r.status == "dry-run":
+            click.echo(f"{r.file}: would import as {describe_detection(r.detected, r.format)}: {r.read:,} lines "
+                       f"read, {r.accepted:,} events, {r.continuation:,} continuation, {r.rejected:,} rejected")
+        elif r.status == "skipped":
+            click.echo(r.message)
+        else:
+            click.echo(r.message, err=True)
+
+    results = dry_run(paths, options, on_file=show)
+    if output == "json":
+        emit_json([r.as_dict() for r in results])
+    sys.exit(0 if any(r.status == "dry-run" for r in results) and all(
+        r.status in ("dry-run", "skipped") for r in results) else 1)
 
 
 @click.command("imports")

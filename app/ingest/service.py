@@ -221,6 +221,63 @@ def _preview_row(res: object, raw: str) -> dict[str, Any]:
     return {"ts": None, "message": raw, "rejected": res or "continuation of the line above", "raw": raw}
 
 
+def dry_run(paths: list[Path], options: ImportOptions,
+            on_file: Callable[[FileResult], None] | None = None) -> list[FileResult]:
+    """What an import would do, written nowhere: detection's decision and every line's fate, per file."""
+    results: list[FileResult] = []
+    for item in expand(paths, options.glob):
+        if isinstance(item, SourceError):
+            result = FileResult(str(item).split(":")[0], "failed", message=str(item))
+        elif isinstance(item, Skipped):
+            result = FileResult(item.name, "skipped", message=f"{item.name}: skipped, {item.reason}")
+        else:
+            result = _dry_run_one(item, options)
+        results.append(result)
+        if on_file:
+            on_file(result)
+    return results
+
+
+def _dry_run_one(source: Source, options: ImportOptions) -> FileResult:
+    started = time.perf_counter()
+    name = source.display_path
+    found: detection.Detection | None = None
+    try:
+        found, _enc, _sample = examine(source, options)
+        fmt, enc, sample = choose_format(source, options, found)
+        parser = make_parser(fmt, source, options, sample)
+        sink = engine.Sink(lambda _rows: None, lambda _rows: None)
+        assign = engine.Assign(0, parser.default_type, options.log_type, options.client, options.site)
+        with source.open() as reader:
+            counts = _run(parser, reader, enc, assign, sink, source, fmt)
+    except lines.BinaryFileError as exc:
+        return FileResult(name, "failed", message=f"{name}: cannot import: {exc}")
+    except (SourceError, Reject) as exc:
+        return FileResult(name, "failed", message=str(exc) if str(exc).startswith((str(source.path), name))
+                          else f"{name}: {exc}", detected=found.as_dict() if found else None)
+    except Exception as exc:  # noqa: BLE001 - e.g. a damaged .gz or .evtx header
+        return FileResult(name, "failed", message=f"{name}: cannot read: {exc or type(exc).__name__}")
+    return FileResult(name, "dry-run", None, fmt, *counts.as_tuple(), seconds=time.perf_counter() - started,
+                      detected=found.as_dict() if found else None)
+
+
+def describe_detection(found: dict[str, Any] | None, fmt: str | None) -> str:
+    """``generic (58 of 60 sample lines; runner-up applog 40 %)`` for summaries and the dialog."""
+    if not found or fmt is None:
+        return fmt or "no format"
+    text = f"{fmt}"
+    if found.get("format") == fmt and found.get("sampled"):
+        text += f" ({found['share']:.0%} of {found['sampled']} sample lines"
+        if found.get("runner_up"):
+            text += f"; runner-up {found['runner_up']} {found['runner_up_share']:.0%}"
+        if found.get("tie"):
+            text += "; a tie: choose with --format"
+        text += ")"
+    elif found.get("format") != fmt:
+        text += f" (chosen; detection said {found.get('format') or 'no format'})"
+    return text
+
+
 def import_paths(db: Database, paths: list[Path], options: ImportOptions, progress: Progress | None = None,
                  on_file: Callable[[FileResult], None] | None = None, actor: str | None = None) -> list[FileResult]:
     """Import every log named; a failing file never stops the others. One result per file."""
