@@ -144,7 +144,8 @@ def _score(ln: str, scores: dict[str, int]) -> None:
     if syslog.RFC5424.match(ln):
         scores["rfc5424"] += 1
         return
-    if syslog.BSD.match(ln):
+    m0 = syslog.BSD.match(ln)
+    if m0 and m0.group(5) not in syslog.NOT_HOSTS:
         scores["syslog"] += 1
         return
     m = syslog.ISO.match(ln)

@@ -111,7 +111,8 @@ def _numeric_date(m: Match, c: Clock, dayfirst: bool) -> str:
 def _epoch(m: Match, c: Clock, _df: bool) -> str:
     whole, frac = m.group("e"), m.group("f")
     digits = len(whole)
-    value = int(whole) / 10 ** (digits - 10) if digits > 10 else float(f"{whole}.{frac or 0}")
+    scale = 0 if digits <= 10 else 3 if digits <= 13 else 6 if digits <= 16 else 9
+    value = int(whole) / 10 ** scale if scale else float(f"{whole}.{frac or 0}")
     if not EPOCH_RANGE[0] <= value < EPOCH_RANGE[1]:
         raise BadTime(f"epoch {whole} outside 1990-2100")
     return c.epoch(value)
@@ -171,7 +172,7 @@ SHAPES: tuple[Shape, ...] = (
     _shape("mmdd", r"(?P<mo>[01]\d)(?P<d>[0-3]\d)\s" + _HMS2 + r"\.(?P<f>\d{3,9})" + _END, yearless=True),
     # Machine time: TAI64N labels and epoch seconds, ms, µs or ns (only inside 1990-2100).
     _shape("tai64n", r"@(?P<tai>4000000[0-9a-f]{9})(?P<nano>[0-9a-f]{8})(?![0-9a-f])", _tai64n),
-    _shape("epoch", r"(?P<e>[1-4]\d{9}(?:\d{3}|\d{6}|\d{9})?)(?:\.(?P<f>\d{1,9}))?" + _END, _epoch),
+    _shape("epoch", r"(?P<e>\d{18,19}|\d{15,16}|\d{12,13}|\d{9,10})(?:\.(?P<f>\d{1,9}))?" + _END, _epoch),
 )
 BY_NAME = {s.name: s for s in SHAPES}
 _YEAR_FIRST = {"iso", "iso-ordinal", "iso-dashed", "ymd", "compact"}  # a 4-digit year cannot start mid-date

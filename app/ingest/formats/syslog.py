@@ -19,7 +19,9 @@ BSD = re.compile(r"(?:<(\d{1,3})>)?([A-Z][a-z]{2}  ?\d{1,2} \d\d:\d\d):(\d\d)(?:
 ISO = re.compile(r"(?:<(\d{1,3})>)?(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)(?:[.,](\d{1,9}))?"
                  r"(Z|[+-]\d\d:?\d\d)? (\S+) " + _TAG, re.DOTALL)
 RFC5424 = re.compile(r"<(\d{1,3})>1 (\S+) (\S+) (\S+) (\S+) (\S+) (-|(?:\[(?:[^\]\\]|\\.)*\])+) ?(.*)", re.DOTALL)
-SECURITY_FACILITIES = {4, 10, 13}  # auth, authpriv, log audit
+SECURITY_FACILITIES = {4, 10, 13}
+NOT_HOSTS = frozenset(w for word in levels.LEVEL_WORD.split("|") for w in (word, word.lower(), word.title(),
+                                                                           f"[{word}]", f"{word}:"))  # auth, authpriv, log audit
 
 
 def _from_pri(pri: str | None) -> tuple[int | None, str | None, str | None]:
@@ -50,6 +52,8 @@ class BsdSyslog(LineParser):
                 return self.generic(text)
             return self._iso(m2)
         pri, minute, sec, frac, host, tag, pid, msg = m.groups()
+        if host in NOT_HOSTS:
+            return self.generic(text)  # "Jan  1 00:00:00 ERROR ...": a level, not a syslog host
         prefix = self._minutes.get(minute)
         if prefix is None:
             prefix = self._minute(minute)
