@@ -262,20 +262,25 @@ def _dry_run_one(source: Source, options: ImportOptions) -> FileResult:
 
 
 def describe_detection(found: dict[str, Any] | None, fmt: str | None) -> str:
-    """``generic (58 of 60 sample lines; runner-up applog 40 %)`` for summaries and the dialog."""
+    """``generic (58 of 60 sample lines; runner-up applog 40 %)`` for summaries."""
+    detail = detection_detail(found, fmt)
+    return f"{fmt or 'no format'} {detail}".strip()
+
+
+def detection_detail(found: dict[str, Any] | None, fmt: str | None) -> str:
+    """How sure detection was of ``fmt``, in parentheses ("" when it did not decide)."""
     if not found or fmt is None:
-        return fmt or "no format"
-    text = f"{fmt}"
-    if found.get("format") == fmt and found.get("sampled"):
-        text += f" ({found['share']:.0%} of {found['sampled']} sample lines"
-        if found.get("runner_up"):
-            text += f"; runner-up {found['runner_up']} {found['runner_up_share']:.0%}"
-        if found.get("tie"):
-            text += "; a tie: choose with --format"
-        text += ")"
-    elif found.get("format") != fmt:
-        text += f" (chosen; detection said {found.get('format') or 'no format'})"
-    return text
+        return ""
+    if found.get("format") != fmt:
+        return f"(chosen; detection said {found.get('format') or 'no format'})"
+    if not found.get("sampled"):
+        return ""
+    text = f"({found['share']:.0%} of {found['sampled']} sample lines"
+    if found.get("runner_up"):
+        text += f"; runner-up {found['runner_up']} {found['runner_up_share']:.0%}"
+    if found.get("tie"):
+        text += "; a tie: choose with --format"
+    return text + ")"
 
 
 def import_paths(db: Database, paths: list[Path], options: ImportOptions, progress: Progress | None = None,

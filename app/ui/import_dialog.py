@@ -57,6 +57,15 @@ class _KiB(Progress):
         return self.inner.cancelled
 
 
+def _why_no_preview(message: str) -> str:
+    """The failure as the label shows it: a refused file's lines and its ways out, one per line."""
+    text = html.escape(message).replace("\n", "<br>").replace("    ", "&nbsp;&nbsp;&nbsp;&nbsp;")
+    if "no time stamp found" in message:
+        return (f"<span style='color:#b45309'>{text}</span><br>Here: choose <i>Lines without a time stamp</i> "
+                "above, or define the file's format.")
+    return f"Cannot preview: {text}"
+
+
 class ImportDialog(QDialog):
     imported = Signal(object)
     preview_shown = Signal(object)
@@ -102,6 +111,19 @@ class ImportDialog(QDialog):
         self.detected_label = QLabel("Choose a file to see its format.")
         self.detected_label.setObjectName("detected-format")
         self.detected_label.setTextFormat(Qt.TextFormat.RichText)  # its texts are escaped HTML, tags or not
+        self.tie_bar = QWidget()
+        tie_layout = QHBoxLayout(self.tie_bar)
+        tie_layout.setContentsMargins(0, 0, 0, 0)
+        self.tie_label = QLabel()
+        self.tie_label.setWordWrap(True)
+        tie_layout.addWidget(self.tie_label, 1)
+        self.tie_buttons: list[QPushButton] = []
+        for _ in range(2):
+            button = QPushButton()
+            button.clicked.connect(lambda _c=False, b=button: self.options.choose_format(b.property("format")))
+            tie_layout.addWidget(button)
+            self.tie_buttons.append(button)
+        self.tie_bar.setVisible(False)
         self.preview = preview_model(session.zone, self)
         self.preview_view = QTableView()
         self.preview_view.setModel(self.preview)
@@ -137,6 +159,7 @@ class ImportDialog(QDialog):
         layout.addWidget(self.options)
         layout.addWidget(self.mapping_box)
         layout.addWidget(self.detected_label)
+        layout.addWidget(self.tie_bar)
         layout.addWidget(self.preview_view, 1)
         layout.addWidget(self.progress)
         layout.addWidget(self.status)
@@ -215,7 +238,7 @@ class ImportDialog(QDialog):
         self._preview_task = workers.start(
             work, on_success=lambda result: self._show_preview(generation, first, names, result),
             on_failure=lambda message, _details: self._show_no_preview(
-                generation, first, _NoPreview(f"Cannot preview: {html.escape(message)}")))
+                generation, first, _NoPreview(_why_no_preview(message))))
 
     def _show_preview(self, generation: int, first: Path, names: str, result: Any) -> None:
         if isinstance(result, _NoPreview):
@@ -223,17 +246,39 @@ class ImportDialog(QDialog):
             return
         if generation != self._preview_generation:
             return
-        self.detected_label.setText(f"Format: <b>{result.format}</b> ({result.encoding}) — first "
-                                    f"{len(result.rows)} rows of {html.escape(names)}")
+        self.detected_label.setText(f"Format: <b>{html.escape(result.format)}</b> {html.escape(self._describe(result))}"
+                                    f" ({result.encoding}) — first {len(result.rows)} rows of {html.escape(names)}")
+        self._ask_on_tie(result)
         self.preview.set_rows(result.rows)
         self._fit_short_columns()
         self.mapping_box.setVisible(result.format in ("csv", "json", "journal"))
         self.mapping.set_columns(result.columns, result.mapping)
         self.preview_shown.emit(first)
 
+    def _describe(self, result: Any) -> str:
+        from app.ingest.service import detection_detail
+
+        found = result.detection.as_dict() if result.detection is not None else None
+        return detection_detail(found, result.format)
+
+    def _ask_on_tie(self, result: Any) -> None:
+        """Two formats read the sample equally well: the user says which (the format picker stays in charge)."""
+        found = result.detection
+        tied = found is not None and found.tie and self.options.format_combo.currentData() is None
+        self.tie_bar.setVisible(tied)
+        if not tied:
+            return
+        a, b = found.candidates[0], found.candidates[1]
+        self.tie_label.setText(f"<b>{a.format}</b> and <b>{b.format}</b> both read {a.lines} of {found.sampled} "
+                               "sample lines. Which is this file?")
+        for button, cand in zip(self.tie_buttons, (a, b)):
+            button.setText(f"Use {cand.format}")
+            button.setProperty("format", cand.format)
+
     def _show_no_preview(self, generation: int, first: Path | None, why: _NoPreview) -> None:
         if generation != self._preview_generation:
             return
+        self.tie_bar.setVisible(False)
         self.detected_label.setText(why.text)
         self.preview.set_rows([])
         self.mapping_box.setVisible(False)

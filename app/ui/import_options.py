@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QDateTime, Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QFormLayout, QGridLayout, QLabel, QLineEdit, QSpinBox, QTableWidget, QWidget,
+    QCheckBox, QComboBox, QDateTimeEdit, QFormLayout, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QSpinBox,
+    QTableWidget, QWidget,
 )
 
 from app.domain import timeutil
@@ -51,6 +52,18 @@ class ImportOptionsForm(QWidget):
         self.site_edit = QLineEdit()
         self.site_edit.setPlaceholderText("from host rules")
         self.force_check = QCheckBox("Import again even if this file was imported before")
+        self.time_from_combo = QComboBox()
+        self.time_from_combo.addItem("Refuse the file (no time is ever invented)", None)
+        self.time_from_combo.addItem("Take every line at the file's modification time", "mtime")
+        self.time_from_combo.addItem("Take every line at this time:", "given")
+        self.time_from_combo.setToolTip("For a file in which no time stamp is found. The choice is kept on the "
+                                        "import, and its events are marked as taken at a chosen time.")
+        self.time_from_edit = QDateTimeEdit(QDateTime.currentDateTime())
+        self.time_from_edit.setDisplayFormat("yyyy-MM-dd HH:mm:ss")
+        self.time_from_edit.setCalendarPopup(True)
+        self.time_from_edit.setEnabled(False)
+        self.time_from_combo.currentIndexChanged.connect(
+            lambda _i: self.time_from_edit.setEnabled(self.time_from_combo.currentData() == "given"))
         self.zone_error = QLabel()
         self.zone_error.setStyleSheet("color: #b91c1c")
 
@@ -67,7 +80,13 @@ class ImportOptionsForm(QWidget):
         grid.addLayout(left, 0, 0)
         grid.addLayout(right, 0, 1)
         grid.addWidget(self.force_check, 1, 0, 1, 2)
-        for combo in (self.format_combo, self.type_combo):
+        no_time = QHBoxLayout()
+        no_time.addWidget(QLabel("Lines without a time stamp:"))
+        no_time.addWidget(self.time_from_combo, 1)
+        no_time.addWidget(self.time_from_edit)
+        grid.addLayout(no_time, 2, 0, 1, 2)
+        self.time_from_edit.dateTimeChanged.connect(self.changed)
+        for combo in (self.format_combo, self.type_combo, self.time_from_combo):
             combo.currentIndexChanged.connect(self.changed)
         self.zone_combo.currentTextChanged.connect(self._zone_changed)
         self.year_spin.valueChanged.connect(self.changed)
@@ -80,6 +99,19 @@ class ImportOptionsForm(QWidget):
         except ValueError as exc:
             self.zone_error.setText(str(exc))
 
+    def time_from(self) -> str | None:
+        """``--time-from``'s value for the chosen treatment of a file without stamps (None: refuse it)."""
+        choice = self.time_from_combo.currentData()
+        if choice == "given":
+            return self.time_from_edit.dateTime().toString("yyyy-MM-ddTHH:mm:ss")
+        return choice
+
+    def choose_format(self, name: str) -> None:
+        """Select format ``name`` as if the user had picked it (a tie was settled)."""
+        index = self.format_combo.findData(name)
+        if index >= 0:
+            self.format_combo.setCurrentIndex(index)
+
     def options(self, mapping: dict[str, str]) -> ImportOptions:
         name = self.zone_combo.currentText().strip() or "local"
         try:
@@ -90,7 +122,7 @@ class ImportOptionsForm(QWidget):
                              log_type=self.type_combo.currentData(), year=self.year_spin.value() or None,
                              client=self.client_edit.text().strip() or None,
                              site=self.site_edit.text().strip() or None, force=self.force_check.isChecked(),
-                             mapping=mapping)
+                             mapping=mapping, time_from=self.time_from())
 
 
 class MappingEditor(QTableWidget):
