@@ -141,7 +141,25 @@ def _sniff(source: Source) -> tuple[bytes, lines.Encoding | None, list[str]]:
 def examine(source: Source, options: ImportOptions) -> tuple[detection.Detection, lines.Encoding | None, list[str]]:
     """Detection's full decision for one source (the format, its share of the sample, the runner-up)."""
     head, enc, sample = _sniff(source)
-    return detection.examine(head, sample, source.name, _clock(source, options)), enc, sample
+    clock = _clock(source, options)
+    return detection.examine(head, sample, source.name, clock, _saved_parsers(clock)), enc, sample
+
+
+def _saved_parsers(clock: Clock) -> list[tuple[str, Any]]:
+    """The user's saved formats, as parsers detection tries ahead of the built-in families."""
+    from app.ingest import lnav_format, userformats
+
+    saved, _broken = userformats.saved()
+    ctx = ParseContext(clock=clock)
+    out = []
+    for fmt in saved:
+        if fmt.name in formats.FORMATS:
+            continue
+        try:
+            out.append((fmt.name, lnav_format.LnavParser(ctx, fmt)))
+        except (ValueError, Reject):
+            log.warning("saved format %s cannot be used", fmt.name, exc_info=True)
+    return out
 
 
 def choose_format(source: Source, options: ImportOptions,
@@ -157,7 +175,7 @@ def choose_format(source: Source, options: ImportOptions,
             raise NoTimeFound(no_time_message(source.display_path, sample))
         name = "text"
     if name not in formats.FORMATS:
-        raise Reject(f"unknown format {name!r}; expected one of {', '.join(formats.FORMATS)}")
+        name = _user_format(name, sample)
     if name == "text" and not options.time_from:
         raise Reject("--format text takes every line at a time you choose: add --time-from mtime|ISO-TIME")
     return name, enc, sample
@@ -173,6 +191,17 @@ def make_parser(fmt: str, source: Source, options: ImportOptions, sample: list[s
         raise NoTimeFound(no_time_message(source.display_path, sample).replace(
             "no time stamp found in any known shape", "no column holds a time"))
     return parser
+
+
+def _user_format(spec: str, sample: list[str]) -> str:
+    """A saved format's name or an lnav format file's path -> the format's name (``formats.make`` builds it)."""
+    from app.ingest import userformats
+
+    try:
+        return userformats.use(spec, sample).name
+    except (userformats.FormatError, userformats.NoSuchFormat) as exc:
+        builtin = f"; built-in formats: {', '.join(formats.FORMATS)}" if not userformats.is_path(spec) else ""
+        raise Reject(f"{exc}{builtin}") from None
 
 
 def preview(path: Path, options: ImportOptions, limit: int = 20,
