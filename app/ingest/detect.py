@@ -18,6 +18,7 @@ from typing import Any
 from app.ingest import layout as layouts
 from app.ingest.clock import Clock
 from app.ingest.formats import applog, syslog, web
+from app.ingest.formats.base import Reject
 from app.ingest.formats.generic import ANSI
 from app.ingest.stamps import SHAPES, first_shape
 
@@ -125,7 +126,7 @@ def _parser_reads(parser: Any, text: list[str]) -> int:
     for ln in text:
         try:
             row = parser.parse(ln)
-        except ValueError:
+        except (ValueError, Reject):
             continue
         if row is not None:
             n += 1
