@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from app.cli.context import CliContext, pass_ctx
+from app.cli.formats import FormatSpec
 from app.cli.output import OUTPUT_OPTION, emit_json, emit_rows
 
 FORMAT_NAMES = ("syslog", "rfc5424", "journal", "json", "csv", "access", "errorlog", "applog", "evtx", "eventxml",
@@ -31,7 +32,9 @@ def _parse_map(values: tuple[str, ...]) -> dict[str, str]:
 
 @click.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(FORMAT_NAMES), help="Force the format (default: detected).")
+@click.option("--format", "fmt", type=FormatSpec(), metavar="FORMAT",
+              help="Force the format (default: detected): a built-in or saved format's name, or an lnav format "
+                   "file (.json); see 'issue-ledger formats'.")
 @click.option("--log-type", type=click.Choice(LOG_TYPE_NAMES), help="Log type for every event of the import.")
 @click.option("--year", type=click.IntRange(1970, 2100), help="Year for stamps without one (default: from mtime).")
 @click.option("--client", help="Client (BPO account) for every event.")

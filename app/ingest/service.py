@@ -111,8 +111,19 @@ def choose_format(source: Source, options: ImportOptions) -> tuple[str, lines.En
     head, enc, sample = _sniff(source)
     name = options.format or detection.detect(head, sample, source.name)
     if name not in formats.FORMATS:
-        raise Reject(f"unknown format {name!r}; expected one of {', '.join(formats.FORMATS)}")
+        name = _user_format(name, sample)
     return name, enc, sample
+
+
+def _user_format(spec: str, sample: list[str]) -> str:
+    """A saved format's name or an lnav format file's path -> the format's name (``formats.make`` builds it)."""
+    from app.ingest import userformats
+
+    try:
+        return userformats.use(spec, sample).name
+    except (userformats.FormatError, userformats.NoSuchFormat) as exc:
+        builtin = f"; built-in formats: {', '.join(formats.FORMATS)}" if not userformats.is_path(spec) else ""
+        raise Reject(f"{exc}{builtin}") from None
 
 
 def preview(path: Path, options: ImportOptions, limit: int = 20,

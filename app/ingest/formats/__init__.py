@@ -58,6 +58,10 @@ DESCRIPTIONS: dict[str, str] = {
 
 
 def make(name: str, ctx: ParseContext) -> LineParser | RecordParser:
+    if name not in FORMATS:  # a user's own format (lnav syntax), as chosen by service.choose_format
+        from app.ingest import userformats
+
+        return userformats.make_parser(name, ctx)
     return FORMATS[name](ctx)
 
 
