@@ -16,6 +16,8 @@ from typing import Any
 
 from app.ingest import levels
 from app.ingest.clock import MONTHS
+from app.ingest.formats.base import ParseContext, Reject
+from app.ingest.lnav_format import LnavParser, from_json
 
 FIELDS = ("timestamp", "level", "host", "component")
 Span = tuple[int, int]  # start, end (exclusive) in the sample line
@@ -304,3 +306,31 @@ def format_json(name: str, pattern: str, time_format: str, sample: str = "", tit
     if sample:
         spec["sample"] = [{"line": sample}]
     return {name: spec}
+
+
+# -- the preview ----------------------------------------------------------------------------------
+ROW_KEYS = ("ts", "severity", "raw_level", "host", "component", "pid", "event_code", "message", "log_type")
+
+
+def preview(lines: list[str], data: dict[str, Any], ctx: ParseContext, limit: int = 20) -> list[dict[str, Any]]:
+    """The first ``limit`` lines read as an import with the format in ``data`` would read them.
+
+    Each row has its line number and ``status``: event, continuation (no match: the line joins the event
+    above) or rejected (a match whose time is not a real moment, with the reason in ``rejected``).
+    Raises FormatError when the format itself cannot be used (a bad pattern or time format).
+    """
+    (fmt,) = from_json(data, "Define format")
+    parser = LnavParser(ctx, fmt)  # the parser the import will use: the preview cannot promise otherwise
+    rows: list[dict[str, Any]] = []
+    for number, text in enumerate(lines[:limit], 1):
+        try:
+            row = parser.parse(text)
+        except (Reject, ValueError) as exc:
+            rows.append({"line": number, "ts": None, "status": "rejected", "rejected": str(exc), "message": text})
+            continue
+        if row is None:
+            rows.append({"line": number, "ts": None, "status": "continuation", "message": text})
+        else:
+            rows.append(dict(zip(ROW_KEYS, row)) | {"line": number, "status": "event"})
+    return rows
+
