@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit, QPushButton, QTableView, QTextEdit, QVBoxLayout, QWidget,
 )
 
+from app.domain.vocab import SEVERITIES
 from app.ingest import byexample, userformats
 from app.ingest.formats import FORMATS
 from app.ingest.formats.base import ParseContext
@@ -46,10 +47,15 @@ def _when(row_value: Any) -> str:
     return row_value.replace("T", " ").rstrip("Z") if isinstance(row_value, str) else ""
 
 
+def _severity(value: Any) -> str:
+    return SEVERITIES[value] if isinstance(value, int) else ""
+
+
 def preview_rows_model(parent: QWidget | None = None) -> RowsModel:
+    """Severity beside the level word: the user sees at once how each word will be counted."""
     return RowsModel([("line", "Line", _cell), ("time", "Time (UTC)", _cell), ("raw_level", "Level", _cell),
-                      ("host", "Host", _cell), ("component", "Component", _cell), ("message", "Message", _cell)],
-                     parent)
+                      ("severity", "Severity", _severity), ("host", "Host", _cell), ("component", "Component", _cell),
+                      ("message", "Message", _cell)], parent)
 
 
 def _swatch(colour: str) -> QIcon:
@@ -112,7 +118,7 @@ class DefineFormatDialog(QDialog):
         self.clear_button.clicked.connect(self.clear_marks)
         marks_row.addWidget(self.clear_button)
         marks_row.addStretch(1)
-        self.hint = QLabel()
+        self.hint = QLabel("Nothing marked yet.")
         self.hint.setWordWrap(True)
 
         self.pattern_edit = QLineEdit()
@@ -128,13 +134,14 @@ class DefineFormatDialog(QDialog):
         self.time_combo.setFont(fixed)
         self.time_combo.setToolTip("lnav's strftime codes: %Y year, %m month, %d day, %b month name, %H hour, "
                                    "%M minute, %S second, %L milliseconds, %f microseconds, %z offset, %s epoch")
+        self.time_combo.lineEdit().setPlaceholderText("proposed from the marked time, e.g. %Y-%m-%d %H:%M:%S")
         self.time_note = QLabel()
         self.time_note.setWordWrap(True)
         self.name_edit = QLineEdit(suggested_name(context.path))
         self.name_edit.setPlaceholderText("letters, digits and _, e.g. pbx_trunk_log")
         self.name_error = QLabel()
         self.name_error.setStyleSheet(ERROR_STYLE)
-        form = QFormLayout()
+        self.form = form = QFormLayout()
         form.addRow("Pattern", self.pattern_edit)
         form.addRow("", self.pattern_error)
         form.addRow("Time format", self.time_combo)
@@ -143,13 +150,15 @@ class DefineFormatDialog(QDialog):
         form.addRow("", self.name_error)
 
         zone = getattr(context.clock.zone, "key", None) or zone_name
-        self.summary = QLabel(f"Preview of the first {PREVIEW_LINES} lines, times in UTC (a time without an "
-                              f"offset is read in {zone}).")
+        self._about_preview = (f"Preview of the first {PREVIEW_LINES} lines, times in UTC (a time without an "
+                               f"offset is read in {zone}).")
+        self.summary = QLabel(self._about_preview)
         self.preview = preview_rows_model(self)
         self.preview_view = QTableView()
         self.preview_view.setModel(self.preview)
         self.preview_view.setWordWrap(False)
         self.preview_view.verticalHeader().setVisible(False)
+        self.preview_view.verticalHeader().setDefaultSectionSize(self.preview_view.fontMetrics().height() + 8)
         header = self.preview_view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(len(self.preview.columns) - 1, QHeaderView.ResizeMode.Stretch)
@@ -205,6 +214,8 @@ class DefineFormatDialog(QDialog):
         for other in overlapping:
             del self.marks[other]
         self.marks[field] = (start, end)
+        cursor.clearSelection()  # the mark's colour shows instead of the selection's
+        self.sample_view.setTextCursor(cursor)
         self._show_marks()
         self._propose(field)
 
@@ -212,7 +223,7 @@ class DefineFormatDialog(QDialog):
         self.marks.clear()
         self.example = None
         self._show_marks()
-        self.hint.setText("")
+        self.hint.setText("Nothing marked yet.")
 
     def _show_marks(self) -> None:
         selections = []
@@ -265,6 +276,7 @@ class DefineFormatDialog(QDialog):
             self.time_note.setStyleSheet(NOTE_STYLE)
         self.hint.setText(f"Marked: {marked}. Check the preview; edit the pattern or time format if needed.")
         self._set_proposed_pattern()
+        self._fold_empty_labels()
 
     def _set_proposed_pattern(self) -> None:
         assert self.example is not None
@@ -307,13 +319,17 @@ class DefineFormatDialog(QDialog):
                 "↳ continuation" if row["status"] == "continuation" else f"✗ {row.get('rejected')}")
         self.preview.set_rows(rows)
         self._events = sum(r["status"] == "event" for r in rows)
-        if rows:
-            rejected = sum(r["status"] == "rejected" for r in rows)
-            self.summary.setText(f"{self._events} of {len(rows)} lines read as events, "
-                                 f"{len(rows) - self._events - rejected} continuation, {rejected} rejected. "
-                                 "Times in UTC.")
+        rejected = sum(r["status"] == "rejected" for r in rows)
+        self.summary.setText(f"{self._events} of {len(rows)} lines read as events, "
+                             f"{len(rows) - self._events - rejected} continuation, {rejected} rejected. "
+                             "Times in UTC." if rows else self._about_preview)
         self._check_ready()
         self.preview_updated.emit()
+
+    def _fold_empty_labels(self) -> None:
+        """Error and note rows take room only when they say something."""
+        for label in (self.pattern_error, self.time_note, self.name_error):
+            self.form.setRowVisible(label, bool(label.text()))
 
     def _show_format_error(self, exc: FormatError) -> None:
         """The reason next to the field it is about: the time format, or else the pattern."""
@@ -322,6 +338,7 @@ class DefineFormatDialog(QDialog):
             self.time_note.setStyleSheet(ERROR_STYLE)
         else:
             self.pattern_error.setText(f"Invalid pattern: {exc.reason}")
+        self._fold_empty_labels()
 
     def _check_ready(self) -> None:
         name = self.name_edit.text().strip()
@@ -335,6 +352,7 @@ class DefineFormatDialog(QDialog):
         elif self._replacing:
             problem = f"A saved format is named {name}: press Save again to replace it."
         self.name_error.setText(problem)
+        self._fold_empty_labels()
         self.save_button.setEnabled(bool(name) and (not problem or bool(self._replacing)) and self._events > 0)
 
     def save(self) -> None:
@@ -348,9 +366,11 @@ class DefineFormatDialog(QDialog):
                 self._check_ready()
             else:
                 self.name_error.setText(f"Cannot save: {exc.reason}")
+                self._fold_empty_labels()
             return
         except OSError as exc:
             self.name_error.setText(f"Cannot save to {userformats.formats_dir()}: {exc.strerror or exc}")
+            self._fold_empty_labels()
             return
         log.info("saved format %s to %s", name, path)
         self.saved.emit(name, path)
