@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from app.ingest import levels
+from app.ingest import levels, relaxed_json
 from app.ingest.clock import BadTime
 from app.ingest.formats.base import LineParser, ParseContext, Reject, Row, to_int
 from app.ingest.lnav_time import StampFormat, TimeFormatError, builtin, compile_format
@@ -91,43 +91,11 @@ def load_file(path: Path) -> list[UserFormat]:
 
 
 def loads(text: str, file: str = "<format>") -> Any:
-    """JSON as lnav reads it: trailing commas and // or /* */ comments allowed."""
+    """JSON as lnav reads it (trailing commas, comments); raises FormatError with line and column."""
     try:
-        return json.loads(text)
-    except json.JSONDecodeError:
-        pass
-    try:
-        return json.loads(_relax(text))
+        return relaxed_json.loads(text)
     except json.JSONDecodeError as exc:
         raise FormatError(file, None, f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
-
-
-def _relax(text: str) -> str:
-    """Blank out comments and trailing commas (outside strings), keeping line and column numbers."""
-    out = list(text)
-    i, n, last = 0, len(text), -1  # last: index of the last significant character outside strings
-    while i < n:
-        c = text[i]
-        if c == '"':
-            i += 1
-            while i < n and text[i] != '"':
-                i += 2 if text[i] == "\\" else 1
-            last = i
-            i += 1
-            continue
-        if text.startswith("//", i) or text.startswith("/*", i):
-            end = text.find("\n", i) if text[i + 1] == "/" else text.find("*/", i + 2) + 2
-            end = n if end < (0 if text[i + 1] == "/" else 2) else end
-            for k in range(i, end):
-                out[k] = "\n" if text[k] == "\n" else " "
-            i = end
-            continue
-        if c in "}]" and last >= 0 and text[last] == ",":
-            out[last] = " "
-        if not c.isspace():
-            last = i
-        i += 1
-    return "".join(out)
 
 
 def from_json(data: Any, source: Path | str | None = None) -> list[UserFormat]:
