@@ -7,8 +7,9 @@ import re
 import pytest
 
 from app.ingest.byexample import (
-    format_json, level_patterns, propose_pattern, propose_time_format, python_pattern, time_pattern,
+    format_json, level_patterns, propose_pattern, propose_time_format, python_pattern, time_pattern, trim_span,
 )
+from app.ingest.lnav_format import from_json
 
 
 def _marks(line: str, **parts: str) -> dict[str, tuple[int, int]]:
@@ -121,5 +122,27 @@ def test_format_file_in_lnav_syntax() -> None:
     assert spec["level-field"] == "level" and spec["body-field"] == "body"
     assert set(spec["value"]) == {"host"}
     assert spec["sample"] == [{"line": "20261202T140509Z vpn1 INFO up"}]
+    assert data["$schema"] == "https://lnav.org/schemas/format-v1.schema.json"
+    (fmt,) = from_json(data, "vpn_log.json")  # what the import reads back
+    assert fmt.name == "vpn_log" and fmt.host_field == "host" and fmt.timestamp_formats[0].source == "%Y%m%dT%H%M%S%z"
     assert re.match(level_patterns()["warning"], "WRN") and not re.match(level_patterns()["warning"], "ERROR")
     assert "level" not in format_json("x", r"^(?<timestamp>\d+) (?<body>.*)", "%s")["x"]
+
+
+def test_a_sample_the_edited_format_no_longer_reads_is_left_out() -> None:
+    """lnav refuses a format file whose sample line does not match its pattern and time format."""
+    line = "20261202T140509Z vpn1 INFO up"
+    pattern = r"^(?<timestamp>\d{8}T\d{6}Z)\s+(?<body>.*)"
+    assert "sample" in format_json("v", pattern, "%Y%m%dT%H%M%S%z", sample=line)["v"]
+    assert "sample" not in format_json("v", pattern.replace("T", "-"), "%Y%m%dT%H%M%S%z", sample=line)["v"]
+    assert "sample" not in format_json("v", pattern, "%Y-%m-%d", sample=line)["v"]
+
+
+@pytest.mark.parametrize(("selected", "marked"), [
+    ("[WARN]", "WARN"), (" ERROR: ", "ERROR"), ("<dialer-03>", "dialer-03"), ("'14:05:09'", "14:05:09"),
+    ("2026-12-02 14:05:09.123", "2026-12-02 14:05:09.123"), ("[ ]", ""),
+])
+def test_a_sloppy_selection_marks_the_value_inside(selected: str, marked: str) -> None:
+    line = f"x {selected} y"
+    start, end = trim_span(line, 2, 2 + len(selected))
+    assert line[start:end] == marked

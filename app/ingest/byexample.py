@@ -9,15 +9,16 @@ log match too; punctuation is kept as it is. Patterns are written the way lnav s
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from app.ingest import levels
-from app.ingest.clock import MONTHS
+from app.ingest.clock import MONTHS, UTC, Clock
 from app.ingest.formats.base import ParseContext, Reject
-from app.ingest.lnav_format import LnavParser, from_json
+from app.ingest.lnav_format import SCHEMA, LnavParser, from_json
 
 FIELDS = ("timestamp", "level", "host", "component")
 Span = tuple[int, int]  # start, end (exclusive) in the sample line
@@ -26,6 +27,7 @@ _SPECIAL = set(".^$*+?()[]{}|\\")
 _TOKEN = re.compile(r"(?P<space>\s+)|(?P<digits>\d+)|(?P<word>[^\W\d]\w*)|(?P<other>.)", re.DOTALL)
 # Separators a message follows: spaces, closers and dividers, but not an opener that belongs to it.
 _BODY_LEAD = re.compile(r"[\s\]\)>}|:;,=-]*")
+_TRIM = set("[](){}<>\"',;:|")  # around a selection: not part of the marked value
 _NAMED = re.compile(r"\(\?<(?=[A-Za-z_])")  # (?<name> but not the look-behinds (?<= and (?<!
 _MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
                 "october", "november", "december")
@@ -287,7 +289,11 @@ def level_patterns() -> dict[str, str]:
 
 
 def format_json(name: str, pattern: str, time_format: str, sample: str = "", title: str = "") -> dict[str, Any]:
-    """The lnav format file for a taught format: ``{name: {title, regex, timestamp-format, …}}``."""
+    """The lnav format file for a taught format: ``{name: {title, regex, timestamp-format, …}}``.
+
+    ``sample`` (the line the format was taught with) is kept in the file only while the format reads it:
+    lnav refuses to load a format whose sample does not match.
+    """
     groups = set(re.findall(r"\(\?P?<([A-Za-z_]\w*)>", pattern))
     spec: dict[str, Any] = {
         "title": title or name,
@@ -303,9 +309,29 @@ def format_json(name: str, pattern: str, time_format: str, sample: str = "", tit
     values = {g: {"kind": "string", "identifier": True} for g in ("host", "component") if g in groups}
     if values:
         spec["value"] = values
-    if sample:
+    data = {"$schema": SCHEMA, name: spec}
+    if sample and _reads(data, sample):
         spec["sample"] = [{"line": sample}]
-    return {name: spec}
+    return data
+
+
+def _reads(data: dict[str, Any], line: str) -> bool:
+    """Whether the format reads ``line`` as an event (in any zone: only the shape matters)."""
+    clock = Clock(UTC, None, dt.datetime.now(UTC))
+    try:
+        (fmt,) = from_json(data, "sample check")
+        return LnavParser(ParseContext(clock=clock), fmt).parse(line) is not None
+    except (Reject, ValueError):
+        return False
+
+
+def trim_span(line: str, start: int, end: int) -> Span:
+    """A selection without the spaces, brackets, quotes and separators around it (``[WARN]:`` → ``WARN``)."""
+    while start < end and (line[start].isspace() or line[start] in _TRIM):
+        start += 1
+    while end > start and (line[end - 1].isspace() or line[end - 1] in _TRIM):
+        end -= 1
+    return start, end
 
 
 # -- the preview ----------------------------------------------------------------------------------

@@ -198,14 +198,10 @@ class DefineFormatDialog(QDialog):
         if document.findBlock(cursor.selectionEnd()).blockNumber() != block.blockNumber():
             self.hint.setText("Select within one line.")
             return
-        text = block.text()
-        start, end = cursor.selectionStart() - block.position(), cursor.selectionEnd() - block.position()
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
+        start, end = byexample.trim_span(block.text(), cursor.selectionStart() - block.position(),
+                                         cursor.selectionEnd() - block.position())
         if start == end:
-            self.hint.setText("The selection is only spaces.")
+            self.hint.setText("The selection is only spaces and punctuation.")
             return
         if self.example is not None and self.example != block.blockNumber():
             self.marks.clear()  # marks describe one line: a mark in another line starts over there
