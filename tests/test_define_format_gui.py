@@ -186,6 +186,11 @@ def test_marks_need_a_selection_and_the_time_first(qtbot, session: Session, pbx_
     _mark_from_context_menu(qtbot, define, "Mark as level")
     assert define.marks == {"level": (35, 38)} and define.example == 3
     assert "Now mark the time" in define.hint.text() and define.pattern_edit.text() == ""
+    # a level word marked as the time is refused, and the mark does not stay
+    _double_click_word(qtbot, define.sample_view, 3, "ERR")
+    qtbot.mouseClick(define.mark_buttons["timestamp"], Qt.MouseButton.LeftButton)
+    assert "no time of day in 'ERR'" in define.hint.text() and define.marks == {"level": (35, 38)}
+    assert len(define.sample_view.extraSelections()) == 1
     # the time marked in another line starts the marks over in that line
     _select_with_keys(qtbot, define.sample_view, 0, "02.12.2026 14:05:09.123")
     with qtbot.waitSignal(define.preview_updated, timeout=5_000):

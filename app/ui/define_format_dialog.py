@@ -203,6 +203,12 @@ class DefineFormatDialog(QDialog):
         if start == end:
             self.hint.setText("The selection is only spaces and punctuation.")
             return
+        if field == "timestamp":
+            try:
+                byexample.propose_time_format(block.text()[start:end])
+            except ValueError as exc:  # not a time: the marks stay as they were
+                self.hint.setText(str(exc))
+                return
         if self.example is not None and self.example != block.blockNumber():
             self.marks.clear()  # marks describe one line: a mark in another line starts over there
         self.example = block.blockNumber()
@@ -258,11 +264,7 @@ class DefineFormatDialog(QDialog):
             return
         if field == "timestamp":
             start, end = self.marks["timestamp"]
-            try:
-                proposal = byexample.propose_time_format(line[start:end])
-            except ValueError as exc:
-                self.hint.setText(str(exc))
-                return
+            proposal = byexample.propose_time_format(line[start:end])  # mark() made sure it is a time
             self.time_combo.blockSignals(True)
             self.time_combo.clear()
             self.time_combo.addItems(list(proposal.choices))

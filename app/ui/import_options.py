@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from app.domain import timeutil
 from app.domain.vocab import LOG_TYPES
+from app.ingest import userformats
 from app.ingest.formats import DESCRIPTIONS
 from app.ingest.service import ImportOptions
 
@@ -88,8 +89,6 @@ class ImportOptionsForm(QWidget):
 
     def _add_saved_formats(self) -> None:
         """The user's own formats (lnav files in the formats folder), after the built-in ones."""
-        from app.ingest import userformats
-
         formats, errors = userformats.saved()
         for fmt in formats:
             if self.format_combo.findData(fmt.name) < 0:
