@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from app.domain.vocab import SEVERITIES
 from app.ingest.byexample import (
-    format_json, level_patterns, propose_pattern, propose_time_format, python_pattern, time_pattern, trim_span,
+    format_json, level_patterns, preview, propose_pattern, propose_time_format, python_pattern, time_pattern,
+    trim_span,
 )
+from app.ingest.clock import Clock
+from app.ingest.formats.base import ParseContext
 from app.ingest.lnav_format import from_json
 
 
@@ -146,3 +152,31 @@ def test_a_sloppy_selection_marks_the_value_inside(selected: str, marked: str) -
     line = f"x {selected} y"
     start, end = trim_span(line, 2, 2 + len(selected))
     assert line[start:end] == marked
+
+
+@pytest.mark.parametrize(("lines", "parts", "expected"), [
+    (["#4711|02.12.2026 14:05:09.123|PBX7|WRN|trunk 3 down", "  at card 2",
+      "#4712|31.12.2026 23:59:59.999|PBX9|ERR|x"],
+     {"timestamp": "02.12.2026 14:05:09.123", "host": "PBX7", "level": "WRN"},
+     [("2026-12-02T13:05:09.123Z", "warning", "PBX7", None, "trunk 3 down"), "continuation",
+      ("2026-12-31T22:59:59.999Z", "error", "PBX9", None, "x")]),
+    (["[dialer-03] 2026/12/02-14:05:09 ERROR campaign=outbound7 call dropped",
+      "[dialer-04] 2026/02/30-08:00:00 INFO campaign=x retry"],
+     {"host": "dialer-03", "timestamp": "2026/12/02-14:05:09", "level": "ERROR", "component": "outbound7"},
+     [("2026-12-02T13:05:09.000Z", "error", "dialer-03", "outbound7", "call dropped"), "rejected"]),
+    (["20261202T140509Z vpn1 tunnel up", "20260701T000000Z vpn2 rekey"],
+     {"timestamp": "20261202T140509Z", "host": "vpn1"},
+     [("2026-12-02T14:05:09.000Z", "info", "vpn1", None, "tunnel up"),
+      ("2026-07-01T00:00:00.000Z", "info", "vpn2", None, "rekey")]),
+])
+def test_proposals_read_the_lines_as_the_import_will(lines: list[str], parts: dict[str, str],
+                                                       expected: list[object]) -> None:
+    """Proposed pattern and time format through the import's own parser, in Berlin (UTC+1 in winter)."""
+    pattern = propose_pattern(lines[0], _marks(lines[0], **parts))
+    time_format = propose_time_format(parts["timestamp"]).format
+    clock = Clock(ZoneInfo("Europe/Berlin"), None, dt.datetime(2027, 1, 1, tzinfo=dt.timezone.utc))
+    rows = preview(lines, format_json("taught", pattern, time_format), ParseContext(clock=clock))
+    got = [(r["ts"], SEVERITIES[r["severity"]], r["host"], r["component"], r["message"])
+           if r["status"] == "event" else r["status"] for r in rows]
+    assert got == expected
+    assert [r["line"] for r in rows] == list(range(1, len(lines) + 1))
