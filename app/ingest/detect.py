@@ -18,7 +18,7 @@ from typing import Any
 from app.ingest import layout as layouts
 from app.ingest.clock import Clock
 from app.ingest.formats import applog, syslog, web
-from app.ingest.formats.base import Reject
+from app.ingest.formats.base import ParseContext, Reject
 from app.ingest.formats.generic import ANSI
 from app.ingest.stamps import SHAPES, first_shape
 
@@ -90,9 +90,9 @@ def examine(head: bytes, lines: list[str], name: str = "", clock: Clock | None =
     scores = dict.fromkeys(PREFERENCE, 0)
     for ln in text:
         _score(ln, scores)
-    if not first.startswith(("{", "[")) and _looks_csv(text):
-        scores["csv"] = len(text)
     clock = clock or Clock(dt.timezone.utc, None, dt.datetime.now(dt.timezone.utc))
+    if not first.startswith(("{", "[")) and _looks_csv(text):
+        scores["csv"] = _csv_reads(text, clock)
     plain = [ANSI.sub("", ln) for ln in text] if any("\x1b" in ln for ln in text) else text
     learned = layouts.learn(plain, clock)
     scores["generic"] = _layout_reads(learned, plain) if learned is not None else 0
@@ -108,6 +108,20 @@ def examine(head: bytes, lines: list[str], name: str = "", clock: Clock | None =
     best = candidates[0]
     tie = len(candidates) > 1 and candidates[1].lines == best.lines and candidates[1].format not in REFINED
     return Detection(best.format, len(text), candidates, tie)
+
+
+def _csv_reads(text: list[str], clock: Clock) -> int:
+    """The header plus the rows whose time column reads: a table with no time column reads nothing."""
+    from app.ingest.formats.csvfmt import CsvExport
+
+    try:
+        parser = CsvExport(ParseContext(clock=clock, sample=text))
+        if not parser.time_columns:
+            return 0
+        return 1 + sum(1 for _n, _raw, _f, res in parser.records(iter((t, 0) for t in text))
+                       if isinstance(res, tuple) and res[0])
+    except (ValueError, Reject, IndexError):
+        return 0
 
 
 def _layout_reads(learned: layouts.Layout, text: list[str]) -> int:

@@ -312,6 +312,18 @@ def detection_detail(found: dict[str, Any] | None, fmt: str | None) -> str:
     return text + ")"
 
 
+def sample(path: Path, options: ImportOptions) -> tuple[list[str], ParseContext]:
+    """The first lines of a text log and the context its import would read them in (zone, year, file time).
+
+    Define format… teaches a format from these, and previews it exactly as the import will parse.
+    """
+    source = next(s for s in expand([path], options.glob) if isinstance(s, Source))
+    _head, enc, lines_ = _sniff(source)
+    if enc is None:
+        raise Reject(f"{source.name} is a binary event log: it has no text lines to define a format from")
+    return lines_, _context(source, options, lines_)
+
+
 def import_paths(db: Database, paths: list[Path], options: ImportOptions, progress: Progress | None = None,
                  on_file: Callable[[FileResult], None] | None = None, actor: str | None = None) -> list[FileResult]:
     """Import every log named; a failing file never stops the others. One result per file."""

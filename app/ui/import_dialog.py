@@ -3,6 +3,7 @@
 Signals:
     imported(object): the list of FileResult after a finished (or cancelled) run.
     preview_shown(object): the Path whose preview (rows, or why there are none) the dialog now shows.
+    define_opened(object): the DefineFormatDialog opened on the chosen file's first lines.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.jobs import Progress
 from app.ui import workers
+from app.ui.define_format_dialog import DefineFormatDialog
 from app.ui.import_models import preview_model
 from app.ui.import_options import ImportOptionsForm, MappingEditor
 from app.ui.session import Session
@@ -69,6 +71,7 @@ def _why_no_preview(message: str) -> str:
 class ImportDialog(QDialog):
     imported = Signal(object)
     preview_shown = Signal(object)
+    define_opened = Signal(object)
 
     def __init__(self, session: Session, paths: list[Path] | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -101,6 +104,8 @@ class ImportDialog(QDialog):
 
         self.options = ImportOptionsForm(session.zone)
         self.options.changed.connect(self.refresh_preview)
+        self.options.define_requested.connect(self.define_format)
+        self.define_dialog: DefineFormatDialog | None = None
         self.mapping = MappingEditor()
         self.mapping.changed.connect(self.refresh_preview)
         self.mapping_box = QGroupBox("Columns / fields (CSV, JSON)")
@@ -120,7 +125,7 @@ class ImportDialog(QDialog):
         self.tie_buttons: list[QPushButton] = []
         for _ in range(2):
             button = QPushButton()
-            button.clicked.connect(lambda _c=False, b=button: self.options.choose_format(b.property("format")))
+            button.clicked.connect(lambda _c=False, b=button: self.options.select_format(b.property("format")))
             tie_layout.addWidget(button)
             self.tie_buttons.append(button)
         self.tie_bar.setVisible(False)
@@ -296,6 +301,44 @@ class ImportDialog(QDialog):
                 self.preview_view.resizeColumnToContents(column)
                 if self.preview_view.columnWidth(column) > widest:
                     self.preview_view.setColumnWidth(column, widest)
+
+    # -- defining a format by example -------------------------------------------
+    def define_format(self) -> None:
+        """Open Define format… on the first lines of the first chosen file (read in a worker)."""
+        paths = self.paths()
+        first = paths[0] if paths else None
+        if first is None or not first.exists():
+            self.detected_label.setText("Choose a log file first: Define format… shows its lines.")
+            return
+        options = self.options.options(self.mapping.mapping())
+
+        def work(_progress: Progress) -> Any:
+            from app.ingest.service import sample
+
+            return sample(first, options)
+
+        self.options.define_button.setEnabled(False)
+        workers.start(work, on_success=lambda result: self._open_define(result, options.zone_name),
+                      on_failure=self._define_failed)
+
+    def _open_define(self, result: Any, zone_name: str) -> None:
+        self.options.define_button.setEnabled(True)
+        lines, context = result
+        dialog = DefineFormatDialog(lines, context, zone_name, self)
+        dialog.saved.connect(self._format_defined)
+        dialog.finished.connect(lambda _result: setattr(self, "define_dialog", None))
+        dialog.finished.connect(dialog.deleteLater)
+        self.define_dialog = dialog
+        dialog.open()
+        self.define_opened.emit(dialog)
+
+    def _define_failed(self, message: str, _details: str) -> None:
+        self.options.define_button.setEnabled(True)
+        self.detected_label.setText(f"Cannot read the file's lines: {html.escape(message)}")
+
+    def _format_defined(self, name: str, path: Path) -> None:
+        self.status.setText(f"Saved format {name} to {path}.")
+        self.options.select_format(name)
 
     # -- importing ---------------------------------------------------------------
     def start_import(self) -> None:

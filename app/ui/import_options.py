@@ -2,30 +2,35 @@
 
 Signals (both classes):
     changed(): the user changed a choice; the dialog refreshes its preview.
+    define_requested() (ImportOptionsForm): the user pressed Define format… to teach a format by example.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from PySide6.QtCore import QDateTime, Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDateTimeEdit, QFormLayout, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QSpinBox,
-    QTableWidget, QWidget,
+    QCheckBox, QComboBox, QDateTimeEdit, QFormLayout, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton,
+    QSpinBox, QTableWidget, QWidget,
 )
 
 from app.domain import timeutil
 from app.domain.vocab import LOG_TYPES
+from app.ingest import userformats
 from app.ingest.formats import DESCRIPTIONS
 from app.ingest.service import ImportOptions
 
 ZONES = ("local", "UTC", "Europe/London", "Europe/Berlin", "America/New_York", "America/Chicago",
          "America/Los_Angeles", "Asia/Manila", "Asia/Kolkata", "Asia/Singapore", "Australia/Sydney")
+log = logging.getLogger("issue_ledger.ui.import")
 FIELDS = ("time", "level", "message", "component", "host", "pid", "code")
 
 
 class ImportOptionsForm(QWidget):
     changed = Signal()
+    define_requested = Signal()
 
     def __init__(self, zone: dt.tzinfo, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -33,6 +38,15 @@ class ImportOptionsForm(QWidget):
         self.format_combo.addItem("Detect from the file", None)
         for name, text in DESCRIPTIONS.items():
             self.format_combo.addItem(f"{name} — {text}", name)
+        self._add_saved_formats()
+        self.define_button = QPushButton("Define format…")
+        self.define_button.setToolTip("Teach the import a log no format reads: mark the time (and level, host, "
+                                      "component) in a line of the chosen file")
+        self.define_button.clicked.connect(self.define_requested)
+        format_row = QHBoxLayout()
+        format_row.setContentsMargins(0, 0, 0, 0)
+        format_row.addWidget(self.format_combo, 1)
+        format_row.addWidget(self.define_button)
         self.zone_combo = QComboBox()
         self.zone_combo.setEditable(True)
         self.zone_combo.addItems(ZONES)
@@ -70,7 +84,7 @@ class ImportOptionsForm(QWidget):
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
         left, right = QFormLayout(), QFormLayout()
-        left.addRow("Format", self.format_combo)
+        left.addRow("Format", format_row)
         left.addRow("Time zone", self.zone_combo)
         left.addRow("", self.zone_error)
         left.addRow("Log type", self.type_combo)
@@ -91,6 +105,26 @@ class ImportOptionsForm(QWidget):
         self.zone_combo.currentTextChanged.connect(self._zone_changed)
         self.year_spin.valueChanged.connect(self.changed)
 
+    def _add_saved_formats(self) -> None:
+        """The user's own formats (lnav files in the formats folder), after the built-in ones."""
+        formats, errors = userformats.saved()
+        for fmt in formats:
+            if self.format_combo.findData(fmt.name) < 0:
+                title = f" — {fmt.title}" if fmt.title and fmt.title != fmt.name else ""
+                self.format_combo.addItem(f"{fmt.name}{title} (your format)", fmt.name)
+        for error in errors:
+            log.warning("a saved format cannot be used: %s", error)
+
+    def select_format(self, name: str) -> None:
+        """Choose ``name``, reading the formats folder again when it is new (just saved by Define format…)."""
+        if self.format_combo.findData(name) < 0:
+            self._add_saved_formats()
+        index = self.format_combo.findData(name)
+        if index >= 0 and index != self.format_combo.currentIndex():
+            self.format_combo.setCurrentIndex(index)  # changed() refreshes the preview
+        elif index >= 0:
+            self.changed.emit()
+
     def _zone_changed(self) -> None:
         try:
             timeutil.get_zone(self.zone_combo.currentText())
@@ -105,12 +139,6 @@ class ImportOptionsForm(QWidget):
         if choice == "given":
             return self.time_from_edit.dateTime().toString("yyyy-MM-ddTHH:mm:ss")
         return choice
-
-    def choose_format(self, name: str) -> None:
-        """Select format ``name`` as if the user had picked it (a tie was settled)."""
-        index = self.format_combo.findData(name)
-        if index >= 0:
-            self.format_combo.setCurrentIndex(index)
 
     def options(self, mapping: dict[str, str]) -> ImportOptions:
         name = self.zone_combo.currentText().strip() or "local"
