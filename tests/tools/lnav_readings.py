@@ -24,6 +24,8 @@ Only times, levels and line numbers are stored, never log text. The rules:
   (``[22/Jan/2019:03:56:14 +0330]`` reads 03:56:14, ``17:22:01.694554+03:00`` reads 17:22:01). The
   readings take the offset written right after lnav's HH:MM:SS[.fff] into account and store the UTC
   moment (00:26:14, 14:22:01), as our importer does. Zone-less stamps are shown as written, i.e. as UTC.
+  Zone names (``PDT``, ``CEST``, ``EST`` in the postgres and block samples) are ignored by lnav and, today,
+  by us: the readings keep lnav's wall time for them.
 - Each message is ``[line_no, "YYYY-MM-DDTHH:MM:SS", lnav_level]``, with a fourth item when lnav had to
   supply part of the time: ``"year-less"`` when the raw line shows lnav's HH:MM:SS but not its year
   (syslog ``Nov  3 09:23:38``, glog ``I0517``), ``"time-only"`` when it shows no date either and lnav took
@@ -55,6 +57,7 @@ QUERY = ";SELECT log_line, log_actual_time, log_level, log_format, log_raw_text 
 LNAV_MISREADS = {  # file -> why lnav's reading is not a reference
     "logfile_yday.0": "day-of-year stamps (2012-025T10:22:40) are not read: lnav shows the file's mtime",
     "logfile_rollover.2": "75 Nov-to-Feb turns roll the year back 75 times: lnav shows 1970 and nonsense years",
+    "logfile_tcf.0": "stamps are MM:SS.mmm only: lnav takes the date and the hour from the file's mtime",
 }
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
