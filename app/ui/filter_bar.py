@@ -27,7 +27,6 @@ from app.domain.filters import TIME_PRESETS, Filter, Restriction, restrictions, 
 from app.domain.vocab import PRIORITY_LABELS, SEVERITIES
 from app.store import facets, views
 from app.store.database import UserFacingStoreError
-from app.store.filter_sql import FilterError, check_search
 from app.ui import workers
 from app.ui.filter_widgets import Chip, FacetPopup
 from app.ui.session import Session
@@ -151,19 +150,9 @@ class FilterBar(QWidget):
         self.session.set_filter(f)
 
     def apply_search(self) -> bool:
-        """Check the typed search with FTS5 and apply it; show the parse error otherwise."""
+        """Apply the typed search: any text can be searched (see ``app.store.text_search``)."""
         self._search_timer.stop()
         text = self.search_edit.text().strip() or None
-        table = "events_fts" if self.kind == "events" else "incidents_fts"
-        try:
-            if text:
-                check_search(self.session.db.conn, table, text)
-        except FilterError as exc:
-            message = str(exc)
-            self.search_error.setText(message)
-            self.search_error.setVisible(True)
-            self.search_failed.emit(message)
-            return False
         self.search_error.setVisible(False)
         self._apply(self.session.filter.replace(search=text))
         return True
