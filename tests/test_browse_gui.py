@@ -200,8 +200,10 @@ def test_events_page_filters_counts_and_timeline(qtbot, page: EventsPage, sessio
     n = demo_db.scalar("SELECT count(*) FROM events WHERE log_type = 'network'")
     qtbot.waitUntil(lambda: page.count_label.text() == f"{n:,} events", timeout=5000)
     qtbot.waitUntil(lambda: sum(sum(c) for _, c in page.timeline.buckets) == n, timeout=5000)
-    page.filter_bar.search_edit.setText('"broken')
-    assert page.filter_bar.apply_search() and not page.filter_bar.search_error.isVisible()
+    page.filter_bar.search_edit.setText('/broken(/')
+    assert not page.filter_bar.apply_search()
+    error = page.filter_bar.search_error
+    assert error.isVisible() and "regex /broken(/ is not valid" in error.text()
 
 
 def test_timeline_drag_selects_a_range(qtbot, page: EventsPage, session: Session) -> None:
