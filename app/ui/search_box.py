@@ -4,7 +4,9 @@ The field edits one of two filter fields, as its toggle says: ``search`` (text
 found as typed, or the query syntax when the text uses it) or ``regex``.
 Switching the toggle moves the text to the other field; ``/pattern/`` typed in
 text mode switches to regex mode. Under the field go a red line for a regex
-that is not valid and a grey one when a search was read as plain text.
+that is not valid and a grey one when a search was read as plain text. Both
+come without the database: ``re`` checks the regex, and the note comes from
+parsing the text on an empty in-memory FTS5 table (microseconds).
 """
 
 from __future__ import annotations
