@@ -48,8 +48,6 @@ class Where:
     # (clause position, fts table, MATCH query) of the "must not contain" words, so a count
     # can be taken as all rows minus the matches.
     excluded: tuple[int, str, str] | None = None
-    # The regex every row must match, when the filter has one (its scan can report progress).
-    regex: str | None = None
 
     def add(self, clause: str, *params: Any) -> None:
         self.clauses.append(clause)
@@ -157,7 +155,6 @@ def _regex(w: Where, f: Filter, values_sql: str) -> None:
     """Last, so SQLite tests the pattern only on rows every other condition kept."""
     if f.regex:
         w.add(f"regexp(?, {values_sql})", f.regex)
-        w.regex = f.regex
 
 
 CLOCK_FROM = dt.datetime(2000, 1, 1, tzinfo=timeutil.UTC)  # offsets before this reuse the first span's
