@@ -94,11 +94,18 @@ def test_filter_and_sort(qtbot, events_model: EventsModel, demo_db: Database) ->
     assert model.record_id(0) == expected[-1]
 
 
-def test_bad_search_reports_failure(qtbot, events_model: EventsModel) -> None:
+def test_unreadable_time_reports_failure(qtbot, events_model: EventsModel) -> None:
     with qtbot.waitSignal(events_model.failed, timeout=5000) as blocker:
-        events_model.set_filter(Filter(search='"oops'))
-    assert "cannot be read" in blocker.args[0]
-    assert events_model.rowCount() == 0
+        events_model.set_filter(Filter(since="yesterday-ish"))
+    assert "cannot read time" in blocker.args[0]
+    assert events_model.rowCount() == 0 and events_model.total is None
+
+
+def test_half_typed_syntax_lists_rows(qtbot, events_model: EventsModel, demo_db: Database) -> None:
+    with qtbot.assertNotEmitted(events_model.failed):
+        events_model.set_filter(Filter(search='"DPD timeout'))
+        settle(qtbot, events_model)
+    assert events_model.total == demo_db.scalar("SELECT count(*) FROM events WHERE message LIKE '%DPD timeout%'") > 0
 
 
 def test_display_is_local_time_and_first_line(qtbot, demo_db: Database) -> None:

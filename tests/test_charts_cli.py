@@ -45,10 +45,11 @@ def test_svg_labels_the_zone(run_cli, demo_path: Path, tmp_path: Path) -> None:
     assert "Europe/London" in out.read_text(encoding="utf-8")
 
 
-def test_bad_extension_and_bad_search_are_clear(run_cli, demo_path: Path, tmp_path: Path) -> None:
+def test_bad_extension_and_bad_regex_are_clear(run_cli, demo_path: Path, tmp_path: Path) -> None:
     bad = run_cli("--db", demo_path, "chart", "trend", tmp_path / "chart.jpg")
     assert bad.returncode == 2 and "use a .png, .svg or .pdf" in bad.stderr
-    search = run_cli("--db", demo_path, "chart", "top", tmp_path / "x.png", "--search", '"unbalanced')
-    assert search.returncode == 2 and "cannot be read" in search.stderr
+    regex = run_cli("--db", demo_path, "chart", "top", tmp_path / "x.png", "--search", "/port (/")
+    assert regex.returncode == 2 and "regex /port (/ is not valid" in regex.stderr
+    assert not (tmp_path / "x.png").exists()
     kind = run_cli("--db", demo_path, "chart", "pie", tmp_path / "x.png")
     assert kind.returncode == 2 and "trend" in kind.stderr

@@ -100,8 +100,8 @@ def test_report_command_refuses_bad_input(demo_db: Database, tmp_path: Path, run
     demo_db.close()
     bad = run_cli("--db", db_path, "report", tmp_path / "x.csv")
     assert bad.returncode != 0 and "*.xlsx" in bad.stderr
-    bad = run_cli("--db", db_path, "report", tmp_path / "x.xlsx", "--search", '"unbalanced')
-    assert bad.returncode != 0 and "search" in bad.stderr and "Traceback" not in bad.stderr
+    bad = run_cli("--db", db_path, "report", tmp_path / "x.xlsx", "--regex", "[0-9")
+    assert bad.returncode != 0 and "regex /[0-9/ is not valid" in bad.stderr and "Traceback" not in bad.stderr
     assert not (tmp_path / "x.xlsx").exists()
     bad = run_cli("--db", db_path, "report", tmp_path / "missing" / "x.xlsx")
     assert bad.returncode != 0 and "no such folder" in bad.stderr

@@ -7,7 +7,7 @@ from typing import Any
 import click
 
 from app.cli.context import CliContext, pass_ctx
-from app.cli.filters import build_filter, filter_options
+from app.cli.filters import build_filter, filter_options, tell_search_note
 from app.cli.output import OUTPUT_OPTION, emit_rows
 
 
@@ -35,6 +35,7 @@ def events(obj: CliContext, output: str, limit: int, oldest_first: bool, count_o
         if view is None:
             raise click.BadParameter(f"no saved view named {saved_view!r}", param_hint="--saved")
         f = merge(view.filter, f)
+    tell_search_note(f, "events")
     try:
         if count_only:
             click.echo(store.count(db, f, obj.zone))

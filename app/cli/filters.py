@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 import click
 
 from app.domain.filters import WEEKDAYS, Filter
+from app.domain.text_search import slashed_regex
 from app.domain.vocab import LOG_TYPES, SEVERITIES, STATUSES
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -35,7 +36,12 @@ _OPTIONS: list[Callable[[F], F]] = [
                  help="Local hour of day 0-23 in --tz (repeatable): 4 means 04:00-05:00."),
     click.option("--weekday", "weekdays", multiple=True, type=click.Choice(WEEKDAY_NAMES, case_sensitive=False),
                  help="Local weekday in --tz (repeatable)."),
-    click.option("--search", metavar="QUERY", help='Full-text search: words, "phrases", AND/OR/NOT, prefix*.'),
+    click.option("--search", metavar="TEXT",
+                 help='Find TEXT as typed (its words in order: 10.20.30.40, C:\\Temp, can\'t); the query syntax '
+                      '(AND/OR/NOT, "phrases", prefix*, parentheses) applies when TEXT uses it. /PATTERN/ is a regex.'),
+    click.option("--regex", metavar="PATTERN",
+                 help="Python regular expression the message or raw line must match (incidents: title or "
+                      "description), tested on the rows the other options leave; (?i) ignores case."),
     click.option("--include", multiple=True, metavar="TEXT",
                  help="Message must contain the words of TEXT, in order (whole words, any case; repeatable)."),
     click.option("--exclude", multiple=True, metavar="TEXT",
@@ -79,13 +85,21 @@ def load_view(path: Path) -> Filter:
 
 
 def build_filter(kwargs: dict[str, Any]) -> Filter:
-    """Pop the filter options out of a command's kwargs and make a Filter of them."""
+    """Pop the filter options out of a command's kwargs and make a Filter of them.
+
+    ``--search /PATTERN/`` is the regex written the way the window's search box takes it.
+    """
     view_file = kwargs.pop("view_file", None)
     base = load_view(view_file) if view_file else Filter()
+    pattern = slashed_regex(kwargs.get("search") or "")
+    if pattern is not None:
+        if kwargs.get("regex"):
+            raise click.UsageError("give the regex once: --search /PATTERN/ or --regex PATTERN")
+        kwargs["search"], kwargs["regex"] = None, pattern
     if kwargs.get("weekdays"):
         kwargs["weekdays"] = tuple(WEEKDAY_NAMES.index(d.lower()) for d in kwargs["weekdays"])
     names = ("log_types", "severities", "min_severity", "since", "until", "hosts", "components", "clients",
-             "sites", "hours", "weekdays", "search", "include", "exclude", "statuses", "priorities")
+             "sites", "hours", "weekdays", "search", "include", "exclude", "statuses", "priorities", "regex")
     changes: dict[str, Any] = {}
     for name in names:
         if name not in kwargs:
@@ -99,3 +113,12 @@ def build_filter(kwargs: dict[str, Any]) -> Filter:
         return base.replace(**changes)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
+
+
+def tell_search_note(f: Filter, kind: str) -> None:
+    """On stderr, how the search was read when it is not what was typed (syntax searched as plain text)."""
+    from app.store.text_search import search_note
+
+    note = search_note(f.search, kind)
+    if note:
+        click.echo(f"note: {note}", err=True)

@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from app.cli.context import CliContext, pass_ctx
-from app.cli.filters import build_filter, incident_filter_options
+from app.cli.filters import build_filter, incident_filter_options, tell_search_note
 from app.cli.output import OUTPUT_OPTION, emit_json, emit_rows, table
 from app.domain.vocab import LOG_TYPES, STATUSES
 
@@ -252,6 +252,7 @@ def incidents(ctx: click.Context, output: str, limit: int, **kwargs: Any) -> Non
 
     obj: CliContext = ctx.find_object(CliContext)
     f = build_filter(kwargs)
+    tell_search_note(f, "incidents")
     try:
         rows = incident_sla_rows(obj.db(), f, obj.zone, limit=limit)
     except FilterError as exc:

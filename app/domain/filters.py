@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Any
 
 from app.domain import timeutil
+from app.domain.text_search import compile_regex
 from app.domain.vocab import LOG_TYPES, SEVERITIES, STATUSES, Priority
 
 _LIST_FIELDS = (
@@ -28,6 +29,9 @@ class Filter:
     such as ``24h`` (kept relative so a saved "last 24 h" view stays fresh).
     ``hours`` (0-23) and ``weekdays`` (0 = Monday) are on the local clock of the
     zone the filter is applied in: a heatmap cell is "Mondays, 04:00-05:00".
+    ``search`` is text found as typed unless it uses the query syntax
+    (``app.domain.text_search``); ``regex`` is a regular expression tested on
+    the rows every other field leaves.
     """
 
     log_types: tuple[str, ...] = ()
@@ -46,8 +50,11 @@ class Filter:
     priorities: tuple[int, ...] = ()
     hours: tuple[int, ...] = ()
     weekdays: tuple[int, ...] = ()
+    regex: str | None = None
 
     def __post_init__(self) -> None:
+        if self.regex:
+            compile_regex(self.regex)
         for name in self.log_types:
             if name not in LOG_TYPES:
                 raise ValueError(f"log type: unknown {name!r}; expected one of {', '.join(LOG_TYPES)}")
@@ -134,6 +141,8 @@ def restrictions(f: Filter, zone: dt.tzinfo | None = None) -> list[Restriction]:
         out.append(Restriction("time", None, describe_time(f, zone)))
     if f.search:
         out.append(Restriction("search", f.search, f"Search: {f.search}"))
+    if f.regex:
+        out.append(Restriction("regex", f.regex, f"Regex: /{f.regex}/"))
     for term in f.include:
         out.append(Restriction("include", term, f"Contains: {term}"))
     for term in f.exclude:
@@ -145,7 +154,7 @@ def without(f: Filter, r: Restriction) -> Filter:
     """``f`` with one restriction removed."""
     if r.field == "time":
         return f.replace(since=None, until=None)
-    if r.field in ("min_severity", "search"):
+    if r.field in ("min_severity", "search", "regex"):
         return f.replace(**{r.field: None})
     return f.replace(**{r.field: tuple(v for v in getattr(f, r.field) if v != r.value)})
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from app.domain.filters import Filter
 from app.store.database import Database
-from app.store.filter_sql import Where, check_search, event_where, incident_where
+from app.store.filter_sql import Where, event_where, incident_where
 
 GROUP_COLUMNS: dict[str, str] = {"severity": "e.severity", "type": "e.log_type", "client": "e.client"}
 INCIDENT_GROUP_COLUMNS: dict[str, str] = {"priority": "i.priority", "client": "i.client", "type": "i.log_type"}
@@ -29,14 +29,10 @@ DIGIT_MASK_SQL = "replace(" * 10 + "e.message" + "".join(f", '{d}', '#')" for d 
 
 
 def _events(db: Database, f: Filter, zone: dt.tzinfo, now: dt.datetime | None) -> Where:
-    if f.search:
-        check_search(db.conn, "events_fts", f.search)
     return event_where(f, zone, now)
 
 
 def _incidents(db: Database, f: Filter, zone: dt.tzinfo, now: dt.datetime | None) -> Where:
-    if f.search:
-        check_search(db.conn, "incidents_fts", f.search)
     return incident_where(f, zone, now)
 
 

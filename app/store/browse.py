@@ -19,9 +19,10 @@ from typing import Any
 from app.domain.filters import Filter
 from app.domain.jobs import Cancelled
 from app.store.database import Database
-from app.store.filter_sql import Where, check_search, event_where, fts_in, incident_where
+from app.store.filter_sql import Where, event_where, fts_in, incident_where
 
 Key = tuple[Any, ...]
+ScanProgress = Callable[[int, int], None]  # (rows tested by the regex, rows it has to test)
 
 EVENT_SORTS: dict[str, tuple[str, ...]] = {"time": ("ts", "id"), "severity": ("severity", "ts", "id")}
 INCIDENT_SORTS: dict[str, tuple[str, ...]] = {
@@ -61,6 +62,11 @@ FTS_SCAN_BUDGET_S = 0.04
 # lookups, then a sort): a few ms, where walking the order index to find nothing
 # would first spend the whole budget.
 SMALL_MATCH = 2000
+# A regex scan reports its progress at most this often (seconds).
+PROGRESS_EVERY_S = 0.1
+# SQLite steps between cancel checks: a few rows' worth, many more with a regex (a Python call per row).
+CHECK_EVERY = 2000
+REGEX_CHECK_EVERY = 50
 
 
 class _Budget:
@@ -70,8 +76,13 @@ class _Budget:
 
 @contextlib.contextmanager
 def _guard(conn: sqlite3.Connection, seconds: float | None,
-           cancelled: Callable[[], bool] | None) -> Iterator[_Budget]:
-    """Interrupt the running statement when the budget runs out or the caller cancels."""
+           cancelled: Callable[[], bool] | None, tick: Callable[[], None] | None = None,
+           every: int = CHECK_EVERY) -> Iterator[_Budget]:
+    """Interrupt the running statement when the budget runs out or the caller cancels.
+
+    ``tick`` is called as the statement runs (to report progress); if it raises,
+    the statement stops as if cancelled.
+    """
     budget = _Budget()
     deadline = None if seconds is None else time.perf_counter() + seconds
 
@@ -81,12 +92,17 @@ def _guard(conn: sqlite3.Connection, seconds: float | None,
         if deadline is not None and time.perf_counter() > deadline:
             budget.expired = True
             return 1
+        if tick is not None:
+            try:
+                tick()
+            except Exception:  # noqa: BLE001 - a progress reporter saying "stop" (e.g. Cancelled)
+                return 1
         return 0
 
-    if seconds is None and cancelled is None:
+    if seconds is None and cancelled is None and tick is None:
         yield budget
         return
-    conn.set_progress_handler(check, 2000)
+    conn.set_progress_handler(check, every)
     try:
         yield budget
     except sqlite3.OperationalError as exc:
@@ -122,11 +138,9 @@ class Browse:
         self.key_columns = self.spec.sorts[sort]
         build = event_where if kind == "events" else incident_where
         self.where: Where = build(f, zone, now, "t")
-
-    def check(self, db: Database) -> None:
-        """Raise ``FilterError`` for a search FTS5 cannot parse."""
-        if self.filter.search:
-            check_search(db.conn, self.spec.fts, self.filter.search)
+        # The same rows before the regex: how many a regex scan has to test.
+        self.unscanned: Where | None = build(f.replace(regex=None), zone, now, "t") if f.regex else None
+        self._every = REGEX_CHECK_EVERY if f.regex else CHECK_EVERY
 
     def _order(self, reverse: bool) -> tuple[str, str]:
         desc = self.descending != reverse
@@ -149,22 +163,22 @@ class Browse:
         """
         index = self.spec.order_indexes.get(self.sort)
         if self.where.fts and self._small_match(db, cancelled):
-            with _guard(db.conn, None, cancelled):
+            with _guard(db.conn, None, cancelled, every=self._every):
                 return self._page(db, after, limit, reverse, inclusive, "", columns)
         if index and self.where.clauses:
             seconds = FTS_SCAN_BUDGET_S if self.where.fts else SCAN_BUDGET_S
-            with _guard(db.conn, seconds, cancelled) as budget:
+            with _guard(db.conn, seconds, cancelled, every=self._every) as budget:
                 try:
                     return self._page(db, after, limit, reverse, inclusive, index, columns)
                 except sqlite3.OperationalError as exc:
                     if not budget.expired or "interrupt" not in str(exc):
                         raise
-        with _guard(db.conn, None, cancelled):
+        with _guard(db.conn, None, cancelled, every=self._every):
             return self._page(db, after, limit, reverse, inclusive, None, columns)
 
     def _small_match(self, db: Database, cancelled: Callable[[], bool] | None) -> bool:
         """Whether some full-text condition matches at most ``SMALL_MATCH`` rows (reads at most that many)."""
-        with _guard(db.conn, None, cancelled):
+        with _guard(db.conn, None, cancelled, every=self._every):
             for table, query in self.where.fts:
                 n = db.scalar(f"SELECT count(*) FROM (SELECT rowid FROM {table} WHERE {table} MATCH ? "
                               f"LIMIT {SMALL_MATCH + 1})", [query])
@@ -193,20 +207,43 @@ class Browse:
             row["_key"] = tuple(row.pop(f"_k{i}") for i in range(n))
         return out
 
-    def count(self, db: Database, cancelled: Callable[[], bool] | None = None) -> int:
+    def count(self, db: Database, cancelled: Callable[[], bool] | None = None,
+              progress: ScanProgress | None = None) -> int:
         """Matching rows. Full-text conditions are counted on the index where possible.
 
         A lone full-text condition is counted from its match list alone (no row
         lookups). So are lone "must not contain" words: all rows minus the matches,
         instead of testing a million rows against the list. With other conditions
         the test stays per row: it is bounded by the rows those conditions select.
+        With a regex, ``progress`` hears how many rows it has tested of how many.
         """
+        if self.unscanned is not None and progress is not None:
+            return self._scan_count(db, cancelled, progress)
         w = self.where
-        with _guard(db.conn, None, cancelled):
+        with _guard(db.conn, None, cancelled, every=self._every):
             if w.excluded is None or len(w.clauses) > 1:
                 return self._count(db, w.clauses, w.params)
             _, fts, query = w.excluded
             return self._count(db, [], []) - self._count(db, [fts_in("t.id", fts)], [query])
+
+    def _scan_count(self, db: Database, cancelled: Callable[[], bool] | None, progress: ScanProgress) -> int:
+        """The regex count, first sizing the rows it will test, then reporting as it tests them."""
+        assert self.unscanned is not None
+        with _guard(db.conn, None, cancelled, every=self._every):
+            total = self._count(db, self.unscanned.clauses, self.unscanned.params)
+        start = db.regexp.tested
+        last = [time.perf_counter()]
+
+        def tick() -> None:
+            now = time.perf_counter()
+            if now - last[0] >= PROGRESS_EVERY_S:
+                last[0] = now
+                progress(min(db.regexp.tested - start, total), total)
+
+        with _guard(db.conn, None, cancelled, tick, every=self._every):
+            n = self._count(db, self.where.clauses, self.where.params)
+        progress(total, total)
+        return n
 
     def _count(self, db: Database, clauses: list[str], params: list[Any]) -> int:
         fts = self.spec.fts
@@ -222,6 +259,6 @@ class Browse:
         _, order = self._order(False)
         cols = ", ".join(f"t.{c}" for c in self.key_columns)
         sql = f"SELECT {cols} FROM {self.spec.table} t WHERE {self.where.sql()} ORDER BY {order}"
-        with _guard(db.conn, None, cancelled):
+        with _guard(db.conn, None, cancelled, every=self._every):
             cur = db.execute(sql, self.where.params)
             return [tuple(r) for r in itertools.islice(cur, every, None, every)]

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from app.store import dbfile
+from app.store.text_search import RegexpFunction
 
 log = logging.getLogger("issue_ledger.store")
 
@@ -59,6 +60,8 @@ class Database:
         self.path = path
         self._tx_depth = 0
         self._lock = threading.RLock()
+        self.regexp = RegexpFunction()  # REGEXP for the filter's regex; counts rows tested
+        self.regexp.install(conn)
 
     # -- opening -----------------------------------------------------------------
     @classmethod

@@ -13,7 +13,7 @@ from typing import Any
 from app.domain.filters import Filter
 from app.domain.vocab import Severity
 from app.store.database import Database
-from app.store.filter_sql import check_search, event_where
+from app.store.filter_sql import event_where
 
 EVENT_COLUMNS: tuple[str, ...] = (
     "ts", "severity", "log_type", "raw_level", "host", "component", "pid", "event_code",
@@ -40,9 +40,7 @@ def count(db: Database, f: Filter, zone: dt.tzinfo, now: dt.datetime | None = No
     """Matching events, counted as the browser counts them (full-text terms on the index)."""
     from app.store.browse import Browse
 
-    b = Browse("events", f, zone, now=now)
-    b.check(db)
-    return b.count(db)
+    return Browse("events", f, zone, now=now).count(db)
 
 
 PUBLIC_COLUMNS = (
@@ -70,7 +68,6 @@ def page(
     from app.store.browse import Browse
 
     b = Browse("events", f, zone, "time", newest_first, now)
-    b.check(db)
     rows = b.page(db, after, limit, columns=tuple(columns))
     for r in rows:
         r.pop("_key", None)
@@ -135,14 +132,18 @@ def histogram(
     bucket's start (stored-form UTC) -> six counts, debug to critical.
     """
     from app.domain import timeutil
-    from app.store.browse import _guard
+    from app.store.browse import CHECK_EVERY, REGEX_CHECK_EVERY, _guard
 
-    if f.search:
-        check_search(db.conn, "events_fts", f.search)
     w = event_where(f, zone, now)
     since, until = f.time_bounds(zone, now)
-    lo = since or db.scalar(f"SELECT min(e.ts) FROM events e WHERE {w.sql()}", w.params)
-    hi = until or db.scalar(f"SELECT max(e.ts) FROM events e WHERE {w.sql()}", w.params)
+    every = REGEX_CHECK_EVERY if f.regex else CHECK_EVERY
+    with _guard(db.conn, None, cancelled, every=every):
+        if f.regex and not (since and until):  # one pass of the regex, not one per end
+            first, last = db.execute(f"SELECT min(e.ts), max(e.ts) FROM events e WHERE {w.sql()}", w.params).fetchone()
+            lo, hi = since or first, until or last
+        else:
+            lo = since or db.scalar(f"SELECT min(e.ts) FROM events e WHERE {w.sql()}", w.params)
+            hi = until or db.scalar(f"SELECT max(e.ts) FROM events e WHERE {w.sql()}", w.params)
     if not lo or not hi:
         return {"start": None, "end": None, "width": 3600, "counts": {}}
     span = max(1.0, (timeutil.from_iso(hi) - timeutil.from_iso(lo)).total_seconds())
@@ -151,7 +152,7 @@ def histogram(
     days = width == 86400
     sql = (f"SELECT substr(e.ts, 1, {13 if days else prefix}) AS b, e.severity, count(*) FROM events e "
            f"WHERE {w.sql()} GROUP BY b, e.severity")
-    with _guard(db.conn, None, cancelled):
+    with _guard(db.conn, None, cancelled, every=every):
         for bucket, sev, n in db.execute(sql, w.params):
             start = _bucket_start(bucket)
             if days:

@@ -12,7 +12,7 @@ from typing import Any
 from app.domain.filters import Filter
 from app.domain.vocab import SEVERITIES
 from app.store.database import Database
-from app.store.filter_sql import check_search, event_where, incident_where
+from app.store.filter_sql import event_where, incident_where
 
 # picker name -> (Filter field, column)
 EVENT_FACETS: dict[str, tuple[str, str]] = {
@@ -47,9 +47,7 @@ def facet_counts(
     lifted = f.replace(**{field: ()})
     if name == "severity":
         lifted = lifted.replace(min_severity=None)
-    table, fts = ("events", "events_fts") if kind == "events" else ("incidents", "incidents_fts")
-    if lifted.search:
-        check_search(db.conn, fts, lifted.search)
+    table = "events" if kind == "events" else "incidents"
     w = event_where(lifted, zone, now, "t") if kind == "events" else incident_where(lifted, zone, now, "t")
     sql = (f"SELECT t.{column} AS v, count(*) AS n FROM {table} t WHERE {w.sql()} "
            f"GROUP BY t.{column} ORDER BY n DESC, v LIMIT ?")

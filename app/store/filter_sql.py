@@ -1,7 +1,10 @@
 """Compile a ``Filter`` into a WHERE clause with bound parameters.
 
 Nothing a user types is ever pasted into SQL: values are parameters, and the
-full-text query is checked by FTS5 itself so a bad one gives a clear message.
+search text is read in one place, ``app.store.text_search``, which turns any
+text into a query FTS5 accepts (so a search never fails). The only filter that
+can be refused is a time the parser cannot read; a bad regex is refused when
+the ``Filter`` is made.
 
 Include/exclude terms ("must contain" / "must not contain") are not FTS syntax:
 each becomes one quoted FTS5 phrase built here, so they use the full-text index
@@ -10,12 +13,14 @@ accent-insensitive, punctuation between words ignored (``timeout`` matches
 "DPD timeout:" but not "TimeoutError"; ``10.1.2.3`` matches that address). A term
 with no letters or digits (``%``, ``->``) cannot be indexed and stays a literal
 substring test.
+
+The regex is a call to the ``regexp`` function every ``Database`` connection
+registers; it runs last, on the rows the other conditions leave.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,10 +29,13 @@ from app.domain.filters import Filter
 from app.domain.vocab import Severity
 from app.domain.zone_spans import offset_spans
 from app.store.local_time import sql_local_seconds
+from app.store.text_search import has_words, phrase, text_search, words
+
+__all__ = ["FilterError", "Where", "event_where", "fts_in", "has_words", "incident_where", "phrase", "words"]
 
 
 class FilterError(ValueError):
-    """The filter cannot be run as written (for example an unbalanced quote in the search)."""
+    """The filter cannot be run as written (for example a time that cannot be read)."""
 
 
 @dataclass
@@ -61,11 +69,6 @@ def _like_escape(term: str) -> str:
 def fts_in(id_sql: str, fts: str) -> str:
     """The clause "row ``id_sql`` is in the match list of ``fts`` for the bound query"."""
     return f"{id_sql} IN (SELECT rowid FROM {fts} WHERE {fts} MATCH ?)"
-
-
-def phrase(term: str) -> str:
-    """``term`` as one FTS5 phrase: the tokenizer reads inside the quotes, so no operator applies."""
-    return '"' + term.replace('"', '""') + '"'
 
 
 def _terms(w: Where, f: Filter, fts: str, text_sql: str, id_sql: str) -> None:
@@ -108,10 +111,9 @@ def event_where(f: Filter, zone: dt.tzinfo, now: dt.datetime | None = None, alia
     _in(w, a + "client", f.clients)
     _in(w, a + "site", f.sites)
     _clock(w, f, zone, a + "ts", since, until, now)
-    if f.search and f.search.strip():
-        w.add(fts_in(a + "id", "events_fts"), f.search.strip())
-        w.fts.append(("events_fts", f.search.strip()))
+    _search(w, f, "events_fts", a + "message", a + "id")
     _terms(w, f, "events_fts", a + "message", a + "id")
+    _regex(w, f, f"{a}message, {a}raw")
     return w
 
 
@@ -130,11 +132,29 @@ def incident_where(f: Filter, zone: dt.tzinfo, now: dt.datetime | None = None, a
     if until:
         w.add(a + "opened_at < ?", until)
     _clock(w, f, zone, a + "opened_at", since, until, now)
-    if f.search and f.search.strip():
-        w.add(fts_in(a + "id", "incidents_fts"), f.search.strip())
-        w.fts.append(("incidents_fts", f.search.strip()))
-    _terms(w, f, "incidents_fts", f"({a}title || ' ' || coalesce({a}description, ''))", a + "id")
+    text_sql = f"({a}title || ' ' || coalesce({a}description, ''))"
+    _search(w, f, "incidents_fts", text_sql, a + "id")
+    _terms(w, f, "incidents_fts", text_sql, a + "id")
+    _regex(w, f, f"{a}title, {a}description")
     return w
+
+
+def _search(w: Where, f: Filter, fts: str, text_sql: str, id_sql: str) -> None:
+    """The typed search: a full-text condition, or a substring test for text without words."""
+    if not f.search:
+        return
+    s = text_search(f.search, fts)
+    if s.match is not None:
+        w.add(fts_in(id_sql, fts), s.match)
+        w.fts.append((fts, s.match))
+    elif s.substring is not None:
+        w.add(f"{text_sql} LIKE ? ESCAPE '\\'", f"%{_like_escape(s.substring)}%")
+
+
+def _regex(w: Where, f: Filter, values_sql: str) -> None:
+    """Last, so SQLite tests the pattern only on rows every other condition kept."""
+    if f.regex:
+        w.add(f"regexp(?, {values_sql})", f.regex)
 
 
 CLOCK_FROM = dt.datetime(2000, 1, 1, tzinfo=timeutil.UTC)  # offsets before this reuse the first span's
@@ -159,59 +179,3 @@ def _bounds(f: Filter, zone: dt.tzinfo, now: dt.datetime | None) -> tuple[str | 
         return f.time_bounds(zone, now)
     except ValueError as exc:
         raise FilterError(str(exc)) from None
-
-
-# Empty FTS5 tables with the real tables' columns: MATCH on them parses the query
-# (with FTS5's own messages) without reading a single doclist, so a check costs
-# microseconds even for a query like ``a*`` that would scan a big index.
-_FTS_COLUMNS = {"events_fts": "message", "incidents_fts": "title, description"}
-_syntax = threading.local()
-
-
-def _syntax_conn() -> Any:
-    import sqlite3
-
-    conn = getattr(_syntax, "conn", None)
-    if conn is None:
-        conn = sqlite3.connect(":memory:")
-        for table, columns in _FTS_COLUMNS.items():
-            conn.execute(f"CREATE VIRTUAL TABLE {table} USING fts5({columns}, tokenize='unicode61')")
-        # A scratch table and its vocabulary tell which words the real tokenizer sees in a term.
-        conn.execute("CREATE VIRTUAL TABLE words USING fts5(x, tokenize='unicode61')")
-        conn.execute("CREATE VIRTUAL TABLE words_v USING fts5vocab(words, 'instance')")
-        _syntax.conn = conn
-    return conn
-
-
-def words(term: str) -> list[str]:
-    """The tokens FTS5 (unicode61, as the real tables) makes of ``term``: lower-cased, accents removed."""
-    conn = _syntax_conn()
-    with conn:
-        conn.execute("INSERT INTO words(rowid, x) VALUES (1, ?)", (term,))
-        try:
-            return [r[0] for r in conn.execute("SELECT term FROM words_v ORDER BY offset")]
-        finally:
-            conn.execute("DELETE FROM words")
-
-
-def has_words(term: str) -> bool:
-    """Whether ``term`` has anything the full-text index holds (letters or digits)."""
-    return bool(words(term))
-
-
-def check_search(conn: Any, table: str, query: str) -> None:
-    """Raise ``FilterError`` with a one-line message when FTS5 cannot parse ``query``.
-
-    ``conn`` is kept for callers' sake; the check runs on an empty in-memory copy
-    of the FTS table so it never waits on the database.
-    """
-    import sqlite3
-
-    if not query or not query.strip():
-        return
-    if table not in _FTS_COLUMNS:
-        raise ValueError(f"not a full-text table: {table!r}")
-    try:
-        _syntax_conn().execute(f"SELECT rowid FROM {table} WHERE {table} MATCH ?", (query.strip(),)).fetchall()
-    except sqlite3.OperationalError as exc:
-        raise FilterError(f"search {query!r} cannot be read: {exc}") from None

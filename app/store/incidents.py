@@ -129,10 +129,8 @@ def events_by_ids(db: Database, event_ids: Iterable[int]) -> list[dict[str, Any]
 def select(db: Database, f: Filter, zone: dt.tzinfo, now: dt.datetime | None = None,
            limit: int | None = None) -> list[dict[str, Any]]:
     """Incidents matching the shared filter, newest opened first."""
-    from app.store.filter_sql import check_search, incident_where
+    from app.store.filter_sql import incident_where
 
-    if f.search:
-        check_search(db.conn, "incidents_fts", f.search)
     w = incident_where(f, zone, now)
     sql = f"SELECT i.* FROM incidents i WHERE {w.sql()} ORDER BY i.opened_at DESC, i.id DESC"
     params = list(w.params)

@@ -16,7 +16,7 @@ from typing import Any
 from app.domain.filters import Filter
 from app.store.database import Database
 from app.store.events import PUBLIC_COLUMNS
-from app.store.filter_sql import check_search, event_where
+from app.store.filter_sql import event_where
 
 EVENT_EXPORT_COLUMNS: tuple[str, ...] = PUBLIC_COLUMNS
 AUDIT_COLUMNS: tuple[str, ...] = (
@@ -46,13 +46,7 @@ def checkpoint(db: Database) -> tuple[int, int, int]:
     return int(row[0]), int(row[1]), int(row[2])
 
 
-def _check(db: Database, f: Filter, table: str) -> None:
-    if f.search:
-        check_search(db.conn, table, f.search)
-
-
 def count_events(db: Database, f: Filter, zone: dt.tzinfo, now: dt.datetime | None = None) -> int:
-    _check(db, f, "events_fts")
     w = event_where(f, zone, now)
     return int(db.scalar(f"SELECT count(*) FROM events e WHERE {w.sql()}", w.params))
 
@@ -62,7 +56,6 @@ def iter_events(
     columns: Sequence[str] = EVENT_EXPORT_COLUMNS,
 ) -> Iterator[tuple[Any, ...]]:
     """Matching events oldest first as tuples in ``columns`` order, streamed from the cursor."""
-    _check(db, f, "events_fts")
     w = event_where(f, zone, now)
     cols = ", ".join("e." + c for c in columns)
     cur = db.execute(f"SELECT {cols} FROM events e WHERE {w.sql()} ORDER BY e.ts, e.id", w.params)
@@ -78,7 +71,6 @@ def event_span(
     db: Database, f: Filter, zone: dt.tzinfo, now: dt.datetime | None = None
 ) -> tuple[str | None, str | None]:
     """First and last matching event time (stored form), for the report's period line."""
-    _check(db, f, "events_fts")
     w = event_where(f, zone, now)
     row = db.execute(f"SELECT min(e.ts), max(e.ts) FROM events e WHERE {w.sql()}", w.params).fetchone()
     return row[0], row[1]
@@ -88,7 +80,6 @@ def event_cross_table(
     db: Database, f: Filter, zone: dt.tzinfo, now: dt.datetime | None = None
 ) -> list[tuple[str, int, int]]:
     """(log_type, severity, count) for every combination that occurs."""
-    _check(db, f, "events_fts")
     w = event_where(f, zone, now)
     sql = f"SELECT e.log_type, e.severity, count(*) FROM events e WHERE {w.sql()} GROUP BY 1, 2"
     return [(r[0], int(r[1]), int(r[2])) for r in db.execute(sql, w.params)]
@@ -104,7 +95,6 @@ def event_hourly_counts(
     """
     if width not in (13, 16):
         raise ValueError("width: 13 (hours) or 16 (minutes)")
-    _check(db, f, "events_fts")
     w = event_where(f, zone, now)
     sql = (f"SELECT substr(e.ts, 1, {width}), e.severity, count(*) FROM events e WHERE {w.sql()}"
            " GROUP BY 1, 2 ORDER BY 1")

@@ -2,11 +2,11 @@
 
 It edits ``session.filter`` (via ``session.set_filter``) and follows
 ``session.filter_changed``, so every page that embeds one stays in step.
-Facet counts are computed in workers; only the search check (an FTS parse of
-one ``LIMIT 1`` query) touches the GUI thread's connection.
+Facet counts are computed in workers. The search box (``app.ui.search_box``)
+needs no database: any text can be searched, and a regex is checked by ``re``.
 
 Signals:
-    search_failed(str): the typed search could not be parsed (message shown under the box).
+    search_failed(str): the typed regex is not valid (message shown under the box).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import Any
 from PySide6.QtCore import QDateTime, QPoint, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox, QDateTimeEdit, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
-    QInputDialog, QLabel, QLineEdit, QMenu, QMessageBox, QPushButton, QToolButton, QVBoxLayout, QWidget,
+    QInputDialog, QLineEdit, QMenu, QMessageBox, QPushButton, QToolButton, QVBoxLayout, QWidget,
 )
 
 from app.domain import timeutil
@@ -27,9 +27,9 @@ from app.domain.filters import TIME_PRESETS, Filter, Restriction, restrictions, 
 from app.domain.vocab import PRIORITY_LABELS, SEVERITIES
 from app.store import facets, views
 from app.store.database import UserFacingStoreError
-from app.store.filter_sql import FilterError, check_search
 from app.ui import workers
 from app.ui.filter_widgets import Chip, FacetPopup
+from app.ui.search_box import SearchBox
 from app.ui.session import Session
 
 log = logging.getLogger("issue_ledger.ui.filter_bar")
@@ -46,7 +46,7 @@ class FilterBar(QWidget):
     """Edits the session's filter for one kind of listing ("events" or "incidents").
 
     Signals:
-        search_failed(str): the typed search could not be parsed (also shown under the box).
+        search_failed(str): the typed regex is not valid (also shown under the box).
     """
 
     search_failed = Signal(str)
@@ -59,15 +59,10 @@ class FilterBar(QWidget):
         self._popup_task: workers.Task | None = None
         self.setObjectName("filterBar")
 
-        self.search_edit = QLineEdit()
-        self.search_edit.setObjectName("searchEdit")
-        self.search_edit.setClearButtonEnabled(True)
-        self.search_edit.setPlaceholderText('Search (Ctrl+F): words, "a phrase", AND / OR / NOT, prefix*')
-        self.search_error = QLabel()
-        self.search_error.setObjectName("searchError")
-        self.search_error.setStyleSheet("color: #dc2626;")
-        self.search_error.setWordWrap(True)
-        self.search_error.setVisible(False)
+        self.search_box = SearchBox(kind, self)
+        self.search_edit = self.search_box.edit
+        self.search_error = self.search_box.error
+        self.search_box.regex_toggle.toggled.connect(lambda _on: self.apply_search(moved=True))
         self._search_timer = QTimer(self, singleShot=True, interval=450)
         self._search_timer.timeout.connect(self.apply_search)
         self.search_edit.textEdited.connect(lambda _t: self._search_timer.start())
@@ -120,11 +115,7 @@ class FilterBar(QWidget):
 
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
-        search_box = QVBoxLayout()
-        search_box.setSpacing(1)
-        search_box.addWidget(self.search_edit)
-        search_box.addWidget(self.search_error)
-        top.addLayout(search_box, 3)
+        top.addWidget(self.search_box, 3)
         top.addWidget(self.time_combo)
         top.addWidget(self.min_severity)
         for button in self.pickers.values():
@@ -150,22 +141,18 @@ class FilterBar(QWidget):
     def _apply(self, f: Filter) -> None:
         self.session.set_filter(f)
 
-    def apply_search(self) -> bool:
-        """Check the typed search with FTS5 and apply it; show the parse error otherwise."""
+    def apply_search(self, moved: bool = False) -> bool:
+        """Apply the search box (``moved``: its regex toggle was switched); False when the regex is not valid."""
         self._search_timer.stop()
-        text = self.search_edit.text().strip() or None
-        table = "events_fts" if self.kind == "events" else "incidents_fts"
         try:
-            if text:
-                check_search(self.session.db.conn, table, text)
-        except FilterError as exc:
+            f = self.session.filter.replace(**self.search_box.changes(moved))
+        except ValueError as exc:
             message = str(exc)
-            self.search_error.setText(message)
-            self.search_error.setVisible(True)
+            self.search_box.show_error(message)
             self.search_failed.emit(message)
             return False
         self.search_error.setVisible(False)
-        self._apply(self.session.filter.replace(search=text))
+        self._apply(f)
         return True
 
     def focus_search(self) -> None:
@@ -173,8 +160,7 @@ class FilterBar(QWidget):
         self.search_edit.selectAll()
 
     def clear(self) -> None:
-        self.search_error.setVisible(False)
-        self.search_edit.clear()
+        self.search_box.reset()
         self._apply(Filter())
 
     def remove(self, r: Restriction) -> None:
@@ -216,10 +202,7 @@ class FilterBar(QWidget):
     # -- showing -------------------------------------------------------------------
     def show_filter(self, f: Filter) -> None:
         """Make the widgets and chips show ``f`` (without applying anything)."""
-        if not self.search_edit.hasFocus() or (f.search or "") != self.search_edit.text().strip():
-            if (f.search or "") != self.search_edit.text().strip():
-                self.search_edit.setText(f.search or "")
-                self.search_error.setVisible(False)
+        self.search_box.show_filter(f)
         if f.since in TIME_PRESETS and not f.until:
             self.time_combo.setCurrentIndex(self.time_combo.findData(f.since))
         elif f.since or f.until:

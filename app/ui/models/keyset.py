@@ -9,7 +9,9 @@ full row count and fills rows as they are scrolled to.
 Signals:
     count_changed(int, bool): rows known so far, and whether that is the final total.
     loading_changed(bool): a block or count is in flight.
-    failed(str): the listing could not be read (bad search, locked file...).
+    failed(str): the listing could not be read (a time it cannot read, a locked file...).
+    scan_progress(int, int): a regex count has tested this many rows of that many.
+    scan_cancelled(): ``cancel`` stopped the reads; the rows already listed stay.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from app.domain.filters import Filter
 from app.domain.jobs import Progress
 from app.store.browse import Browse, Key
 from app.store.database import Database
+from app.store.filter_sql import FilterError
 from app.ui.models.runner import SqlRunner
 from app.ui.session import Session
 
@@ -49,6 +52,8 @@ class KeysetTableModel(QAbstractTableModel):
     count_changed = Signal(int, bool)
     loading_changed = Signal(bool)
     failed = Signal(str)
+    scan_progress = Signal(int, int)
+    scan_cancelled = Signal()
 
     KIND = "events"
     COLUMNS: tuple[Column, ...] = ()
@@ -102,12 +107,32 @@ class KeysetTableModel(QAbstractTableModel):
         self._total = None
         self._anchors = None
         self._grow_more = False
-        self._browse = Browse(self.KIND, self._filter, self.session.zone, self._sort, self._descending, now)
+        try:
+            self._browse = Browse(self.KIND, self._filter, self.session.zone, self._sort, self._descending, now)
+        except FilterError as exc:  # a time that cannot be read: nothing to list
+            self._browse = None
+            self.endResetModel()
+            self.count_changed.emit(0, False)
+            self.loading_changed.emit(False)
+            self.failed.emit(str(exc))
+            return
         self.endResetModel()
         self.count_changed.emit(0, False)
         self.loading_changed.emit(True)
         self._request(0)
         self._start_count()
+
+    def cancel(self) -> None:
+        """Stop the count and page reads in flight (a long regex scan); rows already listed stay."""
+        for task in self._tasks:
+            task.cancel()
+        self._tasks = []
+        self._generation += 1  # results still on their way are dropped
+        self._pending.clear()
+        self._waiting.clear()
+        self._grow_more = False
+        self.loading_changed.emit(False)
+        self.scan_cancelled.emit()
 
     def wait(self, ms: int = 10_000) -> bool:
         """Block until queued SQL is done (tests and shutdown only)."""
@@ -116,6 +141,10 @@ class KeysetTableModel(QAbstractTableModel):
     # -- background work -------------------------------------------------------------------
     def _run(self, fn: Any, done: Any, slow: bool = False) -> None:
         gen = self._generation
+
+        def on_progress(tested: int, total: int, _text: str) -> None:
+            if gen == self._generation:
+                self.scan_progress.emit(tested, total)
 
         def on_success(result: Any) -> None:
             if gen == self._generation:
@@ -126,7 +155,7 @@ class KeysetTableModel(QAbstractTableModel):
                 self.loading_changed.emit(False)
                 self.failed.emit(message)
 
-        task = self.runner.run(fn, on_success, on_failure, slow)
+        task = self.runner.run(fn, on_success, on_failure, slow, on_progress)
         self._tasks = [t for t in self._tasks if not t.progress.cancelled][-20:] + [task]
 
     def _start_count(self) -> None:
@@ -134,8 +163,10 @@ class KeysetTableModel(QAbstractTableModel):
         assert browse is not None
 
         def count(db: Database, progress: Progress) -> int:
-            browse.check(db)
-            return browse.count(db, lambda: progress.cancelled)
+            def report(tested: int, total: int) -> None:
+                progress.report(tested, total, "regex")
+
+            return browse.count(db, lambda: progress.cancelled, report if browse.unscanned is not None else None)
 
         self._run(count, self._count_ready, slow=True)
 
@@ -195,8 +226,6 @@ class KeysetTableModel(QAbstractTableModel):
         self.loading_changed.emit(True)
 
         def fetch(db: Database, progress: Progress) -> list[dict[str, Any]]:
-            if block == 0:
-                browse.check(db)
             rows = browse.page(db, key, limit, reverse, inclusive, lambda: progress.cancelled)
             if reverse:
                 rows.reverse()

@@ -47,10 +47,11 @@ class SqlRunner(QObject):
         self.slow.setExpiryTimeout(-1)
 
     def run(self, fn: Callable[[Database, Progress], Any], on_success: Callable[[Any], None],
-            on_failure: Callable[[str, str], None] | None = None, slow: bool = False) -> workers.Task:
+            on_failure: Callable[[str, str], None] | None = None, slow: bool = False,
+            on_progress: Callable[[int, int, str], None] | None = None) -> workers.Task:
         path = self.path
         return workers.start(lambda progress: fn(connection(path), progress), on_success=on_success,
-                             on_failure=on_failure, pool=self.slow if slow else self.pages)
+                             on_failure=on_failure, on_progress=on_progress, pool=self.slow if slow else self.pages)
 
     def wait(self, ms: int = 10_000) -> bool:
         return self.pages.waitForDone(ms) and self.slow.waitForDone(ms)

@@ -19,6 +19,7 @@ from app.ui.browse_table import BrowseTable
 from app.ui.event_details import EventDetails
 from app.ui.filter_bar import FilterBar
 from app.ui.models.events import EventsModel, SeverityBadgeDelegate
+from app.ui.scan_progress import ScanProgress
 from app.ui.session import Session
 from app.ui.timeline import TimelineStrip
 
@@ -46,6 +47,7 @@ class EventsPage(QWidget):
         self.error_label = QLabel()
         self.error_label.setStyleSheet("color: #dc2626;")
         self.error_label.setVisible(False)
+        self.scan_progress = ScanProgress(self.model, self)
         self.incident_button = QPushButton("Create incident from selection…")
         self.incident_button.setEnabled(False)
         self.incident_button.clicked.connect(self.create_incident)
@@ -56,6 +58,7 @@ class EventsPage(QWidget):
         bar = QHBoxLayout()
         bar.addWidget(self.count_label)
         bar.addWidget(self.error_label)
+        bar.addWidget(self.scan_progress)
         bar.addStretch()
         bar.addWidget(self.last_button)
         bar.addWidget(self.incident_button)
@@ -72,6 +75,7 @@ class EventsPage(QWidget):
 
         self.model.count_changed.connect(self._show_count)
         self.model.failed.connect(self._show_error)
+        self.model.scan_cancelled.connect(self._scan_cancelled)
         self.table.current_row_changed.connect(self._current_changed)
         self.model.dataChanged.connect(self._rows_arrived)
         self.table.activated_row.connect(self.open_details)
@@ -113,6 +117,12 @@ class EventsPage(QWidget):
 
     def _show_count(self, n: int, final: bool) -> None:
         self.count_label.setText(f"{n:,} events" if final else f"{n:,}+ events (counting…)")
+
+    def _scan_cancelled(self) -> None:
+        if self._timeline_task is not None:
+            self._timeline_task.cancel()
+        self.timeline.set_message("Regex search cancelled")
+        self.count_label.setText(f"{self.model.rowCount():,} events listed (regex search cancelled)")
 
     def _show_error(self, message: str) -> None:
         self.error_label.setText(message)

@@ -11,6 +11,7 @@ from app.domain.filters import Filter
 from app.ui.browse_table import BrowseTable
 from app.ui.filter_bar import FilterBar
 from app.ui.models.incidents import IncidentsModel
+from app.ui.scan_progress import ScanProgress
 from app.ui.session import Session
 
 # SLA and Time left fit "resolution breached" and "3,924 d 1 h overdue" unclipped.
@@ -41,11 +42,13 @@ class IncidentsPage(QWidget):
         self.error_label = QLabel()
         self.error_label.setStyleSheet("color: #dc2626;")
         self.error_label.setVisible(False)
+        self.scan_progress = ScanProgress(self.model, self)
         self.new_button = QPushButton("New incident…")
         self.new_button.clicked.connect(self.new_incident)
         bar = QHBoxLayout()
         bar.addWidget(self.count_label)
         bar.addWidget(self.error_label)
+        bar.addWidget(self.scan_progress)
         bar.addStretch()
         bar.addWidget(self.new_button)
         layout = QVBoxLayout(self)
@@ -56,6 +59,8 @@ class IncidentsPage(QWidget):
         self.model.count_changed.connect(
             lambda n, final: self.count_label.setText(f"{n:,} incidents" + ("" if final else "+ (counting…)")))
         self.model.failed.connect(self._show_error)
+        self.model.scan_cancelled.connect(lambda: self.count_label.setText(
+            f"{self.model.rowCount():,} incidents listed (regex search cancelled)"))
         self.table.activated_row.connect(self.open_row)
         session.filter_changed.connect(self.apply_filter)
         session.data_changed.connect(lambda: self.apply_filter(self.session.filter))
