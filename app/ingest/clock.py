@@ -32,6 +32,7 @@ class Clock:
         self.zone = zone
         self.year = year
         self.reference = reference.astimezone(zone).replace(tzinfo=None) + dt.timedelta(days=1)
+        self.file_day = reference.astimezone(zone).date()  # the file's modification day, in the import's zone
         self._local: dict[tuple[int, int, int, int, int], str] = {}
         self._offset: dict[tuple[int, int, int, int, int, int], str] = {}
         self._yearless: dict[tuple[int, int], int] = {}

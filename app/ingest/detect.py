@@ -95,6 +95,8 @@ def examine(head: bytes, lines: list[str], name: str = "", clock: Clock | None =
         scores["csv"] = _csv_reads(text, clock)
     plain = [ANSI.sub("", ln) for ln in text] if any("\x1b" in ln for ln in text) else text
     learned = layouts.learn(plain, clock)
+    if learned is not None and learned.time_only:
+        learned.start_on(clock.file_day)  # any day will do to count the lines it reads
     scores["generic"] = _layout_reads(learned, plain) if learned is not None else 0
     users = {fmt: _parser_reads(parser, text) for fmt, parser in extra}
     order = [*users, *PREFERENCE]

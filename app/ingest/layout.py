@@ -11,12 +11,14 @@ steady across the sample, so a word in a message never passes for a field.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from app.ingest import levels, stamps
-from app.ingest.clock import BadTime, Clock
+from app.ingest.clock import BadTime, Clock, ms3
 from app.ingest.stamps import Shape
 
 MIN_SHARE = 0.05  # a second stamp rule must hold on this share of the sample (and 2 lines)
@@ -30,11 +32,18 @@ LETTERS = {"V": levels.DEBUG, "D": levels.DEBUG, "T": levels.DEBUG, "I": levels.
            "A": levels.CRITICAL}
 EXTRA_WORDS = {"inf": levels.INFO, "wrn": levels.WARNING, "wrng": levels.WARNING, "crt": levels.CRITICAL,
                "ftl": levels.CRITICAL, "dbg": levels.DEBUG, "trc": levels.DEBUG, "erro": levels.ERROR,
-               "emer": levels.CRITICAL, "warnung": levels.WARNING, "fehler": levels.ERROR}
+               "emer": levels.CRITICAL, "warnung": levels.WARNING, "fehler": levels.ERROR,
+               "log": levels.INFO, "detail": levels.INFO, "hint": levels.INFO, "statement": levels.INFO}
 _PROC = re.compile(r"([A-Za-z_][\w./@-]*)\[(\d+)\]:?")
 _DOTTED = re.compile(r"[A-Za-z_$][\w$-]*(?:\.[A-Za-z_$][\w$-]*){1,}:?")
 _HOSTLIKE = re.compile(r"[A-Za-z][\w-]*(?:[./][\w-]+)*")
 _SYSPRI = re.compile(r"<(\d{1,3})>")
+_PART = re.compile(r"<\d{1,3}>|[^\s|:,;\[\](){}<>=\"']+")  # level candidates: words between separators
+_WORD = re.compile(r"\S+")
+UPPER_ONLY = {"log", "detail", "hint", "statement"}  # levels only when written as fields are (upper case)
+ROLLBACK = 3600  # a time of day this far before the last one starts the next day
+_TIME_AT = re.compile(r"\s*\[?(\d{1,2}):(\d\d):(\d\d)")
+_DEBUG_N = re.compile(r"(?:debug|trace)\d")
 
 
 def level_of(token: str) -> tuple[int, str] | None:
@@ -47,6 +56,8 @@ def level_of(token: str) -> tuple[int, str] | None:
     if not word or len(word) > 13:
         return None
     low = word.lower()
+    if low in UPPER_ONLY and not word.isupper():
+        return None  # "Log every 3": a word of the message, not PostgreSQL's LOG level
     sev = levels.LEVELS.get(low)
     if sev is None:
         sev = EXTRA_WORDS.get(low)
@@ -54,6 +65,8 @@ def level_of(token: str) -> tuple[int, str] | None:
         return sev, word
     if len(word) == 1 and word in LETTERS:
         return LETTERS[word], word
+    if _DEBUG_N.fullmatch(low):  # debug2 .. debug5, trace2
+        return levels.DEBUG, word
     return None
 
 
@@ -90,9 +103,25 @@ class Layout:
     dayfirst: bool = False
     level: FieldRule | None = None
     letters: bool = False  # the level field holds single letters (glog, logcat)
+    # a level rule's index counts words between separators: after the stamp from 0, before it from 1 backwards
     host: FieldRule | None = None
     component: FieldRule | None = None  # proc[pid] or a dotted name
     proc: bool = False  # the component field is ``proc[pid]:``
+    day: dt.date | None = None  # time-of-day files: the date of the line being read
+    _last: int = -1  # time-of-day files: the last line's second of the day
+
+    def days_crossed(self, lines: Iterable[str]) -> int:
+        """How often the time of day goes back in ``lines``: the days a time-of-day file spans, less one."""
+        last, n = -1, 0
+        for ln in lines:
+            m = _TIME_AT.match(ln)
+            if m is None:
+                continue
+            seconds = int(m.group(1)) * 3600 + int(m.group(2)) * 60 + int(m.group(3))
+            if last - seconds > ROLLBACK:
+                n += 1
+            last = seconds
+        return n
 
     @property
     def shape(self) -> Shape:
@@ -105,6 +134,8 @@ class Layout:
     def stamp(self, text: str) -> tuple[str, int, int] | None:
         """``(ts, start, end)`` of the line's stamp by the best rule that reads it; raises BadTime."""
         failure: BadTime | None = None
+        if self.day is not None:
+            return self._time_of_day(text)
         for rule in self.rules:
             skip = _SKIP[rule.tokens] if rule.tokens < len(_SKIP) else re.compile(r"\s*(?:\S+\s+)" * rule.tokens)
             sm = skip.match(text)
@@ -122,69 +153,94 @@ class Layout:
             raise failure
         return None
 
+    @property
+    def time_only(self) -> bool:
+        """The file's stamps are times of day: its dates come from a header or the file's date."""
+        return self.rules[0].shape.name == "time"
+
+    def start_on(self, day: dt.date) -> None:
+        """Read times of day on ``day`` from here on (a ``#Date:`` header, or the first line's day)."""
+        self.day, self._last = day, -1
+
+    def _time_of_day(self, text: str) -> tuple[str, int, int] | None:
+        rule = self.rules[0]
+        pos = _SKIP[min(rule.tokens, len(_SKIP) - 1)].match(text).end()  # type: ignore[union-attr]
+        m = stamps.search(rule.shape, text, pos, min(pos + 48, len(text)))
+        if m is None or _gap(text, pos, m.start()):
+            return None
+        g = m.groupdict()
+        h, mi = int(g["H"]), int(g["M"])  # type: ignore[arg-type]
+        seconds = h * 3600 + mi * 60 + int(g["S"])  # type: ignore[arg-type]
+        if self._last - seconds > ROLLBACK:
+            self.day = self.day + dt.timedelta(days=1)  # type: ignore[operator]
+        self._last = seconds
+        day = self.day
+        assert day is not None
+        ts = self.clock.local(day.year, day.month, day.day, h, mi, g["S"].zfill(2),  # type: ignore[union-attr]
+                              ms3(g.get("f")))
+        return ts, m.start(), m.end()
+
     def fields(self, text: str, start: int, end: int) -> tuple[int | None, str | None, str | None, str | None,
                                                                int | None, str]:
         """Severity (None: no level), raw level, host, component, pid and message of a stamped line."""
-        after = text[end:].split(None, SCAN)
-        used = 0  # tokens after the stamp that are fields, not message
+        body = end  # where the message starts: after the last field read
         sev = raw = host = comp = None
         pid = None
         if self.level is not None:
-            found = self._level(text, start, after)
+            found = self._level(text, start, end)
             if found is not None:
-                sev, raw, used = found
-        if self.host is not None and self.host.side == "after" and self.host.index < len(after):
-            tok = after[self.host.index]
-            if _HOSTLIKE.fullmatch(tok.strip(_STRIP)) and level_of(tok) is None:
-                host = tok.strip(_STRIP)
-                used = max(used, self.host.index + 1)
-        elif self.host is not None and self.host.side == "before":
-            parts = text[:start].split()
-            if self.host.index < len(parts):
-                host = parts[self.host.index].strip(_STRIP) or None
-        if self.component is not None and self.component.index < len(after):
-            tok = after[self.component.index]
+                sev, raw, stop = found
+                body = max(body, stop)
+        words = list(_WORD.finditer(text, end, end + 400))[:SCAN]
+        rule = self.host
+        if rule is not None and rule.side == "after" and rule.index < len(words):
+            tok = words[rule.index]
+            name = tok.group().strip(_STRIP)
+            if _HOSTLIKE.fullmatch(name) and level_of(tok.group()) is None:
+                host = name
+                body = max(body, tok.end())
+        elif rule is not None and rule.side == "before":
+            before = text[:start].split()
+            if rule.index < len(before):
+                host = before[rule.index].strip(_STRIP) or None
+        if self.component is not None and self.component.index < len(words):
+            tok = words[self.component.index]
+            word = tok.group()
             if self.proc:
-                m = _PROC.fullmatch(tok)
+                m = _PROC.fullmatch(word)
                 if m:
                     comp, pid = m.group(1), int(m.group(2))
-                    used = max(used, self.component.index + 1)
-                elif tok.endswith(":") and len(tok) > 1:
-                    comp = tok[:-1]
-                    used = max(used, self.component.index + 1)
-            elif _DOTTED.fullmatch(tok):
-                comp = tok.rstrip(":")
-                used = max(used, self.component.index + 1)
-        if used:
-            rest = text[end:].split(None, used)
-            message = rest[used] if len(rest) > used else ""
-        else:
-            message = text[end:]
-        message = message.strip().lstrip(":-|> ").strip()
+                    body = max(body, tok.end())
+                elif word.endswith(":") and len(word) > 1:
+                    comp = word[:-1]
+                    body = max(body, tok.end())
+            elif _DOTTED.fullmatch(word):
+                comp = word.rstrip(":")
+                body = max(body, tok.end())
+        message = text[body:].strip().lstrip(":-|>]) ").strip()
         return sev, raw, host, comp, pid, message
 
-    def _level(self, text: str, start: int, after: list[str]) -> tuple[int, str, int] | None:
+    def _level(self, text: str, start: int, end: int) -> tuple[int, str, int] | None:
+        """Severity, raw level and the index just after it, read at the file's level position."""
         rule = self.level
         assert rule is not None
         if rule.side == "after":
-            lo, hi = rule.index, min(rule.index + 3, len(after))
-            for i in range(lo, hi):
-                found = level_of(after[i])
-                if found is not None and (i == rule.index or _loud(after[i])):
-                    if len(found[1]) == 1 and not self.letters and found[1] not in "<>":
-                        continue
-                    return found[0], found[1], i + 1
+            parts = list(_PART.finditer(text, end, end + 200))[:rule.index + 3]
+            for i in range(rule.index, len(parts)):
+                m = parts[i]
+                found = level_of(m.group())
+                if found is None or (i != rule.index and not _loud(m.group())):
+                    continue
+                if len(found[1]) == 1 and not self.letters:
+                    continue
+                return found[0], found[1], m.end()
             return None
-        if rule.side == "glued":
-            parts = text[:start].split()
-            glue = parts[-1] if parts and not text[start - 1].isspace() else ""
-            found = level_of(glue) if glue else None
-            return (found[0], found[1], 0) if found else None
-        parts = text[:start].split()
-        if rule.index < len(parts):
-            found = level_of(parts[rule.index])
-            if found is not None:
-                return found[0], found[1], 0
+        parts = list(_PART.finditer(text, 0, start))
+        if rule.index <= len(parts):
+            m = parts[-rule.index]
+            found = level_of(m.group())
+            if found is not None and (len(found[1]) > 1 or self.letters):
+                return found[0], found[1], end
         return None
 
 
@@ -211,7 +267,8 @@ def learn(sample: list[str], clock: Clock, dayfirst: bool = False) -> Layout | N
             if key in seen:
                 continue
             try:
-                shape.convert(m, clock, dayfirst)
+                if shape.name != "time":
+                    shape.convert(m, clock, dayfirst)
             except BadTime:
                 continue
             seen.add(key)
@@ -221,11 +278,19 @@ def learn(sample: list[str], clock: Clock, dayfirst: bool = False) -> Layout | N
         return None
     order = {s.name: i for i, s in enumerate(stamps.SHAPES)}
     ranked = sorted(support, key=lambda k: (-support[k], starts[k] / support[k], order[k[0]]))
+    dated = [k for k in ranked if k[0] != "time" and support[k] * 2 >= support[ranked[0]]]
+    if dated:
+        ranked = dated  # a time of day is only the file's stamp when nothing carries a date
+    elif ranked[0][1] != 0:
+        return None  # a time of day deep in a line is a message's, not the line's stamp
     floor = max(2, MIN_SHARE * len(lines))
     keep = [ranked[0]] + [k for k in ranked[1:] if support[k] >= floor]
     rules = [StampRule(stamps.BY_NAME[name], n, support[(name, n)]) for name, n in keep]
     layout = Layout(rules, len(lines), clock, dayfirst or _dayfirst(lines))
+    if layout.time_only:
+        layout.start_on(clock.file_day)  # any day, to find the fields; the parser dates the lines
     _learn_fields(layout, lines)
+    layout.day, layout._last = None, -1
     return layout
 
 
@@ -255,17 +320,20 @@ def _learn_fields(layout: Layout, lines: list[str]) -> None:
             continue
         stamped += 1
         _ts, start, end = hit
+        after_parts = [m.group() for m in _PART.finditer(ln, end, end + 200)][:SCAN + 2]
+        before_parts = [m.group() for m in _PART.finditer(ln, 0, start)][-3:]
+        for i, tok in enumerate(after_parts):
+            found = level_of(tok)
+            if found is not None:
+                (letters if len(found[1]) == 1 else lvl)[("after", i)] += 1
+        for k, tok in enumerate(reversed(before_parts), 1):
+            found = level_of(tok)
+            if found is not None:
+                (letters if len(found[1]) == 1 else lvl)[("before", k)] += 1
         after = ln[end:].split(None, SCAN)[:SCAN]
         before = ln[:start].split()
-        glued = before.pop() if before and not ln[start - 1].isspace() else ""
-        for side, toks in (("after", after), ("before", before)):
-            for i, tok in enumerate(toks):
-                found = level_of(tok)
-                if found is None:
-                    continue
-                (letters if len(found[1]) == 1 else lvl)[(side, i)] += 1
-        if glued and level_of(glued):
-            (letters if len(glued.strip(_STRIP)) == 1 else lvl)[("glued", 0)] += 1
+        if before and not ln[start - 1].isspace():
+            before.pop()  # the text glued to the stamp is no host
         for i, tok in enumerate(after[:4]):
             if _PROC.fullmatch(tok) or (i and tok.endswith(":") and _HOSTLIKE.fullmatch(tok[:-1])):
                 procs[i] += 1
@@ -279,7 +347,7 @@ def _learn_fields(layout: Layout, lines: list[str]) -> None:
         return
     word_best = _best(lvl, stamped * LEVEL_SHARE)
     letter_best = _best(letters, stamped * 0.8)
-    if word_best is not None:
+    if word_best is not None and (letter_best is None or lvl[word_best] >= letters[letter_best]):
         layout.level = FieldRule(word_best[0], word_best[1], lvl[word_best])
     elif letter_best is not None:
         layout.level = FieldRule(letter_best[0], letter_best[1], letters[letter_best])
@@ -294,9 +362,6 @@ def _learn_fields(layout: Layout, lines: list[str]) -> None:
         if len(names) < stamped * 0.8 or not _hosty(names, stamped):
             continue
         if key[0] == "after" and layout.component is not None and layout.component.index == 0:
-            continue
-        if key[0] == "after" and layout.level is not None and layout.level.side == "after" \
-                and layout.level.index == 0:
             continue
         layout.host = FieldRule(key[0], key[1], len(names))
         break

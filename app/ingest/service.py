@@ -11,7 +11,7 @@ import datetime as dt
 import itertools
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -122,8 +122,16 @@ def no_time_message(name: str, sample: list[str]) -> str:
 def _context(source: Source, options: ImportOptions, sample: list[str]) -> ParseContext:
     clock = _clock(source, options)
     file_time = given_time(options, clock, source.mtime)
+
+    def rescan() -> Iterator[str]:
+        with source.open() as reader:
+            enc = lines.detect_encoding(reader.stream.read(lines.SAMPLE))
+        with source.open() as reader:
+            for text, _flags in lines.iter_lines(reader.stream, enc):
+                yield text
+
     return ParseContext(clock=clock, mapping=dict(options.mapping), dayfirst=detection.dayfirst(sample),
-                        sample=sample, path=source.path, file_time=file_time)
+                        sample=sample, path=source.path, file_time=file_time, rescan=rescan)
 
 
 def _sniff(source: Source) -> tuple[bytes, lines.Encoding | None, list[str]]:

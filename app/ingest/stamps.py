@@ -118,6 +118,10 @@ def _epoch(m: Match, c: Clock, _df: bool) -> str:
     return c.epoch(value)
 
 
+def _no_date(m: Match, c: Clock, _df: bool) -> str:
+    raise BadTime("a time of day without a date")
+
+
 def _tai64n(m: Match, c: Clock, _df: bool) -> str:
     seconds = int(m.group("tai"), 16) - TAI64_BASE
     return c.epoch(seconds + int(m.group("nano"), 16) / 1e9)
@@ -172,6 +176,8 @@ SHAPES: tuple[Shape, ...] = (
     _shape("mmdd", r"(?P<mo>[01]\d)(?P<d>[0-3]\d)\s" + _HMS2 + r"\.(?P<f>\d{3,9})" + _END, yearless=True),
     # Machine time: TAI64N labels and epoch seconds, ms, µs or ns (only inside 1990-2100).
     _shape("tai64n", r"@(?P<tai>4000000[0-9a-f]{9})(?P<nano>[0-9a-f]{8})(?![0-9a-f])", _tai64n),
+    # A time of day alone (strace, W3C under a #Date header): read only by a layout that knows the date.
+    _shape("time", r"(?P<H>[01]?\d|2[0-3]):(?P<M>[0-5]\d):(?P<S>[0-5]\d)(?:[.,](?P<f>\d{1,9}))?" + _END, _no_date),
     _shape("epoch", r"(?P<e>\d{18,19}|\d{15,16}|\d{12,13}|\d{9,10})(?:\.(?P<f>\d{1,9}))?" + _END, _epoch),
 )
 BY_NAME = {s.name: s for s in SHAPES}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,6 +29,7 @@ class ParseContext:
     dayfirst: bool = False
     sample: list[str] = field(default_factory=list)
     path: Path | None = None
+    rescan: Callable[[], Iterator[str]] | None = None  # the file's lines again, for a parser that must look ahead
 
 
 _TAIL = re.compile(
