@@ -131,3 +131,21 @@ LOG_TYPE_COLOURS: dict[str, str] = {
     "event": "#ca8a04",
 }
 PRIORITY_COLOURS: dict[int, str] = {1: "#dc2626", 2: "#ea580c", 3: "#ca8a04", 4: "#16a34a"}
+
+
+# events.flags: what an event's fields owe to the importer rather than to the line itself.
+FLAG_REPLACED = 1
+FLAG_TIME_CHOSEN = 4
+FLAG_SEVERITY_INFERRED = 8
+FLAG_DATE_FROM_FILE = 16
+EVENT_FLAGS: dict[int, str] = {
+    FLAG_REPLACED: "undecodable bytes replaced",
+    FLAG_TIME_CHOSEN: "time chosen at import (--time-from), not in the line",
+    FLAG_SEVERITY_INFERRED: "severity inferred from the message (the line has no level)",
+    FLAG_DATE_FROM_FILE: "date taken from the file's modification day (the line has a time of day only)",
+}
+
+
+def flag_notes(flags: int | None) -> list[str]:
+    """The notes an event's flags stand for, in bit order."""
+    return [text for bit, text in EVENT_FLAGS.items() if (flags or 0) & bit]

@@ -11,11 +11,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.domain.vocab import FLAG_SEVERITY_INFERRED
 from app.ingest.formats.base import LineParser, Record, RecordParser, Reject
 from app.ingest.rules import HostRules, TypeRules
 
 BATCH = 20_000
-FLAG_SEVERITY_INFERRED = 8  # events.flags bit 3: no level in the line; the severity comes from its words
 MAX_JOINED = 1 << 20  # an event's joined continuation text stops growing here (rest goes to rejects)
 
 

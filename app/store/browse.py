@@ -29,7 +29,7 @@ INCIDENT_SORTS: dict[str, tuple[str, ...]] = {
     "time": ("opened_at", "id"), "priority": ("priority", "opened_at", "id"), "number": ("number",),
 }
 EVENT_LIST_COLUMNS = ("id", "ts", "severity", "log_type", "host", "component", "client", "site",
-                      "substr(message, 1, 300) AS message")
+                      "substr(message, 1, 300) AS message", "flags")
 INCIDENT_LIST_COLUMNS = ("id", "number", "opened_at", "title", "status", "priority", "log_type", "client", "site",
                          "assignee", "acknowledged_at", "resolved_at", "closed_at")
 

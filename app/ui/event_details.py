@@ -14,7 +14,7 @@ from PySide6.QtCore import QUrl, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QTextBrowser, QVBoxLayout, QWidget
 
 from app.domain import timeutil
-from app.domain.vocab import SEVERITIES, SEVERITY_COLOURS
+from app.domain.vocab import SEVERITIES, SEVERITY_COLOURS, flag_notes
 from app.store import events as event_store
 from app.ui import workers
 from app.ui.session import Session
@@ -89,6 +89,10 @@ class EventDetails(QWidget):
             value = e.get(key)
             if key == "ts":
                 shown = f"{timeutil.display(value, zone)} ({value})"
+            elif key == "flags":
+                shown = "; ".join(flag_notes(value)) or "none"
+                rows.append(f"<tr><td><b>notes</b></td><td>{esc(shown)}</td></tr>")
+                continue
             elif key == "severity":
                 name = SEVERITIES[int(value)]
                 shown = f'<span style="color:{SEVERITY_COLOURS[name]}"><b>{name}</b></span>'

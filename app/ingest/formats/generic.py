@@ -12,13 +12,13 @@ import dataclasses
 import datetime as dt
 import re
 
+from app.domain.vocab import FLAG_DATE_FROM_FILE
 from app.ingest import levels
 from app.ingest.clock import BadTime
 from app.ingest.formats.base import LineParser, ParseContext, Reject, Row
 from app.ingest.layout import Layout, learn
 
 
-FLAG_DATE_FROM_FILE = 16  # events.flags bit 4: a time of day dated by the file's modification day
 _DATE_HEADER = re.compile(r"#Date:\s*(\d{4})-(\d\d)-(\d\d)|#Date:\s*(\d{1,2})/([A-Za-z]{3})/(\d{4})")
 
 
