@@ -15,6 +15,7 @@ import datetime as dt
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from itertools import islice
 from dataclasses import dataclass
 
 from app.ingest import levels, stamps
@@ -40,6 +41,7 @@ _HOSTLIKE = re.compile(r"[A-Za-z][\w-]*(?:[./][\w-]+)*")
 _SYSPRI = re.compile(r"<(\d{1,3})>")
 _PART = re.compile(r"<\d{1,3}>|[^\s|:,;\[\](){}<>=\"']+")  # level candidates: words between separators
 _WORD = re.compile(r"\S+")
+_SPACE = re.compile(r"\s")
 UPPER_ONLY = {"log", "detail", "hint", "statement"}  # levels only when written as fields are (upper case)
 ROLLBACK = 3600  # a time of day this far before the last one starts the next day
 _TIME_AT = re.compile(r"\s*\[?(\d{1,2}):(\d\d):(\d\d)")
@@ -154,6 +156,16 @@ class Layout:
         return None
 
     @property
+    def _word_need(self) -> int:
+        """Words after the stamp that the host and component rules look at."""
+        need = 0
+        if self.host is not None and self.host.side == "after":
+            need = self.host.index + 1
+        if self.component is not None:
+            need = max(need, self.component.index + 1)
+        return need
+
+    @property
     def time_only(self) -> bool:
         """The file's stamps are times of day: its dates come from a header or the file's date."""
         return self.rules[0].shape.name == "time"
@@ -191,7 +203,8 @@ class Layout:
             if found is not None:
                 sev, raw, stop = found
                 body = max(body, stop)
-        words = list(_WORD.finditer(text, end, end + 400))[:SCAN]
+        need = max(self._word_need, 0)
+        words = list(islice(_WORD.finditer(text, end, end + 400), need)) if need else []
         rule = self.host
         if rule is not None and rule.side == "after" and rule.index < len(words):
             tok = words[rule.index]
@@ -225,7 +238,7 @@ class Layout:
         rule = self.level
         assert rule is not None
         if rule.side == "after":
-            parts = list(_PART.finditer(text, end, end + 200))[:rule.index + 3]
+            parts = list(islice(_PART.finditer(text, end, end + 200), rule.index + 3))
             for i in range(rule.index, len(parts)):
                 m = parts[i]
                 found = level_of(m.group())
@@ -246,7 +259,7 @@ class Layout:
 
 def _gap(text: str, pos: int, start: int) -> bool:
     """Whitespace between the token's start and the stamp: the stamp is in a later token."""
-    return any(c.isspace() for c in text[pos:start])
+    return start > pos and _SPACE.search(text, pos, start) is not None
 
 
 def _loud(token: str) -> bool:
