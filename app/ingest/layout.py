@@ -25,7 +25,8 @@ from app.ingest.stamps import Shape
 MIN_SHARE = 0.05  # a second stamp rule must hold on this share of the sample (and 2 lines)
 LEVEL_SHARE = 0.3  # a level position must hold on this share of stamped lines
 FIELD_SHARE = 0.6  # host and component positions: on this share
-SCAN = 6  # tokens after the stamp that may hold a field
+SCAN = 8  # words after the stamp that may hold a host or component
+LEVEL_SCAN = 12  # words between separators after the stamp that may hold the level
 _SKIP = [re.compile(r"\s*" + r"(?:\S+\s+)" * n) for n in range(12)]
 _STRIP = "[](){}<>|:,;=-\"'*#"
 LETTERS = {"V": levels.DEBUG, "D": levels.DEBUG, "T": levels.DEBUG, "I": levels.INFO, "N": levels.NOTICE,
@@ -35,9 +36,10 @@ EXTRA_WORDS = {"inf": levels.INFO, "wrn": levels.WARNING, "wrng": levels.WARNING
                "ftl": levels.CRITICAL, "dbg": levels.DEBUG, "trc": levels.DEBUG, "erro": levels.ERROR,
                "emer": levels.CRITICAL, "warnung": levels.WARNING, "fehler": levels.ERROR,
                "log": levels.INFO, "detail": levels.INFO, "hint": levels.INFO, "statement": levels.INFO}
-_PROC = re.compile(r"([A-Za-z_][\w./@-]*)\[(\d+)\]:?")
+_PROC = re.compile(r"([A-Za-z_][\w./@()-]*)\[(\d+)\]:?")
 _DOTTED = re.compile(r"[A-Za-z_$][\w$-]*(?:\.[A-Za-z_$][\w$-]*){1,}:?")
-_HOSTLIKE = re.compile(r"[A-Za-z][\w-]*(?:[./][\w-]+)*")
+_HOSTLIKE = re.compile(r"[A-Za-z][\w-]*(?:[./:][\w-]+)*")
+_NOT_HOST = re.compile(r"_|:\d+$|\d{5}|[0-9a-f]{8}")  # underscores, a :port, long numbers, hex ids
 _SYSPRI = re.compile(r"<(\d{1,3})>")
 _PART = re.compile(r"<\d{1,3}>|[^\s|:,;\[\](){}<>=\"']+")  # level candidates: words between separators
 _WORD = re.compile(r"\S+")
@@ -209,13 +211,13 @@ class Layout:
         if rule is not None and rule.side == "after" and rule.index < len(words):
             tok = words[rule.index]
             name = tok.group().strip(_STRIP)
-            if _HOSTLIKE.fullmatch(name) and level_of(tok.group()) is None:
+            if is_host(name) and level_of(tok.group()) is None:
                 host = name
                 body = max(body, tok.end())
         elif rule is not None and rule.side == "before":
             before = text[:start].split()
-            if rule.index < len(before):
-                host = before[rule.index].strip(_STRIP) or None
+            if rule.index < len(before) and is_host(before[rule.index].strip(_STRIP)):
+                host = before[rule.index].strip(_STRIP)
         if self.component is not None and self.component.index < len(words):
             tok = words[self.component.index]
             word = tok.group()
@@ -333,7 +335,7 @@ def _learn_fields(layout: Layout, lines: list[str]) -> None:
             continue
         stamped += 1
         _ts, start, end = hit
-        after_parts = [m.group() for m in _PART.finditer(ln, end, end + 200)][:SCAN + 2]
+        after_parts = [m.group() for m in islice(_PART.finditer(ln, end, end + 300), LEVEL_SCAN)]
         before_parts = [m.group() for m in _PART.finditer(ln, 0, start)][-3:]
         for i, tok in enumerate(after_parts):
             found = level_of(tok)
@@ -347,18 +349,19 @@ def _learn_fields(layout: Layout, lines: list[str]) -> None:
         before = ln[:start].split()
         if before and not ln[start - 1].isspace():
             before.pop()  # the text glued to the stamp is no host
-        for i, tok in enumerate(after[:4]):
+        for i, tok in enumerate(after[:SCAN]):
             if _PROC.fullmatch(tok) or (i and tok.endswith(":") and _HOSTLIKE.fullmatch(tok[:-1])):
                 procs[i] += 1
             elif _DOTTED.fullmatch(tok) and not tok.replace(".", "").replace(":", "").isdigit():
                 dotted[i] += 1
-        if after and _HOSTLIKE.fullmatch(after[0].strip(_STRIP)) and level_of(after[0]) is None:
-            hosts[("after", 0)].append(after[0].strip(_STRIP))
-        if before and _HOSTLIKE.fullmatch(before[-1].strip(_STRIP)) and level_of(before[-1]) is None:
-            hosts[("before", len(before) - 1)].append(before[-1].strip(_STRIP))
+        for side, words in (("after", after[:SCAN]), ("before", before)):
+            for i, tok in enumerate(words):
+                name = tok.strip(_STRIP)
+                if is_host(name) and level_of(tok) is None:
+                    hosts[(side, i)].append(name)
     if not stamped:
         return
-    word_best = _best(lvl, stamped * LEVEL_SHARE)
+    word_best = _best(lvl, max(stamped * LEVEL_SHARE, min(2, stamped)))
     letter_best = _best(letters, stamped * 0.8)
     if word_best is not None and (letter_best is None or lvl[word_best] >= letters[letter_best]):
         layout.level = FieldRule(word_best[0], word_best[1], lvl[word_best])
@@ -371,21 +374,23 @@ def _learn_fields(layout: Layout, lines: list[str]) -> None:
         layout.component, layout.proc = FieldRule("after", proc[1], procs[proc[1]]), True
     elif dot is not None:
         layout.component = FieldRule("after", dot[1], dotted[dot[1]])
-    for key, names in hosts.items():
-        if len(names) < stamped * 0.8 or not _hosty(names, stamped):
+    taken = {layout.component.index} if layout.component is not None else set()
+    after_fields = [r.index for r in (layout.level, layout.component) if r is not None and r.side == "after"]
+    if layout.level is not None and layout.level.side == "after":
+        taken.add(layout.level.index)
+    for key in sorted(hosts, key=lambda k: (k[0] != "before", k[1])):  # the earliest steady host field
+        names = hosts[key]
+        if len(names) < stamped * 0.8 or len(set(names)) > max(5, 0.9 * stamped):
             continue
-        if key[0] == "after" and layout.component is not None and layout.component.index == 0:
-            continue
+        if key[0] == "after" and (key[1] in taken or key[1] >= min(after_fields, default=SCAN)):
+            continue  # a host stands before the level and the component, not in the message after them
         layout.host = FieldRule(key[0], key[1], len(names))
         break
 
 
-def _hosty(names: list[str], stamped: int) -> bool:
-    """Host and node names: few distinct values, each with a digit, a dash or a dot."""
-    distinct = set(names)
-    if len(distinct) > max(3, stamped // 4):
-        return False
-    return all(any(c.isdigit() or c in "-." for c in n) for n in distinct)
+def is_host(name: str) -> bool:
+    """A host or node name: letters first, a digit somewhere (agent-ws12, pbx01, dn228, R02-M1-N0-C:J12-U11)."""
+    return bool(_HOSTLIKE.fullmatch(name)) and any(c.isdigit() for c in name) and _NOT_HOST.search(name) is None
 
 
 def _best(counts: dict[tuple[str, int], int] | Counter[tuple[str, int]], floor: float) -> tuple[str, int] | None:
