@@ -11,7 +11,6 @@ from typing import Any
 
 from app.reports import xlsx_style
 from app.reports.context import ReportContext
-from app.reports.safety import excel_value
 from app.store import audit, report_queries
 
 AUDIT_HEADINGS_BASE: tuple[str, ...] = (
@@ -56,15 +55,17 @@ def write_audit(wb: Any, ctx: ReportContext, total: int) -> int:
     from openpyxl.utils import get_column_letter
 
     ws = wb.create_sheet("Audit trail")
+    xlsx_style.print_setup(ws, ctx.page)
     ws.freeze_panes = "B2"
     for i, width in enumerate(_WIDTHS, 1):
         ws.column_dimensions[get_column_letter(i)].width = width
+    xlsx_style.header_height(ws, audit_headings(ctx), _WIDTHS)
     ws.append(xlsx_style.header_row(ws, audit_headings(ctx)))
     walker = ChainWalker()
     n = 0
     for row in report_queries.iter_audit(ctx.db):
         ws.append([
-            row["id"], ctx.local(row["ts"]), *(excel_value(row[k]) for k in
+            row["id"], ctx.local(row["ts"]), *(xlsx_style.safe_value(ws, row[k]) for k in
                                                ("actor", "action", "entity", "entity_id", "old", "new")),
             row["prev_hash"], row["hash"], walker.status(row),
         ])
