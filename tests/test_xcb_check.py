@@ -48,9 +48,8 @@ def test_advice_names_debian_and_fedora_packages() -> None:
     assert "sudo dnf install xcb-util-cursor xcb-util-wm xcb-util-keysyms xcb-util-image" in text
 
 
-def test_this_machine_has_what_the_window_needs() -> None:
-    """The real lookup: every library Qt's xcb plugin links to is found here (the GUI tests run on it)."""
-    assert [n for n in xcb_check.XCB_LIBRARIES if not xcb_check.can_load(n)] == []
+def test_the_real_lookup_tells_present_from_absent() -> None:
+    assert xcb_check.can_load("libc.so.6")
     assert not xcb_check.can_load("libissue-ledger-absent.so.0")
 
 
