@@ -93,17 +93,6 @@ def _link_cell(ws: Any, url: Any) -> Any:
     return cell
 
 
-def _wrapped(ws: Any, text: Any) -> Any:
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment
-
-    cell = xlsx_style.text_cell(ws, text) if isinstance(text, str) else text
-    if not xlsx_style.is_cell(cell):
-        cell = WriteOnlyCell(ws, value=cell)
-    cell.alignment = Alignment(wrap_text=True)  # its row is made tall enough (rows do not grow by themselves)
-    return cell
-
-
 def _yes_no(ws: Any, flag: bool | None) -> Any:
     """A breach flag: a real TRUE/FALSE (filters and the colour rule read it) that shows as Yes/No."""
     from openpyxl.cell import WriteOnlyCell
@@ -136,7 +125,7 @@ def write_incidents(wb: Any, ctx: ReportContext, facts: ReportFacts) -> int:
         cells = [xlsx_style.text_cell(ws, v) if isinstance(v, str) else v for v in values]
         if values[url_col]:
             cells[url_col] = _link_cell(ws, facts.incidents[n - 1].get("external_url"))
-        cells[title_col] = _wrapped(ws, values[title_col])
+        cells[title_col] = xlsx_style.wrapped_cell(ws, values[title_col])
         for col in flag_cols:
             cells[col] = _yes_no(ws, values[col])
         xlsx_style.set_row_height(ws, n + 1, xlsx_style.wrapped_lines(values[title_col], PRINTED["title"]))

@@ -16,6 +16,7 @@ from app.reports.safety import excel_text, needs_quote_prefix
 HEADER_FILL = "1F3864"
 FONT = "Calibri"  # named on every font: a font without a name prints in the program's default (a serif)
 LINE_HEIGHT = 15  # points per line of 11-point text
+MAX_ROW_HEIGHT = 409  # Excel's limit
 DATE_FORMAT = "yyyy-mm-dd hh:mm:ss"
 MINUTES_FORMAT = "#,##0.0"
 
@@ -100,10 +101,22 @@ def wrapped_lines(value: Any, width: float) -> int:
     return sum(max(1, len(textwrap.wrap(part, chars))) for part in value.split("\n"))
 
 
+def wrapped_cell(ws: Any, value: Any) -> Any:
+    """A made-safe value in a cell that wraps; give its row the height with ``set_row_height``."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment
+
+    cell = text_cell(ws, value) if isinstance(value, str) else value
+    if not is_cell(cell):
+        cell = WriteOnlyCell(ws, value=cell)
+    cell.alignment = Alignment(wrap_text=True)
+    return cell
+
+
 def set_row_height(ws: Any, row: int, lines: int) -> None:
     """Give a row (before it is appended) room for ``lines`` lines of wrapped text."""
     if lines > 1:
-        ws.row_dimensions[row].height = LINE_HEIGHT * lines
+        ws.row_dimensions[row].height = min(LINE_HEIGHT * lines, MAX_ROW_HEIGHT)
 
 
 def header_height(ws: Any, names: Sequence[str], widths: Sequence[float]) -> None:
