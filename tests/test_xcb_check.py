@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,8 @@ from app.ui import xcb_check
 X11 = {"DISPLAY": ":0"}
 
 
-def _lookup(absent: set[str]):  # type: ignore[no-untyped-def]
+def _lookup(absent: set[str]) -> Callable[[str], bool]:
+    """A stand-in for the system's dynamic loader: finds every library but ``absent``."""
     return lambda name: name not in absent
 
 
