@@ -64,7 +64,7 @@ def printing_note(ctx: ReportContext) -> str:
     """What the printed report holds, so nobody prints thousands of event rows by accident."""
     text = "Every sheet prints one page wide in landscape, its headings repeated on each page. "
     text += ctx.notes.get("incidents_print_text", "")
-    if ctx.include_events:
+    if ctx.include_events and ctx.notes.get("events_print_rows"):
         text += (f" Events prints its first {ctx.notes.get('events_print_rows', 0):,} rows only: "
                  "the Events sheets are for filtering on screen, not for printing.")
     return text.strip()
