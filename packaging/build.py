@@ -55,9 +55,23 @@ def build(clean: bool) -> float:
         command.insert(3, "--clean")
     subprocess.run(command, check=True, cwd=ROOT)
     seconds = time.monotonic() - started
+    if sys.platform.startswith("linux"):
+        warn_unbundled_xcb()
     size = sum(f.stat().st_size for f in FOLDER.rglob("*") if f.is_file() and not f.is_symlink())
     print(f"built {binary()} in {seconds:.0f} s; folder {size / 1e6:.0f} MB")
     return seconds
+
+
+def warn_unbundled_xcb() -> None:
+    """PyInstaller bundles the xcb libraries Qt's X11 plugin needs only when the build machine has them."""
+    from app.ui.xcb_check import XCB_LIBRARIES
+
+    inside = {f.name for f in FOLDER.rglob("*.so*")}
+    absent = [name for name in XCB_LIBRARIES if name not in inside]
+    if absent:
+        packages = " ".join(dict.fromkeys(XCB_LIBRARIES[n][0] for n in absent))
+        print(f"warning: the build carries no {', '.join(absent)}: users need them installed to open the "
+              f"window. Install them here (sudo apt install {packages}) and build again to bundle them.")
 
 
 def check() -> None:

@@ -76,22 +76,27 @@ def test_events_sheet_matches_database(exported: dict[str, Any]) -> None:
 
 def test_incidents_sheet_matches_database(exported: dict[str, Any]) -> None:
     from app.analysis.sla import incident_sla_rows
+    from app.reports.sheets_incidents import incident_fields
 
     ws = exported["wb"]["Incidents"]
     rows = _rows(ws)
     header = rows[0]
     assert "Incidents" in ws.tables and ws.tables["Incidents"].ref == f"A1:{ws.cell(1, len(header)).column_letter}201"
-    assert ws.freeze_panes == "C2"
+    assert ws.freeze_panes == "B2"
     assert ws.conditional_formatting  # priority and breach colours
     with Database.open(exported["db_path"]) as db:
-        expected = {r["id"]: r for r in incident_sla_rows(db, Filter(), ZONE, NOW)}
-        for incident_id, n in db.execute("SELECT incident_id, count(*) FROM incident_events GROUP BY 1"):
-            expected[incident_id]["linked_events"] = n
+        expected = {r["number"]: r for r in incident_sla_rows(db, Filter(), ZONE, NOW)}
+        for number, n in db.execute("SELECT i.number, count(*) FROM incident_events e "
+                                    "JOIN incidents i ON i.id = e.incident_id GROUP BY 1"):
+            expected[number]["linked_events"] = n
     for r in expected.values():
         r.setdefault("linked_events", 0)
     assert any(r["linked_events"] for r in expected.values())
     assert len(rows) - 1 == len(expected) == 200
-    names = [h.split(" (")[0] for h in header]
+    names = incident_fields()
+    assert len(names) == len(header)
+    priorities = {1: "P1 Critical", 2: "P2 High", 3: "P3 Moderate", 4: "P4 Low"}
+    levels = {1: "1 High", 2: "2 Medium", 3: "3 Low"}
     links = 0
     for n, got in enumerate(rows[1:], 2):
         exp = expected[got[0]]
@@ -100,6 +105,10 @@ def test_incidents_sheet_matches_database(exported: dict[str, Any]) -> None:
                 assert same_time(value, local(exp[name], ZONE)), (name, value, exp[name])
             elif name in ("response_breached", "resolution_breached"):
                 assert value is bool(exp[name])
+            elif name == "priority":
+                assert value == priorities[exp[name]]
+            elif name in ("impact", "urgency"):
+                assert value == levels[exp[name]]
             else:
                 assert value == (exp[name] if exp[name] != "" else None), (name, value, exp[name])
         url = exp["external_url"]
@@ -110,6 +119,41 @@ def test_incidents_sheet_matches_database(exported: dict[str, Any]) -> None:
         opened = ws.cell(n, names.index("opened_at") + 1)
         assert opened.is_date and opened.number_format.startswith("yyyy-mm-dd h")
     assert links > 0
+
+
+def test_headings_are_words_and_priorities_names(exported: dict[str, Any]) -> None:
+    """People read the report: "Opened (Asia/Manila)", not "opened_at (Asia/Manila (UTC+08:00))"; "P1 Critical", not 1."""
+    wb = exported["wb"]
+    header = _rows(wb["Incidents"])[0]
+    assert header[:12] == ("Number", "Title", "Priority", "Status", "Client", "Assignee", "Opened (Asia/Manila)",
+                           "Acknowledged (Asia/Manila)", "Resolved (Asia/Manila)", "SLA state",
+                           "Response breached", "Resolution breached")
+    for name in ("Closed (Asia/Manila)", "Created (Asia/Manila)", "Updated (Asia/Manila)", "Time left (min)",
+                 "Response target (min)", "Linked events", "External link", "Id"):
+        assert name in header
+    for sheet in ("Incidents", "Events", "Audit trail"):
+        for name in _rows(wb[sheet])[0]:
+            assert "_" not in name and "((" not in name and "UTC+" not in name, (sheet, name)
+    priority = [r[2] for r in _rows(wb["Incidents"])[1:]]
+    assert set(priority) <= {"P1 Critical", "P2 High", "P3 Moderate", "P4 Low"} and len(set(priority)) > 1
+    summary = _rows(wb["Summary"])
+    labels = [r[0] for r in summary if r[0]]
+    assert "Generated at (Asia/Manila)" in labels and "Generated at (UTC)" in labels
+    assert not [label for label in labels if "((" in label or "(UTC+" in label]
+
+
+def test_utc_report_says_utc_once(demo_db: Database, tmp_path: Path) -> None:
+    import openpyxl
+
+    out = tmp_path / "utc.xlsx"
+    export_workbook(demo_db, out, Filter(), timeutil.UTC, include_events=False, now=NOW)
+    wb = openpyxl.load_workbook(out, read_only=True)
+    labels = [r[0] for r in wb["Summary"].iter_rows(values_only=True) if r and r[0]]
+    header = next(wb["Incidents"].iter_rows(values_only=True))
+    wb.close()
+    assert [label for label in labels if label.startswith("Generated at")] == ["Generated at (UTC)"]
+    assert "Opened (UTC)" in header and "Resolved (UTC)" in header
+    assert not [h for h in header if "UTC (UTC" in h]
 
 
 def test_audit_trail_sheet_and_export_row(exported: dict[str, Any]) -> None:
@@ -138,7 +182,7 @@ def test_summary_states_scope_checks_and_kpis(exported: dict[str, Any]) -> None:
     assert info["Filter"] == "none (everything in the database)"
     assert info["Generated by"] == "auditor-test"
     assert info["Generated at (UTC)"] == dt.datetime(2026, 11, 30, 12, 0)
-    assert info["Generated at (Asia/Manila (UTC+08:00))"] == dt.datetime(2026, 11, 30, 20, 0)
+    assert info["Generated at (Asia/Manila)"] == dt.datetime(2026, 11, 30, 20, 0)
     assert len(info["Database SHA-256 at export"]) == 64
     assert info["Database checkpoint before hashing"].startswith("complete")
     assert info["Audit-chain verification"].startswith("audit trail intact")

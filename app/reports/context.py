@@ -40,11 +40,28 @@ class LocalTimes:
         return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).replace(tzinfo=None) + offset
 
 
-def zone_name(zone: dt.tzinfo, at: dt.datetime) -> str:
-    """A zone as a reader will recognise it: IANA key when known, with the UTC offset."""
+def zone_key(zone: dt.tzinfo, at: dt.datetime) -> str:
+    """A zone's short name for headings: its IANA key when known ("Asia/Manila"), else "UTC" or its abbreviation."""
     key = getattr(zone, "key", None) or at.astimezone(zone).tzname() or "local"
+    return "UTC" if key in ("UTC", "UTC+00:00", "Etc/UTC") else key
+
+
+def zone_name(zone: dt.tzinfo, at: dt.datetime) -> str:
+    """A zone as a reader will recognise it: its short name with the UTC offset, or just "UTC"."""
+    key = zone_key(zone, at)
     offset = at.astimezone(zone).strftime("%z")
-    return f"{key} (UTC{offset[:3]}:{offset[3:]})" if offset else key
+    if key.startswith("UTC") or not offset:  # "UTC", or a fixed offset already named by it
+        return key
+    return f"{key} (UTC{offset[:3]}:{offset[3:]})"
+
+
+@dataclass(frozen=True)
+class PageText:
+    """What every printed page of the report carries in its header and footer."""
+
+    title: str
+    period: str
+    chain_head: str
 
 
 @dataclass
@@ -61,6 +78,7 @@ class ReportContext:
     progress: Progress = field(default_factory=Progress)
     local: LocalTimes = field(init=False)
     notes: dict[str, Any] = field(default_factory=dict)  # for the Summary: checkpoint result, events sheets
+    page: PageText = PageText("Issue Ledger audit report", "", "")  # set once the facts are gathered
 
     def __post_init__(self) -> None:
         self.local = LocalTimes(self.zone)
@@ -69,7 +87,11 @@ class ReportContext:
     def zone_label(self) -> str:
         return zone_name(self.zone, self.now)
 
+    @property
+    def zone_key(self) -> str:
+        return zone_key(self.zone, self.now)
+
     def time_header(self, name: str) -> str:
-        """A column heading for a time column, naming the zone."""
-        return f"{name} ({getattr(self.zone, 'key', None) or self.zone_label})"
+        """A column heading for a time column, naming the zone: "Opened (Asia/Manila)"."""
+        return f"{name} ({self.zone_key})"
 

@@ -4,8 +4,10 @@ A log line is text an attacker may have chosen. Three things can go wrong when
 it lands in a spreadsheet, and each has a fix here:
 
 * a text that starts with ``=``, ``+``, ``-``, ``@``, tab, CR or LF is run as a
-  formula by Excel/LibreOffice (OWASP "CSV injection"): it gets a leading
-  apostrophe, so it shows as text and the original is still readable;
+  formula by Excel/LibreOffice (OWASP "CSV injection"). In a CSV it gets a
+  leading apostrophe. In the workbook it is written as a text cell with
+  Excel's quote-prefix flag (``needs_quote_prefix`` says when): the reader sees
+  the original text, no apostrophe, and editing the cell does not run it;
 * XLSX (XML 1.0) cannot hold NUL and most other control characters (and a bare
   CR comes back as LF): each is
   replaced by a visible escape ``\\x00``-style (a literal backslash is doubled
@@ -72,10 +74,17 @@ def cap_length(text: str, limit: int = EXCEL_CELL_LIMIT) -> str:
     return text[: limit - len(marker)] + marker
 
 
+def needs_quote_prefix(text: str) -> bool:
+    """Whether a workbook text would read as a formula (or an error value) and so needs the quote-prefix flag."""
+    return bool(text) and (text[0] in "=+-@\t\r\n#")
+
+
 def excel_text(text: str) -> str:
-    """A text made safe for an XLSX cell: no formula, no illegal characters, within the cell limit."""
-    if text and text[0] in "=+-@\t\r\n":
-        text = "'" + text
+    """A text made storable in an XLSX cell: no illegal characters, within the cell limit.
+
+    It may still start like a formula: the sheet writes it as a quote-prefixed
+    text cell (``xlsx_style.text_cell``), never as a value Excel would parse.
+    """
     if _UNSAFE_XLSX.search(text) is not None:
         text = _UNSAFE_XLSX_OR_BACKSLASH.sub(_escape_char, text)
     if len(text) > EXCEL_CELL_LIMIT:
@@ -84,7 +93,7 @@ def excel_text(text: str) -> str:
 
 
 def excel_value(value: Any) -> Any:
-    """Any cell value: texts through ``excel_text``, everything else as it is."""
+    """Any cell value: texts through ``excel_text``, everything else as it is (see ``xlsx_style.safe_value``)."""
     if isinstance(value, str):
         return excel_text(value)
     return value

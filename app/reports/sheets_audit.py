@@ -18,7 +18,8 @@ AUDIT_HEADINGS_BASE: tuple[str, ...] = (
     "Id", "Time", "Actor", "Action", "Entity", "Entity id", "Old (JSON)", "New (JSON)",
     "Previous hash", "Hash", "Chain status",
 )
-_WIDTHS = (7, 20, 14, 12, 12, 16, 50, 50, 20, 20, 30)
+_WIDTHS = (7, 20, 14, 12, 12, 16, 45, 45, 34, 34, 24)
+_WRAPPED = (6, 7, 8, 9)  # old and new JSON, the two hashes: printed in full, over several lines
 
 
 def audit_headings(ctx: ReportContext) -> tuple[str, ...]:
@@ -56,18 +57,25 @@ def write_audit(wb: Any, ctx: ReportContext, total: int) -> int:
     from openpyxl.utils import get_column_letter
 
     ws = wb.create_sheet("Audit trail")
+    xlsx_style.print_setup(ws, ctx.page)
     ws.freeze_panes = "B2"
     for i, width in enumerate(_WIDTHS, 1):
         ws.column_dimensions[get_column_letter(i)].width = width
+    xlsx_style.header_height(ws, audit_headings(ctx), _WIDTHS)
     ws.append(xlsx_style.header_row(ws, audit_headings(ctx)))
     walker = ChainWalker()
     n = 0
     for row in report_queries.iter_audit(ctx.db):
-        ws.append([
+        values = [
             row["id"], ctx.local(row["ts"]), *(excel_value(row[k]) for k in
                                                ("actor", "action", "entity", "entity_id", "old", "new")),
             row["prev_hash"], row["hash"], walker.status(row),
-        ])
+        ]
+        xlsx_style.set_row_height(ws, n + 2, max(xlsx_style.wrapped_lines(values[i], _WIDTHS[i]) for i in _WRAPPED))
+        cells = [xlsx_style.text_cell(ws, v) if isinstance(v, str) else v for v in values]
+        for i in _WRAPPED:
+            cells[i] = xlsx_style.wrapped_cell(ws, values[i])
+        ws.append(cells)
         n += 1
         if n % 2000 == 0:
             ctx.progress.check()

@@ -63,6 +63,7 @@ def write_charts(wb: Any, ctx: ReportContext, facts: ReportFacts) -> int:
     from openpyxl.chart.series import DataPoint
 
     ws = wb.create_sheet("Charts")
+    xlsx_style.print_setup(ws, ctx.page, title_rows=None)
     ws.column_dimensions["A"].width = 14
     state = {"row": 0}
     charts = 0

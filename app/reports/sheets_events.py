@@ -4,7 +4,8 @@ Rows go straight from the SQLite cursor to the sheet's file, so memory stays
 flat however many events there are. Excel holds 1,048,576 rows a sheet; past
 that the rows go on in "Events (2)", "Events (3)", … each with its own heading.
 Colours come from conditional formats on the severity and log-type columns
-rather than per-cell styles, which would slow the stream down.
+rather than per-cell styles, which would slow the stream down. Only the first
+``PRINTED_ROWS`` rows print: the sheet is for filtering, not for paper.
 """
 
 from __future__ import annotations
@@ -14,15 +15,17 @@ from typing import Any
 from app.domain.vocab import LOG_TYPE_COLOURS, SEVERITIES, SEVERITY_COLOURS
 from app.reports import xlsx_style
 from app.reports.context import ReportContext
-from app.reports.safety import excel_text
+from app.reports.safety import excel_text, needs_quote_prefix
 from app.store import report_queries
 
 EVENT_HEADINGS_BASE: tuple[str, ...] = (
     "Event id", "Time", "Log type", "Severity", "Raw level", "Host", "Component", "PID",
     "Event code", "Message", "Client", "Site", "Import id", "Line",
 )
+_TEXT_COLUMNS = (4, 5, 6, 8, 9, 10, 11)  # raw level, host, component, event code, message, client, site
 _WIDTHS = (10, 20, 12, 10, 10, 18, 18, 8, 11, 100, 14, 14, 9, 8)
 _PROGRESS_EVERY = 5000
+PRINTED_ROWS = 500
 
 
 def event_headings(ctx: ReportContext) -> tuple[str, ...]:
@@ -37,9 +40,11 @@ def _new_sheet(wb: Any, ctx: ReportContext, index: int) -> Any:
     from openpyxl.utils import get_column_letter
 
     ws = wb.create_sheet(sheet_title(index))
+    xlsx_style.print_setup(ws, ctx.page)
     ws.freeze_panes = "A2"
     for i, width in enumerate(_WIDTHS, 1):
         ws.column_dimensions[get_column_letter(i)].width = width
+    xlsx_style.header_height(ws, event_headings(ctx), _WIDTHS)
     ws.append(xlsx_style.header_row(ws, event_headings(ctx)))
     return ws
 
@@ -48,6 +53,7 @@ def _finish_sheet(ws: Any, rows: int) -> None:
     """Autofilter, colour rules and protection, written in the sheet's tail."""
     last = max(rows + 1, 2)
     ws.auto_filter.ref = f"A1:N{last}"
+    ws.print_area = f"A1:N{min(last, PRINTED_ROWS + 1)}"
     for value in SEVERITIES:
         rule = xlsx_style.text_equals_rule(f"D2:D{last}", "D", 2, value, SEVERITY_COLOURS[value])
         ws.conditional_formatting.add(*rule)
@@ -79,6 +85,7 @@ def write_events(wb: Any, ctx: ReportContext, total: int) -> list[tuple[str, int
     local = ctx.local
     labels = SEVERITIES
     progress = ctx.progress
+    quoted = needs_quote_prefix
     sheets: list[tuple[str, int]] = []
     index = 1
     ws = _new_sheet(wb, ctx, index)
@@ -95,10 +102,14 @@ def write_events(wb: Any, ctx: ReportContext, total: int) -> list[tuple[str, int
             ws = _new_sheet(wb, ctx, index)
             append = ws.append
             in_sheet = 0
-        append((
+        row = [
             event_id, local(ts), log_type, labels[severity], safe[raw_level], safe[host], safe[component], pid,
             safe[code], excel_text(message), safe[client], safe[site], import_id, line_no,
-        ))
+        ]
+        for i in _TEXT_COLUMNS:  # a text that looks like a formula becomes a quote-prefixed text cell
+            if row[i] and quoted(row[i]):
+                row[i] = xlsx_style.text_cell(ws, row[i])
+        append(row)
         in_sheet += 1
         done += 1
         if done % _PROGRESS_EVERY == 0:

@@ -59,9 +59,9 @@ def _write(path: Path, ctx: ReportContext, facts: ReportFacts) -> tuple[str, ...
 
     from app.reports.sheets_audit import write_audit
     from app.reports.sheets_charts import write_charts
-    from app.reports.sheets_events import write_events
-    from app.reports.sheets_incidents import write_incidents
-    from app.reports.sheets_summary import write_summary
+    from app.reports.sheets_events import PRINTED_ROWS, write_events
+    from app.reports.sheets_incidents import printed_columns_text, write_incidents
+    from app.reports.sheets_summary import page_text, write_summary
 
     wb = Workbook(write_only=True)
     props = wb.properties
@@ -74,6 +74,9 @@ def _write(path: Path, ctx: ReportContext, facts: ReportFacts) -> tuple[str, ...
     wb.security = WorkbookProtection(lockStructure=True)
     if ctx.include_events:
         ctx.notes["event_sheets_text"] = _event_sheet_text(facts.event_count, ctx.max_rows_per_sheet)
+        ctx.notes["events_print_rows"] = min(PRINTED_ROWS, facts.event_count)
+    ctx.notes["incidents_print_text"] = printed_columns_text(ctx)
+    ctx.page = page_text(ctx, facts)
     try:
         ctx.progress.report(0, max(facts.event_count, 1), "summary and incidents")
         write_summary(wb, ctx, facts)

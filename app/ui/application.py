@@ -80,6 +80,12 @@ class WindowManager:
 def run(db_path: Path | None, zone: dt.tzinfo | None) -> int:
     """Open the window; ``None`` means "not given": the Settings defaults apply."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from app.ui import xcb_check
+
+    problem = xcb_check.check()  # before Qt, which would abort the process without them
+    if problem:
+        print(problem, file=sys.stderr)
+        return 1
     app = make_app()
     from app.ui import startup
 
