@@ -23,7 +23,7 @@ from typing import Any
 from app.domain import timeutil
 from app.domain.filters import Filter
 from app.domain.jobs import Progress
-from app.domain.vocab import SEVERITIES
+from app.domain.vocab import SEVERITIES, flag_notes
 from app.reports import files
 from app.reports.itsm import ITSM_FLAVOURS, itsm_columns, itsm_row
 from app.reports.safety import csv_text
@@ -33,7 +33,7 @@ from app.store.database import Database
 
 EVENT_CSV_COLUMNS: tuple[str, ...] = (
     "id", "ts_utc", "ts_local", "log_type", "severity", "raw_level", "host", "component", "pid",
-    "event_code", "message", "client", "site", "import_id", "line_no",
+    "event_code", "message", "client", "site", "import_id", "line_no", "notes",
 )
 INCIDENT_TIME_FIELDS = ("opened_at", "acknowledged_at", "resolved_at", "closed_at", "created_at", "updated_at")
 
@@ -66,11 +66,11 @@ def export_events_csv(db: Database, out: str | Path, f: Filter, zone: dt.tzinfo,
         nonlocal written
         total = report_queries.count_events(db, f, zone, now)
         for (event_id, ts, log_type, severity, raw_level, host, component, pid, code, message, client, site,
-             import_id, line_no) in report_queries.iter_events(db, f, zone, now):
+             import_id, line_no, flags) in report_queries.iter_events(db, f, zone, now):
             local = timeutil.from_iso(ts).astimezone(zone).strftime(fmt)[:-3]
             yield [event_id, ts, local, log_type, SEVERITIES[severity], csv_text(raw_level), csv_text(host),
                    csv_text(component), pid, csv_text(code), csv_text(message), csv_text(client), csv_text(site),
-                   import_id, line_no]
+                   import_id, line_no, "; ".join(flag_notes(flags))]
             written += 1
             if written % 5000 == 0:
                 progress.check()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.domain.vocab import LOG_TYPE_COLOURS, SEVERITIES, SEVERITY_COLOURS
+from app.domain.vocab import LOG_TYPE_COLOURS, SEVERITIES, SEVERITY_COLOURS, flag_notes
 from app.reports import xlsx_style
 from app.reports.context import ReportContext
 from app.reports.safety import excel_text, needs_quote_prefix
@@ -20,10 +20,10 @@ from app.store import report_queries
 
 EVENT_HEADINGS_BASE: tuple[str, ...] = (
     "Event id", "Time", "Log type", "Severity", "Raw level", "Host", "Component", "PID",
-    "Event code", "Message", "Client", "Site", "Import id", "Line",
+    "Event code", "Message", "Client", "Site", "Import id", "Line", "Notes",
 )
 _TEXT_COLUMNS = (4, 5, 6, 8, 9, 10, 11)  # raw level, host, component, event code, message, client, site
-_WIDTHS = (10, 20, 12, 10, 10, 18, 18, 8, 11, 100, 14, 14, 9, 8)
+_WIDTHS = (10, 20, 12, 10, 10, 18, 18, 8, 11, 100, 14, 14, 9, 8, 30)
 _PROGRESS_EVERY = 5000
 PRINTED_ROWS = 500
 
@@ -79,6 +79,15 @@ class _SafeTexts(dict[Any, Any]):
         return value
 
 
+class _Notes(dict[int, str]):
+    """What an event's flags say, per distinct flags value (a handful in any report)."""
+
+    def __missing__(self, key: int) -> str:
+        text = "; ".join(flag_notes(key))
+        self[key] = text
+        return text
+
+
 def write_events(wb: Any, ctx: ReportContext, total: int) -> list[tuple[str, int]]:
     """Write the Events sheet(s); returns (sheet title, data rows) for each sheet written."""
     limit = ctx.max_rows_per_sheet - 1  # the heading takes one row
@@ -93,8 +102,9 @@ def write_events(wb: Any, ctx: ReportContext, total: int) -> list[tuple[str, int
     done = 0
     append = ws.append
     safe = _SafeTexts()
+    notes = _Notes()
     for (event_id, ts, log_type, severity, raw_level, host, component, pid, code, message, client, site,
-         import_id, line_no) in report_queries.iter_events(ctx.db, ctx.filter, ctx.zone, ctx.now):
+         import_id, line_no, flags) in report_queries.iter_events(ctx.db, ctx.filter, ctx.zone, ctx.now):
         if in_sheet == limit:
             _finish_sheet(ws, in_sheet)
             sheets.append((ws.title, in_sheet))
@@ -105,6 +115,7 @@ def write_events(wb: Any, ctx: ReportContext, total: int) -> list[tuple[str, int
         row = [
             event_id, local(ts), log_type, labels[severity], safe[raw_level], safe[host], safe[component], pid,
             safe[code], excel_text(message), safe[client], safe[site], import_id, line_no,
+            notes[flags] if flags else None,
         ]
         for i in _TEXT_COLUMNS:  # a text that looks like a formula becomes a quote-prefixed text cell
             if row[i] and quoted(row[i]):

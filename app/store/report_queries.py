@@ -18,7 +18,7 @@ from app.store.database import Database
 from app.store.events import PUBLIC_COLUMNS
 from app.store.filter_sql import event_where
 
-EVENT_EXPORT_COLUMNS: tuple[str, ...] = PUBLIC_COLUMNS
+EVENT_EXPORT_COLUMNS: tuple[str, ...] = (*PUBLIC_COLUMNS, "flags")
 AUDIT_COLUMNS: tuple[str, ...] = (
     "id", "ts", "actor", "action", "entity", "entity_id", "old", "new", "prev_hash", "hash",
 )
