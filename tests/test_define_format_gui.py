@@ -102,9 +102,9 @@ def _mark_from_context_menu(qtbot, define: DefineFormatDialog, text: str) -> Non
 
 def test_teach_a_pbx_log_by_example_then_import_it(qtbot, session: Session, pbx_log: Path) -> None:
     dialog = _import_dialog(qtbot, session, pbx_log)
-    # the generic layout finds its times, but no built-in format sees the level or host inside the pipes
+    # the generic layout finds its times and levels, but no built-in format sees the host inside the pipes
     assert "<b>generic</b>" in dialog.detected_label.text()
-    assert all(row.get("raw_level") is None and row.get("host") is None for row in dialog.preview.rows)
+    assert all(row.get("host") is None for row in dialog.preview.rows)
     define = _open_define(qtbot, dialog)
     assert define.name_edit.text() == "pbx_trunk_log"  # proposed from the file name
     assert not define.save_button.isEnabled()

@@ -31,6 +31,10 @@ class ParseContext:
     path: Path | None = None
     rescan: Callable[[], Iterator[str]] | None = None  # the file's lines again, for a parser that must look ahead
 
+    def __getstate__(self) -> dict[str, object]:
+        """Parsers travel to the parsing process; the look-ahead, a closure over the source, stays here."""
+        return {**self.__dict__, "rescan": None}
+
 
 _TAIL = re.compile(
     r"[\]\)>]?\s*(?:[-|:,]\s*)?(?:\[\s*(" + levels.LEVEL_WORD + r")\s*\]|<(" + levels.LEVEL_WORD + r")>|("

@@ -8,7 +8,6 @@ continuations; a stamp that cannot be a real moment rejects its line.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import re
 
@@ -57,7 +56,6 @@ class GenericText(LineParser):
         self.row_flags = 0
         if layout.time_only:
             self._date_the_times(ctx)
-        self.ctx = dataclasses.replace(ctx, rescan=None)  # the parser travels to the parsing process
 
     def _date_the_times(self, ctx: ParseContext) -> None:
         """Times of day take the date of a W3C ``#Date:`` header, else the file's modification day.
