@@ -273,6 +273,9 @@ def _loud(token: str) -> bool:
 def learn(sample: list[str], clock: Clock, dayfirst: bool = False) -> Layout | None:
     """The layout that reads the most sample lines, or None when no line has a stamp."""
     lines = [ln for ln in sample if ln.strip()]
+    data = [ln for ln in lines if not ln.startswith("#")]
+    if data and data != lines and learn(data, clock, dayfirst) is not None:
+        lines = data  # W3C, Bro and the like: '#' lines are headers, their dates no line's stamp
     support: Counter[tuple[str, int]] = Counter()
     starts: dict[tuple[str, int], int] = defaultdict(int)
     for ln in lines:
@@ -298,7 +301,7 @@ def learn(sample: list[str], clock: Clock, dayfirst: bool = False) -> Layout | N
         ranked = dated  # a time of day is only the file's stamp when nothing carries a date
     elif ranked[0][1] != 0:
         return None  # a time of day deep in a line is a message's, not the line's stamp
-    floor = max(2, MIN_SHARE * len(lines))
+    floor = 1 if len(lines) < 20 else max(2, MIN_SHARE * len(lines))  # a small file: every shape it shows
     keep = [ranked[0]] + [k for k in ranked[1:] if support[k] >= floor]
     rules = [StampRule(stamps.BY_NAME[name], n, support[(name, n)]) for name, n in keep]
     layout = Layout(rules, len(lines), clock, dayfirst or _dayfirst(lines))

@@ -145,7 +145,7 @@ def _shape(name: str, pattern: str, convert: Callable[[Match, Clock, bool], str]
 
 SHAPES: tuple[Shape, ...] = (
     # ISO 8601 and its variants: T or space, any fraction, offsets, Z; DB2's 2026-12-02-14.05.09.123456.
-    _shape("iso", r"(?P<Y>\d{4})-(?P<mo>[01]\d)-(?P<d>[0-3]\d)(?:T|\s{1,2})" + _HMS + _F + _OFF + _END),
+    _shape("iso", r"(?P<Y>\d{4})-(?P<mo>[01]\d)-(?P<d>[0-3]\d)(?:T|\s{1,8}|\"\s+\")" + _HMS + _F + _OFF + _END),
     _shape("iso-ordinal", r"(?P<Y>\d{4})-(?P<yd>[0-3]\d\d)(?:T|\s)" + _HMS + _F + _OFF + _END, _ordinal),
     _shape("iso-dashed", r"(?P<Y>\d{4})-(?P<mo>[01]\d)-(?P<d>[0-3]\d)-(?P<H>[01]\d|2[0-3])\.(?P<M>[0-5]\d)\."
            r"(?P<S>[0-5]\d)(?:\.(?P<f>\d{1,9}))?" + _END),
