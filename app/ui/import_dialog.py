@@ -116,6 +116,7 @@ class ImportDialog(QDialog):
         self.detected_label = QLabel("Choose a file to see its format.")
         self.detected_label.setObjectName("detected-format")
         self.detected_label.setTextFormat(Qt.TextFormat.RichText)  # its texts are escaped HTML, tags or not
+        self.detected_label.setWordWrap(True)
         self.tie_bar = QWidget()
         tie_layout = QHBoxLayout(self.tie_bar)
         tie_layout.setContentsMargins(0, 0, 0, 0)
@@ -235,9 +236,14 @@ class ImportDialog(QDialog):
             from app.store import imports as store
             from app.store.database import Database
 
+            from app.ingest.formats.base import Reject
+
             with Database.open(db_path) as db:
                 rules = store.type_rules(db)
-            return preview(first, options, type_rules=rules)
+            try:
+                return preview(first, options, type_rules=rules)
+            except Reject as exc:  # a refused file is an answer, not a failure: it says why and what to do
+                return _NoPreview(_why_no_preview(str(exc)))
 
         self.detected_label.setText(f"Reading {html.escape(first.name or str(first))}…")
         self._preview_task = workers.start(
