@@ -59,7 +59,6 @@ def import_(obj: CliContext, paths: tuple[Path, ...], fmt: str | None, log_type:
     README, pictures and the like are listed as skipped, not failed),
     1 when a file failed or was refused, 2 on a usage error.
     """
-    from app.ingest import service
     from app.ingest.service import FileResult, ImportOptions, import_paths
 
     mapping = _parse_map(maps)

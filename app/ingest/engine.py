@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.domain.vocab import FLAG_SEVERITY_INFERRED
-from app.ingest.formats.base import LineParser, Record, RecordParser, Reject
+from app.ingest.formats.base import LineParser, Record, Reject
 from app.ingest.rules import HostRules, TypeRules
 
 BATCH = 20_000
@@ -103,7 +103,8 @@ def run_lines(parser: LineParser, lines: Iterator[tuple[str, int]], a: Assign, s
         else:
             client, site = resolve_host(host)
         batch.append((ts, sev, log_type, raw_level, share(host, host), share(comp, comp), pid, code, msg, text,
-                      client, site, import_id, line_no, flags | (row_flags if raw_level is not None else inferred_flags)))
+                      client, site, import_id, line_no,
+                      flags | (row_flags if raw_level is not None else inferred_flags)))
         if len(batch) >= BATCH:
             keep = batch.pop()
             c.accepted += len(batch)

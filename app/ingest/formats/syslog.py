@@ -20,8 +20,8 @@ ISO = re.compile(r"(?:<(\d{1,3})>)?(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)
                  r"(Z|[+-]\d\d:?\d\d)? (\S+) " + _TAG, re.DOTALL)
 RFC5424 = re.compile(r"<(\d{1,3})>1 (\S+) (\S+) (\S+) (\S+) (\S+) (-|(?:\[(?:[^\]\\]|\\.)*\])+) ?(.*)", re.DOTALL)
 SECURITY_FACILITIES = {4, 10, 13}
-NOT_HOSTS = frozenset(w for word in levels.LEVEL_WORD.split("|") for w in (word, word.lower(), word.title(),
-                                                                           f"[{word}]", f"{word}:"))  # auth, authpriv, log audit
+NOT_HOSTS = frozenset(w for word in levels.LEVEL_WORD.split("|")
+                      for w in (word, word.lower(), word.title(), f"[{word}]", f"{word}:"))  # auth, authpriv, log audit
 
 
 def _from_pri(pri: str | None) -> tuple[int | None, str | None, str | None]:

@@ -54,7 +54,8 @@ class EventsModel(KeysetTableModel):
             if key == "severity":
                 name = SEVERITIES[int(value)]
                 if flags & FLAG_SEVERITY_INFERRED:
-                    return f"{INFERRED_MARK}{name}" if not tip else f"{name}: {flag_notes(FLAG_SEVERITY_INFERRED)[0]}"
+                    note = flag_notes(FLAG_SEVERITY_INFERRED)[0]
+                    return f"{name}: {note}" if tip else f"{INFERRED_MARK}{name}"
                 return name
             if key == "message":
                 text = value or ""
