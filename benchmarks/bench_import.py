@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from precompile import compile_app
@@ -36,50 +37,46 @@ PROGRAMS = [("sshd", "Accepted publickey for agent{u} from 10.1.{a}.{b} port {p}
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
-def generate(path: Path, lines: int, seed: int = 1) -> None:
-    """Lines in time order over about ten days, written in blocks so memory stays small."""
+def _stream(lines: int, seed: int) -> Iterator[tuple[int, int, int, int, int, str, str, random.Random]]:
+    """The same events for every shape: (line, day, hour, minute, second, program, message, rng)."""
     rng = random.Random(seed)
     t = 0.0
+    for i in range(lines):
+        t += rng.expovariate(1.2)
+        day, rest = divmod(int(t), 86400)
+        h, rest = divmod(rest, 3600)
+        mi, s = divmod(rest, 60)
+        prog, text = PROGRAMS[rng.randrange(len(PROGRAMS))]
+        msg = text.format(u=rng.randrange(300), a=rng.randrange(255), b=rng.randrange(255),
+                          p=rng.randrange(1, 65535))
+        yield i, day, h, mi, s, prog, msg, rng
+
+
+def _write(path: Path, rows: Iterator[str]) -> None:
+    """Lines in time order over about ten days, written in blocks so memory stays small."""
     with path.open("w", encoding="utf-8") as out:
         block = []
-        for i in range(lines):
-            t += rng.expovariate(1.2)
-            day, rest = divmod(int(t), 86400)
-            h, rest = divmod(rest, 3600)
-            mi, s = divmod(rest, 60)
-            prog, text = PROGRAMS[rng.randrange(len(PROGRAMS))]
-            msg = text.format(u=rng.randrange(300), a=rng.randrange(255), b=rng.randrange(255),
-                              p=rng.randrange(1, 65535))
-            block.append(f"{MONTHS[10]} {1 + day % 28:2d} {h:02d}:{mi:02d}:{s:02d} {HOSTS[i % len(HOSTS)]} "
-                         f"{prog}[{1000 + i % 30000}]: {msg}\n")
+        for row in rows:
+            block.append(row)
             if len(block) >= 10_000:
                 out.writelines(block)
                 block.clear()
         out.writelines(block)
+
+
+def generate(path: Path, lines: int, seed: int = 1) -> None:
+    """BSD syslog: ``Nov  3 14:05:09 host prog[pid]: message``."""
+    _write(path, (f"{MONTHS[10]} {1 + day % 28:2d} {h:02d}:{mi:02d}:{s:02d} {HOSTS[i % len(HOSTS)]} "
+                  f"{prog}[{1000 + i % 30000}]: {msg}\n" for i, day, h, mi, s, prog, msg, _r in _stream(lines, seed)))
 
 
 def generate_generic(path: Path, lines: int, seed: int = 1) -> None:
-    """The same stream of events, its stamp behind a node name and a sequence field, its level after a host."""
-    rng = random.Random(seed)
-    t = 0.0
+    """The same events, the stamp behind a node name and a sequence field, the level after a host."""
     levels = ("INFO", "INFO", "INFO", "WARN", "ERROR", "DEBUG")
-    with path.open("w", encoding="utf-8") as out:
-        block = []
-        for i in range(lines):
-            t += rng.expovariate(1.2)
-            day, rest = divmod(int(t), 86400)
-            h, rest = divmod(rest, 3600)
-            mi, s = divmod(rest, 60)
-            prog, text = PROGRAMS[rng.randrange(len(PROGRAMS))]
-            msg = text.format(u=rng.randrange(300), a=rng.randrange(255), b=rng.randrange(255),
-                              p=rng.randrange(1, 65535))
-            block.append(f"[dialer-{i % 7:02d}] {i % 10000:04d}|2026/11/{1 + day % 28:02d}-{h:02d}:{mi:02d}:{s:02d}."
-                         f"{rng.randrange(1000):03d}| {HOSTS[i % len(HOSTS)]} {levels[rng.randrange(6)]} "
-                         f"{prog}[{1000 + i % 30000}]: {msg}\n")
-            if len(block) >= 10_000:
-                out.writelines(block)
-                block.clear()
-        out.writelines(block)
+    _write(path, (f"[dialer-{i % 7:02d}] {i % 10000:04d}|2026/11/{1 + day % 28:02d}-{h:02d}:{mi:02d}:{s:02d}."
+                  f"{rng.randrange(1000):03d}| {HOSTS[i % len(HOSTS)]} {levels[rng.randrange(6)]} "
+                  f"{prog}[{1000 + i % 30000}]: {msg}\n"
+                  for i, day, h, mi, s, prog, msg, rng in _stream(lines, seed)))
 
 
 def run(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float, int, int]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -77,21 +78,14 @@ def import_(obj: CliContext, paths: tuple[Path, ...], fmt: str | None, log_type:
         return
     db = obj.db()
 
-    def show(r: FileResult) -> None:
-        if output != "table":
-            return
-        if r.ok:
-            click.echo(f"{r.file}: {r.format}, {r.read:,} lines read, {r.accepted:,} events, {r.continuation:,} "
-                       f"continuation, {r.rejected:,} rejected (import #{r.import_id}, {r.seconds:.1f} s)")
-        elif r.status == "skipped":
-            click.echo(r.message)
-        else:
-            click.echo(r.message, err=True)
+    def summary(r: FileResult) -> str:
+        return (f"{r.file}: {r.format}, {r.read:,} lines read, {r.accepted:,} events, {r.continuation:,} "
+                f"continuation, {r.rejected:,} rejected (import #{r.import_id}, {r.seconds:.1f} s)")
 
     from app.store.database import UserFacingStoreError
 
     try:
-        results = import_paths(db, list(paths), options, on_file=show)
+        results = import_paths(db, list(paths), options, on_file=_shower(output, "complete", summary))
     except UserFacingStoreError as exc:  # locked, full, read-only: the database, not a file, is the problem
         raise click.ClickException(str(exc)) from None
     if output == "json":
@@ -99,21 +93,27 @@ def import_(obj: CliContext, paths: tuple[Path, ...], fmt: str | None, log_type:
     sys.exit(0 if any(r.ok for r in results) and all(r.fine for r in results) else 1)
 
 
+def _shower(output: str, done: str, summary: Callable[[Any], str]) -> Callable[[Any], None]:
+    """Prints each file's line as it finishes: ``summary`` for status ``done``, else its message."""
+    def show(r: Any) -> None:
+        if output != "table":
+            return
+        if r.status == done:
+            click.echo(summary(r))
+        else:
+            click.echo(r.message, err=r.status != "skipped")
+
+    return show
+
+
 def _dry_run(paths: list[Path], options: Any, output: str) -> None:
     from app.ingest.service import FileResult, describe_detection, dry_run
 
-    def show(r: FileResult) -> None:
-        if output != "table":
-            return
-        if r.status == "dry-run":
-            click.echo(f"{r.file}: would import as {describe_detection(r.detected, r.format)}: {r.read:,} lines "
-                       f"read, {r.accepted:,} events, {r.continuation:,} continuation, {r.rejected:,} rejected")
-        elif r.status == "skipped":
-            click.echo(r.message)
-        else:
-            click.echo(r.message, err=True)
+    def summary(r: FileResult) -> str:
+        return (f"{r.file}: would import as {describe_detection(r.detected, r.format)}: {r.read:,} lines read, "
+                f"{r.accepted:,} events, {r.continuation:,} continuation, {r.rejected:,} rejected")
 
-    results = dry_run(paths, options, on_file=show)
+    results = dry_run(paths, options, on_file=_shower(output, "dry-run", summary))
     if output == "json":
         emit_json([r.as_dict() for r in results])
     sys.exit(0 if any(r.status == "dry-run" for r in results) and all(

@@ -275,6 +275,20 @@ def dry_run(paths: list[Path], options: ImportOptions,
     return results
 
 
+def _refused(source: Source, exc: Exception, found: detection.Detection | None) -> FileResult:
+    """A file that could not be read or was refused before anything was written, with its reason."""
+    name = source.display_path
+    detected = found.as_dict() if found else None
+    if isinstance(exc, lines.BinaryFileError):
+        return FileResult(name, "failed", message=f"{name}: cannot import: {exc}", detected=detected)
+    if isinstance(exc, (SourceError, Reject)):
+        text = str(exc)
+        return FileResult(name, "failed", message=text if text.startswith((str(source.path), name))
+                          else f"{name}: {text}", detected=detected)
+    return FileResult(name, "failed", message=f"{name}: cannot read: {exc or type(exc).__name__}",
+                      detected=detected)  # e.g. a damaged .gz or .evtx header
+
+
 def _dry_run_one(source: Source, options: ImportOptions) -> FileResult:
     started = time.perf_counter()
     name = source.display_path
@@ -287,13 +301,8 @@ def _dry_run_one(source: Source, options: ImportOptions) -> FileResult:
         assign = engine.Assign(0, parser.default_type, options.log_type, options.client, options.site)
         with source.open() as reader:
             counts = _run(parser, reader, enc, assign, sink, source, fmt)
-    except lines.BinaryFileError as exc:
-        return FileResult(name, "failed", message=f"{name}: cannot import: {exc}")
-    except (SourceError, Reject) as exc:
-        return FileResult(name, "failed", message=str(exc) if str(exc).startswith((str(source.path), name))
-                          else f"{name}: {exc}", detected=found.as_dict() if found else None)
-    except Exception as exc:  # noqa: BLE001 - e.g. a damaged .gz or .evtx header
-        return FileResult(name, "failed", message=f"{name}: cannot read: {exc or type(exc).__name__}")
+    except Exception as exc:  # noqa: BLE001 - a bad file fails alone, with one line saying why
+        return _refused(source, exc, found)
     return FileResult(name, "dry-run", None, fmt, *counts.as_tuple(), seconds=time.perf_counter() - started,
                       detected=found.as_dict() if found else None)
 
@@ -383,13 +392,8 @@ def import_source(db: Database, source: Source, options: ImportOptions, progress
                     f"{name}: already imported as import #{dup['id']} ({dup['file']}); use --force to import again"),
                     detected=found.as_dict())
         parser = make_parser(fmt, source, options, sample)
-    except lines.BinaryFileError as exc:
-        return FileResult(name, "failed", message=f"{name}: cannot import: {exc}")
-    except (SourceError, Reject) as exc:
-        return FileResult(name, "failed", message=str(exc) if str(exc).startswith((str(source.path), name))
-                          else f"{name}: {exc}", detected=found.as_dict() if found else None)
-    except Exception as exc:  # noqa: BLE001 - e.g. a damaged .gz or .evtx header
-        return FileResult(name, "failed", message=f"{name}: cannot read: {exc or type(exc).__name__}")
+    except Exception as exc:  # noqa: BLE001 - a bad file fails alone, with one line saying why
+        return _refused(source, exc, found)
     size = _safe_size(source)
     import_id = store.begin(db, {
         "file": source.name, "path": name, "size": size, "sha256": sha, "format": fmt,
