@@ -17,7 +17,8 @@ UTC = timeutil.UTC
 
 
 def _log(path: Path, start: dt.datetime, days: int, word: str) -> Path:
-    lines = [f"{(start + dt.timedelta(days=d)):%Y-%m-%d %H:%M:%S} ERROR agent-ws{d} {word} line {d}" for d in range(days)]
+    lines = [f"{(start + dt.timedelta(days=d)):%Y-%m-%d %H:%M:%S} ERROR agent-ws{d} {word} line {d}"
+             for d in range(days)]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
