@@ -18,7 +18,9 @@ from app.reports.safety import excel_value
 from app.store.incidents import INCIDENT_COLUMNS
 
 INCIDENT_FIELDS: tuple[str, ...] = ("id", *INCIDENT_COLUMNS, "linked_events")
-TIME_FIELDS = frozenset({"opened_at", "acknowledged_at", "resolved_at", "closed_at", "created_at", "updated_at"})
+TIME_FIELDS = frozenset({
+    "opened_at", "first_seen_at", "acknowledged_at", "resolved_at", "closed_at", "created_at", "updated_at",
+})
 BREACH_RED = "#dc2626"
 _SAFE_LINK = ("https://", "http://")
 
