@@ -60,6 +60,8 @@ class AddToIncidentDialog(QDialog):
         layout.addWidget(self.number)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
+        self.setMinimumWidth(520)  # room for "INC-000123 — title" in the completer
+        self.number.setFocus()
         self._load_choices()
 
     def _load_choices(self) -> None:
