@@ -54,9 +54,9 @@ def test_prefilled_from_events_links_them(qtbot, demo_db: Database) -> None:
     dialog = new_incident(session, None, event_ids=ids)
     qtbot.addWidget(dialog)
     assert dialog.form.title.text() and "Sample lines" in dialog.form.description.toPlainText()
-    assert dialog.form.opened.text().startswith(
-        timeutil.display(demo_db.scalar(f"SELECT min(ts) FROM events WHERE id IN ({','.join(map(str, ids))})"),
-                         timeutil.UTC, "%Y-%m-%d"))
+    first = demo_db.scalar(f"SELECT min(ts) FROM events WHERE id IN ({','.join(map(str, ids))})")
+    assert dialog.form.first_seen.text() == timeutil.display(first, timeutil.UTC)
+    assert dialog.form.opened.text() > timeutil.display(first, timeutil.UTC, "%Y-%m-%d %H:%M:%S")
     with qtbot.waitSignal(dialog.saved) as blocker:
         qtbot.mouseClick(dialog.create_button, LEFT)
     row = store.get_by_number(demo_db, blocker.args[0])

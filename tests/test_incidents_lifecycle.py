@@ -124,7 +124,7 @@ def test_events_prefill_and_link(demo_db: Database) -> None:
     ids += [r[0] for r in demo_db.execute("SELECT id FROM events WHERE severity = 1 ORDER BY ts LIMIT 2")]
     pre = svc.prefill_from_events(demo_db, ids)
     assert pre["impact"] == 1 and len(pre["event_ids"]) == 5 and pre["hosts"]
-    assert pre["first_seen"] <= pre["last_seen"] and pre["opened_at"] == pre["first_seen"]
+    assert pre["first_seen"] <= pre["last_seen"] and pre["first_seen_at"] == pre["first_seen"] < pre["opened_at"]
     row = svc.create(demo_db, {k: pre[k] for k in ("title", "log_type", "impact", "opened_at", "description")}
                      | {"urgency": 2}, event_ids=ids)
     assert sorted(store.linked_event_ids(demo_db, row["id"])) == sorted(ids)

@@ -67,8 +67,13 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def create(db: Database, values: dict[str, Any] | rules.IncidentRecord, event_ids: Iterable[int] | None = None,
-           actor: str | None = None, now: dt.datetime | str | None = None) -> dict[str, Any]:
-    """Save a new incident (status ``new``) and link its events; returns the stored row."""
+           actor: str | None = None, now: dt.datetime | str | None = None, backdate: bool = False) -> dict[str, Any]:
+    """Save a new incident (status ``new``) and link its events; returns the stored row.
+
+    Opened is the given time, else now: an incident made from old events is not born
+    breached. Their earliest time is kept as ``first_seen_at``; ``backdate`` opens the
+    incident at it instead, on purpose.
+    """
     stamp = _now(now)
     if isinstance(values, rules.IncidentRecord):
         values = {k: v for k, v in values.to_dict().items() if v is not None}
@@ -78,13 +83,22 @@ def create(db: Database, values: dict[str, Any] | rules.IncidentRecord, event_id
             raise rules.IncidentError("is required", required)
     record.setdefault("description", "")
     record.setdefault("tags", "")
+    ids = sorted(set(event_ids or ()))
+    if backdate and record.get("opened_at"):
+        raise rules.IncidentError("give an opened time or backdate to the first event, not both", "opened_at")
     record["opened_at"] = record.get("opened_at") or stamp
     rules.validate(record)
     with db.transaction():
+        first_seen = store.earliest_event_time(db, ids) if ids else None
+        if first_seen:
+            record["first_seen_at"] = first_seen
+        if backdate:
+            if not first_seen:
+                raise rules.IncidentError("backdating needs linked events", "opened_at")
+            record["opened_at"] = first_seen
         record["priority"] = int(priority_for(record["impact"], record["urgency"], priority_matrix(db)))
         record.update(number=store.next_number(db), status="new", created_at=stamp, updated_at=stamp)
         incident_id = store.insert(db, record)
-        ids = sorted(set(event_ids or ()))
         if ids:
             store.link_events(db, incident_id, ids)
         new = {k: v for k, v in record.items() if v not in (None, "")}
@@ -144,21 +158,41 @@ def transition(db: Database, number: str, status: str, reason: str | None = None
         return store.get(db, row["id"]) or {}
 
 
-def link_events(db: Database, number: str, event_ids: Iterable[int], actor: str | None = None) -> int:
-    """Attach events as evidence; returns how many were new links."""
+def link_events(db: Database, number: str, event_ids: Iterable[int], actor: str | None = None,
+                now: dt.datetime | str | None = None) -> int:
+    """Attach events as evidence; returns how many were new links.
+
+    An event earlier than the incident's first seen moves first seen back (in the
+    same audit row). Closed and cancelled incidents take no more evidence.
+    """
     with db.transaction():
         row = get(db, number)
-        before = set(store.linked_event_ids(db, row["id"]))
-        ids = sorted(set(event_ids) - before)
+        if row["status"] in rules.FINAL_STATUSES:
+            raise rules.IncidentError(f"{row['number']} is {row['status']} and can no longer be edited", "status")
+        wanted = set(event_ids)
+        missing = sorted(wanted - store.existing_event_ids(db, wanted))
+        if missing:
+            raise rules.IncidentError(f"no event with id {', '.join(map(str, missing))}", "event")
+        ids = sorted(wanted - set(store.linked_event_ids(db, row["id"])))
         if not ids:
             return 0
         store.link_events(db, row["id"], ids)
-        audit.append(db, "link", "incident", row["number"], new={"events": ids}, actor=actor)
+        old: dict[str, Any] = {}
+        new: dict[str, Any] = {"events": ids}
+        first_seen = store.earliest_linked_time(db, row["id"])
+        if first_seen != row.get("first_seen_at"):
+            store.update(db, row["id"], {"first_seen_at": first_seen, "updated_at": _now(now)})
+            old["first_seen_at"], new["first_seen_at"] = row.get("first_seen_at"), first_seen
+        audit.append(db, "link", "incident", row["number"], old=old or None, new=new, actor=actor)
         return len(ids)
 
 
-def prefill_from_events(db: Database, event_ids: Iterable[int]) -> dict[str, Any]:
-    """Form values suggested by selected events: log type, impact from the worst severity, times, hosts, lines."""
+def prefill_from_events(db: Database, event_ids: Iterable[int], now: dt.datetime | str | None = None
+                        ) -> dict[str, Any]:
+    """Form values suggested by selected events: log type, impact from the worst severity, times, hosts, lines.
+
+    Opened is now; the first event's time comes as ``first_seen_at``, to keep or to backdate to.
+    """
     events = store.events_by_ids(db, event_ids)
     if not events:
         return {}
@@ -178,7 +212,8 @@ def prefill_from_events(db: Database, event_ids: Iterable[int]) -> dict[str, Any
     return {
         "title": (worst_event["message"] or "")[:120], "log_type": log_type, "impact": impact,
         "client": clients[0] if len(clients) == 1 else None, "site": sites[0] if len(sites) == 1 else None,
-        "opened_at": first, "description": description, "first_seen": first, "last_seen": last,
+        "opened_at": _now(now), "first_seen_at": first, "description": description, "first_seen": first,
+        "last_seen": last,
         "hosts": hosts, "sample_lines": sample, "event_ids": [e["id"] for e in events],
     }
 

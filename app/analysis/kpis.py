@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+from app.analysis.availability import Availability
 from app.domain import timeutil
 from app.domain.filters import Filter
 from app.domain.vocab import SEVERITIES
@@ -21,33 +22,25 @@ class Kpis:
     mtta_minutes: float | None
     mttr_minutes: float | None
     events_24h: dict[str, int]
-    availability: dict[str, float] = field(default_factory=dict)
-    period_minutes: float | None = None
+    availability: Availability | None = None
 
 
 def compute(db: Database, f: Filter, zone: dt.tzinfo, now: dt.datetime | None = None) -> Kpis:
     """Every tile over the shared filter; "last 24 h" counts back from ``now``."""
-    from app.analysis import series, sla
+    from app.analysis import availability, sla
 
     now = now or dt.datetime.now(timeutil.UTC)
     totals = sla.totals(db, f, zone, now)
     recent = aggregates.events_by_severity_between(
         db, f.replace(since=None, until=None), zone,
         timeutil.to_iso(now - dt.timedelta(hours=24)), timeutil.to_iso(now), now)
-    period = series.time_range(db, f, zone, now)
-    minutes = (period[1] - period[0]).total_seconds() / 60 if period else None
-    availability = {}
-    if minutes:
-        for client, down in sorted(aggregates.downtime_by_client(db, f, zone, now).items()):
-            availability[client or "(no client)"] = max(0.0, 1.0 - down / minutes)
     return Kpis(
         open_by_priority=aggregates.open_by_priority(db, f, zone, now),
         breach_rate=totals.get("breach_rate"),
         mtta_minutes=totals.get("mtta_minutes"),
         mttr_minutes=totals.get("mttr_minutes"),
         events_24h={SEVERITIES[s]: n for s, n in sorted(recent.items())},
-        availability=availability,
-        period_minutes=minutes,
+        availability=availability.compute(db, f, zone, now),
     )
 
 

@@ -79,32 +79,67 @@ def incident() -> None:
 @click.option("--type", "log_type", required=True, type=click.Choice(LOG_TYPES), help="Log type.")
 @click.option("--impact", required=True, type=click.IntRange(1, 3), help="1 high, 2 medium, 3 low.")
 @click.option("--urgency", required=True, type=click.IntRange(1, 3), help="1 high, 2 medium, 3 low.")
-@click.option("--opened", metavar="TIME", help="When it started (default now); ISO in --tz or 2h/1d ago.")
-@click.option("--event", "event_ids", multiple=True, type=int, help="Link an event id as evidence (repeatable).")
+@click.option("--opened", "--opened-at", "opened", metavar="TIME",
+              help="When it was opened (default now); ISO in --tz or 2h/1d ago.")
+@click.option("--event", "event_ids", multiple=True, type=int,
+              help="Link an event id as evidence (repeatable); the earliest is kept as first seen.")
+@click.option("--backdate", is_flag=True, help="Open it at the first linked event's time instead of now.")
 @_field_options
 @OUTPUT_OPTION
 @pass_ctx
-def add(obj: CliContext, output: str, opened: str | None, event_ids: tuple[int, ...], **fields: Any) -> None:
+def add(obj: CliContext, output: str, opened: str | None, event_ids: tuple[int, ...], backdate: bool,
+        **fields: Any) -> None:
     """Log a new incident; prints it (number, priority, status, …)."""
     from app.analysis import incidents_service as svc
     from app.domain.incidents import IncidentError
 
+    if backdate and not event_ids:
+        raise click.UsageError("--backdate opens the incident at its first event: give --event")
+    if backdate and opened:
+        raise click.UsageError("give --opened or --backdate, not both")
     values = {k: v for k, v in fields.items() if v is not None}
     if opened:
         values["opened_at"] = _time(obj, opened, "--opened")
     db = obj.db()
     if event_ids:
-        from app.store import incidents as store
-
-        found = {r["id"] for r in store.events_by_ids(db, event_ids)}
-        missing = sorted(set(event_ids) - found)
-        if missing:
-            raise click.BadParameter(f"no event with id {', '.join(map(str, missing))}", param_hint="--event")
+        _check_events(db, event_ids)
     try:
-        row = svc.create(db, values, event_ids=event_ids)
+        row = svc.create(db, values, event_ids=event_ids, backdate=backdate)
     except IncidentError as exc:
         raise _fail(exc) from None
     _show(row, output, obj)
+
+
+def _check_events(db: Any, event_ids: tuple[int, ...]) -> None:
+    from app.store import incidents as store
+
+    missing = sorted(set(event_ids) - store.existing_event_ids(db, event_ids))
+    if missing:
+        raise click.BadParameter(f"no event with id {', '.join(map(str, missing))}", param_hint="--event")
+
+
+@incident.command("link")
+@click.argument("number")
+@click.option("--event", "event_ids", multiple=True, type=int, required=True,
+              help="An event id to add as evidence (repeatable).")
+@pass_ctx
+def link(obj: CliContext, number: str, event_ids: tuple[int, ...]) -> None:
+    """Add events to NUMBER's linked events; an earlier event moves its first seen back (audited)."""
+    from app.analysis import incidents_service as svc
+    from app.domain import timeutil
+    from app.domain.incidents import IncidentError
+    from app.store import incidents as store
+
+    db = obj.db()
+    _check_events(db, event_ids)
+    try:
+        added = svc.link_events(db, number, event_ids)
+        row = svc.get(db, number)
+    except IncidentError as exc:
+        raise click.ClickException(f"{number}: {exc}; nothing was linked") from None
+    total = len(store.linked_event_ids(db, row["id"]))
+    click.echo(f"{row['number']}: {added} event(s) linked, {total} in all; first seen "
+               f"{timeutil.display(row.get('first_seen_at'), obj.zone) or '—'}")
 
 
 @incident.command("update")

@@ -35,7 +35,9 @@ EVENT_CSV_COLUMNS: tuple[str, ...] = (
     "id", "ts_utc", "ts_local", "log_type", "severity", "raw_level", "host", "component", "pid",
     "event_code", "message", "client", "site", "import_id", "line_no", "notes",
 )
-INCIDENT_TIME_FIELDS = ("opened_at", "acknowledged_at", "resolved_at", "closed_at", "created_at", "updated_at")
+INCIDENT_TIME_FIELDS = (
+    "opened_at", "first_seen_at", "acknowledged_at", "resolved_at", "closed_at", "created_at", "updated_at",
+)
 
 
 def _write_csv(target: Path, header: Sequence[str], rows: Iterable[Sequence[Any]], encoding: str) -> None:

@@ -21,7 +21,9 @@ from app.reports.safety import excel_value
 from app.store.incidents import INCIDENT_COLUMNS
 
 INCIDENT_FIELDS: tuple[str, ...] = ("id", *INCIDENT_COLUMNS, "linked_events")
-TIME_FIELDS = frozenset({"opened_at", "acknowledged_at", "resolved_at", "closed_at", "created_at", "updated_at"})
+TIME_FIELDS = frozenset({
+    "opened_at", "first_seen_at", "acknowledged_at", "resolved_at", "closed_at", "created_at", "updated_at",
+})
 # What an auditor files, in this order and with these widths; these columns make the printed page.
 PRINTED: dict[str, int] = {
     "number": 11, "title": 40, "priority": 12, "status": 11, "client": 14, "assignee": 14,
@@ -31,7 +33,7 @@ PRINTED: dict[str, int] = {
 HEADINGS: dict[str, str] = {
     "id": "Id", "log_type": "Log type", "hold_reason": "Hold reason", "affected_seats": "Affected seats",
     "reported_by": "Reported by", "assignment_group": "Assignment group", "opened_at": "Opened",
-    "acknowledged_at": "Acknowledged", "resolved_at": "Resolved", "closed_at": "Closed",
+    "first_seen_at": "First seen", "acknowledged_at": "Acknowledged", "resolved_at": "Resolved", "closed_at": "Closed",
     "downtime_minutes": "Downtime (min)", "root_cause": "Root cause", "resolution_code": "Resolution code",
     "resolution_notes": "Resolution notes", "external_key": "External ticket", "external_url": "External link",
     "created_at": "Created", "updated_at": "Updated", "linked_events": "Linked events",

@@ -256,3 +256,20 @@ def downtime_by_client(db: Database, f: Filter, zone: dt.tzinfo, now: dt.datetim
     sql = (f"SELECT coalesce(i.client, ''), sum(i.downtime_minutes) FROM incidents i WHERE {w.sql()} "
            f"AND i.downtime_minutes IS NOT NULL GROUP BY 1")
     return {c: float(m) for c, m in db.execute(sql, w.params)}
+
+
+def downtime_by_client_between(db: Database, f: Filter, zone: dt.tzinfo, start: str, end: str,
+                               now: dt.datetime | None = None) -> dict[str, float]:
+    """Recorded downtime minutes per client inside ``start``..``end`` (stored UTC text).
+
+    An outage runs from ``opened_at`` for ``downtime_minutes`` and counts only where it
+    overlaps the period; an incident opened in the period with 0 minutes lists its client.
+    ``f`` should carry no time bounds of its own (the period replaces them).
+    """
+    w = _incidents(db, f, zone, now)
+    outage_end = "julianday(i.opened_at) + i.downtime_minutes / 1440.0"
+    sql = (f"SELECT coalesce(i.client, ''), sum(max(0, (min(julianday(?), {outage_end}) "
+           f"- max(julianday(?), julianday(i.opened_at))) * 1440.0)) FROM incidents i WHERE {w.sql()} "
+           f"AND i.downtime_minutes IS NOT NULL AND i.opened_at < ? "
+           f"AND (i.opened_at >= ? OR {outage_end} > julianday(?)) GROUP BY 1")
+    return {c: float(m) for c, m in db.execute(sql, [end, start, *w.params, end, start, start])}

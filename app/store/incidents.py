@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 INCIDENT_COLUMNS: tuple[str, ...] = (
     "number", "title", "description", "log_type", "category", "subcategory", "impact", "urgency",
     "priority", "status", "hold_reason", "client", "site", "affected_seats", "reported_by", "assignee",
-    "assignment_group", "opened_at", "acknowledged_at", "resolved_at", "closed_at", "downtime_minutes",
+    "assignment_group", "opened_at", "first_seen_at", "acknowledged_at", "resolved_at", "closed_at", "downtime_minutes",
     "root_cause", "resolution_code", "resolution_notes", "external_key", "external_url", "tags",
     "created_at", "updated_at",
 )
@@ -100,6 +100,39 @@ def holds(db: Database, incident_ids: Iterable[int] | None = None) -> dict[int, 
     for incident_id, start, end in rows:
         out.setdefault(incident_id, []).append((start, end))
     return out
+
+
+def earliest_event_time(db: Database, event_ids: Iterable[int]) -> str | None:
+    """The stored time of the earliest of ``event_ids`` (None when none exists)."""
+    ids = list(event_ids)
+    times = []
+    for i in range(0, len(ids), 500):
+        chunk = ids[i:i + 500]
+        times.append(db.scalar(f"SELECT min(ts) FROM events WHERE id IN ({','.join('?' * len(chunk))})", chunk))
+    return min((t for t in times if t), default=None)
+
+
+def earliest_linked_time(db: Database, incident_id: int) -> str | None:
+    """The incident's first seen: its earliest linked event's time."""
+    return db.scalar("SELECT min(e.ts) FROM incident_events ie JOIN events e ON e.id = ie.event_id "
+                     "WHERE ie.incident_id = ?", (incident_id,))
+
+
+def open_incidents(db: Database, limit: int = 2000) -> list[tuple[str, str]]:
+    """(number, title) of incidents still being worked on, newest opened first (for pickers)."""
+    return [(r[0], r[1]) for r in db.execute(
+        "SELECT number, title FROM incidents WHERE status IN ('new', 'in-progress', 'on-hold') "
+        "ORDER BY opened_at DESC, id DESC LIMIT ?", (limit,))]
+
+
+def existing_event_ids(db: Database, event_ids: Iterable[int]) -> set[int]:
+    """Which of ``event_ids`` are stored events."""
+    ids = list(event_ids)
+    found: set[int] = set()
+    for i in range(0, len(ids), 500):
+        chunk = ids[i:i + 500]
+        found |= {r[0] for r in db.execute(f"SELECT id FROM events WHERE id IN ({','.join('?' * len(chunk))})", chunk)}
+    return found
 
 
 def linked_event_ids(db: Database, incident_id: int) -> list[int]:

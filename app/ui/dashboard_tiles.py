@@ -5,9 +5,12 @@ Signals: none.
 
 from __future__ import annotations
 
+from html import escape
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
+from app.analysis.availability import Availability
 from app.analysis.kpis import Kpis, duration_text
 from app.domain.vocab import PRIORITY_COLOURS, SEVERITY_COLOURS
 
@@ -54,7 +57,7 @@ class KpiTiles(QWidget):
             "mtta": Tile("MTTA (mean time to acknowledge)", "mtta"),
             "mttr": Tile("MTTR (mean time to resolve)", "mttr"),
             "events": Tile("Events, last 24 h", "events"),
-            "availability": Tile("Availability (recorded downtime)", "availability"),
+            "availability": Tile("Availability", "availability"),
         }
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
@@ -75,9 +78,18 @@ class KpiTiles(QWidget):
         self.tiles["mttr"].set(duration_text(k.mttr_minutes), "opened → resolved")
         self.tiles["events"].set(f"{sum(k.events_24h.values()):,}", " ".join(
             _dot(SEVERITY_COLOURS[s], f"{s}&nbsp;{n:,}") for s, n in k.events_24h.items() if n))
-        if k.availability:
-            worst = min(k.availability.values())
-            self.tiles["availability"].set(f"{worst:.2%}", "<br>".join(
-                f"{c}: {a:.2%}" for c, a in sorted(k.availability.items(), key=lambda kv: kv[1])))
-        else:
-            self.tiles["availability"].set("—", "no downtime recorded")
+        self._show_availability(k.availability)
+
+    def _show_availability(self, a: Availability | None) -> None:
+        """The worst client's figure over a named period; every client's in the tooltip."""
+        tile = self.tiles["availability"]
+        tile.title_label.setText(f"Availability · {a.label}" if a else "Availability")
+        worst = a.worst if a else None
+        if a is None or worst is None:
+            tile.set("—", "no downtime recorded")
+            tile.setToolTip("No incident with recorded downtime in this period")
+            return
+        others = len(a.by_client) - 1
+        tile.set(f"{worst[1]:.2%}", f"worst: {escape(worst[0])}" + (f" (of {others + 1} clients)" if others else ""))
+        tile.setToolTip(f"Recorded downtime, {escape(a.label)}, worst first:<br>" + "<br>".join(
+            f"{escape(c)}: {v:.2%}" for c, v in a.ranked()))

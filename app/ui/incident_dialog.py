@@ -100,6 +100,7 @@ class NewIncidentDialog(QDialog):
         if self.event_ids:
             pre = svc.prefill_from_events(session.db, self.event_ids)
             self.form.set_values(pre)
+            self.form.offer_backdate()
             self.event_ids = pre.get("event_ids", [])
             layout.addWidget(QLabel(f"<b>{len(self.event_ids)} event(s) will be linked</b> "
                                     f"(first seen {timeutil.display(pre.get('first_seen'), session.zone)}, "

@@ -16,7 +16,8 @@ from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QScrollArea, QVBoxLayout, QWidget,
+    QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QScrollArea, QVBoxLayout,
+    QWidget,
 )
 
 from app.domain import incidents as rules, timeutil
@@ -79,6 +80,22 @@ class IncidentForm(QWidget):
         self._row("log_type", "Log type *", self.log_type)
         self._row("impact", "Priority", levels)
         self._row("opened_at", "Opened", self.opened)
+        self.first_seen = QLabel()
+        self.first_seen.setObjectName("firstSeen")
+        self.first_seen.setToolTip("The earliest linked event's time")
+        self.backdate = QCheckBox("Opened at the first event (backdate)")
+        self.backdate.setObjectName("backdate")
+        self.backdate.setToolTip("Start the SLA clock at the first event instead of now")
+        self.backdate.setVisible(False)
+        self.backdate.toggled.connect(self._backdate_toggled)
+        self._first_seen_at: str | None = None
+        self._opened_before_backdate: tuple[str, tuple[str, str] | None] = ("", None)
+        self.first_seen_row = QHBoxLayout()
+        self.first_seen_row.addWidget(self.first_seen)
+        self.first_seen_row.addStretch()
+        self.first_seen_row.addWidget(self.backdate)
+        self.layout_.addRow("First seen", self.first_seen_row)
+        self.layout_.setRowVisible(self.first_seen_row, False)
         for name, label in TEXT_FIELDS[:7]:
             self._row(name, label, self.text_edits[name])
         self._row("affected_seats", "Affected seats", self.seats)
@@ -203,6 +220,11 @@ class IncidentForm(QWidget):
 
     def set_values(self, row: dict[str, Any]) -> None:
         """Fill the form from a stored incident or a pre-fill."""
+        if self.backdate.isChecked():  # a fresh fill, not a backdated one
+            self.backdate.blockSignals(True)
+            self.backdate.setChecked(False)
+            self.backdate.blockSignals(False)
+            self.opened.setReadOnly(False)
         self.title.setText(row.get("title") or "")
         if row.get("log_type") in LOG_TYPES:
             self.log_type.setCurrentText(row["log_type"])
@@ -212,6 +234,10 @@ class IncidentForm(QWidget):
         shown = timeutil.display(row["opened_at"], self.zone, "%Y-%m-%d %H:%M:%S") if row.get("opened_at") else ""
         self._opened_shown = (shown, row["opened_at"]) if shown else None
         self.opened.setText(shown)
+        self._first_seen_at = row.get("first_seen_at") or None
+        self.first_seen.setText(timeutil.display(self._first_seen_at, self.zone) if self._first_seen_at else "")
+        self.layout_.setRowVisible(self.first_seen_row, bool(self._first_seen_at))
+        self.backdate.setVisible(False)  # showing the row shows all of it; offer_backdate opts in
         self.seats.setText("" if row.get("affected_seats") is None else str(row["affected_seats"]))
         self.downtime.setText("" if row.get("downtime_minutes") is None else f"{row['downtime_minutes']:g}")
         for name, edit in self.text_edits.items():
@@ -219,6 +245,23 @@ class IncidentForm(QWidget):
         self.description.setPlainText(row.get("description") or "")
         self.resolution_notes.setPlainText(row.get("resolution_notes") or "")
         self._check_all(show=False)
+
+    def offer_backdate(self) -> None:
+        """Show the backdate choice (a new incident made from events, after ``set_values``)."""
+        self.backdate.setVisible(bool(self._first_seen_at))
+
+    def _backdate_toggled(self, on: bool) -> None:
+        """Opened follows the first event while ticked; unticking gives back what was there."""
+        if on and self._first_seen_at:
+            self._opened_before_backdate = (self.opened.text(), self._opened_shown)
+            shown = timeutil.display(self._first_seen_at, self.zone, "%Y-%m-%d %H:%M:%S")
+            self._opened_shown = (shown, self._first_seen_at)
+            self.opened.setText(shown)
+        elif not on:
+            self.opened.setText(self._opened_before_backdate[0])
+            self._opened_shown = self._opened_before_backdate[1]
+        self.opened.setReadOnly(on)
+        self._check("opened_at")
 
     def set_read_only(self, read_only: bool) -> None:
         for w in (self.title, self.opened, self.seats, self.downtime, *self.text_edits.values()):

@@ -9,8 +9,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from app.domain.filters import Filter
 from app.store import events as event_store
@@ -79,6 +79,9 @@ class EventsPage(QWidget):
         self.table.current_row_changed.connect(self._current_changed)
         self.model.dataChanged.connect(self._rows_arrived)
         self.table.activated_row.connect(self.open_details)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self.show_context_menu)
+        self.context_menu: QMenu | None = None
         self.table.selectionModel().selectionChanged.connect(
             lambda *_a: self.incident_button.setEnabled(self.table.has_selection()))
         self.timeline.range_selected.connect(self.filter_bar.set_time_range)
@@ -160,6 +163,27 @@ class EventsPage(QWidget):
             self._show_error("Creating incidents from the window is not available in this build.")
             return
         new_incident(self.session, self, event_ids=ids)
+
+    def show_context_menu(self, pos: QPoint) -> None:
+        """Right-click on the table: make an incident from the selection, or add it to one."""
+        has_selection = self.table.has_selection()
+        menu = QMenu(self)
+        menu.setObjectName("eventsContextMenu")
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        create = menu.addAction("Create incident from selection…", self.create_incident)
+        add = menu.addAction("Add to incident…", self.add_to_incident)
+        for action in (create, add):
+            action.setEnabled(has_selection)
+        self.context_menu = menu
+        menu.popup(self.table.viewport().mapToGlobal(pos))
+
+    def add_to_incident(self) -> None:
+        ids = self.selected_event_ids()
+        if not ids:
+            return
+        from app.ui.add_to_incident_dialog import add_to_incident
+
+        add_to_incident(self.session, self, ids)
 
     def open_incident(self, number: str) -> None:
         try:
