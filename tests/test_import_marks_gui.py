@@ -66,3 +66,26 @@ def test_events_table_marks_inferred_severities_and_chosen_times(qtbot, session:
     row = next(r for r in range(2) if model.data(model.index(r, sev)).startswith("≈"))
     page.table.selectRow(row)
     qtbot.waitUntil(lambda: "severity inferred" in page.details.browser.toPlainText(), timeout=10_000)
+
+
+def test_two_formats_reading_a_file_equally_well_make_the_dialog_ask(qtbot, session: Session, tmp_path: Path) -> None:
+    from app.ingest import userformats
+
+    userformats.save({"pbx_syslog": {
+        "title": "PBX syslog", "regex": {"std": {
+            "pattern": r"^(?<timestamp>\w{3} +\d+ \d\d:\d\d:\d\d) (?<host>\S+) (?<body>.*)$"}},
+        "timestamp-format": ["%b %d %H:%M:%S"]}}, "pbx_syslog")
+    f = tmp_path / "pbx.log"
+    f.write_text("Dec  1 10:00:00 pbx01 asterisk[42]: trunk 3 unreachable\n"
+                 "Dec  1 10:00:05 pbx01 asterisk[42]: trunk 3 back\n", encoding="utf-8")
+    dialog = ImportDialog(session, None)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.set_paths([f])
+    qtbot.waitUntil(lambda: dialog.tie_bar.isVisible(), timeout=10_000)
+    assert "pbx_syslog" in dialog.tie_label.text() and "syslog" in dialog.tie_label.text()
+    use_syslog = next(b for b in dialog.tie_buttons if b.property("format") == "syslog")
+    qtbot.mouseClick(use_syslog, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Format: <b>syslog</b>" in dialog.detected_label.text(), timeout=10_000)
+    assert not dialog.tie_bar.isVisible()
+    assert dialog.options.format_combo.currentData() == "syslog"
