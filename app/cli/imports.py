@@ -79,7 +79,9 @@ def import_(obj: CliContext, paths: tuple[Path, ...], fmt: str | None, log_type:
     db = obj.db()
 
     def summary(r: FileResult) -> str:
-        return (f"{r.file}: {r.format}, {r.read:,} lines read, {r.accepted:,} events, {r.continuation:,} "
+        lines_read = (f"{r.read:,} new lines ({r.already:,} already imported by import #{r.continues})"
+                      if r.continues else f"{r.read:,} lines read")
+        return (f"{r.file}: {r.format}, {lines_read}, {r.accepted:,} events, {r.continuation:,} "
                 f"continuation, {r.rejected:,} rejected (import #{r.import_id}, {r.seconds:.1f} s)")
 
     from app.store.database import UserFacingStoreError

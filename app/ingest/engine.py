@@ -52,6 +52,7 @@ class Assign:
     host_rules: HostRules = field(default_factory=HostRules)
     row_flags: int = 0
     infers_severity: bool = False  # the parser guesses a severity from the message when a line has no level
+    line_base: int = 0  # lines of the file read by earlier imports: a grown file's new lines number on from them
 
 
 def run_lines(parser: LineParser, lines: Iterator[tuple[str, int]], a: Assign, sink: Sink) -> Counts:
@@ -70,6 +71,7 @@ def run_lines(parser: LineParser, lines: Iterator[tuple[str, int]], a: Assign, s
     resolve_host = a.host_rules.resolve
     forced, default_type, import_id, row_flags = a.forced_type, a.default_type, a.import_id, a.row_flags
     inferred_flags = row_flags | FLAG_SEVERITY_INFERRED if a.infers_severity else row_flags
+    base = a.line_base
     fixed_place = a.client is not None or a.site is not None
     shared: dict[object, object] = {}
     share = shared.setdefault
@@ -78,7 +80,7 @@ def run_lines(parser: LineParser, lines: Iterator[tuple[str, int]], a: Assign, s
         try:
             row = parse(text)
         except (Reject, ValueError) as exc:
-            rejects.append((import_id, line_no, str(exc) or "unreadable line", text))
+            rejects.append((import_id, base + line_no, str(exc) or "unreadable line", text))
             c.rejected += 1
             continue
         if row is None:
@@ -90,7 +92,7 @@ def run_lines(parser: LineParser, lines: Iterator[tuple[str, int]], a: Assign, s
             else:
                 reason = "no time stamp, and no event before it to join" if not batch else \
                     "continuation text beyond 1 MiB for one event"
-                rejects.append((import_id, line_no, reason, text))
+                rejects.append((import_id, base + line_no, reason, text))
                 c.rejected += 1
             continue
         ts, sev, raw_level, host, comp, pid, code, msg, log_type = row
@@ -103,7 +105,7 @@ def run_lines(parser: LineParser, lines: Iterator[tuple[str, int]], a: Assign, s
         else:
             client, site = resolve_host(host)
         batch.append((ts, sev, log_type, raw_level, share(host, host), share(comp, comp), pid, code, msg, text,
-                      client, site, import_id, line_no,
+                      client, site, import_id, base + line_no,
                       flags | (row_flags if raw_level is not None else inferred_flags)))
         if len(batch) >= BATCH:
             keep = batch.pop()

@@ -12,7 +12,7 @@ import itertools
 import logging
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,7 @@ from app.domain.jobs import Progress
 from app.ingest import detect as detection
 from app.ingest import engine, formats, lines, parallel
 from app.ingest.clock import Clock
-from app.ingest.formats.base import ParseContext, RecordParser, Reject
+from app.ingest.formats.base import LineParser, ParseContext, RecordParser, Reject
 from app.ingest.formats.csvfmt import CsvExport
 from app.ingest.formats.generic import NoStampFound
 from app.ingest.rules import HostRules, TypeRules
@@ -64,6 +64,8 @@ class FileResult:
     message: str = ""
     seconds: float = 0.0
     detected: dict[str, Any] | None = None  # detection's decision: format, share, runner-up, tie
+    already: int = 0  # a grown file: its lines an earlier import holds (only the new ones were read)
+    continues: int | None = None  # that earlier import's id
 
     @property
     def ok(self) -> bool:
@@ -392,20 +394,29 @@ def import_source(db: Database, source: Source, options: ImportOptions, progress
                     f"{name}: already imported as import #{dup['id']} ({dup['file']}); use --force to import again"),
                     detected=found.as_dict())
         parser = make_parser(fmt, source, options, sample)
+        base = None if options.force or not isinstance(parser, LineParser) or enc is None else store.grown_from(
+            db, name, source.name, _safe_size(source), source.head_sha256)
     except Exception as exc:  # noqa: BLE001 - a bad file fails alone, with one line saying why
         return _refused(source, exc, found)
     size = _safe_size(source)
+    lines_before = 0
+    if base is not None:  # the file grew since an import took all of it: only its new lines are read
+        source = replace(source, skip=int(base["size"]))
+        enc = lines.Encoding(enc.name.replace("-sig", ""), 0)  # the byte-order mark stayed at the start
+        lines_before = int(base["lines_before"])
     import_id = store.begin(db, {
         "file": source.name, "path": name, "size": size, "sha256": sha, "format": fmt,
         "tz": options.zone_name, "log_type": options.log_type, "client": options.client, "site": options.site,
         "actor": actor, "options": {"year": options.year, "map": options.mapping, "force": options.force,
                                     "encoding": enc.name if enc else None, "time_from": options.time_from,
-                                    "detected": found.as_dict() if found else None}})
+                                    "detected": found.as_dict() if found else None,
+                                    "continues": base["id"] if base else None, "lines_before": lines_before,
+                                    "skipped_bytes": source.skip}})
     type_rules = store.type_rules(db)
     assign = engine.Assign(import_id, parser.default_type, options.log_type, options.client, options.site,
                            TypeRules(type_rules) if type_rules is not None else TypeRules(),
                            HostRules(store.host_rules(db)), getattr(parser, "row_flags", 0),
-                           getattr(parser, "infers_severity", False))
+                           getattr(parser, "infers_severity", False), lines_before)
     try:
         # Lean: an index rebuild's sort spills to a file and reads go unmapped, so memory stays flat
         # whatever the file's size (3,000,000 lines peaked at 400 MB with sorts in RAM).
@@ -414,7 +425,8 @@ def import_source(db: Database, source: Source, options: ImportOptions, progress
             store.finish(db, import_id, "complete", counts.as_tuple())
             audit.append(db, "import", "import", import_id, new={
                 "file": source.name, "sha256": sha, "format": fmt, "read": counts.read, "accepted": counts.accepted,
-                "continuation": counts.continuation, "rejected": counts.rejected}, actor=actor)
+                "continuation": counts.continuation, "rejected": counts.rejected,
+                **({"continues": base["id"], "already_imported": lines_before} if base else {})}, actor=actor)
     except Cancelled:
         store.delete(db, import_id)
         return FileResult(name, "cancelled", None, fmt, message=f"{name}: cancelled; nothing was kept",
@@ -429,7 +441,8 @@ def import_source(db: Database, source: Source, options: ImportOptions, progress
         return FileResult(name, "failed", import_id, fmt, message=f"{name}: import failed: {exc}; nothing was kept",
                           seconds=time.perf_counter() - started)
     return FileResult(name, "complete", import_id, fmt, *counts.as_tuple(), seconds=time.perf_counter() - started,
-                      detected=found.as_dict() if found else None)
+                      detected=found.as_dict() if found else None, already=lines_before,
+                      continues=base["id"] if base else None)
 
 
 def _load(db: Database, parser: Any, reader: Any, enc: lines.Encoding | None, assign: engine.Assign,

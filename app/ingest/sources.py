@@ -28,6 +28,7 @@ class Source:
 
     path: Path
     member: str | None = None
+    skip: int = 0  # bytes already imported: a grown file is read from here (plain files only)
 
     @property
     def name(self) -> str:
@@ -68,6 +69,8 @@ class Source:
             raw = self.path.open("rb")
             if self.gzipped:
                 return Reader(gzip.GzipFile(fileobj=raw, mode="rb"), raw)  # type: ignore[arg-type]
+            if self.skip:
+                raw.seek(self.skip)
             return Reader(raw, raw)
         except (OSError, zipfile.BadZipFile, KeyError) as exc:
             raise SourceError(f"{self.display_path}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
@@ -93,6 +96,27 @@ class Source:
         if self.member is None and dbfile.in_use(self.path):
             raise SourceError(f"{self.display_path}: an Issue Ledger database open here, not a log; "
                               "it cannot be imported")
+
+    def head_sha256(self, size: int) -> str | None:
+        """SHA-256 of the first ``size`` bytes of a plain file (None for .gz and zip members, or a shorter file)."""
+        if self.member or self.gzipped:
+            return None
+        h = hashlib.sha256()
+        left = size
+        try:
+            with self.path.open("rb") as fh:
+                while left:
+                    block = fh.read(min(left, 1 << 20))
+                    if not block:
+                        return None
+                    h.update(block)
+                    left -= len(block)
+                fh.seek(size - 1)
+                if size and fh.read(1) not in (b"\n", b"\r"):
+                    return None  # the earlier import ended inside a line: not a clean continuation
+        except OSError:
+            return None
+        return h.hexdigest()
 
     def sha256(self) -> str:
         """SHA-256 of the stored bytes (the .gz file itself; a zip member's content)."""

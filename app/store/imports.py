@@ -12,7 +12,7 @@ import contextlib
 import json
 import os
 import socket
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from app.domain import timeutil
@@ -33,6 +33,28 @@ def find_complete(db: Database, sha256: str) -> dict[str, Any] | None:
     rows = db.rows("SELECT id, file, started_at FROM imports WHERE sha256 = ? AND status = 'complete' "
                    "ORDER BY id LIMIT 1", (sha256,))
     return rows[0] if rows else None
+
+
+def grown_from(db: Database, path: str, name: str, size: int,
+               head: Callable[[int], str | None]) -> dict[str, Any] | None:
+    """The latest complete import whose bytes are the head of this larger file: same path or same name first.
+
+    ``head(n)`` gives the SHA-256 of the file's first ``n`` bytes (None when that cannot be a continuation).
+    Returns the import with ``lines_before``, the lines of the file it and its own predecessors read.
+    """
+    rows = db.rows("SELECT id, file, path, size, sha256, read_count, options FROM imports WHERE status = 'complete'"
+                   " AND size > 0 AND size < ? ORDER BY (path = ?) DESC, (file = ?) DESC, size DESC, id DESC"
+                   " LIMIT 50", (size, path, name))
+    hashes: dict[int, str | None] = {}
+    for row in rows:
+        n = int(row["size"])
+        if n not in hashes:
+            hashes[n] = head(n)
+        if hashes[n] == row["sha256"]:
+            options = json.loads(row["options"] or "{}")
+            row["lines_before"] = int(options.get("lines_before") or 0) + int(row["read_count"] or 0)
+            return row
+    return None
 
 
 def begin(db: Database, meta: dict[str, Any]) -> int:

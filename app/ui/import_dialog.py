@@ -406,7 +406,9 @@ class ImportDialog(QDialog):
         lines = []
         for r in results:
             if r.ok:
-                lines.append(f"✓ {r.file}: {r.format}, {r.read:,} lines, {r.accepted:,} events, "
+                read = (f"{r.read:,} new lines ({r.already:,} already imported)" if r.continues
+                        else f"{r.read:,} lines")
+                lines.append(f"✓ {r.file}: {r.format}, {read}, {r.accepted:,} events, "
                              f"{r.continuation:,} continuation, {r.rejected:,} rejected")
             elif r.status == "skipped":
                 lines.append(f"– {r.message}")
