@@ -1,4 +1,8 @@
-"""The events table: time in the user's zone, a coloured severity badge, first line of the message."""
+"""The events table: time in the user's zone, a coloured severity badge, first line of the message.
+
+Windows events also show their Event ID and provider (stored as the event's code
+and component, which other formats fill with other things).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from app.domain import timeutil
 from app.domain.vocab import LOG_TYPE_COLOURS, SEVERITIES, SEVERITY_COLOURS
+from app.ingest.formats.windows import WINDOWS_FORMATS
 from app.ui.models.keyset import Column, KeysetTableModel
 
 SEVERITY_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -25,6 +30,8 @@ class EventsModel(KeysetTableModel):
         Column("log_type", "Type"),
         Column("host", "Host"),
         Column("component", "Component"),
+        Column("event_code", "Event ID"),
+        Column("provider", "Provider"),
         Column("client", "Client"),
         Column("site", "Site"),
         Column("message", "Message"),
@@ -33,6 +40,9 @@ class EventsModel(KeysetTableModel):
     def cell(self, record: dict[str, Any], column: Column, role: int) -> Any:
         key = column.key
         value = record.get(key)
+        if key in ("event_code", "provider"):  # a Windows event's, blank for the others
+            windows = record.get("source_format") in WINDOWS_FORMATS
+            value = (record.get("component") if key == "provider" else value) if windows else None
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             if key == "ts":
                 return timeutil.display(value, self.session.zone) + (
