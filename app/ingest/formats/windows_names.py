@@ -91,11 +91,6 @@ BY_PROVIDER: dict[str, dict[str, str]] = {
 }
 
 
-class _Strict(dict):  # type: ignore[type-arg]
-    def __missing__(self, key: str) -> str:
-        raise KeyError(key)
-
-
 def event_name(provider: str | None, event_id: str | None, data: Mapping[str, str] | None = None) -> str | None:
     """``"An account failed to log on (4625)"`` for a known provider and ID, else None."""
     names = BY_PROVIDER.get((provider or "").strip().lower())
@@ -104,7 +99,7 @@ def event_name(provider: str | None, event_id: str | None, data: Mapping[str, st
         return None
     template, _, plain = entry.partition("|")
     try:
-        text = template.format_map(_Strict(data or {}))
+        text = template.format_map(dict(data or {}))  # a missing value raises KeyError
     except (KeyError, ValueError, IndexError):
         text = plain or template
     return f"{text} ({event_id})"

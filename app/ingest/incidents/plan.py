@@ -94,7 +94,7 @@ class ImportPlan:
     def unknown_values(self) -> list[tuple[str, str, int]]:
         """(field, text, rows) for each status, priority, impact or urgency value no rule knows."""
         counts = Counter((r.field, r.value) for r in self.rejects if r.field in MAPPABLE_FIELDS and r.value)
-        return [(f, v, n) for (f, v), n in sorted(counts.items())]  # type: ignore[misc]
+        return [(f or "", v or "", n) for (f, v), n in sorted(counts.items())]
 
     def columns(self) -> dict[str, str]:
         return {self.headers[i]: f for i, f in self.mapping.items()}
