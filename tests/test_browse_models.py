@@ -33,7 +33,7 @@ def _ids(db: Database, where: str = "1", order: str = "ts DESC, id DESC") -> lis
 
 def test_model_contract(qtmodeltester, events_model: EventsModel) -> None:
     qtmodeltester.check(events_model)
-    assert events_model.rowCount() == 5000 and events_model.columnCount() == 8
+    assert events_model.rowCount() == 5000 and events_model.columnCount() == 10  # with Event ID, Provider
 
 
 def test_incidents_model_contract_and_sla(qtbot, qtmodeltester, demo_db: Database) -> None:

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 
 from app.domain import timeutil
 from app.store.database import Database
+from app.ui.models.events import EventsModel
 from app.ui.models.keyset import KeysetTableModel
 from app.ui.pages.events import EventsPage
 from app.ui.pages.incidents import IncidentsPage
@@ -17,7 +18,7 @@ from tests.search_helpers import PASTED, add_events, containing, seed
 
 UTC = timeutil.UTC
 LEFT = Qt.MouseButton.LeftButton
-MESSAGE_COLUMN = 7
+MESSAGE_COLUMN = [c.key for c in EventsModel.COLUMNS].index("message")
 TITLE_COLUMN = 2
 
 

@@ -16,6 +16,9 @@ from app.domain.vocab import LOG_TYPES
 @click.option("--profile", help="Use a saved mapping profile.")
 @click.option("--save-profile", "save_as", metavar="NAME", help="Save the mapping used under NAME for next time.")
 @click.option("--dry-run", is_flag=True, help="Show what would be created, skipped and rejected; write nothing.")
+@click.option("--skip-invalid", is_flag=True,
+              help="Import the good rows and keep the rejected ones, with line and reason, in the import's "
+                   "record (see 'incidents rejects ID'). Without it, one rejected row stops the import.")
 @click.option("--map", "maps", multiple=True, metavar="HEADER=FIELD",
               help="Correct the column guess (FIELD empty to leave a column out). Repeatable.")
 @click.option("--value", "value_maps", multiple=True, metavar="FIELD:TEXT=VALUE",
@@ -26,9 +29,9 @@ from app.domain.vocab import LOG_TYPES
 @click.option("--output", "-o", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @pass_ctx
 def import_incidents(obj: CliContext, file: Path, profile: str | None, save_as: str | None, dry_run: bool,
-                     maps: tuple[str, ...], value_maps: tuple[str, ...], date_order: str | None,
+                     skip_invalid: bool, maps: tuple[str, ...], value_maps: tuple[str, ...], date_order: str | None,
                      log_type: str | None, client: str | None, output: str) -> None:
-    """Import incidents from FILE (CSV or XLSX); all rows or none.
+    """Import incidents from FILE (CSV or XLSX); all rows or none, unless --skip-invalid.
 
     Times without a zone are read in --tz (or the profile's zone).
     """
@@ -62,10 +65,11 @@ def import_incidents(obj: CliContext, file: Path, profile: str | None, save_as: 
         options.zone = obj.tz_name or "UTC"
     try:
         plan = plan_file(db, file, options)
-        result = None if dry_run or plan.rejects else apply_plan(db, plan)
+        refused = bool(plan.rejects) and not skip_invalid
+        result = None if dry_run or refused else apply_plan(db, plan, skip_invalid=skip_invalid)
     except (SheetError, ImportRefused) as exc:
         raise click.ClickException(str(exc)) from None
-    if save_as and not plan.rejects:
+    if save_as and not refused:
         columns = {**{h: f for h, f in options.columns.items() if not f}, **plan.columns()}
         save_profile(db, save_as, ImportOptions.from_dict({**options.to_dict(), "columns": columns}))
     summary = {"file": str(file), "kind": plan.kind, "dry_run": dry_run,
@@ -73,7 +77,7 @@ def import_incidents(obj: CliContext, file: Path, profile: str | None, save_as: 
                "skipped": len(plan.skipped), "rejected": len(plan.rejects), "columns": plan.columns(),
                "notes": plan.notes}
     if result:
-        summary.update(first=result.first, last=result.last)
+        summary.update(first=result.first, last=result.last, import_id=result.import_id)
     if output == "json":
         emit_json({**summary, "rows": plan.report_rows()})
     else:
@@ -83,8 +87,12 @@ def import_incidents(obj: CliContext, file: Path, profile: str | None, save_as: 
                          max_width=120))
         for r in plan.rejects:
             click.echo(f"rejected: {file.name}, line {r.line}, {r.field or 'row'}: {r.reason}")
-        verb = "would create" if dry_run or plan.rejects else "created"
+        verb = "would create" if result is None else "created"
         click.echo(f"{file.name}: {verb} {len(plan.incidents)}, skipped {len(plan.skipped)}, "
                    f"rejected {len(plan.rejects)} ({plan.kind})")
-    if plan.rejects:
-        raise click.ClickException(f"{len(plan.rejects)} row(s) rejected; nothing was imported")
+        if result and result.rejected:
+            click.echo(f"import #{result.import_id} keeps the rejected rows: "
+                       f"issue-ledger incidents rejects {result.import_id}")
+    if refused:
+        hint = "" if dry_run else "; nothing was imported (--skip-invalid imports the other rows)"
+        raise click.ClickException(f"{len(plan.rejects)} row(s) rejected{hint}")

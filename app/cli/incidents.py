@@ -303,8 +303,11 @@ def incidents(ctx: click.Context, output: str, limit: int, **kwargs: Any) -> Non
 
 def _register() -> None:
     from app.cli.incident_import import import_incidents
+    from app.cli.incident_imports import incident_imports, incident_rejects
 
     incidents.add_command(import_incidents, "import")
+    incidents.add_command(incident_imports, "imports")
+    incidents.add_command(incident_rejects, "rejects")
 
 
 _register()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import getpass
 import hashlib
 import json
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,6 +69,40 @@ def append(
             row,
         )
     return row
+
+
+def append_many(db: Database, entries: Iterable[tuple[str, str, str | int | None, Any, Any]],
+                actor: str | None = None, ts: str | None = None) -> int:
+    """Write (action, entity, entity_id, old, new) rows in order, chained like ``append``; returns how many.
+
+    One read of the chain's head and one batched insert: an import of 100,000
+    rows writes as many audit rows, and a look-up per row would cost most of it.
+    """
+    who, when = actor or current_actor(), ts or timeutil.now_iso()
+    with db.transaction():
+        last = db.execute("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+        state = {"id": last[0] if last else 0, "hash": last[1] if last else GENESIS}
+
+        def rows() -> Iterator[dict[str, Any]]:
+            for action, entity, entity_id, old, new in entries:
+                row = {
+                    "id": state["id"] + 1, "ts": when, "actor": who, "action": action, "entity": entity,
+                    "entity_id": None if entity_id is None else str(entity_id),
+                    "old": None if old is None else json.dumps(old, sort_keys=True, ensure_ascii=False, default=str),
+                    "new": None if new is None else json.dumps(new, sort_keys=True, ensure_ascii=False, default=str),
+                    "prev_hash": state["hash"],
+                }
+                row["hash"] = row_hash(state["hash"], row)
+                state["id"], state["hash"] = row["id"], row["hash"]
+                yield row
+
+        before = state["id"]
+        db.executemany(
+            "INSERT INTO audit_log (id, ts, actor, action, entity, entity_id, old, new, prev_hash, hash)"
+            " VALUES (:id, :ts, :actor, :action, :entity, :entity_id, :old, :new, :prev_hash, :hash)",
+            rows(),
+        )
+    return int(state["id"] - before)
 
 
 @dataclass(frozen=True)

@@ -28,8 +28,11 @@ EVENT_SORTS: dict[str, tuple[str, ...]] = {"time": ("ts", "id"), "severity": ("s
 INCIDENT_SORTS: dict[str, tuple[str, ...]] = {
     "time": ("opened_at", "id"), "priority": ("priority", "opened_at", "id"), "number": ("number",),
 }
-EVENT_LIST_COLUMNS = ("id", "ts", "severity", "log_type", "host", "component", "client", "site",
-                      "substr(message, 1, 300) AS message", "flags")
+EVENT_LIST_COLUMNS = ("id", "ts", "severity", "log_type", "host", "component", "event_code", "client", "site",
+                      "substr(message, 1, 300) AS message",
+                      # which reader wrote the event (a primary-key look-up per shown row): the table
+                      # labels a Windows event's code and component as its Event ID and provider
+                      "(SELECT i.format FROM imports i WHERE i.id = t.import_id) AS source_format", "flags")
 INCIDENT_LIST_COLUMNS = ("id", "number", "opened_at", "title", "status", "priority", "log_type", "client", "site",
                          "assignee", "acknowledged_at", "resolved_at", "closed_at")
 

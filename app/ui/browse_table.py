@@ -1,5 +1,8 @@
 """The table view both browsers use: J/K and arrows, Enter, Ctrl+C as TSV, saved column state.
 
+Right-click a column header to hide or show columns; the choice is kept with the
+widths and order.
+
 Signals:
     activated_row(int): Enter or double-click on a row.
     current_row_changed(int): the current row moved (-1 for none).
@@ -7,9 +10,11 @@ Signals:
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QItemSelection, QItemSelectionModel, QModelIndex, QSettings, Qt, Signal
+from PySide6.QtCore import (
+    QByteArray, QItemSelection, QItemSelectionModel, QModelIndex, QPoint, QSettings, Qt, Signal,
+)
 from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
 
 from app.ui.models.keyset import KeysetTableModel
 
@@ -45,6 +50,8 @@ class BrowseTable(QTableView):
         header.setHighlightSections(False)
         self.setSortingEnabled(True)
         header.setSortIndicator(sort_column, Qt.SortOrder.DescendingOrder)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._header_menu)
         self.doubleClicked.connect(lambda index: self.activated_row.emit(index.row()))
         self.selectionModel().currentRowChanged.connect(
             lambda cur, _prev: self.current_row_changed.emit(cur.row() if cur.isValid() else -1))
@@ -72,6 +79,28 @@ class BrowseTable(QTableView):
         self._sort_section, self._sort_order = section, order
 
     # -- column state -------------------------------------------------------------------
+    def column_menu(self) -> QMenu:
+        """One checkable entry per column; the last visible column cannot be hidden."""
+        header = self.horizontalHeader()
+        menu = QMenu(self)
+        shown = [i for i in range(header.count()) if not header.isSectionHidden(i)]
+        for i, column in enumerate(self.keyset_model().COLUMNS):
+            action = menu.addAction(column.title)
+            action.setCheckable(True)
+            action.setChecked(i in shown)
+            action.setEnabled(shown != [i])
+            action.toggled.connect(lambda on, i=i: self.set_column_shown(i, on))
+        return menu
+
+    def set_column_shown(self, section: int, shown: bool) -> None:
+        self.horizontalHeader().setSectionHidden(section, not shown)
+        self.save_state()
+
+    def _header_menu(self, pos: QPoint) -> None:
+        menu = self.column_menu()
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.popup(self.horizontalHeader().mapToGlobal(pos))
+
     def save_state(self) -> None:
         QSettings().setValue(f"tables/{self.settings_key}", self.horizontalHeader().saveState())
 

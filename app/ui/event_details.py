@@ -1,6 +1,10 @@
 """The details pane under the events table: every field, the raw text, linked
 incidents and the lines around the event from the same import.
 
+A Windows event's binary data is kept out of its message; "Show binary data"
+opens it here as a hex dump (and as text when it reads as UTF-16, as a service
+name often does).
+
 Signals:
     incident_activated(str): an incident number link was clicked.
 """
@@ -15,12 +19,35 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QTextBrowser, QVBox
 
 from app.domain import timeutil
 from app.domain.vocab import SEVERITIES, SEVERITY_COLOURS, flag_notes
+from app.ingest.formats.windows import binary_data
 from app.store import events as event_store
 from app.ui import workers
 from app.ui.session import Session
 
 _FIELDS = ("id", "ts", "severity", "log_type", "raw_level", "host", "component", "pid", "event_code", "client",
            "site", "import_id", "line_no", "flags")
+SHOW_BINARY, HIDE_BINARY = "Show binary data", "Hide binary data"
+
+
+def hex_dump(data: bytes, width: int = 16) -> str:
+    """Offset, hex bytes and printable ASCII, ``width`` bytes a line."""
+    lines = []
+    for at in range(0, len(data), width):
+        chunk = data[at:at + width]
+        text = "".join(chr(b) if 32 <= b < 127 else "." for b in chunk)
+        lines.append(f"{at:08x}  {chunk.hex(' '):<{width * 3}} {text}")
+    return "\n".join(lines)
+
+
+def as_text(data: bytes) -> str | None:
+    """The data read as UTF-16 text (how Windows stores strings), when it reads cleanly."""
+    if len(data) < 4 or len(data) % 2:
+        return None
+    try:
+        text = data.decode("utf-16-le").rstrip("\x00")
+    except UnicodeDecodeError:
+        return None
+    return text if text and all(c.isprintable() for c in text) else None
 
 
 class EventDetails(QWidget):
@@ -37,6 +64,7 @@ class EventDetails(QWidget):
         self.session = session
         self.event_id: int | None = None
         self.details: dict[str, Any] | None = None
+        self.binary_shown = False
         self._task: workers.Task | None = None
         self.context_spin = QSpinBox()
         self.context_spin.setRange(0, 200)
@@ -107,6 +135,15 @@ class EventDetails(QWidget):
             imp = d["import"]
             parts.append(f"<p>From import {imp['id']}: {esc(str(imp['file']))}</p>")
         parts.append("<h4>Message</h4><pre>" + esc(e.get("message") or "") + "</pre>")
+        data = binary_data(e.get("raw"))
+        if data:
+            label = HIDE_BINARY if self.binary_shown else SHOW_BINARY
+            parts.append(f'<h4>Binary data ({len(data)} bytes)</h4><p><a href="binary:toggle">{label}</a></p>')
+            if self.binary_shown:
+                text = as_text(data)
+                if text:
+                    parts.append(f"<p>As text: <code>{esc(text)}</code></p>")
+                parts.append(f"<pre>{esc(hex_dump(data))}</pre>")
         parts.append("<h4>Raw</h4><pre>" + esc(e.get("raw") or "(none kept)") + "</pre>")
         incidents = d.get("incidents") or []
         parts.append("<h4>Linked incidents</h4>")
@@ -127,5 +164,9 @@ class EventDetails(QWidget):
 
     def _link(self, url: QUrl) -> None:
         text = url.toString()
-        if text.startswith("incident:"):
+        if text.startswith("binary:"):
+            self.binary_shown = not self.binary_shown
+            if self.details:
+                self.browser.setHtml(self.render(self.details))
+        elif text.startswith("incident:"):
             self.incident_activated.emit(text.split(":", 1)[1])

@@ -1,5 +1,9 @@
 """Importing an incident log from the window: pick a file, correct the column guess, preview, apply.
 
+Values no rule knows are listed with pickers (saved with the profile), and the
+rejected rows can be skipped: the good rows import and the bad ones are kept in
+the import's record, as ``incidents import --skip-invalid`` does.
+
 Reading, planning and applying run in workers on their own connection; the plan
 is the same one ``issue-ledger incidents import --dry-run`` prints. The path can
 be typed or pasted as well as chosen; even the check that it exists runs in a
@@ -14,14 +18,16 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSplitter, QTableWidget,
+    QCheckBox, QComboBox, QDialog, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSplitter, QTableWidget,
     QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
 from app.domain.vocab import LOG_TYPES
 from app.ingest.incidents.columns import IMPORT_FIELDS
+from app.ingest.incidents.apply import ImportResult
 from app.ingest.incidents.plan import ImportOptions, ImportPlan
 from app.ui import workers
+from app.ui.incident_value_map import ValueMapTable
 from app.ui.session import Session
 
 IGNORE = "(leave out)"
@@ -80,6 +86,14 @@ class IncidentImportDialog(QDialog):
         self.mapping.setObjectName("mapping")
         self.mapping.setHorizontalHeaderLabels(["Column", "First value", "Field"])
         self.mapping.horizontalHeader().setStretchLastSection(True)
+        self.value_map = ValueMapTable()
+        self.value_map.setVisible(False)
+        self.value_map.changed.connect(self._values_changed)
+        self.skip_invalid = QCheckBox("Skip rejected rows")
+        self.skip_invalid.setObjectName("skipInvalid")
+        self.skip_invalid.setToolTip("Import the good rows; the rejected ones are kept, with line and reason, in "
+                                     "the import's record (issue-ledger incidents rejects ID)")
+        self.skip_invalid.toggled.connect(lambda _on: self._enable_import())
         self.report = QTableWidget(0, len(REPORT_COLUMNS))
         self.report.setObjectName("report")
         self.report.setHorizontalHeaderLabels([c.capitalize() for c in REPORT_COLUMNS])
@@ -112,9 +126,11 @@ class IncidentImportDialog(QDialog):
         for label, w in (("Profile", self.profile), ("Dates", self.date_order), ("Log type if none", self.log_type)):
             opts.addWidget(QLabel(label))
             opts.addWidget(w)
+        opts.addWidget(self.skip_invalid)
         opts.addStretch()
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.mapping)
+        split.addWidget(self.value_map)
         split.addWidget(self.report)
         buttons = QHBoxLayout()
         buttons.addWidget(self.profile_name)
@@ -162,6 +178,7 @@ class IncidentImportDialog(QDialog):
         self.plan = None
         self.file.setText(str(path))
         self.report.setRowCount(0)
+        self.value_map.clear_choices()
         self._read_headers()
 
     def done(self, result: int) -> None:
@@ -247,6 +264,8 @@ class IncidentImportDialog(QDialog):
         if self.date_order.currentData():
             options.date_order = self.date_order.currentData()
         options.default_log_type = self.log_type.currentText()
+        for field, maps in self.value_map.values().items():
+            options.values[field] = {**options.values.get(field, {}), **maps}
         return options
 
     # -- actions -------------------------------------------------------------------
@@ -272,34 +291,54 @@ class IncidentImportDialog(QDialog):
             for c, key in enumerate(REPORT_COLUMNS):
                 self.report.setItem(r, c, _item(row[key]))
         self.report.resizeColumnsToContents()
+        self.value_map.show_unknown(plan.unknown_values())
         summary = (f"{plan.kind}: would create {len(plan.incidents)}, skip {len(plan.skipped)}, "
                    f"reject {len(plan.rejects)}.")
+        if plan.unknown_values():
+            summary += " Pick what the unknown values mean, then preview again."
         if plan.rejects:
-            summary += " Nothing can be imported until every rejected row is fixed or mapped."
+            summary += (" Fix or map the rejected rows, or tick “Skip rejected rows” to import the others "
+                        "and keep these in the import's record.")
         self.notes.setText("<br>".join([summary, *plan.notes]))
         self.preview_button.setEnabled(True)
-        self.import_button.setEnabled(plan.ok and bool(plan.incidents))
+        self._enable_import()
+
+    def _enable_import(self) -> None:
+        plan = self.plan
+        ready = plan is not None and bool(plan.incidents) and (plan.ok or self.skip_invalid.isChecked())
+        self.import_button.setEnabled(ready and not self._importing)
+
+    def _values_changed(self) -> None:
+        """A mapped value makes the preview stale: import only what has been checked."""
+        self.plan = None
+        self.import_button.setEnabled(False)
+        self.notes.setText("Preview again to check the rows with the values mapped.")
 
     def apply(self) -> None:
-        plan, db_path = self.plan, self.session.db_path
+        plan, db_path, skip = self.plan, self.session.db_path, self.skip_invalid.isChecked()
         assert plan is not None
 
-        def work(progress: Any) -> int:
+        def work(progress: Any) -> ImportResult:
             from app.ingest.incidents.apply import apply_plan
             from app.store.database import Database
 
             with Database.open(db_path) as db:
-                return len(apply_plan(db, plan, progress).created)
+                return apply_plan(db, plan, progress, skip_invalid=skip)
 
         self.notes.setText("Importing…")
         self._importing = True
         self.close_button.setEnabled(False)
         self._run(work, self._applied)
 
-    def _applied(self, count: int) -> None:
+    def _applied(self, result: ImportResult) -> None:
         self._importing = False
         self.close_button.setEnabled(True)
-        self.notes.setText(f"Imported {count} incident(s).")
+        count = len(result.created)
+        text = f"Imported {count} incident(s)."
+        if result.rejected:
+            text += (f" {result.rejected} rejected row(s) were left out and kept in import #{result.import_id} "
+                     f"(issue-ledger incidents rejects {result.import_id}).")
+        self.notes.setText(text)
         self.plan = None
         self.session.data_changed.emit()
         self.imported.emit(count)

@@ -1,8 +1,10 @@
 """Writing a plan: all incidents in one transaction, or none when any row was rejected.
 
+Asked to skip invalid rows, the good rows are written and the rejected ones kept,
+with line and reason, in the import's record (``app.store.incident_imports``).
 Each incident gets an ``import`` audit row (its record, source line and the cells
 no field took), each update row of an event-log export a ``history`` row, and the
-file one ``import`` row with its hash and counts.
+file one ``import`` row with its hash, counts and rejects.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import Any
 from app.domain import timeutil
 from app.domain.jobs import Progress
 from app.ingest.incidents.plan import ImportOptions, ImportPlan, build_plan
-from app.store import audit, incidents as store, settings
+from app.store import audit, incident_imports, incidents as store, settings
 from app.store.database import Database
 
 PROFILES_KEY = "incident_import_profiles"
@@ -31,6 +33,8 @@ class ImportResult:
     skipped: int
     first: str | None
     last: str | None
+    import_id: int | None = None
+    rejected: int = 0
 
 
 def plan_file(db: Database, path: Path, options: ImportOptions) -> ImportPlan:
@@ -57,15 +61,21 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def apply_plan(db: Database, plan: ImportPlan, progress: Progress | None = None) -> ImportResult:
-    """Create every planned incident in one transaction; refuse a plan with rejects."""
-    if not plan.ok:
+def apply_plan(db: Database, plan: ImportPlan, progress: Progress | None = None,
+               skip_invalid: bool = False) -> ImportResult:
+    """Create every planned incident in one transaction.
+
+    A plan with rejects is refused unless ``skip_invalid``: then the good rows
+    are written and the rejected ones recorded with the import.
+    """
+    if not plan.ok and not skip_invalid:
         first = plan.rejects[0]
         raise ImportRefused(f"{plan.path.name}: {len(plan.rejects)} row(s) rejected (first: line {first.line}, "
                             f"{first.field or 'row'}: {first.reason}); nothing was imported")
     stamp = timeutil.now_iso()
     created: list[str] = []
     total = len(plan.incidents)
+    trail: list[tuple[str, str, str, Any, Any]] = []
     with db.transaction():
         numbers = store.next_numbers(db, total)
         for n, (p, number) in enumerate(zip(plan.incidents, numbers), start=1):
@@ -73,29 +83,37 @@ def apply_plan(db: Database, plan: ImportPlan, progress: Progress | None = None)
             incident_id = store.insert(db, record)
             if p.holds:
                 store.add_holds(db, [(incident_id, s, e, r) for s, e, r in p.holds])
-            audit.append(db, "import", "incident", record["number"], new={
+            trail.append(("import", "incident", number, None, {
                 **{k: v for k, v in record.items() if v not in (None, "")},
-                "source": plan.path.name, "lines": p.lines, "extra": p.extra})
-            for h in p.history:
-                audit.append(db, "history", "incident", record["number"], new={k: v for k, v in h.items()
-                                                                                 if v is not None})
-            created.append(record["number"])
+                "source": plan.path.name, "lines": p.lines, "extra": p.extra}))
+            trail += [("history", "incident", number, None, {k: v for k, v in h.items() if v is not None})
+                      for h in p.history]
+            created.append(number)
             if progress and n % 50 == 0:
                 progress.report(n, total, f"{n} of {total} incidents")
+        audit.append_many(db, trail)
+        first, last = (created[0], created[-1]) if created else (None, None)
+        summary = {"file": plan.path.name, "path": str(plan.path), "sha256": _sha256(plan.path), "kind": plan.kind,
+                   "read": plan.read, "created": len(created), "updated": 0, "skipped": len(plan.skipped),
+                   "rejected": len(plan.rejects), "first": first, "last": last}
+        import_id = incident_imports.record(
+            db, {**summary, "options": plan.options.to_dict(), "started_at": stamp,
+                 "finished_at": timeutil.now_iso(), "actor": audit.current_actor()},
+            ((r.line, r.key, r.field, r.reason, r.raw) for r in plan.rejects))
         audit.append(db, "import", "incident-file", plan.path.name, new={
-            "file": str(plan.path), "sha256": _sha256(plan.path), "kind": plan.kind, "created": len(created),
-            "skipped": len(plan.skipped), "columns": plan.columns(), "options": plan.options.to_dict(),
-            "first": created[0] if created else None, "last": created[-1] if created else None})
-    return ImportResult(created, len(plan.skipped), created[0] if created else None, created[-1] if created else None)
+            **summary, "file": str(plan.path), "import_id": import_id, "columns": plan.columns(),
+            "options": plan.options.to_dict(),
+            "rejects": [{"line": r.line, "field": r.field, "reason": r.reason} for r in plan.rejects]})
+    return ImportResult(created, len(plan.skipped), first, last, import_id, len(plan.rejects))
 
 
 def import_file(db: Database, path: Path, options: ImportOptions, dry_run: bool = False,
-                progress: Progress | None = None) -> tuple[ImportPlan, ImportResult | None]:
-    """Plan, and unless ``dry_run``, apply: the one call the CLI and the window make."""
+                progress: Progress | None = None, skip_invalid: bool = False) -> tuple[ImportPlan, ImportResult | None]:
+    """Plan, and unless ``dry_run``, apply."""
     plan = plan_file(db, path, options)
     if dry_run:
         return plan, None
-    return plan, apply_plan(db, plan, progress)
+    return plan, apply_plan(db, plan, progress, skip_invalid)
 
 
 def profiles(db: Database) -> dict[str, dict[str, Any]]:

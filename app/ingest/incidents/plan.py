@@ -1,11 +1,15 @@
 """From a table to a plan: what each row would create, skip or reject, and why.
 
-Nothing is written here; ``apply`` writes a plan only when no row was rejected.
+Nothing is written here; ``apply`` writes a plan with rejected rows only when
+asked to skip them, and then keeps them in the import's record.
 """
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,6 +20,9 @@ from app.ingest.incidents import dates, values as conv
 from app.ingest.incidents.columns import DATE_FIELDS, apply_profile, auto_map
 from app.ingest.incidents.history import Row, fold
 from app.ingest.incidents.reader import SheetError, Table, read_table
+
+# Fields whose unknown values the user can map to one of ours (the dialog offers pickers for them).
+MAPPABLE_FIELDS = ("status", "priority", "impact", "urgency")
 
 # A priority alone gives these impact × urgency pairs (they map back to it in the default matrix).
 IMPACT_URGENCY_FOR_PRIORITY = {1: (1, 1), 2: (1, 2), 3: (2, 2), 4: (3, 3)}
@@ -44,10 +51,14 @@ class ImportOptions:
 
 @dataclass
 class Reject:
+    """A row left out: its line, the field at fault, why, and the cell text that could not be read."""
+
     line: int
     field: str | None
     reason: str
     key: str | None = None
+    value: str | None = None
+    raw: str | None = None
 
 
 @dataclass
@@ -74,10 +85,16 @@ class ImportPlan:
     incidents: list[Planned] = field(default_factory=list)
     rejects: list[Reject] = field(default_factory=list)
     skipped: list[tuple[int, str, str]] = field(default_factory=list)  # (line, key, existing number)
+    read: int = 0  # data rows in the file
 
     @property
     def ok(self) -> bool:
         return not self.rejects
+
+    def unknown_values(self) -> list[tuple[str, str, int]]:
+        """(field, text, rows) for each status, priority, impact or urgency value no rule knows."""
+        counts = Counter((r.field, r.value) for r in self.rejects if r.field in MAPPABLE_FIELDS and r.value)
+        return [(f or "", v or "", n) for (f, v), n in sorted(counts.items())]
 
     def columns(self) -> dict[str, str]:
         return {self.headers[i]: f for i, f in self.mapping.items()}
@@ -143,21 +160,57 @@ def build_plan(path: Path, options: ImportOptions, existing_keys: dict[str, str]
             if decisions[i].note:
                 plan.notes.append(f"dates in {table.headers[i]!r}: {decisions[i].note}")
     rows: list[Row] = []
+    plan.read = len(table.rows)
+    memo: dict[tuple[int, Any], Any] = {}
     for cells, line in zip(table.rows, table.lines):
-        row, problems = _convert(cells, line, table.headers, mapping, decisions, options, zone)
+        row, problems = _convert(cells, line, table.headers, mapping, decisions, options, zone, memo)
         plan.rejects += problems
         if not problems:
             rows.append(row)
     _group(plan, rows, existing_keys or {}, matrix)
+    if plan.rejects:
+        cells_by_line = dict(zip(table.lines, table.rows))
+        for r in plan.rejects:
+            r.raw = _as_csv(cells_by_line.get(r.line))
     return plan
+
+
+def _as_csv(cells: list[Any] | None) -> str | None:
+    """The row as one CSV line, as kept with a reject (XLSX rows too)."""
+    if cells is None:
+        return None
+    out = io.StringIO()
+    csv.writer(out, lineterminator="").writerow(["" if c is None else c for c in cells])
+    return out.getvalue()
+
+
+def _read_cell(f: str, value: Any, order: str | None, maps: dict[str, Any] | None, zone: dt.tzinfo) -> Any:
+    """One mapped cell as its field's value; raises ``ValueProblem``."""
+    if f in DATE_FIELDS:
+        return dates.parse(value, order or "dmy", zone)
+    if f in ("impact", "urgency"):
+        return conv.level(value, f, maps)
+    if f == "priority":
+        return conv.priority(value, maps)
+    if f == "status":
+        return conv.status(value, maps)
+    if f == "log_type":
+        return conv.log_type(value, maps)
+    if f in ("affected_seats", "update_seq"):
+        return conv.whole_number(value, f)
+    if f == "downtime_minutes":
+        return conv.minutes(value)
+    return conv.text(value)
 
 
 def _convert(cells: list[Any], line: int, headers: list[str], mapping: dict[int, str],
              decisions: dict[int, dates.Decision], options: ImportOptions,
-             zone: dt.tzinfo) -> tuple[Row, list[Reject]]:
+             zone: dt.tzinfo, memo: dict[tuple[int, Any], Any] | None = None) -> tuple[Row, list[Reject]]:
+    """One row's fields; ``memo`` remembers each column's readings, since exports repeat their cells a lot."""
     row = Row(line, {})
     problems: list[Reject] = []
     tags: list[str] = []
+    memo = {} if memo is None else memo
     for i, value in enumerate(cells):
         f = mapping.get(i)
         if f is None:
@@ -166,31 +219,31 @@ def _convert(cells: list[Any], line: int, headers: list[str], mapping: dict[int,
             continue
         if conv.is_missing(value):
             continue
-        maps = options.values.get(f)
-        try:
-            if f in DATE_FIELDS:
-                row.values[f] = dates.parse(value, decisions[i].order, zone)
-            elif f in ("impact", "urgency"):
-                row.values[f] = conv.level(value, f, maps)
-            elif f == "priority":
-                row.values[f] = conv.priority(value, maps)
-            elif f == "status":
-                row.raw_status = conv.text(value)
-                row.values[f] = conv.status(value, maps)
-            elif f == "log_type":
-                row.values[f] = conv.log_type(value, maps)
-            elif f in ("affected_seats", "update_seq"):
-                row.values[f] = conv.whole_number(value, f)
-            elif f == "downtime_minutes":
-                row.values[f] = conv.minutes(value)
-            elif f == "tags":
-                tags.append(conv.text(value))
-            else:
-                row.values[f] = conv.text(value)
-        except conv.ValueProblem as exc:
-            problems.append(Reject(line, f, str(exc)))
+        if f == "tags":
+            tags.append(conv.text(value))
+            continue
+        if f == "status":
+            row.raw_status = conv.text(value)
+        key = (i, value)
+        got = memo.get(key) if isinstance(value, str) else None
+        if got is None:
+            try:
+                got = _read_cell(f, value, decisions[i].order if i in decisions else None, options.values.get(f),
+                                 zone)
+            except conv.ValueProblem as exc:
+                got = exc
+            if isinstance(value, str):
+                memo[key] = got
+        if isinstance(got, conv.ValueProblem):
+            problems.append(Reject(line, f, str(got), value=conv.text(value)))
+        else:
+            row.values[f] = got
     if tags:
         row.values["tags"] = ",".join(tags)
+    opened, updated = row.values.get("opened_at"), row.values.get("updated_at")
+    if opened and updated and updated < opened:
+        problems.append(Reject(line, "updated_at", f"update at {updated} is before the incident was opened "
+                                                   f"({opened})"))
     for p in problems:
         p.key = row.values.get("external_key")
     return row, problems

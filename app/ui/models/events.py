@@ -1,4 +1,8 @@
-"""The events table: time in the user's zone, a coloured severity badge, first line of the message."""
+"""The events table: time in the user's zone, a coloured severity badge, first line of the message.
+
+Windows events also show their Event ID and provider (stored as the event's code
+and component, which other formats fill with other things).
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from app.domain.vocab import (
     FLAG_DATE_FROM_FILE, FLAG_SEVERITY_INFERRED, FLAG_TIME_CHOSEN, LOG_TYPE_COLOURS, SEVERITIES, SEVERITY_COLOURS,
     flag_notes,
 )
+from app.ingest.formats.windows import WINDOWS_FORMATS
 from app.ui.models.keyset import Column, KeysetTableModel
 
 SEVERITY_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -32,6 +37,8 @@ class EventsModel(KeysetTableModel):
         Column("log_type", "Type"),
         Column("host", "Host"),
         Column("component", "Component"),
+        Column("event_code", "Event ID"),
+        Column("provider", "Provider"),
         Column("client", "Client"),
         Column("site", "Site"),
         Column("message", "Message"),
@@ -41,6 +48,9 @@ class EventsModel(KeysetTableModel):
         key = column.key
         value = record.get(key)
         flags = record.get("flags") or 0
+        if key in ("event_code", "provider"):  # a Windows event's, blank for the others
+            windows = record.get("source_format") in WINDOWS_FORMATS
+            value = (record.get("component") if key == "provider" else value) if windows else None
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             tip = role == Qt.ItemDataRole.ToolTipRole
             if key == "ts":

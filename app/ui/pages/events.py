@@ -35,11 +35,11 @@ class EventsPage(QWidget):
         self.filter_bar = FilterBar(session, self, kind="events")
         self.timeline = TimelineStrip(session.zone, self)
         self.model = EventsModel(session, self)
-        self.table = BrowseTable(self.model, "events", self)
+        self.table = BrowseTable(self.model, "events-v2", self)  # v2: Event ID and Provider joined the columns
         self.table.setObjectName("eventsTable")
         self.table.setItemDelegateForColumn(1, SeverityBadgeDelegate(self.table))
         if not self.table.restore_state():
-            for col, width in enumerate((150, 80, 90, 130, 110, 110, 120)):
+            for col, width in enumerate((150, 80, 90, 130, 110, 70, 170, 110, 120)):
                 self.table.setColumnWidth(col, width)
         self.details = EventDetails(session, self)
         self.count_label = QLabel()
