@@ -90,3 +90,15 @@ def test_an_unseen_shape_reads_time_level_host_and_component(tmp_path: Path, nam
         assert all(e["flags"] & 8 for e in rows)  # no level field: every severity is flagged as inferred
     assert [e["host"] for e in rows] == hosts
     assert [e["component"] for e in rows] == components
+
+
+@pytest.mark.parametrize("fmt", ["generic", "applog", None])
+def test_forcing_a_text_format_still_finds_stamps_that_do_not_open_the_line(tmp_path: Path, fmt: str | None) -> None:
+    f = tmp_path / "dialer.log"
+    f.write_text("[dialer-03] 2025/12/02-14:05:09 ERROR campaign=outbound7 call dropped\n"
+                 "[dialer-03] 2025/12/02-14:05:10 INFO campaign=outbound7 call placed\n", encoding="utf-8")
+    with Database.open(tmp_path / "l.db") as db:
+        [r] = import_paths(db, [f], ImportOptions(zone=timeutil.UTC, format=fmt))
+        rows = db.rows("SELECT ts, severity FROM events ORDER BY line_no")
+    assert r.ok and r.accepted == 2
+    assert [(e["ts"], e["severity"]) for e in rows] == [("2025-12-02T14:05:09.000Z", 4), ("2025-12-02T14:05:10.000Z", 1)]

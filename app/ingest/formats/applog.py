@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from app.ingest import levels
-from app.ingest.formats.base import LineParser, Row
+from app.ingest.formats.base import LineParser, ParseContext, Row
 
 _W = levels.LEVEL_WORD
 REST = re.compile(
@@ -28,10 +28,19 @@ class AppLog(LineParser):
     name = "applog"
     default_type = "application"
 
+    def __init__(self, ctx: ParseContext) -> None:
+        super().__init__(ctx)
+        from app.ingest.formats.generic import GenericText, NoStampFound
+
+        try:  # a stamp that does not open the line: read it where the file keeps it, as the generic reader does
+            self._elsewhere: GenericText | None = GenericText(ctx)
+        except NoStampFound:
+            self._elsewhere = None
+
     def parse(self, text: str) -> Row | None:
         found = self.stamps.read(text)
         if found is None:
-            return None
+            return self._elsewhere.parse(text) if self._elsewhere is not None else None
         ts, end = found
         m = ANDROID.match(text, end)
         if m is not None:
