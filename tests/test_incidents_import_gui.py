@@ -63,3 +63,7 @@ def test_unknown_values_are_mapped_with_pickers_and_bad_rows_skipped(qtbot, db: 
     assert "1 rejected row(s) were left out and kept in import #1" in dialog.notes.text()
     assert [(r["line_no"], r["key"]) for r in incident_imports.rejects(db, 1)] == [(7, "INC002")]
     assert db.scalar("SELECT count(*) FROM audit_log WHERE action = 'history'") == 5
+    from app.ui import workers
+
+    assert workers.settle(30_000)  # the window's count refresh and the page it opens read the database: let them
+    # finish while it is still open (the fixture closes it before the autouse check for idle workers runs)
