@@ -3,8 +3,8 @@
 matplotlib is imported when the first chart is set, never when the module loads.
 A chart may arrive already drawn by a worker (an Agg canvas of the canvas's exact
 size): the Qt canvas then paints that picture instead of drawing the figure again
-on the GUI thread. Clicks are read through matplotlib's pick events and turned
-into drill-down slices.
+on the GUI thread. Clicks and hovers are hit-tested on the chart's clickable
+artists and turned into drill-down slices.
 
 Signals:
     drilled(object): the user clicked a bar or cell; the argument is an ``app.charts.base.Drill``.
@@ -117,7 +117,7 @@ class ChartPanel(QWidget):
         self.toolbar = NavigationToolbar2QT(self.canvas, self)
         self.toolbar.setFixedHeight(TOOLBAR_HEIGHT)
         self.canvas.setObjectName(f"canvas-{self.kind}")
-        self.canvas.mpl_connect("pick_event", self._picked)
+        self.canvas.mpl_connect("button_press_event", self._pressed)
         self.canvas.mpl_connect("motion_notify_event", self._hovered)
         self.toolbar.setIconSize(self.toolbar.iconSize() * 0.8)
         self.status.setVisible(False)
@@ -126,22 +126,33 @@ class ChartPanel(QWidget):
         if drawn is None:
             self.canvas.draw_idle()
 
-    def _hovered(self, event: Any) -> None:
-        """Name the slice under the pointer and its value in the tooltip; a hand cursor says it is clickable."""
+    def _slice_at(self, event: Any) -> tuple[Drill, str] | None:
+        """The slice under the pointer and its value ("1,234 events"), or None.
+
+        Hit-tested on the chart's own artists rather than through matplotlib's pick
+        events: those only reach artists of the topmost axes, and the top-messages
+        chart lays its cumulative-share axes over the bars.
+        """
         from app.charts.base import describe
 
-        text = ""
-        if self.chart is not None and event.inaxes is not None and not getattr(self.toolbar, "mode", ""):
-            for artist in self.chart.drills:
-                hit, info = artist.contains(event)
-                if not hit:
-                    continue
-                ind = info.get("ind") if isinstance(info, dict) else None
-                index = int(ind[-1]) if ind is not None and len(ind) else None
-                drill = self.chart.drill_for(artist, index, event.xdata, event.ydata)
-                if drill is not None:
-                    text = f"{drill.label}\n{describe(artist, index, event)} — click to list them"
-                break
+        if self.chart is None or event.inaxes is None or getattr(self.toolbar, "mode", ""):
+            return None  # zooming or panning: no slice
+        for artist in self.chart.drills:
+            hit, info = artist.contains(event)
+            if not hit:
+                continue
+            ind = info.get("ind") if isinstance(info, dict) else None
+            index = int(ind[-1]) if ind is not None and len(ind) else None
+            xdata, ydata = (artist.axes.transData.inverted().transform((event.x, event.y))
+                            if artist.axes is not None else (event.xdata, event.ydata))
+            drill = self.chart.drill_for(artist, index, xdata, ydata)
+            return (drill, describe(artist, index, event)) if drill is not None else None
+        return None
+
+    def _hovered(self, event: Any) -> None:
+        """Name the slice under the pointer and its value in the tooltip; a hand cursor says it is clickable."""
+        found = self._slice_at(event)
+        text = f"{found[0].label}\n{found[1]} — click to list them" if found else ""
         if text != self.canvas.toolTip():
             self.canvas.setToolTip(text)
             if text:
@@ -149,15 +160,11 @@ class ChartPanel(QWidget):
             else:
                 self.canvas.unsetCursor()
 
-    def _picked(self, event: Any) -> None:
-        if self.chart is None or getattr(self.toolbar, "mode", ""):
-            return  # zooming or panning: a click is not a drill-down
-        mouse = event.mouseevent
-        if getattr(mouse, "button", 1) != 1:
+    def _pressed(self, event: Any) -> None:
+        """A left click on a slice lists it: what the tooltip promised."""
+        if getattr(event, "button", None) != 1:
             return
-        ind = getattr(event, "ind", None)
-        index = int(ind[-1]) if ind is not None and len(ind) else None
-        drill: Drill | None = self.chart.drill_for(event.artist, index, mouse.xdata, mouse.ydata)
-        if drill is not None:
-            log.info("drill-down from %s: %s", self.kind, drill.label)
-            self.drilled.emit(drill)
+        found = self._slice_at(event)
+        if found is not None:
+            log.info("drill-down from %s: %s", self.kind, found[0].label)
+            self.drilled.emit(found[0])
