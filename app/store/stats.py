@@ -39,3 +39,12 @@ def quick_counts(db: Database) -> tuple[int, int]:
 def is_empty(db: Database) -> bool:
     """No events and no incidents: answered from the first index entry, so fine on the GUI thread."""
     return not db.scalar("SELECT EXISTS (SELECT 1 FROM events) OR EXISTS (SELECT 1 FROM incidents)")
+
+
+def data_version(db: Database) -> int:
+    """SQLite's counter of commits made by *other* connections since ``db`` opened.
+
+    It changes only on a connection that stays open, and costs no table read:
+    the window polls it to notice what the CLI or another window wrote.
+    """
+    return int(db.scalar("PRAGMA data_version"))

@@ -17,9 +17,11 @@ import warnings
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from app.charts.base import Chart, Drill
+from app.ui.dashboard_tiles import UPDATING, UPDATING_STYLE
 
 log = logging.getLogger("issue_ledger.ui.dashboard")
 
@@ -32,7 +34,6 @@ def canvas_class() -> Any:
     global _canvas_class
     if _canvas_class is None:
         from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
-        from PySide6.QtGui import QResizeEvent
 
         class PrerenderedCanvas(FigureCanvasQTAgg):  # type: ignore[misc, valid-type]
             """Paints a worker's Agg drawing while the size matches; draws itself after any change."""
@@ -83,10 +84,31 @@ class ChartPanel(QWidget):
         self.toolbar: Any = None
         self.status = QLabel("Loading…")
         self.status.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        # Over the toolbar's right end, outside the layout: the canvas keeps the size the worker drew for.
+        self.updating_label = QLabel(UPDATING, self)
+        self.updating_label.setObjectName("updating")
+        self.updating_label.setStyleSheet(UPDATING_STYLE + " padding: 2px 6px;")
+        self.updating_label.setVisible(False)
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._layout.setSpacing(0)
         self._layout.addWidget(self.status)
+
+    def set_updating(self, on: bool) -> None:
+        """Mark the chart shown as old while its new data is gathered and drawn (nothing to mark before one)."""
+        self.updating_label.setVisible(on and self.chart is not None)
+        if self.updating_label.isVisible():
+            self._place_updating()
+
+    def _place_updating(self) -> None:
+        label = self.updating_label
+        label.adjustSize()
+        label.move(self.width() - label.width() - 8, (TOOLBAR_HEIGHT - label.height()) // 2)
+        label.raise_()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._place_updating()
 
     def show_message(self, text: str) -> None:
         self.status.setText(text)
@@ -123,6 +145,7 @@ class ChartPanel(QWidget):
         self.status.setVisible(False)
         self._layout.addWidget(self.toolbar)
         self._layout.addWidget(self.canvas, 1)
+        self.updating_label.raise_()  # above the new toolbar
         if drawn is None:
             self.canvas.draw_idle()
 
