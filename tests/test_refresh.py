@@ -75,6 +75,19 @@ def test_a_log_the_cli_imports_shows_up_on_the_events_page(qtbot, run_cli, windo
     qtbot.waitUntil(lambda: f"{before + 2:,} events" in window.counts_label.text(), timeout=2000)
 
 
+def test_a_commit_that_changes_no_data_reloads_nothing(qtbot, window: MainWindow) -> None:
+    """Closing a connection may run PRAGMA optimize, which commits statistics only: no page reloads for that."""
+    page = window.show_page("events")
+    _listed(qtbot, page)
+    qtbot.wait(1000)  # the watcher has its baseline
+    with qtbot.assertNotEmitted(window.session.data_changed, wait=1500):
+        with Database.open(window.session.db_path) as other:
+            other.execute("ANALYZE")
+            assert other.scalar("SELECT count(*) FROM sqlite_stat1") > 0
+    with qtbot.waitSignal(window.session.data_changed, timeout=2000):
+        _add_event(window.session.db_path)
+
+
 def test_f5_reloads_the_page(qtbot, window: MainWindow) -> None:
     window.watcher.stop()  # only F5 tells the window about the new row now
     page = window.show_page("events")

@@ -48,3 +48,15 @@ def data_version(db: Database) -> int:
     the window polls it to notice what the CLI or another window wrote.
     """
     return int(db.scalar("PRAGMA data_version"))
+
+
+def change_marks(db: Database) -> tuple[int, ...]:
+    """The newest event, incident, import and audit row ids: what moves when the data a page shows changes.
+
+    Every change to incidents, imports and saved views is in the audit trail, and
+    new events take new ids, so these four index look-ups tell a real change from
+    a commit that only touched the planner's statistics (``PRAGMA optimize``).
+    """
+    row = db.execute("SELECT (SELECT max(id) FROM events), (SELECT max(id) FROM incidents), "
+                     "(SELECT max(id) FROM imports), (SELECT max(id) FROM audit_log)").fetchone()
+    return tuple(int(v or 0) for v in row)

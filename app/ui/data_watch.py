@@ -7,6 +7,11 @@ not do: PySide gives pool threads a fresh Python thread state for every task).
 A timer asks every ``POLL_MS``; the GUI thread never waits, and at most one
 question is in flight, so a slow disk never queues them.
 
+A commit is reported only when it changed what the pages show
+(``app.store.stats.change_marks``): closing a connection may run ``PRAGMA
+optimize``, which commits planner statistics and would otherwise reload every
+page after each background query.
+
 This window's own writes (imports, edits, demo data) also come from other
 connections, and already announce themselves with ``Session.data_changed``:
 ``absorb`` takes the counter as it stands after such a write without
@@ -46,6 +51,7 @@ class DataWatcher(QObject):
         super().__init__(parent)
         self.path = path
         self._version: int | None = None
+        self._marks: tuple[int, ...] | None = None  # newest row ids when the counter last moved
         self._task: workers.Task | None = None
         self._absorb = False  # the next answer is the baseline after our own write
         self._again = False  # ask once more as soon as the answer in flight arrives
@@ -84,28 +90,33 @@ class DataWatcher(QObject):
         """Ask for the counter in the watcher's thread (skipped while the last question is unanswered)."""
         if self._task is not None:
             return
-        def ask(_progress: Any) -> int:
+        known = self._version
+
+        def ask(_progress: Any) -> tuple[int, tuple[int, ...] | None]:
             from app.store import stats
 
             if self._db is None:
                 self._db = Database.open(self.path, migrate=False)
-            return stats.data_version(self._db)
+            version = stats.data_version(self._db)
+            return version, (stats.change_marks(self._db) if version != known else None)
 
         absorbing = self._absorb
         self._absorb = False
-        self._task = workers.start(ask, on_success=lambda v: self._answered(v, absorbing),
+        self._task = workers.start(ask, on_success=lambda answer: self._answered(*answer, absorbing),
                                    on_failure=self._failed, pool=_pool(), owner=self)
 
-    def _answered(self, version: int, absorbing: bool) -> None:
+    def _answered(self, version: int, marks: tuple[int, ...] | None, absorbing: bool) -> None:
         self._task = None
-        known, self._version = self._version, version
-        if known is not None and version != known and not absorbing:
-            log.info("%s changed outside this window: reloading", self.path.name)
-            self._reporting = True
-            try:
-                self.changed.emit()
-            finally:
-                self._reporting = False
+        self._version = version
+        if marks is not None:
+            seen, self._marks = self._marks, marks
+            if seen is not None and marks != seen and not absorbing:
+                log.info("%s changed outside this window: reloading", self.path.name)
+                self._reporting = True
+                try:
+                    self.changed.emit()
+                finally:
+                    self._reporting = False
         if self._again:
             self._again = False
             self.look()
