@@ -80,10 +80,10 @@ def test_a_commit_that_changes_no_data_reloads_nothing(qtbot, window: MainWindow
     page = window.show_page("events")
     _listed(qtbot, page)
     qtbot.wait(1000)  # the watcher has its baseline
-    with qtbot.assertNotEmitted(window.session.data_changed, wait=1500):
-        with Database.open(window.session.db_path) as other:
-            other.execute("ANALYZE")
-            assert other.scalar("SELECT count(*) FROM sqlite_stat1") > 0
+    with qtbot.assertNotEmitted(window.session.data_changed, wait=1500), \
+            Database.open(window.session.db_path) as other:
+        other.execute("ANALYZE")
+        assert other.scalar("SELECT count(*) FROM sqlite_stat1") > 0
     with qtbot.waitSignal(window.session.data_changed, timeout=2000):
         _add_event(window.session.db_path)
 
@@ -130,7 +130,8 @@ def test_the_events_count_says_updating_while_it_reloads(qtbot, window: MainWind
     qtbot.waitUntil(lambda: page.count_label.text() == f"{before + 1:,} events", timeout=5000)
 
 
-def test_the_dashboard_says_updating_while_new_numbers_are_computed(qtbot, dashboard_window: MainWindow) -> None:
+def test_the_dashboard_says_updating_while_new_numbers_are_computed(qtbot, dashboard_window: MainWindow  # noqa: F811
+                                                                   ) -> None:
     page = dashboard_window.pages["dashboard"]
     panels = list(page.panels.values())
     tiles = list(page.tiles.tiles.values())
