@@ -66,3 +66,16 @@ def test_views_command_round_trip(run_cli, demo_file: Path, tmp_path: Path) -> N
     bad.write_text("{nope")
     result = run_cli("--db", demo_file, "views", "import", bad)
     assert result.returncode != 0 and "bad.json: not JSON" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_events_like_a_frequent_message_counts_what_its_bar_shows(run_cli, demo_file: Path) -> None:
+    from app.analysis import series
+    from app.domain import timeutil
+    from app.domain.filters import Filter
+
+    with Database.open(demo_file) as db:
+        top = series.top_messages(db, Filter(), timeutil.UTC)
+    pattern, count = top.patterns[1], top.counts[1]
+    result = run_cli("--db", demo_file, "events", "--message-like", pattern, "--count")
+    assert result.returncode == 0, result.stderr
+    assert int(result.stdout) == count

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from app.analysis import incident_series, masking, series
+from app.analysis import incident_series, series
+from app.domain import masking
 from app.charts import base, render
 from app.domain import timeutil
 from app.domain.filters import Filter
@@ -196,3 +197,30 @@ def test_top_messages_sample_on_a_large_table(demo_db: Database, monkeypatch: py
     # a filtered sample is read from the same blocks, then filtered
     sampled_subset = series.top_messages(demo_db, subset_filter, ZONE)
     assert sampled_subset.every == 5 and sampled_subset.total == pytest.approx(subset.total, rel=0.4)
+
+
+def test_every_frequent_message_lists_exactly_its_bar(demo_db: Database) -> None:
+    """The drill-down of each bar is its masked message: the Events page counts what the bar shows."""
+    network = Filter(log_types=("network",))
+    for f in (Filter(), network):
+        data = series.top_messages(demo_db, f, ZONE)
+        assert not data.estimated and len(data.patterns) >= 8
+        chart = render.build("top", data)
+        coll = chart.bars()[0]
+        for i, (pattern, count) in enumerate(zip(data.patterns, data.counts)):
+            drill = chart.drill_for(coll, i)
+            assert drill is not None and drill.page == "events"
+            assert drill.changes == {"pattern": pattern}
+            assert event_store.count(demo_db, f.replace(**drill.changes), ZONE) == count, pattern
+
+
+def test_a_message_pattern_matches_whole_masked_messages_only(db: Database) -> None:
+    """"Job <n> done" lists "Job 7 done", not "Job 7 done twice" nor "job 7 done"; all-placeholder patterns work."""
+    texts = ["Job 7 done", "Job 12  done", "Job 7 done twice", "job 7 done", "4711", "Re-Job 3 done"]
+    rows = [("2026-11-30T01:00:00.000Z", 1, "system", None, "h", "k", None, None, t, None, None, None, None, i, 0)
+            for i, t in enumerate(texts, start=1)]
+    with db.transaction():
+        event_store.insert_many(db, rows)
+    assert event_store.count(db, Filter(pattern="Job <n> done"), ZONE) == 2
+    assert event_store.count(db, Filter(pattern="<n>"), ZONE) == 1
+    assert event_store.count(db, Filter(pattern="Job <n> done", exclude=("12",)), ZONE) == 1

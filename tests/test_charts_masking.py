@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.analysis.masking import literal_parts, mask
+from app.domain.masking import literal_parts, mask
 
 
 @pytest.mark.parametrize("raw,masked", [

@@ -169,3 +169,36 @@ def test_hovering_a_bar_names_its_slice(qtbot, window: MainWindow) -> None:
     assert panel.canvas.toolTip().startswith(f"network incidents of {top_client}\n{count:,} incidents")
     MouseEvent("motion_notify_event", panel.canvas, 2, 2)._process()
     assert panel.canvas.toolTip() == ""
+
+
+def _press_on(qtbot, panel, coll, index: int, horizontal: bool = False) -> None:
+    """Click bar ``index`` with the mouse, as a person would: a Qt click at the bar's centre on the canvas."""
+    from PySide6.QtCore import QPoint, Qt
+
+    canvas = panel.canvas
+    verts = coll.get_paths()[index].vertices
+    centre = ((verts[:, 0].min() + verts[:, 0].max()) / 2, (verts[:, 1].min() + verts[:, 1].max()) / 2)
+    x, y = coll.axes.transData.transform(centre)
+    ratio = canvas.devicePixelRatioF() or 1.0
+    point = QPoint(round(x / ratio), round((canvas.figure.bbox.height - y) / ratio))
+    assert canvas.rect().contains(point)
+    qtbot.mouseMove(canvas, point)
+    qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=point)
+
+
+def test_click_on_a_frequent_message_lists_exactly_its_events(qtbot, window: MainWindow, demo_db: Database) -> None:
+    page = window.pages["dashboard"]
+    panel = page.panels["top"]
+    coll = panel.chart.bars()[0]
+    counts = base.heights_of(coll, horizontal=True)
+    label = coll.axes.get_yticklabels()[2].get_text()
+    with qtbot.waitSignal(window.session.filter_changed, timeout=5000):
+        _press_on(qtbot, panel, coll, 2)
+    events = window.pages["events"]
+    assert window.stack.currentWidget() is events
+    pattern = window.session.filter.pattern
+    assert pattern and pattern.startswith(label.rstrip("…"))
+    assert any(chip.label.text().startswith("Message like") for chip in events.filter_bar.chips)
+    qtbot.waitUntil(lambda: events.model.total is not None, timeout=10_000)
+    assert events.model.total == counts[2] > 0
+    assert events.count_label.text() == f"{int(counts[2]):,} events"

@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from app.analysis import buckets, masking
+from app.analysis import buckets
+from app.domain import masking
 from app.domain import timeutil
 from app.domain.filters import Filter
 from app.domain.vocab import LOG_TYPES, SEVERITIES, Severity

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import textwrap
 
-from app.analysis import masking
 from app.analysis.series import TopMessages
 from app.charts import base
 
@@ -58,10 +57,7 @@ def build(data: TopMessages, width: int = 1000, height: int = 560, theme: str = 
     return chart
 
 
-def _drill(pattern: str) -> base.Drill | None:
-    """Events containing every fixed part of the pattern; none when it is all placeholders."""
-    parts = masking.literal_parts(pattern)
-    if not parts:
-        return None
-    return base.Drill({"include": tuple(parts)}, f"messages like “{pattern}”")
+def _drill(pattern: str) -> base.Drill:
+    """The events whose message masks to ``pattern``: exactly the ones its bar counts."""
+    return base.Drill({"pattern": pattern}, f"messages like “{pattern}”")
 

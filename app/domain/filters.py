@@ -31,7 +31,9 @@ class Filter:
     zone the filter is applied in: a heatmap cell is "Mondays, 04:00-05:00".
     ``search`` is text found as typed unless it uses the query syntax
     (``app.domain.text_search``); ``regex`` is a regular expression tested on
-    the rows every other field leaves.
+    the rows every other field leaves. ``pattern`` is a masked message as the
+    "Most frequent messages" chart shows it (``app.domain.masking``): events whose
+    message masks to exactly that text; it does not apply to incidents.
     """
 
     log_types: tuple[str, ...] = ()
@@ -51,6 +53,7 @@ class Filter:
     hours: tuple[int, ...] = ()
     weekdays: tuple[int, ...] = ()
     regex: str | None = None
+    pattern: str | None = None
 
     def __post_init__(self) -> None:
         if self.regex:
@@ -143,6 +146,9 @@ def restrictions(f: Filter, zone: dt.tzinfo | None = None) -> list[Restriction]:
         out.append(Restriction("search", f.search, f"Search: {f.search}"))
     if f.regex:
         out.append(Restriction("regex", f.regex, f"Regex: /{f.regex}/"))
+    if f.pattern:
+        shown = f.pattern if len(f.pattern) <= 60 else f.pattern[:59] + "…"
+        out.append(Restriction("pattern", f.pattern, f"Message like: {shown}"))
     for term in f.include:
         out.append(Restriction("include", term, f"Contains: {term}"))
     for term in f.exclude:
@@ -154,7 +160,7 @@ def without(f: Filter, r: Restriction) -> Filter:
     """``f`` with one restriction removed."""
     if r.field == "time":
         return f.replace(since=None, until=None)
-    if r.field in ("min_severity", "search", "regex"):
+    if r.field in ("min_severity", "search", "regex", "pattern"):
         return f.replace(**{r.field: None})
     return f.replace(**{r.field: tuple(v for v in getattr(f, r.field) if v != r.value)})
 

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from app.domain.masking import pattern_of
 from app.store import dbfile
 from app.store.text_search import RegexpFunction
 
@@ -62,6 +63,8 @@ class Database:
         self._lock = threading.RLock()
         self.regexp = RegexpFunction()  # REGEXP for the filter's regex; counts rows tested
         self.regexp.install(conn)
+        # The filter's message pattern: the masking the top-messages chart groups by.
+        conn.create_function("message_pattern", 1, pattern_of, deterministic=True)
 
     # -- opening -----------------------------------------------------------------
     @classmethod

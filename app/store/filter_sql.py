@@ -15,7 +15,9 @@ with no letters or digits (``%``, ``->``) cannot be indexed and stays a literal
 substring test.
 
 The regex is a call to the ``regexp`` function every ``Database`` connection
-registers; it runs last, on the rows the other conditions leave.
+registers; it runs last, on the rows the other conditions leave. A message
+pattern (a "Most frequent messages" bar) is a call to ``message_pattern``,
+registered the same way, after a cheap ``instr`` test for each of its fixed words.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from typing import Any
 
 from app.domain import timeutil
 from app.domain.filters import Filter
+from app.domain.masking import literal_parts
 from app.domain.vocab import Severity
 from app.domain.zone_spans import offset_spans
 from app.store.local_time import sql_local_seconds
@@ -113,6 +116,7 @@ def event_where(f: Filter, zone: dt.tzinfo, now: dt.datetime | None = None, alia
     _clock(w, f, zone, a + "ts", since, until, now)
     _search(w, f, "events_fts", a + "message", a + "id")
     _terms(w, f, "events_fts", a + "message", a + "id")
+    _pattern(w, f, a + "message")
     _regex(w, f, f"{a}message, {a}raw")
     return w
 
@@ -149,6 +153,20 @@ def _search(w: Where, f: Filter, fts: str, text_sql: str, id_sql: str) -> None:
         w.fts.append((fts, s.match))
     elif s.substring is not None:
         w.add(f"{text_sql} LIKE ? ESCAPE '\\'", f"%{_like_escape(s.substring)}%")
+
+
+def _pattern(w: Where, f: Filter, message_sql: str) -> None:
+    """Messages that mask to exactly ``f.pattern``, as the chart groups them.
+
+    The fixed text between placeholders appears as is in every such message (only
+    spaces are squeezed), so each word of it is tested with ``instr`` first and the
+    Python masking runs only on the rows that contain them all.
+    """
+    if not f.pattern:
+        return
+    for chunk in dict.fromkeys(" ".join(literal_parts(f.pattern)).split()):
+        w.add(f"instr({message_sql}, ?) > 0", chunk)
+    w.add(f"message_pattern({message_sql}) = ?", f.pattern)
 
 
 def _regex(w: Where, f: Filter, values_sql: str) -> None:

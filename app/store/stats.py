@@ -39,3 +39,24 @@ def quick_counts(db: Database) -> tuple[int, int]:
 def is_empty(db: Database) -> bool:
     """No events and no incidents: answered from the first index entry, so fine on the GUI thread."""
     return not db.scalar("SELECT EXISTS (SELECT 1 FROM events) OR EXISTS (SELECT 1 FROM incidents)")
+
+
+def data_version(db: Database) -> int:
+    """SQLite's counter of commits made by *other* connections since ``db`` opened.
+
+    It changes only on a connection that stays open, and costs no table read:
+    the window polls it to notice what the CLI or another window wrote.
+    """
+    return int(db.scalar("PRAGMA data_version"))
+
+
+def change_marks(db: Database) -> tuple[int, ...]:
+    """The newest event, incident, import and audit row ids: what moves when the data a page shows changes.
+
+    Every change to incidents, imports and saved views is in the audit trail, and
+    new events take new ids, so these four index look-ups tell a real change from
+    a commit that only touched the planner's statistics (``PRAGMA optimize``).
+    """
+    row = db.execute("SELECT (SELECT max(id) FROM events), (SELECT max(id) FROM incidents), "
+                     "(SELECT max(id) FROM imports), (SELECT max(id) FROM audit_log)").fetchone()
+    return tuple(int(v or 0) for v in row)

@@ -3,8 +3,8 @@
 matplotlib is imported when the first chart is set, never when the module loads.
 A chart may arrive already drawn by a worker (an Agg canvas of the canvas's exact
 size): the Qt canvas then paints that picture instead of drawing the figure again
-on the GUI thread. Clicks are read through matplotlib's pick events and turned
-into drill-down slices.
+on the GUI thread. Clicks and hovers are hit-tested on the chart's clickable
+artists and turned into drill-down slices.
 
 Signals:
     drilled(object): the user clicked a bar or cell; the argument is an ``app.charts.base.Drill``.
@@ -17,9 +17,11 @@ import warnings
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from app.charts.base import Chart, Drill
+from app.ui.dashboard_tiles import UPDATING, UPDATING_STYLE
 
 log = logging.getLogger("issue_ledger.ui.dashboard")
 
@@ -32,7 +34,6 @@ def canvas_class() -> Any:
     global _canvas_class
     if _canvas_class is None:
         from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
-        from PySide6.QtGui import QResizeEvent
 
         class PrerenderedCanvas(FigureCanvasQTAgg):  # type: ignore[misc, valid-type]
             """Paints a worker's Agg drawing while the size matches; draws itself after any change."""
@@ -83,10 +84,31 @@ class ChartPanel(QWidget):
         self.toolbar: Any = None
         self.status = QLabel("Loading…")
         self.status.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        # Over the toolbar's right end, outside the layout: the canvas keeps the size the worker drew for.
+        self.updating_label = QLabel(UPDATING, self)
+        self.updating_label.setObjectName("updating")
+        self.updating_label.setStyleSheet(UPDATING_STYLE + " padding: 2px 6px;")
+        self.updating_label.setVisible(False)
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._layout.setSpacing(0)
         self._layout.addWidget(self.status)
+
+    def set_updating(self, on: bool) -> None:
+        """Mark the chart shown as old while its new data is gathered and drawn (nothing to mark before one)."""
+        self.updating_label.setVisible(on and self.chart is not None)
+        if self.updating_label.isVisible():
+            self._place_updating()
+
+    def _place_updating(self) -> None:
+        label = self.updating_label
+        label.adjustSize()
+        label.move(self.width() - label.width() - 8, (TOOLBAR_HEIGHT - label.height()) // 2)
+        label.raise_()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._place_updating()
 
     def show_message(self, text: str) -> None:
         self.status.setText(text)
@@ -117,31 +139,43 @@ class ChartPanel(QWidget):
         self.toolbar = NavigationToolbar2QT(self.canvas, self)
         self.toolbar.setFixedHeight(TOOLBAR_HEIGHT)
         self.canvas.setObjectName(f"canvas-{self.kind}")
-        self.canvas.mpl_connect("pick_event", self._picked)
+        self.canvas.mpl_connect("button_press_event", self._pressed)
         self.canvas.mpl_connect("motion_notify_event", self._hovered)
         self.toolbar.setIconSize(self.toolbar.iconSize() * 0.8)
         self.status.setVisible(False)
         self._layout.addWidget(self.toolbar)
         self._layout.addWidget(self.canvas, 1)
+        self.updating_label.raise_()  # above the new toolbar
         if drawn is None:
             self.canvas.draw_idle()
 
-    def _hovered(self, event: Any) -> None:
-        """Name the slice under the pointer and its value in the tooltip; a hand cursor says it is clickable."""
+    def _slice_at(self, event: Any) -> tuple[Drill, str] | None:
+        """The slice under the pointer and its value ("1,234 events"), or None.
+
+        Hit-tested on the chart's own artists rather than through matplotlib's pick
+        events: those only reach artists of the topmost axes, and the top-messages
+        chart lays its cumulative-share axes over the bars.
+        """
         from app.charts.base import describe
 
-        text = ""
-        if self.chart is not None and event.inaxes is not None and not getattr(self.toolbar, "mode", ""):
-            for artist in self.chart.drills:
-                hit, info = artist.contains(event)
-                if not hit:
-                    continue
-                ind = info.get("ind") if isinstance(info, dict) else None
-                index = int(ind[-1]) if ind is not None and len(ind) else None
-                drill = self.chart.drill_for(artist, index, event.xdata, event.ydata)
-                if drill is not None:
-                    text = f"{drill.label}\n{describe(artist, index, event)} — click to list them"
-                break
+        if self.chart is None or event.inaxes is None or getattr(self.toolbar, "mode", ""):
+            return None  # zooming or panning: no slice
+        for artist in self.chart.drills:
+            hit, info = artist.contains(event)
+            if not hit:
+                continue
+            ind = info.get("ind") if isinstance(info, dict) else None
+            index = int(ind[-1]) if ind is not None and len(ind) else None
+            xdata, ydata = (artist.axes.transData.inverted().transform((event.x, event.y))
+                            if artist.axes is not None else (event.xdata, event.ydata))
+            drill = self.chart.drill_for(artist, index, xdata, ydata)
+            return (drill, describe(artist, index, event)) if drill is not None else None
+        return None
+
+    def _hovered(self, event: Any) -> None:
+        """Name the slice under the pointer and its value in the tooltip; a hand cursor says it is clickable."""
+        found = self._slice_at(event)
+        text = f"{found[0].label}\n{found[1]} — click to list them" if found else ""
         if text != self.canvas.toolTip():
             self.canvas.setToolTip(text)
             if text:
@@ -149,15 +183,11 @@ class ChartPanel(QWidget):
             else:
                 self.canvas.unsetCursor()
 
-    def _picked(self, event: Any) -> None:
-        if self.chart is None or getattr(self.toolbar, "mode", ""):
-            return  # zooming or panning: a click is not a drill-down
-        mouse = event.mouseevent
-        if getattr(mouse, "button", 1) != 1:
+    def _pressed(self, event: Any) -> None:
+        """A left click on a slice lists it: what the tooltip promised."""
+        if getattr(event, "button", None) != 1:
             return
-        ind = getattr(event, "ind", None)
-        index = int(ind[-1]) if ind is not None and len(ind) else None
-        drill: Drill | None = self.chart.drill_for(event.artist, index, mouse.xdata, mouse.ydata)
-        if drill is not None:
-            log.info("drill-down from %s: %s", self.kind, drill.label)
-            self.drilled.emit(drill)
+        found = self._slice_at(event)
+        if found is not None:
+            log.info("drill-down from %s: %s", self.kind, found[0].label)
+            self.drilled.emit(found[0])

@@ -8,15 +8,22 @@ from __future__ import annotations
 from html import escape
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.analysis.availability import Availability
 from app.analysis.kpis import Kpis, duration_text
 from app.domain.vocab import PRIORITY_COLOURS, SEVERITY_COLOURS
 
 
+UPDATING = "updating…"
+UPDATING_STYLE = "font-size: 11px; color: #b45309;"
+
+
 class Tile(QFrame):
-    """One KPI: ``value_label`` holds the headline figure, ``detail_label`` the breakdown."""
+    """One KPI: ``value_label`` holds the headline figure, ``detail_label`` the breakdown.
+
+    ``updating_label`` shows beside the title while a new figure is computed over the old one.
+    """
 
     def __init__(self, title: str, key: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -24,6 +31,10 @@ class Tile(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.title_label = QLabel(title)
         self.title_label.setStyleSheet("font-size: 11px; opacity: 0.8;")
+        self.updating_label = QLabel(UPDATING)
+        self.updating_label.setObjectName("updating")
+        self.updating_label.setStyleSheet(UPDATING_STYLE)
+        self.updating_label.setVisible(False)
         self.value_label = QLabel("…")
         self.value_label.setObjectName("value")
         self.value_label.setStyleSheet("font-size: 22px; font-weight: 600;")
@@ -34,12 +45,23 @@ class Tile(QFrame):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 6, 10, 6)
         layout.setSpacing(2)
-        for w in (self.title_label, self.value_label, self.detail_label):
+        header = QHBoxLayout()
+        header.setSpacing(6)
+        header.addWidget(self.title_label)
+        header.addStretch()
+        header.addWidget(self.updating_label)
+        layout.addLayout(header)
+        for w in (self.value_label, self.detail_label):
             layout.addWidget(w)
 
     def set(self, value: str, detail: str = "") -> None:
         self.value_label.setText(value)
         self.detail_label.setText(detail)
+        self.updating_label.setVisible(False)
+
+    def set_updating(self, on: bool) -> None:
+        """Mark the figure shown as old while a new one is computed (nothing to mark before the first)."""
+        self.updating_label.setVisible(on and self.value_label.text() != "…")
 
 
 def _dot(colour: str, text: str) -> str:
@@ -64,6 +86,10 @@ class KpiTiles(QWidget):
         for i, tile in enumerate(self.tiles.values()):
             grid.addWidget(tile, 0, i)
             grid.setColumnStretch(i, 1)
+
+    def set_updating(self, on: bool) -> None:
+        for tile in self.tiles.values():
+            tile.set_updating(on)
 
     def show_kpis(self, k: Kpis) -> None:
         """Fill every tile from one ``Kpis``."""

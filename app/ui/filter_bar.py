@@ -221,7 +221,7 @@ class FilterBar(QWidget):
             chip.deleteLater()
         self.chips = []
         relevant = {"events": {"statuses", "priorities"}, "incidents": {"severities", "min_severity", "hosts",
-                                                                       "components"}}[self.kind]
+                                                                       "components", "pattern"}}[self.kind]
         for i, r in enumerate(restrictions(f, self.session.zone)):
             tip = f"{r.label} (not used for {self.kind})" if r.field in relevant else r.label
             chip = Chip(r.label, tip, self)

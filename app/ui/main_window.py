@@ -10,7 +10,7 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog, QLabel, QListWidget, QListWidgetItem, QMainWindow, QMessageBox, QSplitter,
     QStackedWidget, QWidget,
@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
 from app import APP_NAME
 from app.store import stats
 from app.ui import shell, workers
+from app.ui.dashboard_tiles import UPDATING
+from app.ui.data_watch import DataWatcher
 from app.ui.pages import PAGES
 from app.ui.pages.welcome import WelcomePage
 from app.ui.session import Session
@@ -65,6 +67,11 @@ class MainWindow(QMainWindow):
         self.welcome.import_requested.connect(self.import_action.trigger)
         self.welcome.incident_requested.connect(self.new_incident_action.trigger)
         session.data_changed.connect(self.refresh_counts)
+        # Writes by the CLI or another window reload the pages as this window's own do.
+        self.watcher = DataWatcher(session.db_path, self)
+        self.watcher.changed.connect(session.data_changed.emit)
+        session.data_changed.connect(self.watcher.absorb)
+        self.watcher.start()
 
         self._empty = stats.is_empty(session.db)
         if self._empty:
@@ -89,6 +96,12 @@ class MainWindow(QMainWindow):
         self.import_incidents_action = self._action(incident_menu, "&Import incident log…", self.import_incidents)
         self.sla_settings_action = self._action(incident_menu, "&SLA policies and priority matrix…",
                                                 self.edit_sla_settings)
+        # In the View menu (app/ui/menus_view.py); made here so the window works without it too.
+        self.refresh_action = QAction("&Refresh", self)
+        self.refresh_action.setShortcut(QKeySequence("F5"))
+        self.refresh_action.setStatusTip("Read everything again from the database")
+        self.refresh_action.triggered.connect(self.refresh)
+        self.addAction(self.refresh_action)
         help_menu = self.menuBar().addMenu("&Help")
         self._action(help_menu, f"&About {APP_NAME}", self.show_about)
 
@@ -125,8 +138,20 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.page(PAGES[row].key))
 
     # -- actions -----------------------------------------------------------------
+    def refresh(self) -> None:
+        """View ▸ Refresh (F5): every page and the status bar read the database again."""
+        self.statusBar().showMessage("Refreshing…", 2000)
+        self.session.data_changed.emit()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        self.watcher.stop()
+        super().closeEvent(event)
+
     def refresh_counts(self) -> None:
         path = self.session.db_path
+        shown = self.counts_label.text()
+        if shown and not shown.endswith(UPDATING):
+            self.counts_label.setText(f"{shown} · {UPDATING}")  # the old totals stay up until the new ones
 
         def count(_progress: object) -> tuple[int, int]:
             from app.store.database import Database

@@ -70,6 +70,10 @@ class WindowMenus(QObject):
         # View, before Help
         self.view_menu = QMenu("&View", window)
         window.menuBar().insertMenu(help_menu.menuAction(), self.view_menu)
+        refresh = getattr(window, "refresh_action", None)
+        if refresh is not None:
+            self.view_menu.addAction(refresh)
+            self.view_menu.addSeparator()
         self.theme_menu = self.view_menu.addMenu("&Theme")
         self.theme_group = QActionGroup(self)
         self.theme_actions: dict[str, QAction] = {}

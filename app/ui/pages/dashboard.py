@@ -8,6 +8,7 @@ as its data comes in and draws it with Agg at the canvas's exact size. The GUI
 thread only wraps that picture in a QtAgg canvas (toolbar, tooltips and
 drill-down clicks included) without drawing it again. A click on a bar or cell
 narrows the shared filter to that slice and opens the Events (or Incidents) page.
+While new numbers are computed the old tiles and charts stay up, marked "updating…".
 
 Signals:
     refreshed(): every tile and chart of the latest refresh has been drawn (or failed).
@@ -185,6 +186,10 @@ class DashboardPage(QWidget):
         self._tasks = []
         self.error_label.setVisible(False)
         if not only:
+            self.tiles.set_updating(True)  # old figures stay up, marked, until the new ones arrive
+        for kind in kinds:
+            self.panels[kind].set_updating(True)
+        if not only:
             self._tasks.append(workers.start(
                 _kpi_job(path, f, zone, now),
                 on_success=lambda k: self._kpis_ready(gen, k),
@@ -250,6 +255,10 @@ class DashboardPage(QWidget):
         self._done(kind)
 
     def _done(self, kind: str) -> None:
+        if kind == "kpis":
+            self.tiles.set_updating(False)
+        elif kind in self.panels:
+            self.panels[kind].set_updating(False)
         self._pending.discard(kind)
         if not self._pending:
             self.refreshed.emit()

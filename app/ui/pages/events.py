@@ -16,6 +16,7 @@ from app.domain.filters import Filter
 from app.store import events as event_store
 from app.ui import workers
 from app.ui.browse_table import BrowseTable
+from app.ui.count_label import CountLabel
 from app.ui.event_details import EventDetails
 from app.ui.filter_bar import FilterBar
 from app.ui.models.events import EventsModel, SeverityBadgeDelegate
@@ -42,8 +43,7 @@ class EventsPage(QWidget):
             for col, width in enumerate((150, 80, 90, 130, 110, 70, 170, 110, 120)):
                 self.table.setColumnWidth(col, width)
         self.details = EventDetails(session, self)
-        self.count_label = QLabel()
-        self.count_label.setObjectName("countLabel")
+        self.count_label = CountLabel("events")
         self.error_label = QLabel()
         self.error_label.setStyleSheet("color: #dc2626;")
         self.error_label.setVisible(False)
@@ -94,8 +94,10 @@ class EventsPage(QWidget):
 
     # -- filter -----------------------------------------------------------------------
     def apply_filter(self, f: Filter) -> None:
+        """List ``f``; the same filter again (new data, F5) keeps the old count up, marked "updating…"."""
         self.error_label.setVisible(False)
         self.details.show_event(None)
+        self.count_label.reloading(self.model.total if f == self.model.filter else None)
         self.model.set_filter(f)
         self._load_timeline(f)
 
@@ -119,18 +121,18 @@ class EventsPage(QWidget):
                                             pool=self.model.runner.slow)
 
     def _show_count(self, n: int, final: bool) -> None:
-        self.count_label.setText(f"{n:,} events" if final else f"{n:,}+ events (counting…)")
+        self.count_label.show_count(n, final)
 
     def _scan_cancelled(self) -> None:
         if self._timeline_task is not None:
             self._timeline_task.cancel()
         self.timeline.set_message("Regex search cancelled")
-        self.count_label.setText(f"{self.model.rowCount():,} events listed (regex search cancelled)")
+        self.count_label.show_text(f"{self.model.rowCount():,} events listed (regex search cancelled)")
 
     def _show_error(self, message: str) -> None:
         self.error_label.setText(message)
         self.error_label.setVisible(True)
-        self.count_label.setText("")
+        self.count_label.show_text("")
 
     # -- rows -------------------------------------------------------------------------
     def _current_changed(self, row: int) -> None:

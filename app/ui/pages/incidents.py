@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from app.domain.filters import Filter
 from app.ui.browse_table import BrowseTable
+from app.ui.count_label import CountLabel
 from app.ui.filter_bar import FilterBar
 from app.ui.models.incidents import IncidentsModel
 from app.ui.scan_progress import ScanProgress
@@ -37,8 +38,7 @@ class IncidentsPage(QWidget):
         for col, old_width in OLD_SLA_WIDTHS.items():
             if self.table.columnWidth(col) == old_width:  # saved before the wider default, never resized
                 self.table.setColumnWidth(col, COLUMN_WIDTHS[col])
-        self.count_label = QLabel()
-        self.count_label.setObjectName("countLabel")
+        self.count_label = CountLabel("incidents")
         self.error_label = QLabel()
         self.error_label.setStyleSheet("color: #dc2626;")
         self.error_label.setVisible(False)
@@ -56,10 +56,9 @@ class IncidentsPage(QWidget):
         layout.addLayout(bar)
         layout.addWidget(self.table, 1)
 
-        self.model.count_changed.connect(
-            lambda n, final: self.count_label.setText(f"{n:,} incidents" + ("" if final else "+ (counting…)")))
+        self.model.count_changed.connect(self.count_label.show_count)
         self.model.failed.connect(self._show_error)
-        self.model.scan_cancelled.connect(lambda: self.count_label.setText(
+        self.model.scan_cancelled.connect(lambda: self.count_label.show_text(
             f"{self.model.rowCount():,} incidents listed (regex search cancelled)"))
         self.table.activated_row.connect(self.open_row)
         session.filter_changed.connect(self.apply_filter)
@@ -67,10 +66,13 @@ class IncidentsPage(QWidget):
         self.apply_filter(session.filter)
 
     def apply_filter(self, f: Filter) -> None:
+        """List ``f``; the same filter again (new data, F5) keeps the old count up, marked "updating…"."""
         self.error_label.setVisible(False)
+        self.count_label.reloading(self.model.total if f == self.model.filter else None)
         self.model.set_filter(f)
 
     def _show_error(self, message: str) -> None:
+        self.count_label.show_text("")
         self.error_label.setText(message)
         self.error_label.setVisible(True)
 

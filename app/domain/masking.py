@@ -2,7 +2,7 @@
 
 "Call 81723 dropped: RTP timeout after 4 s" and "Call 99120 dropped: RTP
 timeout after 12 s" are the same problem; masked they both read
-"Call <n> dropped: RTP timeout after <n> s". IPs, UUIDs, hex values, MAC
+"Call <n> dropped: RTP timeout after <n> s" (the message's *pattern*). IPs, UUIDs, hex values, MAC
 addresses, e-mail addresses and numbers are masked; words are kept.
 
 The store first replaces every digit with ``#`` in SQL (cheap, in C), which
@@ -45,6 +45,18 @@ def mask(message: str) -> str:
     for pattern, repl in _RULES:
         text = pattern.sub(repl, text)
     return re.sub(r"\s+", " ", text)
+
+
+_DIGITS = str.maketrans("0123456789", DIGIT_MARK * 10)
+
+
+def pattern_of(message: str | None) -> str | None:
+    """The pattern the top-messages chart counts ``message`` under: digits marked first, as the store does.
+
+    The Events page filters on this (the ``message_pattern`` SQL function), so a
+    bar's drill-down lists exactly the events the bar counts.
+    """
+    return None if message is None else mask(message.translate(_DIGITS))
 
 
 def literal_parts(masked: str, min_length: int = 2) -> list[str]:
