@@ -432,7 +432,8 @@ def import_source(db: Database, source: Source, options: ImportOptions, progress
         return FileResult(name, "cancelled", None, fmt, message=f"{name}: cancelled; nothing was kept",
                           seconds=time.perf_counter() - started)
     except Exception as exc:  # noqa: BLE001 - a damaged file must fail alone, with a one-line message
-        log.warning("import of %s failed: %s", name, exc, exc_info=not isinstance(exc, (OSError, ValueError)))
+        log.warning("import of %s failed: %s", name, exc,
+                    exc_info=not isinstance(exc, (OSError, ValueError, Reject)))
         try:
             with db.transaction():
                 store.finish(db, import_id, "failed", (0, 0, 0, 0), f"{exc}")

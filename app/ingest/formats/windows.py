@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import struct
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -159,9 +161,9 @@ class Evtx(RecordParser):
         total = sound_record_count(path)
         if total is None:
             self.batch = 100
-            return self._recovering(path, scale)
+            return _accounted(self._recovering(path, scale), path)
         self.batch = Evtx.batch
-        return self._fast(path, total, size * scale)
+        return _accounted(self._fast(path, total, size * scale), path)
 
     def _fast(self, path: Path, total: int, size: float) -> Iterator[Record]:
         from evtx import PyEvtxParser
@@ -193,6 +195,80 @@ class Evtx(RecordParser):
                     yield 1, "", 0, f"damaged record: {exc}"
                     continue
                 yield _record(xml)
+
+
+_FILE_MAGIC, _CHUNK_MAGIC = b"ElfFile\x00", b"ElfChnk\x00"
+_HEADER, _CHUNK = 4096, 65536
+
+
+@dataclass
+class _Promise:
+    """What the file's own headers say it holds: record-id ranges per chunk, and chunks lost whole."""
+
+    ranges: list[tuple[int, int, int]]  # (first id, last id, chunk)
+    lost: list[str]  # one reason per chunk the file no longer holds
+    readable_header: bool
+
+
+def promised_records(path: Path) -> _Promise:
+    """Read the file header's chunk count and each chunk header's record-id range.
+
+    A chunk whose header is damaged takes the ids between its neighbours'; a
+    chunk the file is too short to hold is lost whole, its records uncountable.
+    """
+    with path.open("rb") as fh:
+        head = fh.read(_HEADER)
+        if len(head) < 44 or not head.startswith(_FILE_MAGIC):
+            return _Promise([], [], False)
+        chunks = struct.unpack_from("<H", head, 42)[0]
+        size = path.stat().st_size
+        found: list[tuple[int, int] | None] = []
+        lost: list[str] = []
+        for k in range(chunks):
+            offset = _HEADER + _CHUNK * k
+            fh.seek(offset)
+            block = fh.read(40)
+            if len(block) < 40:
+                lost.append(f"chunk {k + 1} of {chunks} lost: the file ends at byte {size:,}, before its "
+                            f"header at byte {offset:,}; its records cannot be counted")
+                continue
+            if not block.startswith(_CHUNK_MAGIC):
+                found.append(None)
+                continue
+            first, last = struct.unpack_from("<QQ", block, 24)
+            found.append((first, last) if first <= last else None)
+    ranges = []
+    for k, rng in enumerate(found):
+        if rng is None:  # damaged header: the ids between its neighbours, when both are known
+            before = found[k - 1] if k else None
+            after = found[k + 1] if k + 1 < len(found) else None
+            if before is not None and after is not None and after[0] - before[1] > 1:
+                ranges.append((before[1] + 1, after[0] - 1, k + 1))
+            continue
+        ranges.append((rng[0], rng[1], k + 1))
+    return _Promise(ranges, lost, True)
+
+
+def _accounted(records: Iterator[Record], path: Path) -> Iterator[Record]:
+    """Every record the headers promise is read or rejected; a file with none readable fails."""
+    promise = promised_records(path)
+    read = met = 0  # records read; records met at all (read, or rejected by the reader)
+    for rec in records:
+        met += 1
+        if isinstance(rec[3], tuple):
+            read += 1
+        yield rec
+    if read == 0:
+        why = "the file header is missing or damaged" if not promise.readable_header else (
+            promise.lost[0] if promise.lost and not promise.ranges else "every record is damaged")
+        raise Reject(f"no event record could be read: {why}")
+    promised = sum(last - first + 1 for first, last, _chunk in promise.ranges)
+    # Record ids inside the XML need not match the chunk headers' numbering, so the count is what is checked.
+    for k in range(promised - met):
+        yield 1, "", 0, (f"record not readable ({k + 1} of {promised - met} the chunk headers promise beyond the "
+                         f"{met:,} met): damaged or cut off")
+    for reason in promise.lost:
+        yield 1, "", 0, reason
 
 
 def sound_record_count(path: Path) -> int | None:
