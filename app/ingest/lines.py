@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import codecs
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
 FLAG_REPLACED = 1  # events.flags bit 0: undecodable bytes were replaced
+FLAG_CUT = 32  # events.flags bit 5: a line longer than MAX_LINE, stored cut at it
+_LINE_END = re.compile(rb"\r\n|\r|\n")
 CHUNK = 1 << 20
 MAX_LINE = 4 << 20  # a "line" longer than this is cut, so memory stays bounded
 SAMPLE = 64 << 10
@@ -90,12 +93,21 @@ def _split(data: bytes) -> Iterator[tuple[str, int]]:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     for line in text.split("\n"):
-        yield line, 0
+        if len(line) > MAX_LINE:
+            yield line[:MAX_LINE], FLAG_CUT
+        else:
+            yield line, 0
 
 
 def _byte_lines(stream: BinaryIO, bom: int) -> Iterator[tuple[str, int]]:
+    """Lines of a byte stream; a line longer than ``MAX_LINE`` stays one line, cut and flagged.
+
+    Its bytes past the cut are read and dropped up to the line's end, so memory
+    stays bounded and every later line keeps its true number.
+    """
     carry = b""
     first = True
+    skipping = False  # inside an over-long line whose head was already given
     while True:
         chunk = stream.read(CHUNK)
         if first:
@@ -105,13 +117,22 @@ def _byte_lines(stream: BinaryIO, bom: int) -> Iterator[tuple[str, int]]:
         if not chunk:
             break
         data = carry + chunk
+        if skipping:
+            end = _LINE_END.search(data)
+            if end is None or (end.group() == b"\r" and end.end() == len(data)):  # \r may be half of \r\n
+                carry = data[-1:] if data.endswith(b"\r") else b""
+                continue
+            data = data[end.end():]
+            skipping = False
         cut = data.rfind(b"\n")
         if cut < 0:
             cut = data.rfind(b"\r", 0, len(data) - 1)  # a final \r may be half of \r\n
         if cut < 0:
             if len(data) > MAX_LINE:
-                yield _decode(data[:MAX_LINE])
-                data = data[MAX_LINE:]
+                text, flags = _decode(data[:MAX_LINE])
+                yield text, flags | FLAG_CUT
+                skipping = True
+                data = b""
             carry = data
             continue
         if data[cut] == 13 and cut + 1 < len(data) and data[cut + 1] == 10:
