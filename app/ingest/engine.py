@@ -184,5 +184,14 @@ def _finish(sink: Sink, batch: list[Any], rejects: list[tuple[object, ...]], c: 
     return c
 
 
+def note_damage(damage: str | None, a: Assign, sink: Sink, c: Counts) -> Counts:
+    """A source that broke off (a cut ``.gz``): its missing rest is one reject, after the lines it held."""
+    if damage:
+        c.read += 1
+        c.rejected += 1
+        sink.rejects([(a.import_id, a.line_base + c.read, damage, "")])
+    return c
+
+
 def head_lines(lines: Iterator[tuple[str, int]], n: int) -> list[str]:
     return [t for t, _f in itertools.islice(lines, n)]

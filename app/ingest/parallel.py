@@ -25,7 +25,7 @@ from pathlib import Path
 
 from app.ingest import engine, lines
 from app.ingest.formats.base import LineParser
-from app.ingest.sources import Source
+from app.ingest.sources import Source, damage_of
 
 log = logging.getLogger("issue_ledger.ingest")
 MIN_BYTES = 8 << 20  # below this, starting a process costs more than it saves
@@ -88,6 +88,7 @@ def _child(out_fd: int, parser: LineParser, source: Source, enc: lines.Encoding,
 
             sink = engine.Sink(lambda rows: send("e", rows), lambda rows: send("r", rows), tick)
             counts = engine.run_lines(parser, lines.iter_lines(reader.stream, enc), assign, sink)
+            counts = engine.note_damage(damage_of(reader), assign, sink, counts)
         send("d", counts.as_tuple())
     except BrokenPipeError:
         pass  # nothing to tell

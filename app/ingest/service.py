@@ -25,7 +25,7 @@ from app.ingest.formats.base import LineParser, ParseContext, RecordParser, Reje
 from app.ingest.formats.csvfmt import CsvExport
 from app.ingest.formats.generic import NoStampFound
 from app.ingest.rules import HostRules, TypeRules
-from app.ingest.sources import Skipped, Source, SourceError, expand
+from app.ingest.sources import Skipped, Source, SourceError, damage_of, expand
 from app.store import audit, events as event_store, imports as store
 from app.store.database import Database
 
@@ -478,7 +478,8 @@ def _run(parser: Any, reader: Any, enc: lines.Encoding | None, assign: engine.As
          source: Source, fmt: str) -> engine.Counts:
     if not isinstance(parser, RecordParser):
         assert enc is not None
-        return engine.run_lines(parser, lines.iter_lines(reader.stream, enc), assign, sink)
+        counts = engine.run_lines(parser, lines.iter_lines(reader.stream, enc), assign, sink)
+        return engine.note_damage(damage_of(reader), assign, sink, counts)
     if fmt == "evtx":  # read by path: a .gz or zip member is copied out to a temporary file first
         with source.local_file() as local:
             records = parser.records_from_file(local, _safe_size(source))

@@ -10,6 +10,7 @@ import io
 import shutil
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,7 +69,7 @@ class Source:
                 return Reader(zf.open(self.member), None, zf)
             raw = self.path.open("rb")
             if self.gzipped:
-                return Reader(gzip.GzipFile(fileobj=raw, mode="rb"), raw)  # type: ignore[arg-type]
+                return Reader(EndsEarly(gzip.GzipFile(fileobj=raw, mode="rb")), raw)  # type: ignore[arg-type]
             if self.skip:
                 raw.seek(self.skip)
             return Reader(raw, raw)
@@ -134,6 +135,48 @@ class Source:
             except OSError as exc:
                 raise SourceError(f"{self.path}: cannot read: {exc.strerror}") from None
         return h.hexdigest()
+
+
+class EndsEarly:
+    """A compressed stream that stops, instead of failing, where its data breaks off.
+
+    A ``.gz`` cut mid-stream (a copy interrupted, a disk that filled) still
+    holds every line before the cut; they are read, and ``damage`` says why
+    the rest is missing so the import can reject it with that reason.
+    """
+
+    STEP = 8192
+
+    def __init__(self, inner: BinaryIO) -> None:
+        self.inner = inner
+        self.given = 0
+        self.damage: str | None = None
+
+    def read(self, n: int = -1) -> bytes:
+        """Up to ``n`` bytes, in small steps: a break loses at most the step it falls in."""
+        parts: list[bytes] = []
+        want = n if n >= 0 else 1 << 62
+        while want > 0 and self.damage is None:
+            try:
+                data = self.inner.read(min(want, self.STEP))
+            except (EOFError, OSError, zlib.error) as exc:
+                self.damage = (f"the compressed file breaks off after {self.given:,} bytes of text "
+                               f"({exc or type(exc).__name__}); what follows could not be read")
+                break
+            if not data:
+                break
+            parts.append(data)
+            self.given += len(data)
+            want -= len(data)
+        return b"".join(parts)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def damage_of(reader: "Reader") -> str | None:
+    """Why the source stopped early (a broken ``.gz``), or None when it was read to its end."""
+    return getattr(reader.stream, "damage", None)
 
 
 class Reader:
