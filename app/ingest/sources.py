@@ -272,8 +272,11 @@ def expand(paths: list[Path], glob: str = "*") -> Iterator[Source | SourceError 
             yield SourceError(f"{p}: no such file or folder")
         elif p.is_dir():
             found = skipped = 0
-            for f in sorted(p.rglob("*")):
-                if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts) \
+            files, problems = _walk(p)
+            for where, why in problems:
+                yield Skipped(where, why)
+            for f in files:
+                if not any(part.startswith(".") for part in f.relative_to(p).parts) \
                         and fnmatch.fnmatch(f.name, glob):
                     if glob == "*" and not_a_log(f.name):
                         skipped += 1
@@ -288,6 +291,46 @@ def expand(paths: list[Path], glob: str = "*") -> Iterator[Source | SourceError 
                 yield SourceError(f"{p}: no files matching {glob!r} in this folder")
         else:
             yield from _file(p, "*")
+
+
+def _walk(top: Path) -> tuple[list[Path], list[tuple[str, str]]]:
+    """Files below ``top`` (following links, each folder once) and what could not be looked into, with why.
+
+    ``Path.rglob`` passes over an unreadable folder or a link that loops without
+    a word; here each becomes a reason the import lists.
+    """
+    files: list[Path] = []
+    problems: list[tuple[str, str]] = []
+    seen: set[tuple[int, int]] = set()
+    stack = [top]
+    while stack:
+        folder = stack.pop()
+        try:
+            st = folder.stat()
+        except OSError as exc:
+            problems.append((str(folder), f"cannot be read ({exc.strerror or exc})"))
+            continue
+        if (st.st_dev, st.st_ino) in seen:
+            problems.append((str(folder), "a link back to a folder already read (a loop), not read again"))
+            continue
+        seen.add((st.st_dev, st.st_ino))
+        try:
+            entries = sorted(folder.iterdir())
+        except OSError as exc:
+            problems.append((str(folder), f"folder cannot be read ({exc.strerror or exc})"))
+            continue
+        for entry in entries:
+            try:
+                if entry.is_dir():
+                    stack.append(entry)
+                elif entry.is_file():
+                    files.append(entry)
+                elif entry.is_symlink():
+                    problems.append((str(entry), "a link to nothing (broken link)"))
+            except OSError as exc:  # ELOOP: a link to itself
+                problems.append((str(entry), f"cannot be followed ({exc.strerror or exc})"))
+    files.sort()
+    return files, problems
 
 
 def _file(p: Path, glob: str) -> Iterator[Source | SourceError]:
