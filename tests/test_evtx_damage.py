@@ -46,3 +46,16 @@ def test_random_damage_leaves_no_record_out_of_the_counts(extdata: Path, tmp_pat
         data[rng.randrange(len(data))] ^= 1 << rng.randrange(8)
     r, stored, _ = _import(tmp_path, "flipped.evtx", bytes(data))
     assert r.ok and r.read >= RECORDS and r.accepted + r.rejected == r.read and stored == r.accepted
+
+
+def test_the_damaged_file_readers_warnings_go_into_the_message_not_stderr(extdata: Path, tmp_path: Path,
+                                                                          run_cli) -> None:  # type: ignore[no-untyped-def]
+    data = bytearray((extdata / "evtx" / "system.evtx").read_bytes())
+    rng = random.Random(4)
+    for _ in range(200):
+        data[rng.randrange(len(data))] ^= 1 << rng.randrange(8)
+    f = tmp_path / "flipped.evtx"
+    f.write_bytes(bytes(data))
+    r = run_cli("--db", tmp_path / "cli.db", "import", f, "-o", "json")
+    assert r.returncode == 0 and "Unexpected token" not in r.stderr
+    assert "Unexpected token encountered" in r.stdout  # the import's message says it

@@ -422,7 +422,8 @@ def import_source(db: Database, source: Source, options: ImportOptions, progress
         # whatever the file's size (3,000,000 lines peaked at 400 MB with sorts in RAM).
         with db.lean(cache_size=IMPORT_CACHE_KIB), source.open() as reader, db.transaction():
             counts = _load(db, parser, reader, enc, assign, progress, done_before, total, size, source, fmt)
-            store.finish(db, import_id, "complete", counts.as_tuple())
+            notes = "; ".join(getattr(parser, "notes", None) or []) or None
+            store.finish(db, import_id, "complete", counts.as_tuple(), notes and f"the reader warned: {notes}")
             audit.append(db, "import", "import", import_id, new={
                 "file": source.name, "sha256": sha, "format": fmt, "read": counts.read, "accepted": counts.accepted,
                 "continuation": counts.continuation, "rejected": counts.rejected,
@@ -442,6 +443,7 @@ def import_source(db: Database, source: Source, options: ImportOptions, progress
         return FileResult(name, "failed", import_id, fmt, message=f"{name}: import failed: {exc}; nothing was kept",
                           seconds=time.perf_counter() - started)
     return FileResult(name, "complete", import_id, fmt, *counts.as_tuple(), seconds=time.perf_counter() - started,
+                      message=f"the reader warned: {notes}" if notes else "",
                       detected=found.as_dict() if found else None, already=lines_before,
                       continues=base["id"] if base else None)
 

@@ -12,7 +12,9 @@ chunk whose header is broken where evtx drops the whole chunk.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import logging
 import re
 import struct
 import xml.etree.ElementTree as ET
@@ -22,7 +24,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from app.ingest import levels
-from app.ingest.formats.base import Record, RecordParser, Reject, Row, to_int
+from app.ingest.formats.base import ParseContext, Record, RecordParser, Reject, Row, to_int
 from app.ingest.formats.windows_names import event_name
 
 NS = "{http://schemas.microsoft.com/win/2004/08/events/event}"
@@ -145,7 +147,12 @@ class Evtx(RecordParser):
     name = "evtx"
     default_type = "event"
     binary = True
+    notes: list[str]  # what the damaged-file reader warned of, for the import's message
     batch = 2000  # rows per progress report; python-evtx (a few hundred records/s) reports every 100
+
+    def __init__(self, ctx: ParseContext) -> None:
+        super().__init__(ctx)
+        self.notes = []
 
     def records_from_file(self, path: Path, progress_size: int | None = None) -> Iterator[Record]:
         """The file's records in order, read by whichever reader loses nothing it can keep.
@@ -186,7 +193,7 @@ class Evtx(RecordParser):
     def _recovering(self, path: Path, scale: float) -> Iterator[Record]:
         from Evtx.Evtx import Evtx as EvtxFile
 
-        with EvtxFile(str(path)) as log:
+        with EvtxFile(str(path)) as log, _reader_warnings(self.notes):
             for record in log.records():
                 self.position = int(record.offset() * scale)
                 try:
@@ -269,6 +276,26 @@ def _accounted(records: Iterator[Record], path: Path) -> Iterator[Record]:
                          f"{met:,} met): damaged or cut off")
     for reason in promise.lost:
         yield 1, "", 0, reason
+
+
+@contextlib.contextmanager
+def _reader_warnings(notes: list[str]) -> Iterator[None]:
+    """python-evtx logs what it meets in a damaged file; keep it for the message instead of stderr."""
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            text = record.getMessage()
+            if text not in notes:
+                notes.append(text)
+
+    logger = logging.getLogger("Evtx")
+    handler = Keep(logging.WARNING)
+    logger.addHandler(handler)
+    propagate, logger.propagate = logger.propagate, False
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
 
 
 def sound_record_count(path: Path) -> int | None:
