@@ -89,3 +89,17 @@ def test_two_formats_reading_a_file_equally_well_make_the_dialog_ask(qtbot, sess
     qtbot.waitUntil(lambda: "Format: <b>syslog</b>" in dialog.detected_label.text(), timeout=10_000)
     assert not dialog.tie_bar.isVisible()
     assert dialog.options.format_combo.currentData() == "syslog"
+
+
+def test_the_preview_marks_inferred_severities(qtbot, session: Session, tmp_path: Path) -> None:
+    f = tmp_path / "mixed.log"
+    f.write_text("2026-12-01 10:00:00 ERROR trunk 4 down\n2026-12-01 10:00:01 trunk 5 unreachable\n"
+                 "2026-12-01 10:00:02 WARN trunk 6 slow\n", encoding="utf-8")
+    dialog = ImportDialog(session, None)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.set_paths([f])
+    qtbot.waitUntil(lambda: dialog.preview.rowCount() == 3, timeout=10_000)
+    sev = [key for key, _title, _fmt in dialog.preview.columns].index("severity")
+    shown = [dialog.preview.data(dialog.preview.index(r, sev)) for r in range(3)]
+    assert shown == ["error", "≈warning", "warning"]

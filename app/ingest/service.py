@@ -245,7 +245,10 @@ def preview(path: Path, options: ImportOptions, limit: int = 20,
             if len(rows) >= limit:
                 break
     rules = TypeRules(type_rules) if type_rules is not None else TypeRules()
+    infers = getattr(parser, "infers_severity", False)
     for row in rows:
+        if row.get("ts") is not None and infers and row.get("raw_level") is None:
+            row["inferred"] = True
         if row.get("ts") is not None:
             row["log_type"] = options.log_type or row.get("log_type") or rules.resolve(
                 row.get("component"), row.get("message") or "") or parser.default_type

@@ -59,10 +59,13 @@ class RowsModel(QAbstractTableModel):
         key, _header, fmt = self.columns[index.column()]
         row = self.rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return fmt(row.get(key))
+            shown = fmt(row.get(key))
+            return f"≈{shown}" if key == "severity" and row.get("inferred") and shown else shown
         if role == Qt.ItemDataRole.TextAlignmentRole and isinstance(row.get(key), (int, float)) \
                 and key not in ("severity", "pid"):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)  # counts line up
+        if role == Qt.ItemDataRole.ToolTipRole and key == "severity" and row.get("inferred"):
+            return "inferred from the message: the line has no level"
         if role == Qt.ItemDataRole.ToolTipRole and key in ("message", "raw", "reason", "file"):
             return _text(row.get(key))[:2000]
         if role == Qt.ItemDataRole.ForegroundRole and key == "severity" and isinstance(row.get(key), int):
