@@ -43,3 +43,15 @@ def test_search_and_history(db: Database) -> None:
     assert len(audit.search(db, text="Carrier")) == 1
     assert len(audit.search(db, action="transition")) == 1
     assert "incident" in audit.distinct_values(db, "entity")
+
+
+def test_verify_finds_the_append_only_triggers_dropped_or_changed(db) -> None:  # type: ignore[no-untyped-def]
+    from app.store import audit
+
+    audit.append(db, "create", "incident", 1, new={"title": "x"})
+    assert audit.verify(db).ok
+    db.execute("DROP TRIGGER audit_log_no_delete")
+    status = audit.verify(db)
+    assert not status.ok and "audit_log_no_delete is missing" in status.describe()
+    db.execute("CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT 1; END")
+    assert "audit_log_no_delete was changed" in audit.verify(db).describe()

@@ -116,6 +116,8 @@ class ChainStatus:
     def describe(self) -> str:
         if self.ok:
             return f"audit trail intact: {self.count} rows, head {self.head}"
+        if self.broken_id is None:
+            return f"audit trail not protected: {self.reason}"
         return f"audit trail broken at row {self.broken_id}: {self.reason}"
 
 
@@ -139,7 +141,34 @@ def verify(db: Database) -> ChainStatus:
         prev = row["hash"]
         expected_id += 1
         count += 1
+    guard = unguarded(db)
+    if guard:
+        return ChainStatus(False, count, prev, None, guard)
     return ChainStatus(True, count, prev)
+
+
+GUARDS = {  # trigger -> the statement it must run: rows of the trail are never changed or removed
+    "audit_log_no_update": "BEFORE UPDATE ON audit_log",
+    "audit_log_no_delete": "BEFORE DELETE ON audit_log",
+}
+
+
+def unguarded(db: Database) -> str:
+    """Why the append-only triggers no longer guard the trail ("" when both stand as the schema made them).
+
+    Dropping them is how rows get changed or removed behind the app's back, so their
+    absence is itself a finding, even while every remaining hash still matches.
+    """
+    found = {name: " ".join(str(sql).split()) for name, sql in db.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_log'")}
+    problems = []
+    for name, when in GUARDS.items():
+        sql = found.get(name)
+        if sql is None:
+            problems.append(f"trigger {name} is missing")
+        elif when not in sql or "RAISE(ABORT" not in sql.replace(" (", "("):
+            problems.append(f"trigger {name} was changed")
+    return "; ".join(problems) + ("; rows could have been changed or removed without a trace" if problems else "")
 
 
 AUDIT_COLUMNS: tuple[str, ...] = ("id", "ts", "actor", "action", "entity", "entity_id", "old", "new", "hash")
