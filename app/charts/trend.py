@@ -7,6 +7,7 @@ from typing import Any
 from app.analysis.buckets import UNITS
 from app.analysis.series import NO_CLIENT, TimeSeries
 from app.charts import base
+from app.domain.chart_window import DEFAULT_DAYS
 
 _FILTER_FIELD = {"severity": "severities", "type": "log_types", "client": "clients"}
 _GROUP_TITLE = {"severity": "severity", "type": "log type", "client": "client"}
@@ -18,7 +19,10 @@ def build(data: TimeSeries, width: int = 1000, height: int = 520, theme: str = "
     ax = fig.axes[0]
     chart = base.Chart(fig)
     by = data.group or "severity"
-    base.title(ax, f"Events over time by {_GROUP_TITLE[by]}", f"{data.total:,} events")
+    summary = f"{data.total:,} events"
+    if data.earliest is not None:
+        summary += f" · last {DEFAULT_DAYS} days with events (All time from {data.earliest:%Y-%m-%d})"
+    base.title(ax, f"Events over time by {_GROUP_TITLE[by]}", summary)
     if not data.starts or not data.total:
         base.empty(ax)
         return chart
@@ -32,9 +36,24 @@ def build(data: TimeSeries, width: int = 1000, height: int = 520, theme: str = "
     base.time_axis(ax, data.zone, data.starts[0], data.ends[-1])
     ax.set_xlim(left[0], left[-1] + (widths[-1] / 0.9))
     ax.set_ylabel(f"events {UNITS[data.size]}")
+    _mark_gaps(ax, data)
     ax.yaxis.set_major_formatter(base.thousands())
     base.legend(ax, title=_GROUP_TITLE[by], loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return chart
+
+
+def _mark_gaps(ax: Any, data: TimeSeries) -> None:
+    """Shade each long empty stretch and say how long it is, so old data beside new reads as two islands."""
+    import matplotlib.dates as mdates
+
+    t = base.theme_of(ax.figure)
+    for start, end in data.gaps():
+        a, b = (float(x) for x in mdates.date2num([start, end]))
+        ax.axvspan(a, b, facecolor="none", edgecolor=t.grid, hatch="//", linewidth=0, zorder=0)
+        days = (end - start).days
+        length = f"{days / 365.25:.1f} years" if days >= 730 else f"{days:,} days"
+        ax.text((a + b) / 2, 0.5, f"no events\n{length}", transform=ax.get_xaxis_transform(), ha="center",
+                va="center", fontsize=9, color=t.muted)
 
 
 def _drill(data: TimeSeries, by: str, key: str, j: int) -> base.Drill:
