@@ -129,7 +129,7 @@ class TimelineStrip(QWidget):
             for sev, n in enumerate(counts):
                 if not n:
                     continue
-                bh = h * n / self._max
+                bh = max(2.0, h * n / self._max)  # a few events beside thousands still show
                 painter.fillRect(QRectF(i * bar_w, y - bh, max(1.0, bar_w - 0.5), bh), colours[sev])
                 y -= bh
         painter.setPen(self.palette().text().color())
