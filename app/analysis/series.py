@@ -7,6 +7,7 @@ and the tests all go through here.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 
@@ -43,10 +44,24 @@ class TimeSeries:
     def total(self) -> int:
         return sum(sum(v) for v in self.series.values())
 
-    def gaps(self) -> list[tuple[dt.datetime, dt.datetime]]:
-        """Long stretches with no events (start of the first empty bucket, end of the last), to mark on the axis."""
+    def _gap_runs(self) -> list[tuple[int, int]]:
         totals = [sum(col) for col in zip(*self.series.values())] if self.series else []
-        return [(self.starts[a], self.ends[b]) for a, b in chart_window.empty_runs(totals)]
+        return chart_window.empty_runs(totals)
+
+    def gaps(self) -> list[tuple[dt.datetime, dt.datetime]]:
+        """Long stretches with no events (start of the first empty bucket, end of the last): the axis breaks."""
+        return [(self.starts[a], self.ends[b]) for a, b in self._gap_runs()]
+
+    def islands(self) -> list[range]:
+        """Bucket indexes between the gaps: each is drawn on its own stretch of a broken axis."""
+        out, i = [], 0
+        for a, b in self._gap_runs():
+            if a > i:
+                out.append(range(i, a))
+            i = b + 1
+        if i < len(self.starts):
+            out.append(range(i, len(self.starts)))
+        return out
 
     def span(self, j: int) -> tuple[dt.datetime, dt.datetime]:
         """Bucket ``j`` clipped to the counted range: exactly the events its bar counts."""
@@ -116,6 +131,7 @@ def trend(db: Database, f: Filter, zone: dt.tzinfo, by: str = "severity", size: 
     if span is None:
         return TimeSeries(size or "day", zone, [], [], by, {})
     start, end = span
+    auto_size = size is None
     size = size or buckets.choose(start, end)
     starts = buckets.starts_between(start, end, size, zone)
     ends = starts[1:] + [buckets.next_start(starts[-1], size, zone)] if starts else []
@@ -133,7 +149,14 @@ def trend(db: Database, f: Filter, zone: dt.tzinfo, by: str = "severity", size: 
             i = index.get(buckets.bucket_start(number, size, spans, zone))
             if i is not None:
                 counts.setdefault(group, [0] * len(starts))[i] += n
-    return TimeSeries(size, zone, starts, ends, by, _ordered(by, counts), start, end, earliest)
+    out = TimeSeries(size, zone, starts, ends, by, _ordered(by, counts), start, end, earliest)
+    if auto_size and out.gaps():
+        # the bars only cover the islands: size them by the time that has events, not by the whole range
+        busy = (end - start) - sum(((b - a) for a, b in out.gaps()), dt.timedelta())
+        finer = buckets.choose(start, start + busy)
+        if buckets.BUCKETS.index(finer) < buckets.BUCKETS.index(size):
+            return dataclasses.replace(trend(db, f, zone, by, finer, now, fast, all_time=True), earliest=earliest)
+    return out
 
 
 def _index_walk_keys(db: Database, f: Filter, by: str, fast: bool) -> list[object] | None:

@@ -26,34 +26,66 @@ def build(data: TimeSeries, width: int = 1000, height: int = 520, theme: str = "
     if not data.starts or not data.total:
         base.empty(ax)
         return chart
+    islands = data.islands()
+    axes = _broken_axes(fig, ax, [len(r) for r in islands]) if len(islands) > 1 else [ax]
     left, widths = base.bar_edges(data.starts, data.ends)
-    bottom = [0] * len(left)
-    for i, (key, counts) in enumerate(data.series.items()):
-        coll = base.bars(ax, left, widths, counts, bottom, label=key, facecolors=base.colour_for(by, key, i))
-        chart.drills[coll] = [_drill(data, by, key, j) for j in range(len(counts))]
-        bottom = [b + c for b, c in zip(bottom, counts)]
-    ax.set_ylim(0, max(bottom) * 1.05 or 1)
-    base.time_axis(ax, data.zone, data.starts[0], data.ends[-1])
-    ax.set_xlim(left[0], left[-1] + (widths[-1] / 0.9))
-    ax.set_ylabel(f"events {UNITS[data.size]}")
-    _mark_gaps(ax, data)
-    ax.yaxis.set_major_formatter(base.thousands())
-    base.legend(ax, title=_GROUP_TITLE[by], loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    top = 0
+    for part, (axis, island) in enumerate(zip(axes, islands)):
+        bottom = [0] * len(island)
+        for i, (key, counts) in enumerate(data.series.items()):
+            heights = [counts[j] for j in island]
+            coll = base.bars(axis, [left[j] for j in island], [widths[j] for j in island], heights, bottom,
+                             label=key if part == len(axes) - 1 else None,
+                             facecolors=base.colour_for(by, key, i))
+            chart.drills[coll] = [_drill(data, by, key, j) for j in island]
+            bottom = [b + c for b, c in zip(bottom, heights)]
+        top = max([top, *bottom])
+        share = axis.get_position().width / sum(a.get_position().width for a in axes)
+        base.time_axis(axis, data.zone, data.starts[island[0]], data.ends[island[-1]],
+                       maxticks=max(3, round(10 * share)))
+        axis.set_xlim(left[island[0]], left[island[-1]] + (widths[island[-1]] / 0.9))
+    axes[0].set_ylim(0, top * 1.05 or 1)
+    axes[0].set_ylabel(f"events {UNITS[data.size]}")
+    axes[0].yaxis.set_major_formatter(base.thousands())
+    from matplotlib.ticker import MaxNLocator
+
+    axes[0].yaxis.set_major_locator(MaxNLocator(integer=True))  # counts: no "0, 0, 1, 1" on small ones
+    _label_breaks(axes, data)
+    base.legend(axes[-1], title=_GROUP_TITLE[by], loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return chart
 
 
-def _mark_gaps(ax: Any, data: TimeSeries) -> None:
-    """Shade each long empty stretch and say how long it is, so old data beside new reads as two islands."""
-    import matplotlib.dates as mdates
+def _broken_axes(fig: Any, ax: Any, sizes: list[int]) -> list[Any]:
+    """One axes per island of buckets, side by side on a shared y: long empty stretches are cut out.
 
-    t = base.theme_of(ax.figure)
-    for start, end in data.gaps():
-        a, b = (float(x) for x in mdates.date2num([start, end]))
-        ax.axvspan(a, b, facecolor="none", edgecolor=t.grid, hatch="//", linewidth=0, zorder=0)
+    Each island gets width by its number of buckets, but never under a sixth of the
+    whole, so three weeks of 2005 stay readable beside two months of this year.
+    """
+    t = base.theme_of(fig)
+    total = sum(sizes)
+    spec = ax.get_subplotspec().subgridspec(1, len(sizes), wspace=0.08,
+                                            width_ratios=[max(n, total / 6) for n in sizes])
+    fig.delaxes(ax)
+    first = fig.add_subplot(spec[0, 0])
+    axes = [first] + [fig.add_subplot(spec[0, i], sharey=first) for i in range(1, len(sizes))]
+    for a in axes:
+        base.style_axes(a, t)
+    for a in axes[1:]:
+        a.tick_params(labelleft=False, left=False)
+        a.spines["left"].set_color(t.background)
+    return axes
+
+
+def _label_breaks(axes: list[Any], data: TimeSeries) -> None:
+    """Say how long each cut-out stretch is, in the space between the islands, with a break mark."""
+    t = base.theme_of(axes[0].figure)
+    for axis, (start, end) in zip(axes[1:], data.gaps()):
         days = (end - start).days
         length = f"{days / 365.25:.1f} years" if days >= 730 else f"{days:,} days"
-        ax.text((a + b) / 2, 0.5, f"no events\n{length}", transform=ax.get_xaxis_transform(), ha="center",
-                va="center", fontsize=9, color=t.muted)
+        axis.text(-0.04, 0.5, f"no events for {length}", transform=axis.transAxes, rotation=90, ha="center",
+                  va="center", fontsize=8, color=t.muted)
+        axis.text(-0.04, 0.0, "//", transform=axis.transAxes, ha="center", va="center", fontsize=10,
+                  color=t.muted)
 
 
 def _drill(data: TimeSeries, by: str, key: str, j: int) -> base.Drill:
