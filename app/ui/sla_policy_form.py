@@ -69,7 +69,9 @@ class SlaPolicyForm(QWidget):
         self.targets.setHorizontalHeaderLabels(["Response (SLA minutes)", "Resolution (SLA minutes)"])
         self.targets.setVerticalHeaderLabels([f"P{p}" for p in PRIORITIES])
         self.targets.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.targets.setMaximumHeight(150)
+        rows_height = self.targets.verticalHeader().defaultSectionSize() * len(PRIORITIES)
+        self.targets.setFixedHeight(self.targets.horizontalHeader().sizeHint().height() + rows_height
+                                    + 2 * self.targets.frameWidth() + 2)  # all four rows, no scrolling
         self.calendars = _table(CALENDAR_COLUMNS, "slaCalendars")
         self.clients = _table(CLIENT_COLUMNS, "slaClients")
         self.default_calendar = QComboBox()
