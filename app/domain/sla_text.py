@@ -121,7 +121,7 @@ def parse_days(text: str) -> tuple[int, ...]:
             continue
         if "-" in part:
             a, b = (day(w) for w in part.split("-", 1))
-            out.update(range(a, b + 1) if a <= b else [*range(a, 7), *range(0, b + 1)])
+            out.update(range(a, b + 1) if a <= b else [*range(a, 7), *range(b + 1)])
         else:
             out.add(day(part))
     if not out:
