@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from app.domain import timeutil
+from helpers import window_count  # noqa: F401 - dashboard tests take it from here
 from app.store.database import Database
 from app.ui import workers
 from app.ui.main_window import MainWindow
@@ -30,3 +31,4 @@ def window(qtbot, demo_db: Database) -> Iterator[MainWindow]:
     qtbot.wait(50)  # let the canvases paint
     yield win
     workers.wait_all()
+

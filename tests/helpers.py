@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from app.domain.jobs import Progress
+from app.store.database import Database
 
 
 class CancelAfter(Progress):
@@ -17,3 +18,13 @@ class CancelAfter(Progress):
         if self.left <= 0:
             self.cancel()
         self.check()
+
+
+def window_count(db: Database, where: str = "1") -> int:
+    """Events matching ``where`` in the default chart window: the 30 days ending at the newest of them."""
+    from app.domain.chart_window import windowed
+    from app.domain.filters import Filter
+
+    newest = db.scalar(f"SELECT max(ts) FROM events WHERE {where}")
+    since = windowed(Filter(), newest).since
+    return int(db.scalar(f"SELECT count(*) FROM events WHERE {where} AND ts >= ?", (since,)))

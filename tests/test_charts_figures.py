@@ -176,8 +176,8 @@ def _rgb(hex_colour: str) -> tuple[float, float, float]:
     ("client", LAST_WEEK), ("client", Filter(clients=("Globex Retail",))),
 ])
 def test_index_walk_and_group_by_agree(demo_db: Database, by: str, f: Filter) -> None:
-    fast = series.trend(demo_db, f, ZONE, by=by)
-    general = series.trend(demo_db, f, ZONE, by=by, fast=False)
+    fast = series.trend(demo_db, f, ZONE, by=by, all_time=True)
+    general = series.trend(demo_db, f, ZONE, by=by, fast=False, all_time=True)
     assert fast.series == general.series and fast.starts == general.starts
     assert fast.total == event_store.count(demo_db, f, ZONE)
 

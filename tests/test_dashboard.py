@@ -14,7 +14,9 @@ from app.store import events as event_store
 from app.store.database import Database
 from app.ui.main_window import MainWindow
 
-from dashboard_helpers import NOW, ZONE, window  # noqa: F401, F811 - window is a fixture
+from PySide6.QtCore import Qt
+
+from dashboard_helpers import NOW, ZONE, window, window_count  # noqa: F401, F811 - window is a fixture
 
 
 def _click(panel, coll, index: int) -> None:
@@ -44,7 +46,21 @@ def test_tiles_and_every_chart_are_shown(window: MainWindow, demo_db: Database) 
         assert panel.canvas is not None and panel.toolbar is not None
     trend = page.panels["trend"].chart
     total = sum(sum(base.heights_of(c)) for c in trend.bars())
+    assert total == window_count(demo_db)  # the 60 demo days: the last 30 until "All time" is pressed
+    assert 0 < total < demo_db.scalar("SELECT count(*) FROM events")
+
+
+def test_all_time_shows_every_event_and_a_second_click_goes_back(qtbot, window: MainWindow,
+                                                                 demo_db: Database) -> None:
+    page = window.pages["dashboard"]
+    with qtbot.waitSignal(page.refreshed, timeout=60_000):
+        qtbot.mouseClick(page.all_time_button, Qt.MouseButton.LeftButton)
+    total = sum(sum(base.heights_of(c)) for c in page.panels["trend"].chart.bars())
     assert total == demo_db.scalar("SELECT count(*) FROM events")
+    with qtbot.waitSignal(page.refreshed, timeout=60_000):
+        qtbot.mouseClick(page.all_time_button, Qt.MouseButton.LeftButton)
+    total = sum(sum(base.heights_of(c)) for c in page.panels["trend"].chart.bars())
+    assert total == window_count(demo_db)
 
 
 def test_dashboard_follows_the_shared_filter(qtbot, window: MainWindow, demo_db: Database) -> None:
@@ -54,7 +70,7 @@ def test_dashboard_follows_the_shared_filter(qtbot, window: MainWindow, demo_db:
     trend = page.panels["trend"].chart
     assert [c.get_label() for c in trend.bars()]  # still split by severity
     total = sum(sum(base.heights_of(c)) for c in trend.bars())
-    assert total == demo_db.scalar("SELECT count(*) FROM events WHERE log_type = 'network'")
+    assert total == window_count(demo_db, "log_type = 'network'")
     clients = page.panels["clients"].chart
     assert [c.get_label() for c in clients.bars()] == ["network"]
     with qtbot.waitSignal(page.refreshed, timeout=60_000):

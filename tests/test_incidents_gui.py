@@ -175,35 +175,6 @@ def test_import_dialog_maps_previews_and_applies(qtbot, db: Database, tmp_path) 
     qtbot.waitUntil(lambda: window.counts_label.text() == "0 events · 2 incidents", timeout=10_000)
 
 
-def test_sla_settings_dialog_edits_matrix_and_policies(qtbot, db: Database) -> None:
-    import json
-
-    from app.analysis import sla
-    from app.ui.sla_settings_dialog import SlaSettingsDialog
-
-    session = _session(db)
-    window = MainWindow(session)
-    qtbot.addWidget(window)
-    window.sla_settings_action.trigger()
-    dialog = window.sla_settings_dialog
-    assert isinstance(dialog, SlaSettingsDialog)
-    dialog.cells[(3, 3)].setCurrentIndex(2)  # P3
-    data = json.loads(dialog.policies.toPlainText())
-    data["calendars"].append({"name": "office", "zone": "Asia/Manila", "hours": "08:00-17:00"})
-    data["clients"] = {"Acme": {"calendar": "offfice"}}
-    dialog.policies.setPlainText(json.dumps(data))
-    qtbot.mouseClick(dialog.save_button, LEFT)
-    assert "offfice" in dialog.message.text()
-    assert svc.priority_matrix(db)[3][3] == 4  # nothing stored yet
-    data["clients"] = {"Acme": {"calendar": "office", "targets": {"P1": [10, 100]}}}
-    dialog.policies.setPlainText(json.dumps(data))
-    with qtbot.waitSignal(dialog.saved):
-        qtbot.mouseClick(dialog.save_button, LEFT)
-    assert svc.priority_matrix(db)[3][3] == 3
-    policies = sla.load_policies(db)
-    assert policies.calendar_for("Acme").name == "office" and policies.target_for("Acme", 1).resolution_minutes == 100
-
-
 def test_saving_an_untouched_incident_changes_nothing(qtbot, demo_db: Database) -> None:
     number = demo_db.scalar("SELECT number FROM incidents WHERE status = 'in-progress' AND downtime_minutes IS NULL"
                             " ORDER BY id LIMIT 1") or demo_db.scalar(

@@ -7,12 +7,12 @@ and the tests all go through here.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 
 from app.analysis import buckets
-from app.domain import masking
-from app.domain import timeutil
+from app.domain import chart_window, masking, timeutil
 from app.domain.filters import Filter
 from app.domain.vocab import LOG_TYPES, SEVERITIES, Severity
 from app.store import aggregates
@@ -38,10 +38,30 @@ class TimeSeries:
     series: dict[str, list[int]]
     lo: dt.datetime | None = None  # the range counted; the first and last buckets may be partial
     hi: dt.datetime | None = None
+    earliest: dt.datetime | None = None  # set when the default window hides older events: the first of them
 
     @property
     def total(self) -> int:
         return sum(sum(v) for v in self.series.values())
+
+    def _gap_runs(self) -> list[tuple[int, int]]:
+        totals = [sum(col) for col in zip(*self.series.values())] if self.series else []
+        return chart_window.empty_runs(totals)
+
+    def gaps(self) -> list[tuple[dt.datetime, dt.datetime]]:
+        """Long stretches with no events (start of the first empty bucket, end of the last): the axis breaks."""
+        return [(self.starts[a], self.ends[b]) for a, b in self._gap_runs()]
+
+    def islands(self) -> list[range]:
+        """Bucket indexes between the gaps: each is drawn on its own stretch of a broken axis."""
+        out, i = [], 0
+        for a, b in self._gap_runs():
+            if a > i:
+                out.append(range(i, a))
+            i = b + 1
+        if i < len(self.starts):
+            out.append(range(i, len(self.starts)))
+        return out
 
     def span(self, j: int) -> tuple[dt.datetime, dt.datetime]:
         """Bucket ``j`` clipped to the counted range: exactly the events its bar counts."""
@@ -92,17 +112,26 @@ def time_range(db: Database, f: Filter, zone: dt.tzinfo, now: dt.datetime | None
 
 
 def trend(db: Database, f: Filter, zone: dt.tzinfo, by: str = "severity", size: str | None = None,
-          now: dt.datetime | None = None, fast: bool = True) -> TimeSeries:
+          now: dt.datetime | None = None, fast: bool = True, all_time: bool = False) -> TimeSeries:
     """Events per bucket, split by severity, log type or client; empty buckets are zeros.
 
+    Without a time range in the filter it covers the 30 days ending at the newest
+    matching event (``app.domain.chart_window``) unless ``all_time``.
     ``fast=False`` forces the general GROUP BY (tests compare both ways).
     """
     if by not in GROUPS:
         raise ValueError(f"by: {by!r} is not one of {', '.join(GROUPS)}")
+    earliest = None
+    if not all_time and not chart_window.has_time_range(f):
+        first, last = aggregates.event_range(db, f, zone, now)
+        narrowed = chart_window.windowed(f, last)
+        if first is not None and narrowed.since is not None and first < narrowed.since:
+            f, earliest = narrowed, timeutil.from_iso(first)
     span = time_range(db, f, zone, now)
     if span is None:
         return TimeSeries(size or "day", zone, [], [], by, {})
     start, end = span
+    auto_size = size is None
     size = size or buckets.choose(start, end)
     starts = buckets.starts_between(start, end, size, zone)
     ends = starts[1:] + [buckets.next_start(starts[-1], size, zone)] if starts else []
@@ -120,7 +149,14 @@ def trend(db: Database, f: Filter, zone: dt.tzinfo, by: str = "severity", size: 
             i = index.get(buckets.bucket_start(number, size, spans, zone))
             if i is not None:
                 counts.setdefault(group, [0] * len(starts))[i] += n
-    return TimeSeries(size, zone, starts, ends, by, _ordered(by, counts), start, end)
+    out = TimeSeries(size, zone, starts, ends, by, _ordered(by, counts), start, end, earliest)
+    if auto_size and out.gaps():
+        # the bars only cover the islands: size them by the time that has events, not by the whole range
+        busy = (end - start) - sum(((b - a) for a, b in out.gaps()), dt.timedelta())
+        finer = buckets.choose(start, start + busy)
+        if buckets.BUCKETS.index(finer) < buckets.BUCKETS.index(size):
+            return dataclasses.replace(trend(db, f, zone, by, finer, now, fast, all_time=True), earliest=earliest)
+    return out
 
 
 def _index_walk_keys(db: Database, f: Filter, by: str, fast: bool) -> list[object] | None:

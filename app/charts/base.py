@@ -201,11 +201,12 @@ def zone_name(zone: dt.tzinfo) -> str:
     return str(getattr(zone, "key", None) or dt.datetime.now(zone).tzname() or zone)
 
 
-def time_axis(ax: Any, zone: dt.tzinfo, first: dt.datetime, last: dt.datetime, what: str = "local time") -> None:
+def time_axis(ax: Any, zone: dt.tzinfo, first: dt.datetime, last: dt.datetime, what: str = "local time",
+              maxticks: int = 10) -> None:
     """Dates on x in the user's zone; the zone and the year(s) go in the axis label, not a corner offset."""
     import matplotlib.dates as mdates
 
-    locator = mdates.AutoDateLocator(tz=zone, minticks=4, maxticks=10)
+    locator = mdates.AutoDateLocator(tz=zone, minticks=min(4, maxticks - 1), maxticks=maxticks)
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator, tz=zone, show_offset=False))
     y0, y1 = first.astimezone(zone).year, last.astimezone(zone).year

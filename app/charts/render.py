@@ -23,12 +23,16 @@ SIZES: dict[str, tuple[int, int]] = {
 
 
 def gather(kind: str, db: Database, f: Filter, zone: dt.tzinfo, by: str | None = None,
-           now: dt.datetime | None = None, exact: bool = False) -> Any:
-    """The chart's data; ``by`` splits the trend (severity, type or client)."""
+           now: dt.datetime | None = None, exact: bool = False, all_time: bool = False) -> Any:
+    """The chart's data; ``by`` splits the trend (severity, type or client).
+
+    The trend covers the last 30 days with events when the filter has no time
+    range, unless ``all_time`` (``app.domain.chart_window``).
+    """
     from app.analysis import incident_series, series
 
     if kind == "trend":
-        return series.trend(db, f, zone, by=by or "severity", now=now)
+        return series.trend(db, f, zone, by=by or "severity", now=now, all_time=all_time)
     if kind == "incidents":
         return incident_series.flow(db, f, zone, now=now)
     if kind == "mttr":
@@ -54,11 +58,11 @@ def build(kind: str, data: Any, width: int | None = None, height: int | None = N
 
 def render(kind: str, out: Path, db: Database, f: Filter, zone: dt.tzinfo, by: str | None = None,
            width: int | None = None, height: int | None = None, theme: str = "light",
-           now: dt.datetime | None = None, exact: bool = False) -> Chart:
+           now: dt.datetime | None = None, exact: bool = False, all_time: bool = False) -> Chart:
     """Gather, build and save to ``out`` (PNG, SVG or PDF by its extension)."""
     suffix = out.suffix.lower().lstrip(".")
     if suffix not in FORMATS:
         raise ValueError(f"{out}: unknown picture format {suffix!r}; use .png, .svg or .pdf")
-    chart = build(kind, gather(kind, db, f, zone, by, now, exact), width, height, theme)
+    chart = build(kind, gather(kind, db, f, zone, by, now, exact, all_time), width, height, theme)
     chart.figure.savefig(out, facecolor=chart.figure.get_facecolor())
     return chart

@@ -24,16 +24,20 @@ KINDS = ("trend", "incidents", "mttr", "top", "heatmap", "clients")
 @click.option("--theme", type=click.Choice(["light", "dark"]), default="light", show_default=True,
               help="Light or dark background.")
 @click.option("--exact", is_flag=True, help="top: count every event instead of a sample on large files (slower).")
+@click.option("--all-time", is_flag=True,
+              help="trend: every event, not the last 30 days with events (when no --since/--until is given).")
 @pass_ctx
 def chart(obj: CliContext, kind: str, out: Path, by: str, width: int | None, height: int | None, theme: str,
-          exact: bool, **kwargs: Any) -> None:
+          exact: bool, all_time: bool, **kwargs: Any) -> None:
     """Draw chart KIND over the filtered events/incidents into OUT (.png, .svg or .pdf).
 
     KIND: trend (events over time by severity, --by type or client), incidents
     (opened vs resolved with the backlog), mttr (per week by priority with SLA
     targets), top (most frequent masked messages), heatmap (error and critical
     by hour × weekday), clients (incidents by client and log type). Times are
-    bucketed and labelled in --tz.
+    bucketed and labelled in --tz. Without --since/--until the trend shows the
+    30 days ending at the newest matching event, as the dashboard does;
+    --all-time shows every event, with long empty stretches marked.
     """
     from app.charts import render
     from app.store.filter_sql import FilterError
@@ -45,7 +49,7 @@ def chart(obj: CliContext, kind: str, out: Path, by: str, width: int | None, hei
         raise click.BadParameter(f"{out.parent}: no such folder", param_hint="OUT")
     try:
         render.render(kind, out, obj.db(), f, obj.zone, by=by, width=width, height=height, theme=theme,
-                      exact=exact)
+                      exact=exact, all_time=all_time)
     except FilterError as exc:
         raise click.UsageError(str(exc)) from None
     except OSError as exc:

@@ -87,3 +87,43 @@ def explanation(figures: Mapping[str, Any], resolved: bool) -> str:
     if figures.get("sla_calendar"):
         lines.append(f"SLA clock: {figures['sla_calendar']} calendar.")
     return "\n".join(lines)
+
+
+def days_text(days: tuple[int, ...] | list[int]) -> str:
+    """Weekdays (0 = Monday) as the form shows them: ``mon-fri``, ``mon, wed, sat-sun``."""
+    from app.domain.sla import DAY_NAMES
+
+    parts: list[str] = []
+    run: list[int] = []
+    for d in sorted(set(days)) + [99]:
+        if run and d == run[-1] + 1:
+            run.append(d)
+            continue
+        if run:
+            parts.append(DAY_NAMES[run[0]] if len(run) == 1 else f"{DAY_NAMES[run[0]]}-{DAY_NAMES[run[-1]]}")
+        run = [d]
+    return ", ".join(parts)
+
+
+def parse_days(text: str) -> tuple[int, ...]:
+    """``mon-fri``, ``Mon, Wed, sat-sun`` -> weekday numbers; ``ValueError`` names the word it cannot read."""
+    from app.domain.sla import DAY_NAMES
+
+    def day(word: str) -> int:
+        key = word.strip().lower()[:3]
+        if key not in DAY_NAMES or not word.strip().lower().startswith(key):
+            raise ValueError(f"“{word.strip()}” is not a weekday (mon … sun)")
+        return DAY_NAMES.index(key)
+
+    out: set[int] = set()
+    for part in text.replace(";", ",").split(","):
+        if not part.strip():
+            continue
+        if "-" in part:
+            a, b = (day(w) for w in part.split("-", 1))
+            out.update(range(a, b + 1) if a <= b else [*range(a, 7), *range(b + 1)])
+        else:
+            out.add(day(part))
+    if not out:
+        raise ValueError("no weekdays given (e.g. mon-fri)")
+    return tuple(sorted(out))

@@ -122,21 +122,33 @@ _BUCKETS: tuple[tuple[int, int], ...] = ((60, 16), (600, 15), (3600, 13), (86400
 
 def histogram(
     db: Database, f: Filter, zone: dt.tzinfo, now: dt.datetime | None = None, max_buckets: int = 240,
-    cancelled: Any = None,
+    cancelled: Any = None, all_time: bool = False,
 ) -> dict[str, Any]:
     """Events per time bucket and severity, for the timeline strip.
 
     Buckets are minutes, 10 minutes, hours or local calendar days in ``zone``
     (counted per UTC hour, then folded, so a 23- or 25-hour day stays one bar),
     whichever keeps the range under ``max_buckets``; ``counts`` maps each
-    bucket's start (stored-form UTC) -> six counts, debug to critical.
+    bucket's start (stored-form UTC) -> six counts, debug to critical. Without
+    a time range in the filter it covers the 30 days ending at the newest
+    matching event unless ``all_time``; ``earliest`` then names the first event
+    the window leaves out (None when nothing is left out).
     """
-    from app.domain import timeutil
+    from app.domain import chart_window, timeutil
     from app.store.browse import CHECK_EVERY, REGEX_CHECK_EVERY, _guard
 
+    every = REGEX_CHECK_EVERY if f.regex else CHECK_EVERY
+    earliest = None
+    if not all_time and not chart_window.has_time_range(f):
+        w = event_where(f, zone, now)
+        with _guard(db.conn, None, cancelled, every=every):
+            first, last = db.execute(f"SELECT min(e.ts), max(e.ts) FROM events e WHERE {w.sql()}",
+                                     w.params).fetchone()
+        narrowed = chart_window.windowed(f, last)
+        if first is not None and narrowed.since is not None and first < narrowed.since:
+            f, earliest = narrowed, first
     w = event_where(f, zone, now)
     since, until = f.time_bounds(zone, now)
-    every = REGEX_CHECK_EVERY if f.regex else CHECK_EVERY
     with _guard(db.conn, None, cancelled, every=every):
         if f.regex and not (since and until):  # one pass of the regex, not one per end
             first, last = db.execute(f"SELECT min(e.ts), max(e.ts) FROM events e WHERE {w.sql()}", w.params).fetchone()
@@ -145,7 +157,7 @@ def histogram(
             lo = since or db.scalar(f"SELECT min(e.ts) FROM events e WHERE {w.sql()}", w.params)
             hi = until or db.scalar(f"SELECT max(e.ts) FROM events e WHERE {w.sql()}", w.params)
     if not lo or not hi:
-        return {"start": None, "end": None, "width": 3600, "counts": {}}
+        return {"start": None, "end": None, "width": 3600, "counts": {}, "earliest": None}
     span = max(1.0, (timeutil.from_iso(hi) - timeutil.from_iso(lo)).total_seconds())
     width, prefix = next(((s, p) for s, p in _BUCKETS if span / s <= max_buckets), _BUCKETS[-1])
     counts: dict[str, list[int]] = {}
@@ -158,7 +170,7 @@ def histogram(
             if days:
                 start = local_day_start(start, zone)
             counts.setdefault(start, [0] * 6)[int(sev)] += int(n)
-    return {"start": lo, "end": hi, "width": width, "counts": counts}
+    return {"start": lo, "end": hi, "width": width, "counts": counts, "earliest": earliest}
 
 
 def local_day_start(stored: str, zone: dt.tzinfo) -> str:

@@ -189,3 +189,21 @@ def existing_external_keys(db: Database, keys: Iterable[str]) -> dict[str, str]:
 def delete(db: Database, incident_id: int) -> None:
     """Holds and event links go with the incident (foreign keys cascade)."""
     db.execute("DELETE FROM incidents WHERE id = ?", (incident_id,))
+
+
+KNOWN_FIELDS: tuple[str, ...] = ("client", "site", "assignee", "assignment_group")
+
+
+def known_values(db: Database) -> dict[str, list[str]]:
+    """The names already in use per free-text field, for the incident form's completers.
+
+    Clients come from incidents and events (a skip-scan of the events' client
+    index); sites, assignees and groups from incidents.
+    """
+    out: dict[str, list[str]] = {}
+    for name in KNOWN_FIELDS:
+        sql = f"SELECT DISTINCT {name} FROM incidents WHERE {name} IS NOT NULL AND {name} != ''"
+        if name == "client":
+            sql += " UNION SELECT DISTINCT client FROM events WHERE client IS NOT NULL AND client != ''"
+        out[name] = sorted({str(v) for (v,) in db.execute(sql)}, key=str.casefold)
+    return out

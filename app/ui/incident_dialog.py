@@ -11,7 +11,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QTableWidget,
+    QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPushButton, QTableWidget,
     QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
 )
 
@@ -19,6 +19,7 @@ from app.analysis import incidents_service as svc
 from app.domain import changes, incidents as rules, sla_text, timeutil
 from app.domain.vocab import Severity
 from app.store import audit, incidents as store
+from app.ui import known_names
 from app.ui.incident_form import IncidentForm
 from app.ui.session import Session
 
@@ -117,11 +118,16 @@ class NewIncidentDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         self.number: str | None = None
+        self.client_check: QMessageBox | None = None
+        known_names.load_into(session, self.form)
 
     def save(self) -> None:
         if not self.form.is_valid():
             self.message.setText("Fix the fields marked in red.")
             return
+        self.client_check = known_names.check_client(self.form, self, self._create)
+
+    def _create(self) -> None:
         try:
             row = svc.create(self.session.db, self.form.values(), event_ids=self.event_ids)
         except rules.IncidentError as exc:
@@ -152,6 +158,8 @@ class IncidentDialog(QDialog):
         self.header.setObjectName("header")
         self.header.setTextFormat(Qt.TextFormat.RichText)
         self.form = IncidentForm(session.zone, svc.priority_matrix(session.db))
+        self.client_check: QMessageBox | None = None
+        known_names.load_into(session, self.form)
         self.message = QLabel()
         self.message.setObjectName("message")
         self.message.setWordWrap(True)
@@ -248,6 +256,9 @@ class IncidentDialog(QDialog):
         if not self.form.is_valid():
             self.message.setText("Fix the fields marked in red.")
             return
+        self.client_check = known_names.check_client(self.form, self, self._update, previous=self.row.get("client"))
+
+    def _update(self) -> None:
         try:
             row = svc.update(self.session.db, self.number, self.form.values())
         except rules.IncidentError as exc:

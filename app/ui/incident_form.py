@@ -4,8 +4,12 @@ Field rules come from ``app.domain.incidents`` (the same ones the CLI and the
 importer apply); a problem shows in red under its field, and the form reports
 whether it can be saved.
 
+Client, site, assignee and group complete from the names already in use once
+``set_known_values`` has them (see ``app.ui.known_names``).
+
 Signals:
     validity_changed(bool): the form went from savable to not, or back.
+    known_values_loaded(): the completers have the known names.
 """
 
 from __future__ import annotations
@@ -14,9 +18,9 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QScrollArea, QVBoxLayout,
+    QCheckBox, QComboBox, QCompleter, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QScrollArea, QVBoxLayout,
     QWidget,
 )
 
@@ -33,8 +37,12 @@ TEXT_FIELDS: tuple[tuple[str, str], ...] = (
 )
 
 
+COMPLETED_FIELDS: tuple[str, ...] = ("client", "site", "assignee", "assignment_group")
+
+
 class IncidentForm(QWidget):
     validity_changed = Signal(bool)
+    known_values_loaded = Signal()
 
     def __init__(self, zone: dt.tzinfo, matrix: dict[int, dict[int, int]] | None = None,
                  parent: QWidget | None = None) -> None:
@@ -42,6 +50,7 @@ class IncidentForm(QWidget):
         self.zone = zone
         self.matrix = matrix or DEFAULT_MATRIX
         self.errors: dict[str, str] = {}
+        self.known: dict[str, list[str]] | None = None  # names in use per field, once loaded
         self._error_labels: dict[str, QLabel] = {}
         self._valid = False
         self._opened_shown: tuple[str, str] | None = None
@@ -125,6 +134,16 @@ class IncidentForm(QWidget):
         self.urgency.currentIndexChanged.connect(self._update_priority)
         self._update_priority()
         self._check_all(show=False)
+
+    def set_known_values(self, values: dict[str, list[str]]) -> None:
+        """Offer the names in use as completions (any case, anywhere in the name)."""
+        self.known = {name: list(values.get(name) or ()) for name in COMPLETED_FIELDS}
+        for name in COMPLETED_FIELDS:
+            completer = QCompleter(self.known[name], self.text_edits[name])
+            completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+            completer.setFilterMode(Qt.MatchFlag.MatchContains)
+            self.text_edits[name].setCompleter(completer)
+        self.known_values_loaded.emit()
 
     def _row(self, name: str, label: str, field: Any) -> None:
         error = QLabel()

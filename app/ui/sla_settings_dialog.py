@@ -1,7 +1,8 @@
 """Editing the priority matrix and the SLA policies (calendars, targets per client × priority).
 
-The policies are edited as the same JSON ``issue-ledger sla --policies`` prints, checked
-by ``SlaPolicies.from_dict`` on save so a mistake is named before anything is stored.
+The policies are edited in a form (``app.ui.sla_policy_form``): minutes per priority,
+business-hours calendars and client overrides, read back on save so a mistake is named
+before anything is stored. ``issue-ledger sla --policies`` prints the same policies as JSON.
 
 Signals (on ``SlaSettingsDialog``):
     saved(): the matrix and policies were stored.
@@ -9,18 +10,16 @@ Signals (on ``SlaSettingsDialog``):
 
 from __future__ import annotations
 
-import json
-
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QDialogButtonBox, QGridLayout, QGroupBox, QLabel, QPlainTextEdit, QVBoxLayout, QWidget,
+    QComboBox, QDialog, QDialogButtonBox, QGridLayout, QGroupBox, QLabel, QScrollArea, QVBoxLayout, QWidget,
 )
 
 from app.analysis import incidents_service as svc, sla
 from app.domain.incidents import IncidentError
-from app.domain.sla import PolicyError, SlaPolicies
+from app.domain.sla import PolicyError
 from app.ui.session import Session
+from app.ui.sla_policy_form import SlaPolicyForm
 
 LEVEL_NAMES = {1: "High", 2: "Medium", 3: "Low"}
 
@@ -32,7 +31,7 @@ class SlaSettingsDialog(QDialog):
         super().__init__(parent)
         self.session = session
         self.setWindowTitle("SLA policies and priority matrix")
-        self.resize(720, 720)
+        self.resize(860, 820)
         matrix = svc.priority_matrix(session.db)
         box = QGroupBox("Priority from impact (rows) × urgency (columns)")
         grid = QGridLayout(box)
@@ -49,15 +48,11 @@ class SlaSettingsDialog(QDialog):
                 cell.setCurrentIndex(int(matrix[i][u]) - 1)
                 grid.addWidget(cell, i, u)
                 self.cells[(i, u)] = cell
-        self.policies = QPlainTextEdit()
-        self.policies.setObjectName("policies")
-        self.policies.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.policies.setPlainText(json.dumps(sla.load_policies(session.db).to_dict(), indent=2))
-        help_text = QLabel(
-            "Targets are [response, resolution] in SLA-clock minutes. A calendar has a zone, days (mon … sun), "
-            "hours like \"08:00-18:00\" (omit for all day) and holidays (YYYY-MM-DD); clients pick a calendar "
-            "and may override targets. On-hold time never counts.")
-        help_text.setWordWrap(True)
+        self.form = SlaPolicyForm()
+        self.form.set_policies(sla.load_policies(session.db))
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.form)
         self.message = QLabel()
         self.message.setObjectName("message")
         self.message.setWordWrap(True)
@@ -68,21 +63,16 @@ class SlaSettingsDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(box)
-        layout.addWidget(QLabel("<b>SLA policies</b>"))
-        layout.addWidget(help_text)
-        layout.addWidget(self.policies, 1)
+        layout.addWidget(scroll, 1)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
 
     def save(self) -> None:
-        """Check the JSON, then store matrix and policies together (each change audited)."""
+        """Check the form, then store matrix and policies together (each change audited)."""
         try:
-            policies = SlaPolicies.from_dict(json.loads(self.policies.toPlainText()))
-        except json.JSONDecodeError as exc:
-            self.message.setText(f"SLA policies: not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}")
-            return
-        except (PolicyError, AttributeError, TypeError) as exc:
-            self.message.setText(f"SLA policies: {exc}")
+            policies = self.form.policies()
+        except PolicyError as exc:
+            self.message.setText(str(exc))
             return
         matrix = {i: {u: int(self.cells[(i, u)].currentData()) for u in (1, 2, 3)} for i in (1, 2, 3)}
         db = self.session.db

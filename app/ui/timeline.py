@@ -1,7 +1,9 @@
 """The strip above the events table: events per time bucket, stacked by severity.
 
 Painted with QPainter (no matplotlib: it must redraw instantly). Dragging
-across it selects a time range.
+across it selects a time range. A long stretch without events (a 2005 import
+beside this month's, shown with "All time") is folded into one hatched bar,
+so both sides keep their width.
 
 Signals:
     range_selected(object, object): the user dragged from one time to another (aware UTC datetimes).
@@ -13,10 +15,11 @@ import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QBrush, QColor, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from app.domain import timeutil
+from app.domain.chart_window import empty_runs
 from app.domain.vocab import SEVERITIES, SEVERITY_COLOURS
 
 
@@ -39,7 +42,8 @@ class TimelineStrip(QWidget):
         self.setToolTip("Events over time by severity; drag to select a time range")
         self._start: dt.datetime | None = None
         self._width_s = 3600
-        self._buckets: list[tuple[dt.datetime, list[int]]] = []
+        self._buckets: list[tuple[dt.datetime, list[int] | None]] = []  # None: a folded gap
+        self.earliest: str | None = None  # the first event the default window leaves out
         self._max = 0
         self._drag: tuple[float, float] | None = None
         self.message = "Loading…"
@@ -56,6 +60,7 @@ class TimelineStrip(QWidget):
     def set_histogram(self, data: dict[str, Any]) -> None:
         """Take ``app.store.events.histogram`` output."""
         self._width_s = int(data.get("width") or 3600)
+        self.earliest = data.get("earliest")
         counts: dict[str, list[int]] = data.get("counts") or {}
         if not counts:
             self._buckets, self._start, self._max = [], None, 0
@@ -63,10 +68,10 @@ class TimelineStrip(QWidget):
         else:
             first = timeutil.from_iso(min(counts))
             last = timeutil.from_iso(max(counts))
-            self._buckets = [(when, counts.get(timeutil.to_iso(when), [0] * 6))
-                             for when in self._steps(first, last)]
+            self._buckets = _fold_gaps([(when, counts.get(timeutil.to_iso(when), [0] * 6))
+                                        for when in self._steps(first, last)])
             self._start = first
-            self._max = max(sum(c) for _, c in self._buckets)
+            self._max = max(sum(c) for _, c in self._buckets if c is not None)
             self.message = ""
         self.update()
 
@@ -89,7 +94,8 @@ class TimelineStrip(QWidget):
         self.update()
 
     @property
-    def buckets(self) -> list[tuple[dt.datetime, list[int]]]:
+    def buckets(self) -> list[tuple[dt.datetime, list[int] | None]]:
+        """(start, six counts) per bar; counts are None for a folded gap running to the next bar's start."""
         return list(self._buckets)
 
     def time_at(self, x: float) -> dt.datetime | None:
@@ -115,11 +121,15 @@ class TimelineStrip(QWidget):
         bar_w = self.width() / len(self._buckets)
         colours = [QColor(SEVERITY_COLOURS[s]) for s in SEVERITIES]
         for i, (_when, counts) in enumerate(self._buckets):
+            if counts is None:
+                painter.fillRect(QRectF(i * bar_w, 0, max(1.0, bar_w - 0.5), h),
+                                 QBrush(self.palette().mid().color(), Qt.BrushStyle.BDiagPattern))
+                continue
             y = float(h)
             for sev, n in enumerate(counts):
                 if not n:
                     continue
-                bh = h * n / self._max
+                bh = max(2.0, h * n / self._max)  # a few events beside thousands still show
                 painter.fillRect(QRectF(i * bar_w, y - bh, max(1.0, bar_w - 0.5), bh), colours[sev])
                 y -= bh
         painter.setPen(self.palette().text().color())
@@ -153,7 +163,12 @@ class TimelineStrip(QWidget):
         if when is not None and self._buckets:
             i = min(len(self._buckets) - 1, int(event.position().x() / max(1, self.width()) * len(self._buckets)))
             start, counts = self._buckets[i]
-            self.setToolTip(f"{start.astimezone(self.zone):%Y-%m-%d %H:%M}: {sum(counts):,} events")
+            if counts is None:
+                end = self._buckets[i + 1][0] if i + 1 < len(self._buckets) else start
+                self.setToolTip(f"No events from {start.astimezone(self.zone):%Y-%m-%d} "
+                                f"to {end.astimezone(self.zone):%Y-%m-%d}")
+            else:
+                self.setToolTip(f"{start.astimezone(self.zone):%Y-%m-%d %H:%M}: {sum(counts):,} events")
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         if not self._drag:
@@ -166,3 +181,18 @@ class TimelineStrip(QWidget):
         since, until = self.time_at(a), self.time_at(b)
         if since is not None and until is not None and until > since:
             self.range_selected.emit(since, until)
+
+
+def _fold_gaps(bars: list[tuple[dt.datetime, list[int] | None]]) -> list[tuple[dt.datetime, list[int] | None]]:
+    """Each long run of empty bars as one gap bar (counts None) starting where the run starts."""
+    runs = empty_runs([sum(c or ()) for _, c in bars])
+    if not runs:
+        return bars
+    out: list[tuple[dt.datetime, list[int] | None]] = []
+    i = 0
+    for a, b in runs:
+        out.extend(bars[i:a])
+        out.append((bars[a][0], None))
+        i = b + 1
+    out.extend(bars[i:])
+    return out

@@ -23,9 +23,12 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox, QGridLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget,
+)
 
 from app.charts.base import KINDS, Drill
+from app.domain.chart_window import DEFAULT_DAYS
 from app.domain.filters import Filter
 from app.store import aggregates
 from app.ui import workers
@@ -96,6 +99,13 @@ class DashboardPage(QWidget):
         for text, key in TREND_SPLITS:
             self.split_combo.addItem(text, key)
         self.split_combo.currentIndexChanged.connect(lambda _i: self.refresh(only=("trend",)))
+        self.all_time_button = QPushButton("All time")
+        self.all_time_button.setObjectName("trendAllTime")
+        self.all_time_button.setCheckable(True)
+        self.all_time_button.setToolTip(
+            f"Without a time range the trend shows the {DEFAULT_DAYS} days ending at the newest event; "
+            "check to show every event")
+        self.all_time_button.toggled.connect(lambda _on: self.refresh(only=("trend",)))
         self.error_label = QLabel()
         self.error_label.setStyleSheet("color: #dc2626;")
         self.error_label.setVisible(False)
@@ -106,6 +116,7 @@ class DashboardPage(QWidget):
         controls = QHBoxLayout()
         controls.addWidget(QLabel("Split the trend by"))
         controls.addWidget(self.split_combo)
+        controls.addWidget(self.all_time_button)
         controls.addWidget(self.error_label, 1)
         controls.addStretch()
         grid_host = QWidget()
@@ -181,6 +192,7 @@ class DashboardPage(QWidget):
         gen = self._generation
         f, zone, path, now = self.session.filter, self.session.zone, self.session.db_path, self.now
         by = self.split_combo.currentData()
+        all_time = self.all_time_button.isChecked()
         kinds = only or DRAW_ORDER
         self._pending = set(kinds) | (set() if only else {"kpis"})
         self._tasks = []
@@ -199,7 +211,7 @@ class DashboardPage(QWidget):
             if self.panels[kind].chart is None:
                 self.panels[kind].show_message("Loading…")
             self._tasks.append(workers.start(
-                _gather_job(kind, path, f, zone, by, now),
+                _gather_job(kind, path, f, zone, by, now, all_time),
                 on_success=lambda data, k=kind: self._data_ready(gen, k, data),
                 on_failure=lambda msg, _d, k=kind: self._failed(gen, k, msg), pool=_sql_pool()))
 
@@ -277,7 +289,8 @@ class DashboardPage(QWidget):
             window.show_page(drill.page)
 
 
-def _gather_job(kind: str, path: Any, f: Filter, zone: dt.tzinfo, by: str, now: dt.datetime | None) -> Any:
+def _gather_job(kind: str, path: Any, f: Filter, zone: dt.tzinfo, by: str, now: dt.datetime | None,
+                all_time: bool = False) -> Any:
     """The chart's SQL, in the global pool."""
     def job(progress: Any) -> Any:
         from app.charts import render
@@ -285,7 +298,7 @@ def _gather_job(kind: str, path: Any, f: Filter, zone: dt.tzinfo, by: str, now: 
 
         progress.check()
         with Database.open(path) as db:
-            return render.gather(kind, db, f, zone, by=by, now=now)
+            return render.gather(kind, db, f, zone, by=by, now=now, all_time=all_time)
     return job
 
 

@@ -12,6 +12,8 @@ from typing import Any
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QPushButton, QSplitter, QVBoxLayout, QWidget
 
+from app.domain import timeutil
+from app.domain.chart_window import DEFAULT_DAYS
 from app.domain.filters import Filter
 from app.store import events as event_store
 from app.ui import workers
@@ -51,6 +53,13 @@ class EventsPage(QWidget):
         self.incident_button = QPushButton("Create incident from selection…")
         self.incident_button.setEnabled(False)
         self.incident_button.clicked.connect(self.create_incident)
+        self.all_time_button = QPushButton("All time")
+        self.all_time_button.setObjectName("timelineAllTime")
+        self.all_time_button.setCheckable(True)
+        self.all_time_button.setToolTip(
+            f"Without a time range the timeline shows the {DEFAULT_DAYS} days ending at the newest event; "
+            "check to show every event (long empty stretches are folded)")
+        self.all_time_button.toggled.connect(lambda _on: self._load_timeline(self.session.filter))
         self.last_button = QPushButton("Last row ⤓")
         self.last_button.setToolTip("Jump to the last row (Ctrl+End)")
         self.last_button.clicked.connect(lambda: self.table.go_to_row(max(0, self.model.rowCount() - 1)))
@@ -60,6 +69,7 @@ class EventsPage(QWidget):
         bar.addWidget(self.error_label)
         bar.addWidget(self.scan_progress)
         bar.addStretch()
+        bar.addWidget(self.all_time_button)
         bar.addWidget(self.last_button)
         bar.addWidget(self.incident_button)
         splitter = QSplitter(Qt.Orientation.Vertical)
@@ -105,20 +115,30 @@ class EventsPage(QWidget):
         if self._timeline_task is not None:
             self._timeline_task.cancel()
         self.timeline.set_message("Loading…")
-        path, zone = self.session.db_path, self.session.zone
+        path, zone, all_time = self.session.db_path, self.session.zone, self.all_time_button.isChecked()
 
         def work(progress: Any) -> dict[str, Any]:
             from app.ui.models.runner import connection
 
-            return event_store.histogram(connection(path), f, zone, cancelled=lambda: progress.cancelled)
+            return event_store.histogram(connection(path), f, zone, cancelled=lambda: progress.cancelled,
+                                         all_time=all_time)
 
         def done(data: dict[str, Any], f: Filter = f) -> None:
-            if f == self.session.filter:
+            if f == self.session.filter and all_time == self.all_time_button.isChecked():
                 self.timeline.set_histogram(data)
+                self._show_window(data.get("earliest"))
 
         self._timeline_task = workers.start(work, on_success=done,
                                             on_failure=lambda m, _d: self.timeline.set_message(m),
                                             pool=self.model.runner.slow)
+
+    def _show_window(self, earliest: str | None) -> None:
+        """Say on the button that older events are left out of the timeline, and since when."""
+        if earliest:
+            day = timeutil.display(earliest, self.session.zone, "%Y-%m-%d")
+            self.all_time_button.setText(f"All time (from {day})")
+        else:
+            self.all_time_button.setText("All time")
 
     def _show_count(self, n: int, final: bool) -> None:
         self.count_label.show_count(n, final)
