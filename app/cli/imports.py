@@ -12,7 +12,7 @@ import click
 
 from app.cli.context import CliContext, pass_ctx
 from app.cli.formats import FormatSpec
-from app.cli.output import OUTPUT_OPTION, emit_json, emit_rows
+from app.cli.output import OUTPUT_OPTION, emit_json, emit_listing, emit_rows
 
 FORMAT_NAMES = ("syslog", "rfc5424", "journal", "json", "csv", "access", "errorlog", "applog", "evtx", "eventxml",
                 "generic", "text")
@@ -145,16 +145,9 @@ def imports(obj: CliContext, output: str, limit: int, remove_id: int | None) -> 
             audit.append(db, "delete", "import", remove_id, old={"file": row["file"], "events": n})
         click.echo(f"removed import #{remove_id} ({row['file']}) and its {n:,} events")
         return
-    rows = store.listing(db, limit)
-    if output == "table":  # shown in --tz like every table; JSON and CSV keep the stored UTC
-        from app.domain import timeutil
-
-        for r in rows:
-            r["started_at"] = timeutil.display(r["started_at"], obj.zone, "%Y-%m-%d %H:%M")
-        emit_rows(rows, output, ["id", "status", "format", "read", "accepted", "continuation", "rejected",
-                                 "started_at", "file"])
-    else:
-        emit_rows(rows, output, list(store.PUBLIC))
+    emit_listing(store.listing(db, limit), output, obj.zone, ["id", "status", "format", "read", "accepted",
+                                                              "continuation", "rejected", "started_at", "file"],
+                 store.PUBLIC)
 
 
 @click.command("rejects")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from app.cli.context import CliContext, pass_ctx
-from app.cli.output import OUTPUT_OPTION, emit_rows
+from app.cli.output import OUTPUT_OPTION, emit_listing, emit_rows
 
 
 @click.command("imports")
@@ -16,16 +16,9 @@ def incident_imports(obj: CliContext, output: str, limit: int) -> None:
     """Past incident imports: rows read, incidents created, updated and skipped, rows rejected."""
     from app.store import incident_imports as store
 
-    rows = store.listing(obj.db(), limit)
-    if output == "table":  # shown in --tz like every table; JSON and CSV keep the stored UTC
-        from app.domain import timeutil
-
-        for r in rows:
-            r["started_at"] = timeutil.display(r["started_at"], obj.zone, "%Y-%m-%d %H:%M")
-        emit_rows(rows, output, ["id", "kind", "read", "created", "updated", "skipped", "rejected", "started_at",
-                                 "file"])
-    else:
-        emit_rows(rows, output, list(store.PUBLIC))
+    emit_listing(store.listing(obj.db(), limit), output, obj.zone, ["id", "kind", "read", "created", "updated",
+                                                                     "skipped", "rejected", "started_at", "file"],
+                 store.PUBLIC)
 
 
 @click.command("rejects")

@@ -31,6 +31,20 @@ def emit_rows(rows: Sequence[dict[str, Any]], output: str, columns: Sequence[str
         click.echo(table(rows, cols))
 
 
+def emit_listing(rows: list[dict[str, Any]], output: str, zone: Any, shown: Sequence[str],
+                 public: Sequence[str]) -> None:
+    """A listing of past imports: the table shows ``shown`` with start times in ``zone``; JSON and CSV
+    keep every ``public`` column and the stored UTC."""
+    if output != "table":
+        emit_rows(rows, output, list(public))
+        return
+    from app.domain import timeutil
+
+    for r in rows:
+        r["started_at"] = timeutil.display(r["started_at"], zone, "%Y-%m-%d %H:%M")
+    emit_rows(rows, output, list(shown))
+
+
 def table(rows: Sequence[dict[str, Any]], cols: Sequence[str], max_width: int = 80) -> str:
     """A plain aligned text table, cells cut at ``max_width``."""
     def cell(v: Any) -> str:
