@@ -13,7 +13,11 @@ it lands in a spreadsheet, and each has a fix here:
   replaced by a visible escape ``\\x00``-style (a literal backslash is doubled
   only in texts that needed escaping, so the escape reads back unambiguously);
 * a cell holds at most 32,767 characters: a longer text is cut and ends with a
-  marker that gives its full length.
+  marker that gives its full length;
+* XLSX readers (Excel, LibreOffice, openpyxl, calamine) decode ``_xHHHH_`` in a
+  cell as the character HHHH, and openpyxl writes such text as it is: a log line
+  holding ``_x0041_`` would read back as ``A``. Its underscore is written as
+  ``_x005F_``, which every reader decodes back to ``_``.
 """
 
 from __future__ import annotations
@@ -31,6 +35,8 @@ _UNSAFE_OR_BACKSLASH = re.compile("[\\\\\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\
 # In a cell a bare CR does not survive either: XML readers turn it into LF. Escape it too.
 _UNSAFE_XLSX = re.compile("[\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]")
 _UNSAFE_XLSX_OR_BACKSLASH = re.compile("[\\\\\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]")
+# OOXML's own escape: a reader turns "_x0041_" into "A" unless its underscore is escaped as "_x005F_".
+_OOXML_ESCAPE = re.compile("_(?=x[0-9A-Fa-f]{4}_)")
 
 
 def neutralise_formula(text: str) -> str:
@@ -87,6 +93,8 @@ def excel_text(text: str) -> str:
     """
     if _UNSAFE_XLSX.search(text) is not None:
         text = _UNSAFE_XLSX_OR_BACKSLASH.sub(_escape_char, text)
+    if "_x" in text:
+        text = _OOXML_ESCAPE.sub("_x005F_", text)
     if len(text) > EXCEL_CELL_LIMIT:
         text = cap_length(text)
     return text

@@ -1,0 +1,283 @@
+"""Fault campaign, fuzz part: every parser, the format detector, incident CSV import and the CSV/XLSX writers
+under hostile text (control characters, lone surrogates, formula prefixes, very long texts, RTL marks, NUL).
+
+Hypothesis runs derandomized (the same examples every run). The files it made are
+then fed to the real CLI once, whose stderr must hold no traceback.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from python_calamine import CalamineWorkbook
+
+from app.analysis import incidents_service
+from app.domain import timeutil
+from app.domain.filters import Filter
+from app.ingest import detect
+from app.ingest.formats import FORMATS
+from app.ingest.formats.windows import EventXml, Evtx
+from app.ingest.incidents.apply import apply_plan, plan_file
+from app.ingest.incidents.columns import SYNONYMS
+from app.ingest.incidents.plan import ImportOptions
+from app.ingest.incidents.reader import SheetError
+from app.reports.csv_export import export_incidents_csv
+from app.reports.workbook import export_workbook
+from app.store import audit
+from app.store.database import Database
+from tests.campaign import checks, hostile, parsers, procs, record
+from tests.campaign.record import Campaign
+
+pytestmark = pytest.mark.slow
+csv.field_size_limit(1 << 24)  # the CSV exports keep texts whole; escaped, 40,000 NULs are 160,000 characters
+
+_FUZZ = settings(deadline=None, derandomize=True, database=None, print_blob=True,
+                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
+                                       HealthCheck.data_too_large, HealthCheck.large_base_example])
+
+
+def fuzz(examples: int) -> settings:
+    return settings(_FUZZ, max_examples=examples)
+
+
+HEADER = st.one_of(st.sampled_from([s for names in SYNONYMS.values() for s in names[:2]]), hostile.SHORT)
+DATES = ("2026-11-29 10:00", "29/11/2026 10:00:00", "11/29/2026 1:00 PM", "2026-11-29T10:00:00Z", "2026-02-30 25:00",
+         "", "46000.5", "yesterday")
+CELLS = st.one_of(st.sampled_from(("", "P1", "1 - High", "Closed", "New", "On Hold", "INC0010001", "12", "-5", "1e308",
+                                   "nan", "network", "0", *DATES)), hostile.SHORT)
+# A sheet an importer would take (key, title, opened, priority, state and more), its cells hostile; or any sheet.
+SHEETS = st.one_of(
+    st.tuples(st.lists(HEADER, max_size=3).map(lambda extra: ["Number", "Short description", "Opened", "Priority",
+                                                              "State", *extra]),
+              st.sampled_from(DATES[:4]).flatmap(lambda opened: st.lists(st.tuples(
+                  st.sampled_from(("INC001", "INC002", "", "=1+1", "INC003\x00")), hostile.SHORT,
+                  st.sampled_from((opened, opened, opened, "")), st.sampled_from(("P1", "P2", "3", "1 - High", "P9")),
+                  st.sampled_from(("New", "Closed", "On Hold", "In Progress", "Resolved")), CELLS, CELLS).map(list),
+                  max_size=6))),
+    st.tuples(st.lists(HEADER, min_size=1, max_size=7), st.lists(st.lists(CELLS, max_size=8), max_size=6)))
+
+
+@pytest.fixture
+def campaign(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Campaign]:
+    yield from record.opened(request.node.name, tmp_path_factory.getbasetemp())
+
+
+@pytest.fixture
+def kept(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Files the fuzz made, for the CLI run at the end (one folder for the session)."""
+    folder = tmp_path_factory.getbasetemp() / "fuzzed"
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+def _keep(folder: Path, name: str, data: bytes, limit: int = 25) -> None:
+    """Keep up to ``limit`` files of a kind (the name's part before the first "-")."""
+    kind = name.split("-")[0]
+    if sum(1 for p in folder.iterdir() if p.name.startswith(f"{kind}-")) < limit:
+        (folder / name).write_bytes(data)
+
+
+def _encode(text: str) -> bytes:
+    return text.encode("utf-8", "surrogatepass")  # a lone surrogate becomes the bytes a broken writer leaves
+
+
+def test_every_log_parser_and_the_detector_take_hostile_lines(campaign: Campaign, kept: Path,
+                                                              tmp_path: Path) -> None:
+    @fuzz(500)
+    @given(lines=parsers.LINES, head=st.binary(max_size=64))
+    def line_parsers(lines: list[str], head: bytes) -> None:
+        campaign.fuzz_examples += 1
+        data = _encode("\n".join(lines))
+        found = detect.examine(head + data, lines, "fuzz.log")
+        assert found.format is None or found.format in FORMATS, found
+        for name in parsers.LINE_FORMATS:
+            for text, problem in parsers.parse_lines(name, lines):
+                assert problem is None, f"{name} parser, line {text[:80]!r}: {problem}"
+        csv_parser = FORMATS["csv"](parsers.context(lines))
+        for problem in parsers.record_problems(csv_parser.records(iter((t, 0) for t in lines))):  # type: ignore
+            raise AssertionError(f"csv parser: {problem}")
+        _keep(kept, f"lines-{campaign.fuzz_examples}.log", data)
+
+    @fuzz(150)
+    @given(data=st.one_of(st.binary(max_size=600), st.builds(lambda b: b"ElfFile\x00" + b, st.binary(max_size=600)),
+                          parsers.LINES.map(lambda ls: _encode("<Events><Event><System><TimeCreated SystemTime=\""
+                                                               "2026-11-29T10:00:00Z\"/></System><Data>"
+                                                               + "".join(ls) + "</Data></Event></Events>"))))
+    def record_parsers(data: bytes) -> None:
+        campaign.fuzz_examples += 1
+        path = tmp_path / "fuzz.evtx"
+        path.write_bytes(data)
+        for name, records in (("eventxml", lambda: EventXml(parsers.context([])).records_from_stream(io.BytesIO(data))),
+                              ("evtx", lambda: Evtx(parsers.context([])).records_from_file(path))):
+            try:
+                problems = list(parsers.record_problems(records()))
+            except Exception as exc:  # noqa: BLE001 - the import fails the file alone, saying why (the CLI leg checks)
+                assert str(exc).strip(), f"{name}: refused with no reason: {exc!r}"
+                continue
+            assert not problems, f"{name}: {problems[0]}"
+        _keep(kept, f"records-{campaign.fuzz_examples}.{'evtx' if data.startswith(b'ElfFile') else 'xml'}", data)
+
+    line_parsers()
+    record_parsers()
+
+
+def _table(headers: list[str], rows: list[list[str]]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(headers)
+    writer.writerows([(r + [""] * len(headers))[: len(headers)] for r in rows])
+    return _encode(out.getvalue())
+
+
+def test_incident_csv_import_takes_hostile_sheets(campaign: Campaign, kept: Path, tmp_path: Path) -> None:
+    db = Database.open(tmp_path / "incidents.db")
+
+    @fuzz(300)
+    @given(sheet=SHEETS)
+    def sheets(sheet: tuple[list[str], list[list[str]]]) -> None:
+        campaign.fuzz_examples += 1
+        headers, rows = sheet
+        path = tmp_path / "sheet.csv"
+        data = _table(headers, rows)
+        path.write_bytes(data)
+        _keep(kept, f"sheet-{campaign.fuzz_examples}.csv", data)
+        before = db.scalar("SELECT count(*) FROM incidents")
+        try:
+            plan = plan_file(db, path, ImportOptions())
+        except SheetError as exc:
+            assert str(path) in str(exc) or path.name in str(exc), f"refusal does not name the file: {exc}"
+            outcomes["refused"] += 1
+            return
+        outcomes["planned"] += 1
+        outcomes["created"] += len(plan.incidents)
+        for reject in plan.rejects:
+            assert reject.line >= 2 and reject.reason, f"reject without line or reason: {reject}"
+        result = apply_plan(db, plan, skip_invalid=True)
+        assert len(result.created) == len(plan.incidents)
+        assert db.scalar("SELECT count(*) FROM incidents") == before + len(plan.incidents)
+        assert audit.verify(db).ok
+
+    outcomes = {"refused": 0, "planned": 0, "created": 0}
+    try:
+        sheets()
+    finally:
+        db.close()
+    print(f"\nincident sheets: {outcomes}")
+    assert outcomes["planned"] and outcomes["created"], f"the fuzz never reached an import: {outcomes}"
+
+
+def _incident(title: str, description: str) -> dict[str, Any]:
+    return {"title": title, "description": description, "log_type": "network", "impact": 2, "urgency": 2}
+
+
+def test_hostile_text_is_stored_as_given_or_refused_naming_the_field(campaign: Campaign, tmp_path: Path) -> None:
+    db = Database.open(tmp_path / "boundary.db")
+
+    @fuzz(150)
+    @given(title=hostile.SHORT, description=hostile.HOSTILE)
+    def boundary(title: str, description: str) -> None:
+        campaign.fuzz_examples += 1
+        try:
+            row = incidents_service.create(db, _incident(title, description))
+        except ValueError as exc:
+            assert str(exc).startswith(("title", "description")), f"refused without naming the field: {exc!r:.200}"
+            return
+        assert row["title"] in (title, title.strip()), f"title {title!r:.60} stored as {row['title']!r:.60}"
+        assert row["description"] in (description, description.strip(), None if not description.strip() else "")
+
+    try:
+        boundary()
+    finally:
+        db.close()
+
+
+def _stored(db: Database) -> list[dict[str, Any]]:
+    return db.rows("SELECT number, title, description FROM incidents ORDER BY id")
+
+
+def test_csv_and_xlsx_writers_keep_hostile_text(campaign: Campaign, tmp_path_factory: pytest.TempPathFactory) -> None:
+    @fuzz(60)
+    @given(texts=st.lists(st.tuples(hostile.SHORT, hostile.HOSTILE), min_size=1, max_size=5))
+    def writers(texts: list[tuple[str, str]]) -> None:
+        campaign.fuzz_examples += 1
+        base = tmp_path_factory.mktemp("writers")
+        folder = base / "exports"
+        folder.mkdir()
+        with Database.open(base / "w.db") as db:
+            for title, description in texts:
+                try:
+                    incidents_service.create(db, _incident(title[:150], description))
+                except ValueError:
+                    continue  # refusals are the boundary test's business
+            stored = _stored(db)
+            export_incidents_csv(db, folder / "incidents.csv", Filter(), timeutil.UTC)
+            export_workbook(db, folder / "report.xlsx", Filter(), timeutil.UTC, include_events=False)
+            checks.export_folder(campaign, Path(db.path), folder, "writers", parts_allowed=False)
+        with (folder / "incidents.csv").open(encoding="utf-8-sig", newline="") as fh:
+            read = {r["number"]: r for r in csv.DictReader(fh)}
+        sheet = CalamineWorkbook.from_path(folder / "report.xlsx").get_sheet_by_name("Incidents").to_python()
+        cells = {r[0]: dict(zip(sheet[0], r)) for r in sheet[1:]}
+        for row in stored:
+            for field, header in (("title", "Title"), ("description", "Description")):
+                original = row[field] or ""
+                problem = hostile.csv_problem(original, read[row["number"]][field])
+                assert problem is None, f"incidents CSV, {field}: {problem}"
+                problem = hostile.cell_problem(original, str(cells[row["number"]][header]))
+                assert problem is None, f"workbook Incidents sheet, {header}: {problem}"
+
+    writers()
+    campaign.assert_clean()
+
+
+def test_ooxml_escape_lookalikes_read_back_as_written(tmp_path: Path) -> None:
+    """Found by the writer fuzz: "_x0041_" in a log text came back from the workbook as "A"."""
+    title, description = "Port _x0041_ flaps", "_x000D_ and _x005F_ are text; so is _x12_"
+    with Database.open(tmp_path / "x.db") as db:
+        incidents_service.create(db, _incident(title, description))
+        export_workbook(db, tmp_path / "report.xlsx", Filter(), timeutil.UTC, include_events=False)
+    sheet = CalamineWorkbook.from_path(tmp_path / "report.xlsx").get_sheet_by_name("Incidents").to_python()
+    row = dict(zip(sheet[0], sheet[1]))
+    assert (row["Title"], row["Description"]) == (title, description)
+
+
+def test_an_evtx_too_short_for_its_header_fails_alone_without_a_traceback(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Found by the parser fuzz: python-evtx's overrun error reached stderr as a traceback."""
+    short = tmp_path / "Security.evtx"
+    short.write_bytes(b"ElfFile\x00" + b"\x00" * 8)
+    out = run_cli("--db", tmp_path / "x.db", "import", short)
+    assert out.returncode == 1
+    assert "Traceback" not in out.stderr
+    assert f"{short}: import failed: not a readable .evtx file" in out.stderr
+
+
+def test_the_cli_reads_the_fuzzed_files_without_a_traceback(campaign: Campaign, kept: Path, tmp_path: Path) -> None:
+    """Runs after the fuzz tests above: their kept files through ``import`` and ``incidents import``."""
+    if not any(kept.iterdir()):
+        for n, lines in enumerate((["\x00\ud800 =cmd", "Nov 29 10:00:01 h a: \u202e"], ["time,level\n=1,\x00"])):
+            _keep(kept, f"seed-{n}.log", _encode("\n".join(lines)))
+        _keep(kept, "seed.csv", _table(["number", "title", "opened"], [["\ud800", "=1+1\x00", "2026-02-30"]]))
+    db = tmp_path / "cli.db"
+    logs = [p for p in sorted(kept.iterdir()) if p.suffix != ".csv"]
+    out = procs.run(campaign, db, "import", *map(str, logs), "--force", "-o", "json")
+    campaign.steps += 1
+    campaign.check(out.returncode in (0, 1), f"import of fuzzed files exited {out.returncode}")
+    if out.returncode in (0, 1):
+        for r in json.loads(out.stdout or "[]"):
+            campaign.check(r.get("status") != "failed" or Path(r["file"]).name in (r.get("message") or ""),
+                           f"{r.get('file')}: failed without naming the file: {r.get('message')!r:.200}")
+    for sheet in [p for p in sorted(kept.iterdir()) if p.suffix == ".csv"][:15]:
+        done = procs.run(campaign, db, "incidents", "import", str(sheet), "--skip-invalid")
+        campaign.steps += 1
+        campaign.check(done.returncode in (0, 1), f"incidents import {sheet.name} exited {done.returncode}")
+        campaign.check(done.returncode == 0 or sheet.name in done.stderr,
+                       f"incidents import {sheet.name}: the message does not name the file: {done.stderr[-200:]!r}")
+    checks.database(campaign, db, "fuzzed files through the CLI")
+    campaign.assert_clean()
