@@ -27,6 +27,7 @@ class Campaign:
     seconds: float = 0.0
     failures: list[str] = field(default_factory=list)
     measured: dict[str, float] = field(default_factory=dict)  # seconds an uninterrupted command took
+    killed: dict[str, int] = field(default_factory=dict)  # kills per command
 
     def check(self, ok: bool, what: str) -> bool:
         """A strict check that does not stop the campaign; ``what`` names the step and the finding."""
@@ -53,7 +54,7 @@ class Campaign:
     def merge_into(self, summary: Path, part: str) -> dict[str, object]:
         """Add this part's figures to the session's summary file; returns the whole summary."""
         whole = json.loads(summary.read_text(encoding="utf-8")) if summary.exists() else {"parts": {}}
-        whole["parts"][part] = {k: v for k, v in asdict(self).items() if k in FIGURES or k in ("failures", "measured")}
+        whole["parts"][part] = {k: v for k, v in asdict(self).items() if k in FIGURES or k in ("failures", "measured", "killed")}
         whole["total"] = {k: round(sum(p.get(k, 0) for p in whole["parts"].values()), 1) for k in FIGURES}
         summary.write_text(json.dumps(whole, indent=1, ensure_ascii=False), encoding="utf-8")
         return whole
@@ -69,5 +70,6 @@ def opened(part: str, base: Path) -> Iterator[Campaign]:
         campaign.seconds = round(time.perf_counter() - started, 1)
         whole = campaign.merge_into(base / "fault-campaign.json", part)
         print(f"\nfault campaign, {part}: " + json.dumps({k: getattr(campaign, k) for k in FIGURES})
-              + (f"; measured {json.dumps(campaign.measured)}" if campaign.measured else ""))
+              + (f"; measured {json.dumps(campaign.measured)}; killed {json.dumps(campaign.killed)}"
+                 if campaign.measured else ""))
         print(f"fault campaign so far ({base / 'fault-campaign.json'}): {json.dumps(whole['total'])}")
