@@ -29,7 +29,9 @@ from app.ingest.incidents.apply import apply_plan, plan_file
 from app.ingest.incidents.columns import SYNONYMS
 from app.ingest.incidents.plan import ImportOptions
 from app.ingest.incidents.reader import SheetError
-from app.reports.csv_export import export_incidents_csv
+from app.ingest.service import ImportOptions as ServiceOptions
+from app.ingest.service import import_paths
+from app.reports.csv_export import export_events_csv, export_incidents_csv
 from app.reports.workbook import export_workbook
 from app.store import audit
 from app.store.database import Database
@@ -89,23 +91,38 @@ def _encode(text: str) -> bytes:
     return text.encode("utf-8", "surrogatepass")  # a lone surrogate becomes the bytes a broken writer leaves
 
 
-def test_every_log_parser_and_the_detector_take_hostile_lines(campaign: Campaign, kept: Path,
-                                                              tmp_path: Path) -> None:
-    @fuzz(500)
-    @given(lines=parsers.LINES, head=st.binary(max_size=64))
-    def line_parsers(lines: list[str], head: bytes) -> None:
+@pytest.mark.parametrize("name", [*parsers.LINE_FORMATS, "csv"])
+def test_each_log_parser_takes_hostile_lines(campaign: Campaign, kept: Path, name: str) -> None:
+    """Every line gives a storable row, no row (a continuation) or a reason; nothing else."""
+    @fuzz(80)
+    @given(lines=parsers.LINES)
+    def parser(lines: list[str]) -> None:
         campaign.fuzz_examples += 1
-        data = _encode("\n".join(lines))
-        found = detect.examine(head + data, lines, "fuzz.log")
-        assert found.format is None or found.format in FORMATS, found
-        for name in parsers.LINE_FORMATS:
+        if name == "csv":
+            csv_parser = FORMATS["csv"](parsers.context(lines))
+            problems = list(parsers.record_problems(csv_parser.records(iter((t, 0) for t in lines))))  # type: ignore
+            assert not problems, f"csv parser: {problems[0]}"
+        else:
             for text, problem in parsers.parse_lines(name, lines):
                 assert problem is None, f"{name} parser, line {text[:80]!r}: {problem}"
-        csv_parser = FORMATS["csv"](parsers.context(lines))
-        for problem in parsers.record_problems(csv_parser.records(iter((t, 0) for t in lines))):  # type: ignore
-            raise AssertionError(f"csv parser: {problem}")
-        _keep(kept, f"lines-{campaign.fuzz_examples}.log", data)
+        _keep(kept, f"{name}-{campaign.fuzz_examples}.log", _encode("\n".join(lines)), limit=5)
 
+    parser()
+
+
+def test_the_format_detector_takes_hostile_lines(campaign: Campaign) -> None:
+    @fuzz(200)
+    @given(lines=parsers.LINES, head=st.binary(max_size=64))
+    def detector(lines: list[str], head: bytes) -> None:
+        campaign.fuzz_examples += 1
+        found = detect.examine(head + _encode("\n".join(lines)), lines, "fuzz.log")
+        assert found.format is None or found.format in FORMATS, found
+        assert 0.0 <= found.share <= 1.0
+
+    detector()
+
+
+def test_the_windows_parsers_take_hostile_bytes(campaign: Campaign, kept: Path, tmp_path: Path) -> None:
     @fuzz(150)
     @given(data=st.one_of(st.binary(max_size=600), st.builds(lambda b: b"ElfFile\x00" + b, st.binary(max_size=600)),
                           parsers.LINES.map(lambda ls: _encode("<Events><Event><System><TimeCreated SystemTime=\""
@@ -125,7 +142,6 @@ def test_every_log_parser_and_the_detector_take_hostile_lines(campaign: Campaign
             assert not problems, f"{name}: {problems[0]}"
         _keep(kept, f"records-{campaign.fuzz_examples}.{'evtx' if data.startswith(b'ElfFile') else 'xml'}", data)
 
-    line_parsers()
     record_parsers()
 
 
@@ -199,12 +215,44 @@ def test_hostile_text_is_stored_as_given_or_refused_naming_the_field(campaign: C
         db.close()
 
 
-def _stored(db: Database) -> list[dict[str, Any]]:
-    return db.rows("SELECT number, title, description FROM incidents ORDER BY id")
+def _hostile_data(db: Database, texts: list[tuple[str, str]], folder: Path) -> None:
+    """Each pair as an incident (title, description) and the second as an event's message, through the real paths."""
+    for title, description in texts:
+        try:
+            incidents_service.create(db, _incident(title[:150], description))
+        except ValueError:
+            continue  # refusals are the boundary test's business
+    log = folder / "hostile.jsonl"
+    log.write_text("".join(json.dumps({"time": f"2026-11-29T10:00:{n:02d}Z", "level": "error", "message": text}) + "\n"
+                           for n, (_title, text) in enumerate(texts)), encoding="ascii")
+    import_paths(db, [log], ServiceOptions(zone=timeutil.UTC))  # a refused file is the parser tests' business
+
+
+def _problems(stored: list[dict[str, Any]], key: str, fields: tuple[tuple[str, str], ...],
+              read_csv: dict[str, dict[str, str]], read_sheet: dict[str, dict[str, Any]], what: str) -> Iterator[str]:
+    for row in stored:
+        for field, header in fields:
+            original = row[field] or ""
+            problem = hostile.csv_problem(original, read_csv[str(row[key])][field])
+            if problem:
+                yield f"{what} CSV, {field}: {problem}"
+            problem = hostile.cell_problem(original, str(read_sheet[str(row[key])][header]))
+            if problem:
+                yield f"workbook {what} sheet, {header}: {problem}"
+
+
+def _csv_rows(path: Path, key: str) -> dict[str, dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return {r[key]: r for r in csv.DictReader(fh)}
+
+
+def _sheet_rows(path: Path, name: str) -> dict[str, dict[str, Any]]:
+    sheet = CalamineWorkbook.from_path(path).get_sheet_by_name(name).to_python()
+    return {str(int(r[0])) if isinstance(r[0], float) else str(r[0]): dict(zip(sheet[0], r)) for r in sheet[1:]}
 
 
 def test_csv_and_xlsx_writers_keep_hostile_text(campaign: Campaign, tmp_path_factory: pytest.TempPathFactory) -> None:
-    @fuzz(60)
+    @fuzz(50)
     @given(texts=st.lists(st.tuples(hostile.SHORT, hostile.HOSTILE), min_size=1, max_size=5))
     def writers(texts: list[tuple[str, str]]) -> None:
         campaign.fuzz_examples += 1
@@ -212,30 +260,24 @@ def test_csv_and_xlsx_writers_keep_hostile_text(campaign: Campaign, tmp_path_fac
         folder = base / "exports"
         folder.mkdir()
         with Database.open(base / "w.db") as db:
-            for title, description in texts:
-                try:
-                    incidents_service.create(db, _incident(title[:150], description))
-                except ValueError:
-                    continue  # refusals are the boundary test's business
-            stored = _stored(db)
+            _hostile_data(db, texts, base)
+            incidents = db.rows("SELECT number, title, description FROM incidents ORDER BY id")
+            events = db.rows("SELECT id, message FROM events ORDER BY id")
             export_incidents_csv(db, folder / "incidents.csv", Filter(), timeutil.UTC)
-            export_workbook(db, folder / "report.xlsx", Filter(), timeutil.UTC, include_events=False)
+            export_events_csv(db, folder / "events.csv", Filter(), timeutil.UTC)
+            export_workbook(db, folder / "report.xlsx", Filter(), timeutil.UTC)
             checks.export_folder(campaign, Path(db.path), folder, "writers", parts_allowed=False)
-        with (folder / "incidents.csv").open(encoding="utf-8-sig", newline="") as fh:
-            read = {r["number"]: r for r in csv.DictReader(fh)}
-        sheet = CalamineWorkbook.from_path(folder / "report.xlsx").get_sheet_by_name("Incidents").to_python()
-        cells = {r[0]: dict(zip(sheet[0], r)) for r in sheet[1:]}
-        for row in stored:
-            for field, header in (("title", "Title"), ("description", "Description")):
-                original = row[field] or ""
-                problem = hostile.csv_problem(original, read[row["number"]][field])
-                assert problem is None, f"incidents CSV, {field}: {problem}"
-                problem = hostile.cell_problem(original, str(cells[row["number"]][header]))
-                assert problem is None, f"workbook Incidents sheet, {header}: {problem}"
+        problems = [*_problems(incidents, "number", (("title", "Title"), ("description", "Description")),
+                               _csv_rows(folder / "incidents.csv", "number"),
+                               _sheet_rows(folder / "report.xlsx", "Incidents"), "Incidents"),
+                    *_problems(events, "id", (("message", "Message"),), _csv_rows(folder / "events.csv", "id"),
+                               _sheet_rows(folder / "report.xlsx", "Events"), "Events")]
+        assert not problems, "; ".join(problems[:3])
+        campaign.events_checked += len(events)
 
     writers()
+    assert campaign.events_checked, "no hostile event reached the writers"
     campaign.assert_clean()
-
 
 def test_ooxml_escape_lookalikes_read_back_as_written(tmp_path: Path) -> None:
     """Found by the writer fuzz: "_x0041_" in a log text came back from the workbook as "A"."""
@@ -256,6 +298,16 @@ def test_an_evtx_too_short_for_its_header_fails_alone_without_a_traceback(run_cl
     assert out.returncode == 1
     assert "Traceback" not in out.stderr
     assert f"{short}: import failed: not a readable .evtx file" in out.stderr
+
+
+def test_whitespace_only_texts_read_back_from_the_workbook(tmp_path: Path) -> None:
+    """Found by the writer fuzz: an event message of one space came back from the Events sheet as ""."""
+    messages = [" ", "\t", "\n  ", "  x "]
+    with Database.open(tmp_path / "x.db") as db:
+        _hostile_data(db, [("t", m) for m in messages], tmp_path)
+        export_workbook(db, tmp_path / "report.xlsx", Filter(), timeutil.UTC)
+    sheet = _sheet_rows(tmp_path / "report.xlsx", "Events")
+    assert [sheet[str(n)]["Message"] for n in range(1, 5)] == messages
 
 
 def test_the_cli_reads_the_fuzzed_files_without_a_traceback(campaign: Campaign, kept: Path, tmp_path: Path) -> None:

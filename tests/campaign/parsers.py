@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -33,7 +34,12 @@ def as_read(text: str) -> str:
 
 LINE = st.builds(lambda start, rest, end: start + rest + end, st.sampled_from(STARTS), SHORT,
                  st.sampled_from(("", '"}', '" 200 1', ",x", "\\")))
-LINES = st.lists(st.one_of(LINE, st.sampled_from(PIECES)).map(as_read), min_size=1, max_size=12)
+# JSON logs carry any text as escapes ("\\ud800", "\\u0000"): the decoder hands it back as it was written.
+JSON_LINE = st.builds(lambda keys, msg, level: json.dumps({keys[0]: keys[1], "level": level, keys[2]: msg}),
+                      st.sampled_from((("ts", 1764410400, "msg"), ("time", "2026-11-29T10:00:00Z", "message"),
+                                       ("__REALTIME_TIMESTAMP", "1764410400000000", "MESSAGE"))),
+                      SHORT, st.one_of(st.sampled_from(("error", "info", "")), SHORT))
+LINES = st.lists(st.one_of(LINE, JSON_LINE, st.sampled_from(PIECES)).map(as_read), min_size=1, max_size=12)
 
 
 def context(sample: list[str]) -> ParseContext:
