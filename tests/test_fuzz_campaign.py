@@ -27,7 +27,6 @@ from app.ingest import detect
 from app.ingest.formats import FORMATS
 from app.ingest.formats.windows import EventXml, Evtx
 from app.ingest.incidents.apply import apply_plan, plan_file
-from app.ingest.incidents.columns import SYNONYMS
 from app.ingest.incidents.plan import ImportOptions
 from app.ingest.incidents.reader import SheetError
 from app.ingest.service import ImportOptions as ServiceOptions
@@ -36,7 +35,7 @@ from app.reports.csv_export import export_events_csv, export_incidents_csv
 from app.reports.workbook import export_workbook
 from app.store import audit
 from app.store.database import Database
-from tests.campaign import checks, hostile, parsers, procs, record
+from tests.campaign import checks, hostile, parsers, procs, record, sheets
 from tests.campaign.record import Campaign
 
 pytestmark = pytest.mark.slow
@@ -50,23 +49,6 @@ _FUZZ = settings(deadline=None, derandomize=True, database=None, print_blob=True
 def fuzz(examples: int) -> settings:
     """``examples`` per run; CAMPAIGN_FUZZ_SCALE=10 digs ten times deeper (same seed) when hunting."""
     return settings(_FUZZ, max_examples=examples * int(os.environ.get("CAMPAIGN_FUZZ_SCALE", "1")))
-
-
-HEADER = st.one_of(st.sampled_from([s for names in SYNONYMS.values() for s in names[:2]]), hostile.SHORT)
-DATES = ("2026-11-29 10:00", "29/11/2026 10:00:00", "11/29/2026 1:00 PM", "2026-11-29T10:00:00Z", "2026-02-30 25:00",
-         "", "46000.5", "yesterday")
-CELLS = st.one_of(st.sampled_from(("", "P1", "1 - High", "Closed", "New", "On Hold", "INC0010001", "12", "-5", "1e308",
-                                   "nan", "network", "0", *DATES)), hostile.SHORT)
-# A sheet an importer would take (key, title, opened, priority, state and more), its cells hostile; or any sheet.
-SHEETS = st.one_of(
-    st.tuples(st.lists(HEADER, max_size=3).map(lambda extra: ["Number", "Short description", "Opened", "Priority",
-                                                              "State", *extra]),
-              st.sampled_from(DATES[:4]).flatmap(lambda opened: st.lists(st.tuples(
-                  st.sampled_from(("INC001", "INC002", "", "=1+1", "INC003\x00")), hostile.SHORT,
-                  st.sampled_from((opened, opened, opened, "")), st.sampled_from(("P1", "P2", "3", "1 - High", "P9")),
-                  st.sampled_from(("New", "Closed", "On Hold", "In Progress", "Resolved")), CELLS, CELLS).map(list),
-                  max_size=6))),
-    st.tuples(st.lists(HEADER, min_size=1, max_size=7), st.lists(st.lists(CELLS, max_size=8), max_size=6)))
 
 
 @pytest.fixture
@@ -147,14 +129,6 @@ def test_the_windows_parsers_take_hostile_bytes(campaign: Campaign, kept: Path, 
     record_parsers()
 
 
-def _table(headers: list[str], rows: list[list[str]]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(headers)
-    writer.writerows([(r + [""] * len(headers))[: len(headers)] for r in rows])
-    return _encode(out.getvalue())
-
-
 def _import_sheet(db: Database, path: Path, outcomes: dict[str, int]) -> None:
     """Plan and apply (--skip-invalid) one sheet; every refusal names the file, every reject its line."""
     try:
@@ -175,18 +149,18 @@ def _import_sheet(db: Database, path: Path, outcomes: dict[str, int]) -> None:
 
 def test_incident_csv_import_takes_hostile_sheets(campaign: Campaign, kept: Path, tmp_path: Path) -> None:
     @fuzz(300)
-    @given(sheet=SHEETS)
-    def sheets(sheet: tuple[list[str], list[list[str]]]) -> None:
+    @given(sheet=sheets.SHEETS)
+    def sheet_import(sheet: tuple[list[str], list[list[str]]]) -> None:
         campaign.fuzz_examples += 1
         path, db_path = tmp_path / "sheet.csv", tmp_path / f"incidents-{campaign.fuzz_examples}.db"
-        data = _table(*sheet)
+        data = sheets.table(*sheet)
         path.write_bytes(data)
         _keep(kept, f"sheet-{campaign.fuzz_examples}.csv", data)
         with Database.open(db_path) as db:  # a new database each time: the same example, the same outcome
             _import_sheet(db, path, outcomes)
 
     outcomes = {"refused": 0, "planned": 0, "created": 0}
-    sheets()
+    sheet_import()
     print(f"\nincident sheets: {outcomes}")
     assert outcomes["planned"] and outcomes["created"], f"the fuzz never reached an import: {outcomes}"
 
@@ -328,7 +302,7 @@ def test_the_cli_reads_the_fuzzed_files_without_a_traceback(campaign: Campaign, 
     if not any(kept.iterdir()):
         for n, lines in enumerate((["\x00\ud800 =cmd", "Nov 29 10:00:01 h a: \u202e"], ["time,level\n=1,\x00"])):
             _keep(kept, f"seed-{n}.log", _encode("\n".join(lines)))
-        _keep(kept, "seed.csv", _table(["number", "title", "opened"], [["\ud800", "=1+1\x00", "2026-02-30"]]))
+        _keep(kept, "seed.csv", sheets.table(["number", "title", "opened"], [["\ud800", "=1+1\x00", "2026-02-30"]]))
     db = tmp_path / "cli.db"
     logs = [p for p in sorted(kept.iterdir()) if p.suffix != ".csv"]
     out = procs.run(campaign, db, "import", *map(str, logs), "--force", "-o", "json")
