@@ -73,8 +73,8 @@ def _failed(run_cli: Callable[..., Any], db_path: Path, *args: str) -> str:
     return str(r.stdout)
 
 
-def test_deleting_the_last_audit_rows_is_caught_by_the_recorded_head(run_cli, db_path: Path,  # type: ignore[no-untyped-def]
-                                                                       tmp_path: Path) -> None:
+def test_deleting_the_last_audit_rows_is_caught_by_the_recorded_head(  # type: ignore[no-untyped-def]
+        run_cli, db_path: Path, tmp_path: Path) -> None:
     _ledger(db_path, run_cli, tmp_path)
     # Drop the guards, cut the last two rows, put the guards back exactly as the schema made them.
     _tamper(db_path, "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;",
@@ -101,8 +101,8 @@ def test_recomputing_the_whole_chain_after_an_edit_is_caught_by_the_recorded_hea
     assert f"--head: head {old_head} is not in the audit trail" in out
 
 
-def test_a_forged_row_appended_with_a_correct_hash_is_caught_by_the_replay(run_cli, db_path: Path,  # type: ignore[no-untyped-def]
-                                                                            tmp_path: Path) -> None:
+def test_a_forged_row_appended_with_a_correct_hash_is_caught_by_the_replay(  # type: ignore[no-untyped-def]
+        run_cli, db_path: Path, tmp_path: Path) -> None:
     _ledger(db_path, run_cli, tmp_path)
     conn = sqlite3.connect(db_path)
     conn.row_factory = sqlite3.Row
@@ -156,8 +156,8 @@ def test_dropping_the_append_only_triggers_is_caught(run_cli, db_path: Path,  # 
     assert "trigger audit_log_no_update is missing; trigger audit_log_no_delete is missing" in out
 
 
-def test_a_malformed_heads_file_line_is_a_finding_not_a_traceback(run_cli, db_path: Path,  # type: ignore[no-untyped-def]
-                                                                  tmp_path: Path) -> None:
+def test_a_malformed_heads_file_line_is_a_finding_not_a_traceback(  # type: ignore[no-untyped-def]
+        run_cli, db_path: Path, tmp_path: Path) -> None:
     _ledger(db_path, run_cli, tmp_path)
     with open(tmp_path / "ledger.db.heads", "a", encoding="utf-8") as fh:
         fh.write("yesterday\tlots\tnot-a-hash\tx.csv\n")
@@ -193,3 +193,19 @@ def test_a_keyed_trail_cannot_be_recomputed_and_is_not_ok_without_its_key(  # ty
     wrong = tmp_path / "wrong.key"
     wrong.write_text("guess")
     assert "the key given is not this trail's key" in _failed(run_cli, db_path, "--key-file", wrong)
+
+
+def test_each_report_records_the_head_in_the_heads_file_and_the_workbook(  # type: ignore[no-untyped-def]
+        run_cli, db_path: Path, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    _ledger(db_path, run_cli, tmp_path)
+    r = run_cli("--db", db_path, "report", tmp_path / "weekly.xlsx", "--no-events")
+    assert r.returncode == 0, r.stderr
+    first, second = [line.split("\t") for line in (tmp_path / "ledger.db.heads").read_text().splitlines()]
+    with Database.open(db_path) as db:
+        assert first[1] == "5" and first[3] == "incidents.csv"
+        assert second[1:] == ["6", audit.verify(db).head, "weekly.xlsx"]  # after the report's own audit row
+    description = load_workbook(tmp_path / "weekly.xlsx").properties.description
+    assert f"audit-chain head {first[2]} at row 5" in description  # the head when the workbook was written
+    assert run_cli("--db", db_path, "verify", "--head", first[2]).returncode == 0

@@ -183,7 +183,8 @@ class AuditPage(QWidget):
     def _verified(self, report: IntegrityReport) -> None:
         self.verify_button.setEnabled(True)
         colour = "#16a34a" if report.ok else "#dc2626"
-        text = "<br>".join(html.escape(line) for line in ([report.chain.describe()] if report.ok else report.findings()))
+        lines = [report.chain.describe()] if report.ok else report.findings()
+        text = "<br>".join(html.escape(line) for line in lines)
         self.result.setText(f"<span style='color:{colour}'>{text}</span>")
 
     def _verify_failed(self, message: str, _details: str) -> None:
