@@ -59,22 +59,33 @@ def sla(obj: CliContext, output: str, by: str, show_policies: bool, policy_file:
 
 @click.command()
 @click.option("--output", "-o", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--head", "head", metavar="HASH",
+              help="A chain head recorded elsewhere (e.g. printed in a report); it must still be in the trail.")
+@click.option("--heads", "heads_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Heads file to compare the chain with (default: <db>.heads beside the database, if any).")
+@click.option("--key-file", type=click.Path(dir_okay=False, path_type=Path),
+              help="The audit key, for a keyed trail (else $ISSUE_LEDGER_AUDIT_KEY or $ISSUE_LEDGER_AUDIT_KEY_FILE).")
 @pass_ctx
-def verify(obj: CliContext, output: str) -> None:
-    """Check the database file and re-walk the audit chain; exit 1 naming the first broken row."""
-    from app.store import audit
+def verify(obj: CliContext, output: str, head: str | None, heads_file: Path | None, key_file: Path | None) -> None:
+    """Check the file, the audit chain and its triggers, the incidents against the trail, and recorded heads.
 
-    db = obj.db()
-    integrity = [r[0] for r in db.execute("PRAGMA quick_check")]
-    status = audit.verify(db)
-    db_ok = integrity == ["ok"]
+    Exits 1 with a line per finding naming the row, incident and field, or heads-file line.
+    """
+    from app.analysis import integrity
+    from app.store.database import UserFacingStoreError
+
+    if heads_file is not None and not heads_file.is_file():
+        raise click.BadParameter(f"{heads_file}: no such heads file", param_hint="--heads")
+    try:
+        report = integrity.check(obj.db(), head=head, heads_file=heads_file, key_file=key_file)
+    except UserFacingStoreError as exc:
+        raise click.ClickException(str(exc)) from None
     if output == "json":
-        emit_json({"ok": status.ok and db_ok, "database": "ok" if db_ok else integrity, "rows": status.count,
-                   "head": status.head, "broken_id": status.broken_id, "reason": status.reason})
+        emit_json(report.to_dict())
     else:
-        click.echo(f"database: {'ok' if db_ok else '; '.join(integrity)}")
-        click.echo(status.describe())
-    if not (status.ok and db_ok):
+        for line in report.lines():
+            click.echo(line)
+    if not report.ok:
         raise SystemExit(1)
 
 

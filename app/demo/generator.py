@@ -279,5 +279,5 @@ def _one_incident(
                 "SELECT id FROM events WHERE client = ? AND site = ? AND severity >= 4 AND ts BETWEEN ? AND ? LIMIT 50",
                 (o.client, o.site, iso(o.start), iso(o.start + dt.timedelta(minutes=o.minutes))))]
             incident_store.link_events(db, incident_id, ids)
-    audit.append(db, "create", "incident", record["number"], new={"title": title, "status": status,
-                                                                   "priority": priority}, ts=iso(opened), actor="demo")
+    audit.append(db, "create", "incident", record["number"], ts=iso(opened), actor="demo",
+                 new={k: v for k, v in record.items() if v not in (None, "")})  # the whole record: verify replays it

@@ -26,7 +26,7 @@ from app.domain.jobs import Progress
 from app.reports import files
 from app.reports.context import EXCEL_MAX_ROWS, ReportContext
 from app.reports.facts import ReportFacts, gather
-from app.store import audit, dbfile, report_queries
+from app.store import audit, audit_heads, dbfile, report_queries
 from app.store.database import Database
 
 log = logging.getLogger("issue_ledger.reports")
@@ -68,7 +68,8 @@ def _write(path: Path, ctx: ReportContext, facts: ReportFacts) -> tuple[str, ...
     props.title = f"Audit report — {facts.event_count:,} events, {len(facts.incidents):,} incidents"
     props.subject = "Issue Ledger audit report: incidents, events, SLA figures and the audit trail"
     props.creator = f"{APP_NAME} {__version__} ({ctx.actor})"
-    props.description = f"Database SHA-256 {facts.database_sha256}; audit-chain head {facts.chain.head}"
+    props.description = (f"Database SHA-256 {facts.database_sha256}; audit-chain head {facts.chain.head} "
+                         f"at row {facts.chain.count} (check with: issue-ledger verify --head HASH)")
     props.created = ctx.now.astimezone(timeutil.UTC).replace(tzinfo=None, microsecond=0)
     props.keywords = "audit; incidents; SLA; logs"
     wb.security = WorkbookProtection(lockStructure=True)
@@ -153,8 +154,13 @@ def export_workbook(
 
 
 def record_export(db: Database, result: ExportResult, f: Filter, extra: dict[str, Any] | None = None) -> None:
-    """The audit row every export writes: what file, its hash, what it covers."""
+    """The audit row every export writes: what file, its hash, what it covers.
+
+    Then, once that row is committed, the trail's head goes to the heads file beside
+    the database, so ``verify`` can later tell a cut or recomputed chain.
+    """
     audit.append(db, "export", "report", result.path.name, new={
         "kind": result.kind, "path": str(result.path), "sha256": result.sha256, "filter": f.to_dict(),
         "events": result.events, "incidents": result.incidents, **(extra or {}),
     })
+    audit_heads.record_head(db, result.path.name)
