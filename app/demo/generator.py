@@ -229,7 +229,8 @@ def _incidents(
         specs.append((opened, f"{component}: {title}", client, site, log_type,
                       rng.choice([1, 2, 2, 3, 3]), rng.choice([1, 2, 2, 3, 3]), status))
     specs.sort(key=lambda s: s[0])
-    for n, (opened, title, client, site, log_type, impact, urgency, status) in enumerate(specs, start=1):
+    first = int(incident_store.next_number(db)[4:])  # demo data added to a ledger continues its numbering
+    for n, (opened, title, client, site, log_type, impact, urgency, status) in enumerate(specs, start=first):
         _one_incident(db, rng, n, opened, end, title, client, site, log_type, impact, urgency, status, outages)
     return len(specs)
 
