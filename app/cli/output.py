@@ -10,6 +10,8 @@ from typing import Any
 
 import click
 
+from app.domain.text import visible
+
 OUTPUT_OPTION = click.option(
     "--output", "-o", "output", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True,
     help="Output format.",
@@ -46,9 +48,9 @@ def emit_listing(rows: list[dict[str, Any]], output: str, zone: Any, shown: Sequ
 
 
 def table(rows: Sequence[dict[str, Any]], cols: Sequence[str], max_width: int = 80) -> str:
-    """A plain aligned text table, cells cut at ``max_width``."""
+    """A plain aligned text table, cells cut at ``max_width``; control characters shown as escapes (``\\x1b``)."""
     def cell(v: Any) -> str:
-        s = "" if v is None else str(v).replace("\n", " ")
+        s = "" if v is None else visible(str(v).replace("\n", " "))
         return s if len(s) <= max_width else s[: max_width - 1] + "…"
 
     body = [[cell(r.get(c)) for c in cols] for r in rows]
