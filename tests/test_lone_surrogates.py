@@ -85,3 +85,14 @@ def test_store_boundary_replaces_what_slipped_through(db: Database) -> None:
     audit.append(db, "update", "incident", "INC\udc80", old={"title": BAD}, new={"title": "fixed"})
     audit.append_many(db, [("update", "incident", 1, None, {"title": BAD})])
     assert audit.verify(db).ok
+
+
+def test_formats_test_and_dry_run_show_the_replacement(run_cli: Any, tmp_path: Path) -> None:
+    log = tmp_path / "app.jsonl"
+    log.write_text('{"time":"2026-11-01T10:00:00Z","level":"info","message":"bad \\ud83d x"}\n', encoding="ascii")
+    for output in ("table", "json"):
+        r = run_cli("formats", "test", "json", log, "-o", output)
+        assert r.returncode == 0, r.stderr
+        assert "bad \ufffd x" in r.stdout
+        dry = run_cli("--db", tmp_path / "d.db", "import", "--dry-run", "-o", output, log)
+        assert dry.returncode == 0 and "Traceback" not in dry.stderr, dry.stderr
