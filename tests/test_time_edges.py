@@ -69,3 +69,17 @@ def test_hour_and_weekday_filters_reach_back_to_year_1(run_cli: Any, old_and_new
                      "--since", "0001-01-01T00:00Z") == []
     assert _messages(run_cli, old_and_new, "--tz", "Asia/Tokyo", "events", "--hour", "19",
                      "--until", "9999-12-31T23:00") == ["modern", "ancient"]
+
+
+def test_custom_range_dialog_stays_inside_the_calendar_in_any_zone(qtbot: Any) -> None:
+    from zoneinfo import ZoneInfo
+
+    from PySide6.QtCore import QDate, QDateTime, QTime
+
+    from app.ui.filter_bar import CustomRangeDialog
+
+    dialog = CustomRangeDialog(ZoneInfo("America/New_York"))
+    qtbot.addWidget(dialog)
+    dialog.until_edit.setDateTime(QDateTime(QDate(9999, 12, 31), QTime(23, 59)))
+    since, until = dialog.bounds()
+    assert timeutil.to_iso(until).startswith("9999-12-31T04:59") and timeutil.to_iso(since)
