@@ -83,3 +83,15 @@ def test_custom_range_dialog_stays_inside_the_calendar_in_any_zone(qtbot: Any) -
     dialog.until_edit.setDateTime(QDateTime(QDate(9999, 12, 31), QTime(23, 59)))
     since, until = dialog.bounds()
     assert timeutil.to_iso(until).startswith("9999-12-31T04:59") and timeutil.to_iso(since)
+
+
+@pytest.mark.parametrize("when", OUT_OF_RANGE)
+def test_incident_form_shows_an_out_of_range_opened_time_as_a_problem(qtbot: Any, when: str) -> None:
+    from app.ui.incident_form import IncidentForm
+
+    form = IncidentForm(dt.timezone(dt.timedelta(hours=-5)))
+    qtbot.addWidget(form)
+    form.title.setText("VPN down")
+    form.opened.setText(when)
+    assert not form.is_valid()
+    assert "0001-01-01 and 9999-12-31" in form.errors["opened_at"]
