@@ -176,7 +176,11 @@ class Database:
             raise translate(exc, self.path) from exc
 
     def scalar(self, sql: str, params: Any = ()) -> Any:
-        row = self.conn.execute(sql, params).fetchone()
+        try:
+            cur = self.conn.execute(sql, params)
+        except UnicodeEncodeError:
+            cur = self.conn.execute(sql, safe_params(params))
+        row = cur.fetchone()
         return None if row is None else row[0]
 
     def rows(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
