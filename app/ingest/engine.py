@@ -97,8 +97,12 @@ def run_lines(parser: LineParser, lines: Iterator[tuple[str, int]], a: Assign, s
                 c.rejected += 1
             continue
         ts, sev, raw_level, host, comp, pid, code, msg, log_type = row
-        if not (msg.isascii() and (host is None or host.isascii()) and (comp is None or comp.isascii())
-                and (code is None or code.isascii()) and (raw_level is None or raw_level.isascii())):
+        try:  # ASCII text (nearly every line) cannot hold a lone surrogate, and isascii() is free
+            plain = (msg.isascii() and (host is None or host.isascii()) and (comp is None or comp.isascii())
+                     and (code is None or code.isascii()) and (raw_level is None or raw_level.isascii()))
+        except AttributeError:  # a field that is not text (a number): scrub_row checks the texts only
+            plain = False
+        if not plain:
             row, replaced = scrub_row(row)  # a lone surrogate from an escape ("\\ud83d"): stored as U+FFFD, flagged
             if replaced:
                 ts, sev, raw_level, host, comp, pid, code, msg, log_type = row
