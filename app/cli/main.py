@@ -82,4 +82,17 @@ def cli(ctx: click.Context, db_path: str | None, tz_name: str | None) -> None:
 
 def main(argv: list[str] | None = None) -> Any:
     """Console-script entry."""
-    return cli.main(args=argv if argv is not None else sys.argv[1:], prog_name="issue-ledger")
+    return cli.main(args=safe_args(argv if argv is not None else sys.argv[1:]), prog_name="issue-ledger")
+
+
+def safe_args(args: list[str]) -> list[str]:
+    """Arguments whose bytes were not UTF-8 (Python keeps them as lone surrogates) with those bytes as U+FFFD.
+
+    Such a text cannot be stored, searched or printed, so a title or a search word becomes readable instead.
+    An argument naming an existing file keeps its bytes: the file must still open.
+    """
+    import os
+
+    from app.domain.text import has_surrogate, scrub
+
+    return [scrub(a) if has_surrogate(a) and not os.path.lexists(a) else a for a in args]

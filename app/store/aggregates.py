@@ -16,6 +16,7 @@ from typing import Any
 from app.domain.filters import Filter
 from app.store.database import Database
 from app.store.filter_sql import Where, event_where, incident_where
+from app.store.local_time import CLOCK_SHIFT
 
 GROUP_COLUMNS: dict[str, str] = {"severity": "e.severity", "type": "e.log_type", "client": "e.client"}
 INCIDENT_GROUP_COLUMNS: dict[str, str] = {"priority": "i.priority", "client": "i.client", "type": "i.log_type"}
@@ -122,7 +123,7 @@ def event_hour_weekday(
     w.add("e.severity >= ?", min_severity)
     expr, params = local_seconds_sql
     sql = (f"SELECT (s / 3600) % 24 AS h, ((s / 86400) + 3) % 7 AS d, count(*) "
-           f"FROM (SELECT {expr} AS s FROM events e WHERE {w.sql()}) GROUP BY h, d")
+           f"FROM (SELECT {expr} + {CLOCK_SHIFT} AS s FROM events e WHERE {w.sql()}) GROUP BY h, d")
     return _packed(db, sql, [*params, *w.params], 3)  # type: ignore[return-value]
 
 

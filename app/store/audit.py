@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.domain import timeutil
+from app.domain.text import scrub
 from app.store import audit_key
 from app.store.database import Database
 
@@ -32,6 +33,11 @@ def current_actor() -> str:
 def _canonical(row: dict[str, Any]) -> str:
     keys = ("id", "ts", "actor", "action", "entity", "entity_id", "old", "new")
     return json.dumps({k: row[k] for k in keys}, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def _json(value: Any) -> str | None:
+    """A value as the trail stores it; a lone surrogate becomes U+FFFD first, so the hash covers what is stored."""
+    return None if value is None else scrub(json.dumps(value, sort_keys=True, ensure_ascii=False, default=str))
 
 
 def row_hash(prev_hash: str, row: dict[str, Any], key: bytes | None = None) -> str:
@@ -56,12 +62,12 @@ def append(
         row = {
             "id": prev_id + 1,
             "ts": ts or timeutil.now_iso(),
-            "actor": actor or current_actor(),
+            "actor": scrub(actor or current_actor()),
             "action": action,
             "entity": entity,
-            "entity_id": None if entity_id is None else str(entity_id),
-            "old": None if old is None else json.dumps(old, sort_keys=True, ensure_ascii=False, default=str),
-            "new": None if new is None else json.dumps(new, sort_keys=True, ensure_ascii=False, default=str),
+            "entity_id": None if entity_id is None else scrub(str(entity_id)),
+            "old": _json(old),
+            "new": _json(new),
         }
         row["prev_hash"] = prev_hash
         row["hash"] = row_hash(prev_hash, row, key)
@@ -80,7 +86,7 @@ def append_many(db: Database, entries: Iterable[tuple[str, str, str | int | None
     One read of the chain's head and one batched insert: an import of 100,000
     rows writes as many audit rows, and a look-up per row would cost most of it.
     """
-    who, when = actor or current_actor(), ts or timeutil.now_iso()
+    who, when = scrub(actor or current_actor()), ts or timeutil.now_iso()
     with db.transaction():
         last = db.execute("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
         state = {"id": last[0] if last else 0, "hash": last[1] if last else GENESIS}
@@ -90,9 +96,9 @@ def append_many(db: Database, entries: Iterable[tuple[str, str, str | int | None
             for action, entity, entity_id, old, new in entries:
                 row = {
                     "id": state["id"] + 1, "ts": when, "actor": who, "action": action, "entity": entity,
-                    "entity_id": None if entity_id is None else str(entity_id),
-                    "old": None if old is None else json.dumps(old, sort_keys=True, ensure_ascii=False, default=str),
-                    "new": None if new is None else json.dumps(new, sort_keys=True, ensure_ascii=False, default=str),
+                    "entity_id": None if entity_id is None else scrub(str(entity_id)),
+                    "old": _json(old),
+                    "new": _json(new),
                     "prev_hash": state["hash"],
                 }
                 row["hash"] = row_hash(state["hash"], row, key)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from app.domain.masking import pattern_of
+from app.domain.text import scrub_value
 from app.store import dbfile
 from app.store.text_search import RegexpFunction
 
@@ -140,18 +141,46 @@ class Database:
     # -- running -----------------------------------------------------------------
     def execute(self, sql: str, params: Any = ()) -> sqlite3.Cursor:
         try:
-            return self.conn.execute(sql, params)
+            try:
+                return self.conn.execute(sql, params)
+            except UnicodeEncodeError:  # a lone surrogate got this far: store it as U+FFFD rather than fail
+                return self.conn.execute(sql, safe_params(params))
         except sqlite3.Error as exc:
             raise translate(exc, self.path) from exc
 
     def executemany(self, sql: str, rows: Any) -> sqlite3.Cursor:
+        """Many rows at once; a text SQLite cannot encode (a lone surrogate) is stored as U+FFFD.
+
+        A list inside a transaction is tried as it is under a savepoint and, on such a text, written again
+        scrubbed (the fast path costs nothing); any other iterable is scrubbed row by row as it goes.
+        """
         try:
-            return self.conn.executemany(sql, rows)
+            if not (isinstance(rows, list) and self.conn.in_transaction):
+                return self.conn.executemany(sql, (safe_params(r) for r in rows))
+            self.conn.execute("SAVEPOINT safe_text")
+            try:
+                try:
+                    cur = self.conn.executemany(sql, rows)
+                except UnicodeEncodeError:
+                    self.conn.execute("ROLLBACK TO safe_text")
+                    cur = self.conn.executemany(sql, [safe_params(r) for r in rows])
+            except BaseException:
+                if self.conn.in_transaction:
+                    with contextlib.suppress(sqlite3.Error):
+                        self.conn.execute("ROLLBACK TO safe_text")
+                        self.conn.execute("RELEASE safe_text")
+                raise
+            self.conn.execute("RELEASE safe_text")
+            return cur
         except sqlite3.Error as exc:
             raise translate(exc, self.path) from exc
 
     def scalar(self, sql: str, params: Any = ()) -> Any:
-        row = self.conn.execute(sql, params).fetchone()
+        try:
+            cur = self.conn.execute(sql, params)
+        except UnicodeEncodeError:
+            cur = self.conn.execute(sql, safe_params(params))
+        row = cur.fetchone()
         return None if row is None else row[0]
 
     def rows(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
@@ -211,6 +240,13 @@ class Database:
 
 # Pragmas of ``Database.lean``: no memory map, a 16 MB page cache, sorts spilled to a file.
 LEAN: dict[str, int] = {"mmap_size": 0, "cache_size": -16000, "temp_store": 1}
+
+
+def safe_params(params: Any) -> Any:
+    """Query parameters with every text encodable (lone surrogates as U+FFFD), named or positional."""
+    if isinstance(params, dict):
+        return {k: scrub_value(v) for k, v in params.items()}
+    return tuple(scrub_value(v) for v in params)
 
 
 def _check_header(path: Path) -> None:

@@ -31,7 +31,7 @@ from app.domain.filters import Filter
 from app.domain.masking import literal_parts
 from app.domain.vocab import Severity
 from app.domain.zone_spans import offset_spans
-from app.store.local_time import sql_local_seconds
+from app.store.local_time import CLOCK_SHIFT, sql_local_seconds
 from app.store.text_search import has_words, phrase, text_search, words
 
 __all__ = ["FilterError", "Where", "event_where", "fts_in", "has_words", "incident_where", "phrase", "words"]
@@ -176,6 +176,7 @@ def _regex(w: Where, f: Filter, values_sql: str) -> None:
 
 
 CLOCK_FROM = dt.datetime(2000, 1, 1, tzinfo=timeutil.UTC)  # offsets before this reuse the first span's
+CLOCK_AHEAD = dt.timedelta(days=400)  # and offsets this far past now the last one's (--until 9999-12-31 stays quick)
 
 
 def _clock(w: Where, f: Filter, zone: dt.tzinfo, column: str, since: str | None, until: str | None,
@@ -184,8 +185,10 @@ def _clock(w: Where, f: Filter, zone: dt.tzinfo, column: str, since: str | None,
     if not f.hours and not f.weekdays:
         return
     lo = timeutil.from_iso(since) if since else CLOCK_FROM
-    hi = timeutil.from_iso(until) if until else (now or dt.datetime.now(timeutil.UTC)) + dt.timedelta(days=1)
+    soon = (now or dt.datetime.now(timeutil.UTC)) + CLOCK_AHEAD
+    hi = min(timeutil.from_iso(until), soon) if until else soon
     local, params = sql_local_seconds(offset_spans(zone, lo, max(hi, lo)), column)
+    local = f"({local} + {CLOCK_SHIFT})"  # times before 1970 too
     if f.hours:
         w.add(f"(({local} / 3600) % 24) IN ({','.join('?' * len(f.hours))})", *params, *f.hours)
     if f.weekdays:  # Unix day 0 was a Thursday: +3 makes Monday 0
