@@ -73,6 +73,8 @@ def test_the_comma_reader_gets_the_text_back_with_only_apostrophes_added(run_cli
     assert run_cli("--db", db.path, "export", "events", out).returncode == 0
     with open(out, encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))
+    raw = out.read_text(encoding="utf-8-sig")
+    assert ",\"note;'=cmd|' /C calc'!A0;\"," in raw and ",\"note\t'=cmd|' /C calc'!A0\"," in raw  # quoted
     messages = [r["message"] for r in rows]
     assert messages[:3] == ["note;'=cmd|' /C calc'!A0;", "note,'=cmd|' /C calc'!A0", "note\t'=cmd|' /C calc'!A0"]
     assert [m.replace("'", "") for m in messages] == [s.replace("'", "") for s in SNEAKY]
