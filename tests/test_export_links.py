@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import json
 import os
-import zipfile
 import xml.parsers.expat
+import zipfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from app.domain import timeutil
 from app.store import incidents as incident_store

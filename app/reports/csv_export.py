@@ -44,14 +44,13 @@ INCIDENT_TIME_FIELDS = (
 def _write_csv(tmp: Path, header: Sequence[str], rows: Iterable[Sequence[Any]], encoding: str) -> None:
     with open(tmp, "w", encoding=encoding, newline="") as fh:
         fh.write(csv_line(header))
-        for row in rows:
-            fh.write(csv_line(row))
+        fh.writelines(csv_line(row) for row in rows)
 
 
-def _publish(db: Database, tmp: Path, target: Path, kind: str, f: Filter, started: float,
-             **counts: int) -> ExportResult:
+def _publish(db: Database, tmp: Path, target: Path, kind: str, f: Filter, started: float, *, events: int = 0,
+             incidents: int = 0) -> ExportResult:
     """Audit the file and rename it into place as one step (``files.publish``)."""
-    result = ExportResult(path=target.resolve(), sha256="", kind=kind, **counts)
+    result = ExportResult(path=target.resolve(), sha256="", kind=kind, events=events, incidents=incidents)
     sha = files.publish(db, tmp, target, lambda digest: record_export(db, replace(result, sha256=digest), f))
     return replace(result, sha256=sha, seconds=time.perf_counter() - started)
 

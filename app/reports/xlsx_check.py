@@ -8,9 +8,10 @@ member (its CRC checked as it is read) and every XML part parsed by expat.
 
 from __future__ import annotations
 
-import zipfile
 import xml.parsers.expat
+import zipfile
 from pathlib import Path
+from typing import IO
 
 REQUIRED_PARTS = ("[Content_Types].xml", "xl/workbook.xml")
 
@@ -42,7 +43,7 @@ def check_workbook(path: Path) -> None:
         raise WorkbookCheckError(f"not a readable zip file ({exc})") from exc
 
 
-def _parse(name: str, fh: object) -> None:
+def _parse(name: str, fh: IO[bytes]) -> None:
     parser = xml.parsers.expat.ParserCreate()
     try:
         parser.ParseFile(fh)
