@@ -116,7 +116,8 @@ def csv_text(value: Any) -> Any:
             value = "'" + value
         if _UNSAFE_XML.search(value) is not None:
             value = _UNSAFE_OR_BACKSLASH.sub(_escape_char, value)
-        value = _TRIGGER_AFTER_SEPARATOR.sub(r"\1'", value)
+        if _TRIGGER_AFTER_SEPARATOR.search(value) is not None:  # rare: search first, sub is costlier
+            value = _TRIGGER_AFTER_SEPARATOR.sub(r"\1'", value)
     return value
 
 
@@ -128,12 +129,15 @@ def csv_field(value: Any) -> str:
     """
     if value is None:
         return ""
-    text = value if isinstance(value, str) else repr(value) if isinstance(value, float) else str(value)
-    if _CSV_NEEDS_QUOTES.search(text) is not None:
-        return '"' + text.replace('"', '""') + '"'
-    return text
+    if value.__class__ is str:
+        return '"' + value.replace('"', '""') + '"' if _csv_needs_quotes(value) else value
+    text = repr(value) if isinstance(value, float) else str(value)
+    return '"' + text.replace('"', '""') + '"' if _csv_needs_quotes(text) else text
 
 
 def csv_line(values: Iterable[Any]) -> str:
     """A comma-separated line ending in CRLF, each field through ``csv_field``."""
-    return ",".join(csv_field(v) for v in values) + "\r\n"
+    return ",".join([csv_field(v) for v in values]) + "\r\n"
+
+
+_csv_needs_quotes = _CSV_NEEDS_QUOTES.search
