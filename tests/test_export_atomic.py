@@ -13,6 +13,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from app.domain import timeutil
 from app.domain.filters import Filter
 from app.domain.jobs import Progress
@@ -124,3 +126,27 @@ def test_workbook_temporary_files_go_to_the_apps_own_folder(demo_db: Database, t
     assert tempdir == str(folder)
     assert len(names) >= 5 and all(n.startswith("openpyxl.") for n in names)  # one per sheet
     assert tempfile.tempdir == before and not folder.exists()  # put back, and nothing left behind
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="kills with SIGKILL")
+def test_a_killed_report_leaves_its_temporary_files_where_the_next_report_removes_them(  # type: ignore[no-untyped-def]
+        run_cli, demo_db: Database, tmp_path: Path) -> None:
+    import signal
+    import time
+
+    demo_db.close()
+    killed = subprocess.Popen([sys.executable, "-m", "app", "--db", str(demo_db.path), "report",
+                               str(tmp_path / "report.xlsx")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    folder = _temp_root() / str(killed.pid)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and killed.poll() is None:
+        if folder.is_dir() and any(n.startswith("openpyxl.") for n in os.listdir(folder)):
+            break
+        time.sleep(0.01)
+    killed.send_signal(signal.SIGKILL)
+    killed.wait()
+    assert killed.returncode == -signal.SIGKILL, "the report finished before it could be killed"
+    assert any(n.startswith("openpyxl.") for n in os.listdir(folder))  # in the app's folder, not the system's
+    done = run_cli("--db", demo_db.path, "report", tmp_path / "again.xlsx")
+    assert done.returncode == 0, done.stderr
+    assert not folder.exists() and not list(tmp_path.glob(".report.xlsx.*.part"))
