@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -63,10 +64,17 @@ def sla(obj: CliContext, output: str, by: str, show_policies: bool, policy_file:
 def verify(obj: CliContext, output: str) -> None:
     """Check the database file and re-walk the audit chain; exit 1 naming the first broken row."""
     from app.store import audit
+    from app.store.database import DamagedDatabaseError, is_damaged
 
-    db = obj.db()
-    integrity = [r[0] for r in db.execute("PRAGMA quick_check")]
-    status = audit.verify(db)
+    try:
+        db = obj.db()
+        integrity = [r[0] for r in db.execute("PRAGMA quick_check")]
+        status = audit.verify(db)
+    except (DamagedDatabaseError, sqlite3.DatabaseError) as exc:
+        if isinstance(exc, sqlite3.DatabaseError) and not is_damaged(exc):
+            raise
+        _report_damage(obj, exc, output)
+        raise SystemExit(1) from None
     db_ok = integrity == ["ok"]
     if output == "json":
         emit_json({"ok": status.ok and db_ok, "database": "ok" if db_ok else integrity, "rows": status.count,
@@ -76,6 +84,17 @@ def verify(obj: CliContext, output: str) -> None:
         click.echo(status.describe())
     if not (status.ok and db_ok):
         raise SystemExit(1)
+
+
+def _report_damage(obj: CliContext, exc: Exception, output: str) -> None:
+    """A file SQLite cannot even read through is the worst finding: say so, and that the chain went unchecked."""
+    reason = f"damaged: {exc}" if isinstance(exc, sqlite3.DatabaseError) else str(exc).removeprefix(f"{obj.db_path}: ")
+    if output == "json":
+        emit_json({"ok": False, "database": [reason], "rows": None, "head": None, "broken_id": None,
+                   "reason": "audit trail not checked: the database file is damaged"})
+    else:
+        click.echo(f"database: {reason}")
+        click.echo("audit trail not checked: the database file is damaged")
 
 
 def _percent(rate: float | None) -> str:
