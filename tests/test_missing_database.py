@@ -29,14 +29,11 @@ def test_commands_refuse_a_missing_database(run_cli, tmp_path: Path, command: tu
     assert not mistyped.parent.exists()  # neither the file nor its folder was made
 
 
-def test_the_environment_variable_is_checked_too(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_only_commands_that_add_data_create_the_database(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     mistyped = tmp_path / "typo.db"
-    r = run_cli("verify", env={"ISSUE_LEDGER_DB": str(mistyped)})
+    r = run_cli("verify", env={"ISSUE_LEDGER_DB": str(mistyped)})  # $ISSUE_LEDGER_DB is checked like --db
     assert r.returncode == 2 and f"{mistyped}: no such database" in r.stderr
     assert "database: ok" not in r.stdout and not mistyped.exists()
-
-
-def test_commands_that_add_data_create_the_database(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     added = tmp_path / "new" / "incidents.db"
     r = run_cli("--db", added, "incident", "add", "--title", "VPN down", "--type", "network", "--impact", "1",
                 "--urgency", "1")
