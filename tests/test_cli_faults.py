@@ -27,7 +27,8 @@ def _one_line(stderr: str) -> str:
     return lines[0]
 
 
-def test_verify_reports_a_damaged_file_as_a_finding(run_cli, demo_db_template: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_verify_reports_a_damaged_file_as_a_finding(  # type: ignore[no-untyped-def]
+        run_cli, demo_db_template: Path, tmp_path: Path) -> None:
     path = tmp_path / "damaged.db"
     shutil.copy(demo_db_template, path)  # 5,000 events
     _damage(path)
@@ -42,7 +43,8 @@ def test_verify_reports_a_damaged_file_as_a_finding(run_cli, demo_db_template: P
     assert report["ok"] is False and "malformed" in report["database"][0]
 
 
-def test_stats_on_a_damaged_file_says_so_in_one_line(run_cli, demo_db_template: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_stats_on_a_damaged_file_says_so_in_one_line(  # type: ignore[no-untyped-def]
+        run_cli, demo_db_template: Path, tmp_path: Path) -> None:
     path = tmp_path / "damaged.db"
     shutil.copy(demo_db_template, path)
     _damage(path, pages=path.stat().st_size // PAGE // 2)  # half the file: stats reads only some of the pages

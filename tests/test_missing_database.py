@@ -20,7 +20,8 @@ READERS = [
 
 
 @pytest.mark.parametrize("command", READERS, ids=" ".join)
-def test_commands_refuse_a_missing_database(run_cli, tmp_path: Path, command: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
+def test_commands_refuse_a_missing_database(  # type: ignore[no-untyped-def]
+        run_cli, tmp_path: Path, command: tuple[str, ...]) -> None:
     mistyped = tmp_path / "ledgr" / "ledger.db"
     r = run_cli("--db", mistyped, *command)
     assert r.returncode == 2, (r.stdout, r.stderr)
@@ -29,7 +30,8 @@ def test_commands_refuse_a_missing_database(run_cli, tmp_path: Path, command: tu
     assert not mistyped.parent.exists()  # neither the file nor its folder was made
 
 
-def test_only_commands_that_add_data_create_the_database(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_only_commands_that_add_data_create_the_database(  # type: ignore[no-untyped-def]
+        run_cli, tmp_path: Path) -> None:
     mistyped = tmp_path / "typo.db"
     r = run_cli("verify", env={"ISSUE_LEDGER_DB": str(mistyped)})  # $ISSUE_LEDGER_DB is checked like --db
     assert r.returncode == 2 and f"{mistyped}: no such database" in r.stderr

@@ -26,11 +26,13 @@ BACKUPS = 3
 
 
 class Fault(click.ClickException):
-    """One line for the user; ``exit_code`` 1 for a fault of the environment, 2 for bad input."""
+    """One line for the user about a fault of the environment (exit 1)."""
 
-    def __init__(self, message: str, exit_code: int = 1) -> None:
-        super().__init__(message)
-        self.exit_code = exit_code
+
+class BadInput(Fault):
+    """One line for the user about input the command cannot take (exit 2, as for a bad option)."""
+
+    exit_code = 2
 
 
 def log_file() -> Path:
@@ -48,19 +50,19 @@ def is_fault(exc: BaseException) -> bool:
 
 def as_fault(exc: BaseException, db_path: Path, argv: Sequence[str]) -> Fault:
     """The one line (with where the details were logged) and the exit code for ``exc``."""
-    code = 1
-    if isinstance(exc, UnicodeError) and (bad := non_utf8_argument(argv)):
-        message, code = bad, 2
+    bad = non_utf8_argument(argv) if isinstance(exc, UnicodeError) else ""
+    if bad:
+        message = bad
     elif isinstance(exc, sqlite3.Error):
-        message = str(translate(exc, db_path)) if isinstance(translate(exc, db_path), UserFacingStoreError) \
-            else f"{db_path}: {exc}"
+        known = translate(exc, db_path)
+        message = str(known) if isinstance(known, UserFacingStoreError) else f"{db_path}: {exc}"
     elif isinstance(exc, OSError):
         where = exc.filename if exc.filename is not None else db_path
         message = f"{where}: {exc.strerror or exc}"
     else:
         message = str(exc)
     logged = _log(exc, argv)
-    return Fault(message + (f" (details in {logged})" if logged else ""), code)
+    return (BadInput if bad else Fault)(message + (f" (details in {logged})" if logged else ""))
 
 
 def non_utf8_argument(argv: Sequence[str]) -> str:
