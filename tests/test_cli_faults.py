@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 from pathlib import Path
 
 from app.cli import errors
@@ -67,6 +68,21 @@ def test_disk_full_is_one_line_and_loses_nothing(run_cli, tmp_path: Path) -> Non
     after = run_cli("--db", path, "verify")  # the failed write left the file whole, and nothing half-written
     assert after.returncode == 0 and "database: ok" in after.stdout, after.stdout + after.stderr
     assert json.loads(run_cli("--db", path, "stats", "-o", "json").stdout)["events"] == 0
+
+
+def test_a_database_kept_busy_is_one_line(run_cli, new_db_path: Path) -> None:  # type: ignore[no-untyped-def]
+    holder = sqlite3.connect(new_db_path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")  # another program in the middle of a long write
+    try:
+        r = run_cli("--db", new_db_path, "incident", "add", "--title", "VPN down", "--type", "network",
+                    "--impact", "1", "--urgency", "1")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert r.returncode == 1
+    line = _one_line(r.stderr)
+    assert f"{new_db_path}: another program kept the database busy past the 10 s wait" in line
+    assert json.loads(run_cli("--db", new_db_path, "incidents", "-o", "json").stdout) == []
 
 
 def test_text_that_is_not_utf8_is_refused_by_name(run_cli, new_db_path: Path) -> None:  # type: ignore[no-untyped-def]

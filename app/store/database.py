@@ -294,6 +294,9 @@ def translate(exc: sqlite3.Error, path: Path) -> Exception:
         return UserFacingStoreError(f"{path}: the database is read-only; nothing was changed ({exc})")
     if is_damaged(exc):
         return DamagedDatabaseError(f"{path}: the database file is damaged ({exc})")
+    if kind in ("SQLITE_BUSY", "SQLITE_LOCKED") or "database is locked" in str(exc):
+        return UserFacingStoreError(f"{path}: another program kept the database busy past the 10 s wait; "
+                                    f"this change was not made, try again ({exc})")
     if kind == "SQLITE_FULL" or code == "SQLITE_IOERR_WRITE":  # ENOSPC, or a file-size limit (EFBIG)
         return UserFacingStoreError(f"{path}: cannot write: the disk is full (or the file may grow no larger); "
                                     f"the unfinished change was rolled back ({exc})")
