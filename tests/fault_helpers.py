@@ -22,9 +22,10 @@ def read_only_prefix(folder: Path) -> list[str]:
     """What to put before a command so that ``folder`` is truly read-only for it (chmod 0555 is set too)."""
     if os.geteuid() != 0:
         return []
-    if shutil.which("unshare") is None or subprocess.run(["unshare", "-rm", "true"], capture_output=True).returncode:
-        pytest.skip("running as root without user namespaces: cannot make a folder read-only")
-    return ["unshare", "-rm", "sh", "-c", _READ_ONLY_MOUNT, str(folder)]
+    prefix = ["unshare", "-rm", "sh", "-c", _READ_ONLY_MOUNT, str(folder)]
+    if shutil.which("unshare") is None or subprocess.run([*prefix, "true"], capture_output=True).returncode:
+        pytest.skip("running as root without user namespaces or mounts in them: cannot make a folder read-only")
+    return prefix
 
 
 def make_read_only(path: Path) -> None:
