@@ -28,6 +28,14 @@ def read_only_prefix(folder: Path) -> list[str]:
     return prefix
 
 
+def tmpfs_prefix(folder: Path, size: str = "1m") -> list[str]:
+    """What to put before a command so that ``folder`` is a small, fresh tmpfs for it: a disk that fills up."""
+    prefix = ["unshare", "-rm", "sh", "-c", f'mount -t tmpfs -o size={size} tmpfs "$0" && exec "$@"', str(folder)]
+    if shutil.which("unshare") is None or subprocess.run([*prefix, "true"], capture_output=True).returncode:
+        pytest.skip("cannot mount a tmpfs here (no user namespaces)")
+    return prefix
+
+
 def make_read_only(path: Path) -> None:
     path.chmod(0o444)
     path.parent.chmod(0o555)

@@ -8,7 +8,7 @@ import sqlite3
 from pathlib import Path
 
 from app.cli import errors
-from tests.fault_helpers import file_size_limit, run_app
+from tests.fault_helpers import file_size_limit, run_app, run_python, tmpfs_prefix
 
 PAGE = 4096
 
@@ -56,7 +56,7 @@ def test_stats_on_a_damaged_file_says_so_in_one_line(  # type: ignore[no-untyped
     assert "Traceback" in errors.log_file().read_text(encoding="utf-8")  # the details are kept for whoever looks
 
 
-def test_disk_full_is_one_line_and_loses_nothing(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_file_size_limit_is_one_line_and_loses_nothing(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "full.db"
     r = run_app("--db", path, "demo", "--events", "20000", "--incidents", "20",
                 preexec_fn=file_size_limit(1_500_000))
@@ -68,6 +68,31 @@ def test_disk_full_is_one_line_and_loses_nothing(run_cli, tmp_path: Path) -> Non
     after = run_cli("--db", path, "verify")  # the failed write left the file whole, and nothing half-written
     assert after.returncode == 0 and "database: ok" in after.stdout, after.stdout + after.stderr
     assert json.loads(run_cli("--db", path, "stats", "-o", "json").stdout)["events"] == 0
+
+
+# Runs the app three times on a database in argv[1] (a 1 MB tmpfs that exists only for this process
+# and its children): fill it, then verify and count what is left. Prints one JSON object.
+_FILL_THEN_CHECK = """
+import json, subprocess, sys
+def app(*args):
+    r = subprocess.run([sys.executable, "-m", "app", "--db", sys.argv[1], *args], capture_output=True, text=True)
+    return {"code": r.returncode, "out": r.stdout, "err": r.stderr}
+print(json.dumps({"demo": app("demo", "--events", "20000"), "verify": app("verify"),
+                  "stats": app("stats", "-o", "json")}))
+"""
+
+
+def test_a_full_disk_is_one_line_and_loses_nothing(tmp_path: Path) -> None:
+    folder = tmp_path / "small-disk"
+    folder.mkdir()
+    r = run_python(_FILL_THEN_CHECK, folder / "full.db", prefix=tmpfs_prefix(folder))
+    assert r.returncode == 0, r.stderr
+    runs = json.loads(r.stdout)
+    assert runs["demo"]["code"] == 1
+    line = _one_line(runs["demo"]["err"])
+    assert "full.db: cannot write: the disk is full" in line and "database or disk is full" in line
+    assert runs["verify"]["code"] == 0 and "database: ok" in runs["verify"]["out"]
+    assert json.loads(runs["stats"]["out"])["events"] == 0
 
 
 def test_a_database_kept_busy_is_one_line(run_cli, new_db_path: Path) -> None:  # type: ignore[no-untyped-def]
