@@ -59,17 +59,22 @@ def test_journal_export_with_lone_surrogates_in_message_and_host(run_cli: Any, t
     assert shown.returncode == 0 and "bad \ufffd x" in json.loads(shown.stdout)[0]["message"]
 
 
-def test_non_utf8_argument_becomes_a_stored_and_searchable_title(run_cli: Any, tmp_path: Path) -> None:
+def test_non_utf8_argument_is_refused_by_name_and_nothing_is_written(run_cli: Any, tmp_path: Path) -> None:
     db_path = tmp_path / "i.db"
     title = os.fsdecode(b"printer \xff\xfe down")  # the bytes a terminal in another encoding sends
     r = run_cli("--db", db_path, "incident", "add", "--title", title, "--type", "system", "--impact", "1",
                 "--urgency", "1", "-o", "json")
-    assert r.returncode == 0, r.stderr
-    with sqlite3.connect(db_path) as con:
-        assert con.execute("SELECT title FROM incidents").fetchone()[0] == "printer \ufffd\ufffd down"
+    assert r.returncode == 2 and "--title: not valid UTF-8" in r.stderr and "Traceback" not in r.stderr
+    assert not db_path.exists()
+    assert run_cli("--db", db_path, "incident", "add", "--title", "printer down", "--type", "system",
+                   "--impact", "1", "--urgency", "1").returncode == 0
     for option in ("--search", "--regex"):
         found = run_cli("--db", db_path, "incidents", option, os.fsdecode(b"\xff"), "-o", "json")
-        assert found.returncode == 0, found.stderr
+        assert found.returncode == 2 and f"{option}: not valid UTF-8" in found.stderr, found.stderr
+    log = tmp_path / os.fsdecode(b"caf\xe9.log")  # a file name that is not UTF-8 still opens
+    log.write_text("2026-03-01T10:00:00Z host app: started\n")
+    imported = run_cli("--db", db_path, "import", log, "-o", "json")
+    assert imported.returncode == 0, imported.stderr
     assert run_cli("--db", db_path, "verify").returncode == 0
 
 

@@ -77,7 +77,7 @@ def import_(obj: CliContext, paths: tuple[Path, ...], fmt: str | None, log_type:
     if dry_run:
         _dry_run(list(paths), options, output)
         return
-    db = obj.db()
+    db = obj.db(create=True)
 
     def summary(r: FileResult) -> str:
         lines_read = (f"{r.read:,} new lines ({r.already:,} already imported by import #{r.continues})"

@@ -40,7 +40,7 @@ def import_incidents(obj: CliContext, file: Path, profile: str | None, save_as: 
     from app.ingest.incidents.plan import ImportOptions
     from app.ingest.incidents.reader import SheetError
 
-    db = obj.db()
+    db = obj.db(create=not dry_run)  # a dry run never creates the file it checks against
     try:
         options = load_profile(db, profile) if profile else ImportOptions()
     except KeyError as exc:

@@ -101,7 +101,7 @@ def add(obj: CliContext, output: str, opened: str | None, event_ids: tuple[int, 
     values = {k: v for k, v in fields.items() if v is not None}
     if opened:
         values["opened_at"] = _time(obj, opened, "--opened")
-    db = obj.db()
+    db = obj.db(create=True)
     if event_ids:
         _check_events(db, event_ids)
     try:

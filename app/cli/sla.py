@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -72,14 +73,17 @@ def verify(obj: CliContext, output: str, head: str | None, heads_file: Path | No
     Exits 1 with a line per finding naming the row, incident and field, or heads-file line.
     """
     from app.analysis import integrity
-    from app.store.database import UserFacingStoreError
+    from app.store.database import DamagedDatabaseError, is_damaged
 
     if heads_file is not None and not heads_file.is_file():
         raise click.BadParameter(f"{heads_file}: no such heads file", param_hint="--heads")
     try:
         report = integrity.check(obj.db(), head=head, heads_file=heads_file, key_file=key_file)
-    except UserFacingStoreError as exc:
-        raise click.ClickException(str(exc)) from None
+    except (DamagedDatabaseError, sqlite3.DatabaseError) as exc:
+        if isinstance(exc, sqlite3.DatabaseError) and not is_damaged(exc):
+            raise
+        _report_damage(obj, exc, output)
+        raise SystemExit(1) from None
     if output == "json":
         emit_json(report.to_dict())
     else:
@@ -87,6 +91,17 @@ def verify(obj: CliContext, output: str, head: str | None, heads_file: Path | No
             click.echo(line)
     if not report.ok:
         raise SystemExit(1)
+
+
+def _report_damage(obj: CliContext, exc: Exception, output: str) -> None:
+    """A file SQLite cannot even read through is the worst finding: say so, and that the chain went unchecked."""
+    reason = f"damaged: {exc}" if isinstance(exc, sqlite3.DatabaseError) else str(exc).removeprefix(f"{obj.db_path}: ")
+    if output == "json":
+        emit_json({"ok": False, "database": [reason], "rows": None, "head": None, "broken_id": None,
+                   "reason": "audit trail not checked: the database file is damaged"})
+    else:
+        click.echo(f"database: {reason}")
+        click.echo("audit trail not checked: the database file is damaged")
 
 
 def _percent(rate: float | None) -> str:

@@ -12,6 +12,7 @@ import logging
 import os
 import sqlite3
 import threading
+import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,14 @@ class StoreError(Exception):
 
 class UserFacingStoreError(StoreError):
     """A failure the user can act on; the message names the file."""
+
+
+class DamagedDatabaseError(UserFacingStoreError):
+    """SQLite found pages it did not write (overwritten, truncated): a finding for ``verify``, not a crash."""
+
+
+class MissingDatabaseError(UserFacingStoreError):
+    """The named database does not exist and the caller may not create one (a mistyped path)."""
 
 
 _USER_FACING_CODES = {
@@ -57,9 +66,10 @@ class Database:
     (cheap) rather than sharing the GUI's connection.
     """
 
-    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+    def __init__(self, conn: sqlite3.Connection, path: Path, read_only: bool = False) -> None:
         self.conn = conn
         self.path = path
+        self.read_only = read_only  # opened without write access: every write fails with a clear message
         self._tx_depth = 0
         self._lock = threading.RLock()
         self.regexp = RegexpFunction()  # REGEXP for the filter's regex; counts rows tested
@@ -70,25 +80,40 @@ class Database:
     # -- opening -----------------------------------------------------------------
     @classmethod
     def open(cls, path: str | os.PathLike[str], *, create: bool = True, migrate: bool = True) -> "Database":
-        """Open (and create or upgrade) a database; never modifies a foreign file."""
+        """Open (and create or upgrade) a database; never modifies a foreign file.
+
+        ``create=False`` refuses a missing file, so a mistyped path is not taken for a new, empty
+        ledger. A file this process may not write (a read-only share, an auditor's copy) opens
+        read-only: reading works, and writes fail with ``UserFacingStoreError``.
+        """
         from app.store import migrations
 
         p = Path(path)
         exists = p.exists() and p.stat().st_size > 0
         if not exists and not create:
-            raise UserFacingStoreError(f"{p}: no such database")
+            what = "is an empty file, not a database" if p.exists() else "no such database"
+            raise MissingDatabaseError(f"{p}: {what}")
         if not exists:
-            p.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                p.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise UserFacingStoreError(f"{p}: cannot create the folder: {exc.strerror}") from exc
         else:
             _check_header(p)
+        read_only = exists and not _writable(p)
         try:
-            conn = sqlite3.connect(p, isolation_level=None, check_same_thread=False, timeout=10.0)
+            conn = _connect_read_only(p) if read_only else sqlite3.connect(
+                p, isolation_level=None, check_same_thread=False, timeout=10.0)
         except sqlite3.Error as exc:
             raise UserFacingStoreError(f"{p}: cannot open: {exc}") from exc
-        db = cls(conn, p)
+        db = cls(conn, p, read_only=read_only)
         try:
             db._identify(fresh=not exists)
             db._configure()
+            if migrate and read_only and db.user_version < migrations.LATEST:
+                raise UserFacingStoreError(
+                    f"{p}: read-only, and written by an older Issue Ledger (schema {db.user_version}, this "
+                    f"version needs {migrations.LATEST}); open a writable copy once to upgrade it")
             if migrate:
                 migrations.upgrade(db)
         except BaseException:
@@ -106,6 +131,8 @@ class Database:
             version = self.scalar("PRAGMA user_version")
             tables = self.scalar("SELECT count(*) FROM sqlite_master")
         except sqlite3.DatabaseError as exc:
+            if is_damaged(exc):
+                raise DamagedDatabaseError(f"{self.path}: the database file is damaged ({exc})") from exc
             raise UserFacingStoreError(f"{self.path}: not an Issue Ledger database ({exc})") from exc
         if app_id != APPLICATION_ID and tables:
             raise UserFacingStoreError(
@@ -119,8 +146,9 @@ class Database:
             )
 
     def _configure(self) -> None:
-        self.conn.execute("PRAGMA journal_mode=WAL")
-        self.conn.execute("PRAGMA synchronous=NORMAL")
+        if not self.read_only:  # both write to the file; a read-only one keeps the mode it has
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
         self.conn.execute("PRAGMA foreign_keys=ON")
         self.conn.execute("PRAGMA busy_timeout=10000")
         self.conn.execute("PRAGMA temp_store=MEMORY")
@@ -259,10 +287,56 @@ def _check_header(path: Path) -> None:
         raise UserFacingStoreError(f"{path}: not an Issue Ledger database (not an SQLite file); it was left unchanged")
 
 
+def _writable(path: Path) -> bool:
+    """Whether SQLite could write ``path`` and create its -wal and -shm files next to it."""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    """A read-only connection; without write access to the folder the file is read as immutable.
+
+    A WAL file needs its -shm file, which SQLite cannot create in a read-only folder. Read as
+    immutable it needs none, but changes still in a -wal file would then be skipped: that case
+    is refused rather than showing the ledger without them.
+    """
+    uri = "file:" + urllib.parse.quote(str(path.resolve()))
+    conn = sqlite3.connect(uri + "?mode=ro", uri=True, isolation_level=None, check_same_thread=False, timeout=10.0)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.OperationalError as exc:
+        conn.close()
+        if getattr(exc, "sqlite_errorname", "") != "SQLITE_CANTOPEN":
+            raise
+    wal = path.with_name(path.name + "-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        raise UserFacingStoreError(
+            f"{path}: read-only, and its latest changes are still in {wal.name}, which cannot be read without "
+            "write access to the folder; copy both files to a writable folder")
+    return sqlite3.connect(uri + "?mode=ro&immutable=1", uri=True, isolation_level=None, check_same_thread=False)
+
+
+def is_damaged(exc: sqlite3.Error) -> bool:
+    """SQLite found pages that are not what it wrote: overwritten, truncated or garbled."""
+    code = getattr(exc, "sqlite_errorname", "") or ""
+    return code.startswith("SQLITE_CORRUPT") or "malformed" in str(exc)
+
+
 def translate(exc: sqlite3.Error, path: Path) -> Exception:
     """Map sqlite3 errors onto the user-fixable / bug split."""
     code = getattr(exc, "sqlite_errorname", "") or ""
-    if "_".join(code.split("_")[:2]) in _USER_FACING_CODES:
+    kind = "_".join(code.split("_")[:2])
+    if kind == "SQLITE_READONLY" or "readonly" in str(exc):
+        return UserFacingStoreError(f"{path}: the database is read-only; nothing was changed ({exc})")
+    if is_damaged(exc):
+        return DamagedDatabaseError(f"{path}: the database file is damaged ({exc})")
+    if kind in ("SQLITE_BUSY", "SQLITE_LOCKED") or "database is locked" in str(exc):
+        return UserFacingStoreError(f"{path}: another program kept the database busy past the 10 s wait; "
+                                    f"this change was not made, try again ({exc})")
+    if kind == "SQLITE_FULL" or code == "SQLITE_IOERR_WRITE":  # ENOSPC, or a file-size limit (EFBIG)
+        return UserFacingStoreError(f"{path}: cannot write: the disk is full (or the file may grow no larger); "
+                                    f"the unfinished change was rolled back ({exc})")
+    if kind in _USER_FACING_CODES:
         return UserFacingStoreError(f"{path}: {exc}")
     if isinstance(exc, sqlite3.OperationalError) and any(
         s in str(exc) for s in ("database is locked", "disk is full", "readonly")

@@ -98,8 +98,11 @@ def recover_interrupted(db: Database) -> list[int]:
     """Imports left ``running`` by a process that is gone become ``incomplete``; their ids.
 
     Their events were never committed (one transaction per import), so nothing
-    is half counted; the row stays so the user sees what to import again.
+    is half counted; the row stays so the user sees what to import again. A read-only
+    file is left as it is: reading it must not need write access.
     """
+    if db.read_only:
+        return []
     me = socket.gethostname()
     stale = []
     for row in db.rows("SELECT id, options FROM imports WHERE status = 'running'"):
