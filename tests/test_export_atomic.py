@@ -97,14 +97,14 @@ def _temp_root() -> Path:
     return Path(os.environ["XDG_CACHE_HOME"]) / "issue-ledger" / "export-temp"
 
 
-def test_stale_workbook_temporary_files_are_removed_by_the_next_report(run_cli, db_path: Path,  # type: ignore[no-untyped-def]
+def test_stale_workbook_temporary_files_are_removed_by_the_next_report(run_cli, new_db_path: Path,  # type: ignore[no-untyped-def]
                                                                        tmp_path: Path) -> None:
     dead_folder = _temp_root() / str(_dead_pid())
     live_folder = _temp_root() / str(os.getpid())
     for folder in (dead_folder, live_folder):
         folder.mkdir(parents=True)
         (folder / "openpyxl.k3j2h1").write_bytes(b"<row/>" * 10000)
-    done = run_cli("--db", db_path, "report", tmp_path / "report.xlsx")
+    done = run_cli("--db", new_db_path, "report", tmp_path / "report.xlsx")
     assert done.returncode == 0, done.stderr
     assert not dead_folder.exists() and (live_folder / "openpyxl.k3j2h1").exists()
 

@@ -162,18 +162,18 @@ def test_cli_import_dry_run_and_profiles(run_cli, new_db_path: Path, tmp_path: P
     assert r.returncode != 0 and "line 6" in r.stdout and "nothing was imported" in r.stderr
 
 
-def test_servicenow_sample_through_the_cli(extdata: Path, run_cli, db_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_servicenow_sample_through_the_cli(extdata: Path, run_cli, new_db_path: Path) -> None:  # type: ignore[no-untyped-def]
     path = extdata / "incidents" / "incident_event_log_head198.csv"
-    dry = run_cli("--db", db_path, "incidents", "import", path, "--dry-run")
+    dry = run_cli("--db", new_db_path, "incidents", "import", path, "--dry-run")
     assert dry.returncode == 0, dry.stderr
     assert "would create 32, skipped 0, rejected 0 (servicenow-eventlog)" in dry.stdout
-    done = json.loads(run_cli("--db", db_path, "incidents", "import", path, "-o", "json").stdout)
+    done = json.loads(run_cli("--db", new_db_path, "incidents", "import", path, "-o", "json").stdout)
     assert done["created"] == 32 and done["first"] == "INC-000001"
-    sla = json.loads(run_cli("--db", db_path, "sla", "--output", "json").stdout)
+    sla = json.loads(run_cli("--db", new_db_path, "sla", "--output", "json").stdout)
     assert sum(r["count"] for r in sla) == 32
-    again = json.loads(run_cli("--db", db_path, "incidents", "import", path, "-o", "json").stdout)
+    again = json.loads(run_cli("--db", new_db_path, "incidents", "import", path, "-o", "json").stdout)
     assert again["created"] == 0 and again["skipped"] == 32
-    assert run_cli("--db", db_path, "verify").returncode == 0
+    assert run_cli("--db", new_db_path, "verify").returncode == 0
 
 
 def test_servicenow_incident_export(db: Database, tmp_path: Path) -> None:

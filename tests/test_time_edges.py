@@ -33,10 +33,11 @@ def _messages(run_cli: Any, db_path: Path, *args: str) -> list[str]:
 
 
 @pytest.mark.parametrize("when", OUT_OF_RANGE)
-def test_out_of_range_since_or_until_is_a_usage_error(run_cli: Any, tmp_path: Path, when: str) -> None:
+def test_out_of_range_since_or_until_is_a_usage_error(run_cli: Any, tmp_path: Path, new_db_path: Path,
+                                                     when: str) -> None:
     option = "--until" if when.startswith("9999") else "--since"
     for command in (["events"], ["incidents"], ["chart", "trend", str(tmp_path / "t.png")]):
-        r = run_cli("--db", tmp_path / "t.db", *command, option, when)
+        r = run_cli("--db", new_db_path, *command, option, when)
         assert r.returncode == 2, (command, r.stderr)
         assert "Traceback" not in r.stderr
         assert when in r.stderr and "0001-01-01 and 9999-12-31" in r.stderr
