@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from app.store.database import Database, UserFacingStoreError, default_path
+from app.store.database import Database, UserFacingStoreError, default_path, set_wait_notice
 
 
 class CliContext:
@@ -29,6 +29,7 @@ class CliContext:
 
     def db(self) -> Database:
         if self._db is None:
+            set_wait_notice(lambda message: click.echo(message, err=True))  # once, on stderr, while a writer waits
             try:
                 self._db = Database.open(self.db_path)
             except UserFacingStoreError as exc:

@@ -50,6 +50,15 @@ class LazyGroup(click.Group):
         module, attr = target.split(":")
         return getattr(importlib.import_module(module), attr)  # type: ignore[no-any-return]
 
+    def invoke(self, ctx: click.Context) -> Any:
+        """A database the user can fix (locked too long, full, read-only) ends a command with one line, exit 1."""
+        from app.store.database import UserFacingStoreError
+
+        try:
+            return super().invoke(ctx)
+        except UserFacingStoreError as exc:
+            raise click.ClickException(str(exc)) from None
+
 
 @click.group(cls=LazyGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", "db_path", type=click.Path(dir_okay=False), envvar="ISSUE_LEDGER_DB",
