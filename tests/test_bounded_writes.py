@@ -1,0 +1,135 @@
+"""A long import commits in short steps, hidden until it is whole; other writers wait instead of failing.
+
+Real processes on a real file: the import runs as ``python -m app import`` and
+the other commands run while it writes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+LINES = 150_000
+
+
+def _write_log(path: Path, n: int, word: str = "line") -> Path:
+    path.write_text("".join(f"Nov {1 + i // 86400 % 28:2d} {i // 3600 % 24:02d}:{i // 60 % 60:02d}:{i % 60:02d} "
+                            f"h{i % 7} app[{i % 999}]: {word} {i} token{i % 5}\n" for i in range(n)))
+    return path
+
+
+def _start_import(db_path: Path, log: Path) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-m", "app", "--db", str(db_path), "import", str(log)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _raw(db_path: Path, sql: str) -> int:
+    """A count read past the app (hidden rows included), never waiting on a lock."""
+    with sqlite3.connect(db_path, timeout=0.2) as conn:
+        return int(conn.execute(sql).fetchone()[0])
+
+
+def _wait_for_first_step(db_path: Path, proc: subprocess.Popen[str], timeout: float = 60) -> None:
+    """Until some events of the running import are committed (readable past the app) while it still runs."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            if db_path.exists() and _raw(db_path, "SELECT count(*) FROM events") > 0:
+                return
+        except sqlite3.Error:
+            pass
+        time.sleep(0.02)
+    pytest.fail(f"no step of the import was committed while it ran (exit {proc.poll()})")
+
+
+class LockWatch(threading.Thread):
+    """The longest stretch during which no other connection could take the write lock."""
+
+    def __init__(self, db_path: Path) -> None:
+        super().__init__(daemon=True)
+        self.db_path, self.longest, self.stop = db_path, 0.0, threading.Event()
+
+    def run(self) -> None:
+        conn = sqlite3.connect(self.db_path, isolation_level=None, timeout=0)
+        since = None
+        while not self.stop.is_set():
+            now = time.monotonic()
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                conn.execute("ROLLBACK")
+                since = None
+            except sqlite3.OperationalError:
+                since = since or now
+                self.longest = max(self.longest, now - since)
+            time.sleep(0.005)
+        conn.close()
+
+
+@pytest.mark.slow
+def test_writers_and_readers_during_a_long_import(run_cli, db_path: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    big = _write_log(tmp_path / "big.log", LINES)
+    small = _write_log(tmp_path / "small.log", 50, "other")
+    assert run_cli("--db", db_path, "stats").returncode == 0  # the database exists before the import starts
+    watch = LockWatch(db_path)
+    watch.start()
+    proc = _start_import(db_path, big)
+    try:
+        _wait_for_first_step(db_path, proc)
+        seen = run_cli("--db", db_path, "events", "--count")
+        searched = run_cli("--db", db_path, "events", "--count", "--search", "token3")
+        during = proc.poll() is None
+        added = run_cli("--db", db_path, "incident", "add", "--title", "Floor B headsets drop", "--type", "network",
+                        "--impact", "2", "--urgency", "2")
+        second = run_cli("--db", db_path, "import", small)
+        out, err = proc.communicate(timeout=120)
+    finally:
+        watch.stop.set()
+        if proc.poll() is None:
+            proc.kill()
+    watch.join()
+    assert during, "the import ended before the readers ran"
+    assert (seen.returncode, seen.stdout.strip()) == (0, "0"), seen.stderr  # no partial import is visible
+    assert (searched.returncode, searched.stdout.strip()) == (0, "0"), searched.stderr
+    assert added.returncode == 0 and "Traceback" not in added.stderr, added.stderr
+    assert second.returncode == 0 and "Traceback" not in second.stderr, second.stderr
+    assert proc.returncode == 0, err
+    assert watch.longest < 3.0, f"the import held the write lock for {watch.longest:.1f} s at a stretch"
+    assert run_cli("--db", db_path, "events", "--count").stdout.strip() == str(LINES + 50)
+    incidents = json.loads(run_cli("--db", db_path, "incidents", "-o", "json").stdout)
+    assert [i["title"] for i in incidents] == ["Floor B headsets drop"]  # what was typed is kept
+    imports = json.loads(run_cli("--db", db_path, "imports", "-o", "json").stdout)
+    assert sorted((i["file"], i["status"], i["accepted"]) for i in imports) == [
+        ("big.log", "complete", LINES), ("small.log", "complete", 50)]
+
+
+@pytest.mark.slow
+def test_killed_after_a_committed_step_leaves_nothing_visible(run_cli, db_path: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    big = _write_log(tmp_path / "big.log", LINES)
+    proc = _start_import(db_path, big)
+    try:
+        _wait_for_first_step(db_path, proc)
+    finally:
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+    assert _raw(db_path, "SELECT count(*) FROM events") > 0  # a step was committed before the kill
+    assert run_cli("--db", db_path, "events", "--count").stdout.strip() == "0"
+    assert run_cli("--db", db_path, "events", "--count", "--search", "token3").stdout.strip() == "0"
+    stats = json.loads(run_cli("--db", db_path, "stats", "-o", "json").stdout)
+    assert stats["events"] == 0
+    again = run_cli("--db", db_path, "import", big)
+    assert again.returncode == 0, again.stderr
+    assert run_cli("--db", db_path, "events", "--count").stdout.strip() == str(LINES)
+    assert _raw(db_path, "SELECT count(*) FROM events") == LINES  # the killed import's steps are gone
+    assert _raw(db_path, "SELECT count(DISTINCT line_no) FROM events") == LINES
+    assert _raw(db_path, "SELECT count(*) FROM events_fts WHERE events_fts MATCH 'token3'") == LINES // 5
+    imports = json.loads(run_cli("--db", db_path, "imports", "-o", "json").stdout)
+    assert sorted(i["status"] for i in imports) == ["complete", "incomplete"]
