@@ -38,12 +38,16 @@ def _raw(db_path: Path, sql: str) -> int:
         return int(conn.execute(sql).fetchone()[0])
 
 
+def _running(db_path: Path) -> bool:
+    return _raw(db_path, "SELECT count(*) FROM imports WHERE status = 'running'") > 0
+
+
 def _wait_for_first_step(db_path: Path, proc: subprocess.Popen[str], timeout: float = 60) -> None:
     """Until some events of the running import are committed (readable past the app) while it still runs."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and proc.poll() is None:
         try:
-            if db_path.exists() and _raw(db_path, "SELECT count(*) FROM events") > 0:
+            if db_path.exists() and _running(db_path) and _raw(db_path, "SELECT count(*) FROM events") > 0:
                 return
         except sqlite3.Error:
             pass
@@ -86,7 +90,7 @@ def test_writers_and_readers_during_a_long_import(run_cli, db_path: Path, tmp_pa
         _wait_for_first_step(db_path, proc)
         seen = run_cli("--db", db_path, "events", "--count")
         searched = run_cli("--db", db_path, "events", "--count", "--search", "token3")
-        during = proc.poll() is None
+        during = proc.poll() is None and _running(db_path)
         added = run_cli("--db", db_path, "incident", "add", "--title", "Floor B headsets drop", "--type", "network",
                         "--impact", "2", "--urgency", "2")
         second = run_cli("--db", db_path, "import", small)
@@ -100,6 +104,7 @@ def test_writers_and_readers_during_a_long_import(run_cli, db_path: Path, tmp_pa
     assert (seen.returncode, seen.stdout.strip()) == (0, "0"), seen.stderr  # no partial import is visible
     assert (searched.returncode, searched.stdout.strip()) == (0, "0"), searched.stderr
     assert added.returncode == 0 and "Traceback" not in added.stderr, added.stderr
+    assert added.stderr.count("waiting for another import to finish writing") <= 1, added.stderr
     assert second.returncode == 0 and "Traceback" not in second.stderr, second.stderr
     assert proc.returncode == 0, err
     assert watch.longest < 3.0, f"the import held the write lock for {watch.longest:.1f} s at a stretch"
@@ -118,7 +123,8 @@ def test_killed_after_a_committed_step_leaves_nothing_visible(run_cli, db_path: 
     try:
         _wait_for_first_step(db_path, proc)
     finally:
-        os.kill(proc.pid, signal.SIGKILL)
+        if proc.poll() is None:
+            os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
     assert _raw(db_path, "SELECT count(*) FROM events") > 0  # a step was committed before the kill
     assert run_cli("--db", db_path, "events", "--count").stdout.strip() == "0"
@@ -133,3 +139,25 @@ def test_killed_after_a_committed_step_leaves_nothing_visible(run_cli, db_path: 
     assert _raw(db_path, "SELECT count(*) FROM events_fts WHERE events_fts MATCH 'token3'") == LINES // 5
     imports = json.loads(run_cli("--db", db_path, "imports", "-o", "json").stdout)
     assert sorted(i["status"] for i in imports) == ["complete", "incomplete"]
+
+
+@pytest.mark.parametrize("command", [
+    ("incident", "add", "--title", "Queue stuck", "--type", "network", "--impact", "1", "--urgency", "1"),
+    ("import-rules", "--add-host", "fl2-*", "--client", "Acme"),
+])
+def test_a_writer_that_waits_too_long_says_so_in_one_line(run_cli, db_path: Path, command: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
+    assert run_cli("--db", db_path, "stats").returncode == 0
+    holder = sqlite3.connect(db_path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another writer that keeps the lock past the limit
+    try:
+        started = time.monotonic()
+        r = run_cli("--db", db_path, *command, env={"ISSUE_LEDGER_WRITE_WAIT": "1"})
+        waited = time.monotonic() - started
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr
+    lines = r.stderr.strip().splitlines()
+    assert lines[0] == "waiting for another import to finish writing…", r.stderr
+    assert len(lines) == 2 and lines[1].startswith("Error: ") and "nothing was written" in lines[1], r.stderr
+    assert waited < 8  # the limit set, not SQLite's old 10 s
