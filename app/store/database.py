@@ -57,6 +57,10 @@ class UserFacingStoreError(StoreError):
     """A failure the user can act on; the message names the file."""
 
 
+class WriteBusy(UserFacingStoreError):
+    """Another writer holds the lock and the caller asked not to wait (``transaction(wait=False)``)."""
+
+
 _USER_FACING_CODES = {
     "SQLITE_FULL", "SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_READONLY",
     "SQLITE_CANTOPEN", "SQLITE_NOTADB", "SQLITE_CORRUPT", "SQLITE_IOERR", "SQLITE_PERM",
@@ -186,12 +190,16 @@ class Database:
         return [dict(zip(names, r)) for r in cur.fetchall()]
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator["Database"]:
-        """All-or-nothing writes; nests by joining the outer transaction."""
+    def transaction(self, wait: bool = True) -> Iterator["Database"]:
+        """All-or-nothing writes; nests by joining the outer transaction.
+
+        ``wait=False`` raises ``WriteBusy`` at once when another writer holds the
+        lock (the window then queues the write instead of freezing).
+        """
         with self._lock:
             outer = self._tx_depth == 0
             if outer:
-                self._begin_immediate()
+                self._begin_immediate(wait)
             self._tx_depth += 1
             try:
                 yield self
@@ -208,7 +216,7 @@ class Database:
     def _wait_ms(self) -> int:
         return int(write_wait_seconds() * 1000)
 
-    def _begin_immediate(self) -> None:
+    def _begin_immediate(self, wait: bool = True) -> None:
         """Take the write lock, waiting for another writer (saying so once) up to the configured limit.
 
         Imports commit in steps of about a second, so a wait is short; a writer
@@ -216,12 +224,14 @@ class Database:
         and has written nothing.
         """
         wait_ms = self._wait_ms()
-        self.conn.execute(f"PRAGMA busy_timeout={min(FIRST_TRY_MS, wait_ms)}")
+        self.conn.execute(f"PRAGMA busy_timeout={min(FIRST_TRY_MS, wait_ms) if wait else 0}")
         try:
             try:
                 self.conn.execute("BEGIN IMMEDIATE")
                 return
             except sqlite3.OperationalError as exc:
+                if not wait and _is_busy(exc):
+                    raise WriteBusy(f"{self.path}: another writer holds the database") from exc
                 if not _is_busy(exc) or wait_ms <= FIRST_TRY_MS:
                     raise self._locked(exc) from exc
             self.notify_waiting()
