@@ -90,11 +90,13 @@ def test_writers_and_readers_during_a_long_import(run_cli, db_path: Path, tmp_pa
         _wait_for_first_step(db_path, proc)
         seen = run_cli("--db", db_path, "events", "--count")
         searched = run_cli("--db", db_path, "events", "--count", "--search", "token3")
+        exported = run_cli("--db", db_path, "export", "events", tmp_path / "events.csv")
+        reported = run_cli("--db", db_path, "report", tmp_path / "audit.xlsx")
         during = proc.poll() is None and _running(db_path)
         added = run_cli("--db", db_path, "incident", "add", "--title", "Floor B headsets drop", "--type", "network",
                         "--impact", "2", "--urgency", "2")
         second = run_cli("--db", db_path, "import", small)
-        out, err = proc.communicate(timeout=120)
+        _out, err = proc.communicate(timeout=120)
     finally:
         watch.stop.set()
         if proc.poll() is None:
@@ -103,6 +105,9 @@ def test_writers_and_readers_during_a_long_import(run_cli, db_path: Path, tmp_pa
     assert during, "the import ended before the readers ran"
     assert (seen.returncode, seen.stdout.strip()) == (0, "0"), seen.stderr  # no partial import is visible
     assert (searched.returncode, searched.stdout.strip()) == (0, "0"), searched.stderr
+    assert exported.returncode == 0 and "Traceback" not in exported.stderr, exported.stderr
+    assert "token" not in (tmp_path / "events.csv").read_text(encoding="utf-8-sig")  # nothing of the running import
+    assert reported.returncode == 0 and (tmp_path / "audit.xlsx").stat().st_size > 0, reported.stderr
     assert added.returncode == 0 and "Traceback" not in added.stderr, added.stderr
     assert added.stderr.count("waiting for another import to finish writing") <= 1, added.stderr
     assert second.returncode == 0 and "Traceback" not in second.stderr, second.stderr
