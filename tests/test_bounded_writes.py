@@ -14,10 +14,13 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+RunCli = Callable[..., "subprocess.CompletedProcess[str]"]
 LINES = 300_000
 
 
@@ -79,7 +82,7 @@ class LockWatch(threading.Thread):
 
 
 @pytest.mark.slow
-def test_writers_and_readers_during_a_long_import(run_cli, db_path: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_writers_and_readers_during_a_long_import(run_cli: RunCli, db_path: Path, tmp_path: Path) -> None:
     big = _write_log(tmp_path / "big.log", LINES)
     small = _write_log(tmp_path / "small.log", 50, "other")
     assert run_cli("--db", db_path, "stats").returncode == 0  # the database exists before the import starts
@@ -124,7 +127,7 @@ def test_writers_and_readers_during_a_long_import(run_cli, db_path: Path, tmp_pa
 
 
 @pytest.mark.slow
-def test_killed_after_a_committed_step_leaves_nothing_visible(run_cli, db_path: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_killed_after_a_committed_step_leaves_nothing_visible(run_cli: RunCli, db_path: Path, tmp_path: Path) -> None:
     big = _write_log(tmp_path / "big.log", LINES)
     proc = _start_import(db_path, big)
     try:
@@ -152,7 +155,8 @@ def test_killed_after_a_committed_step_leaves_nothing_visible(run_cli, db_path: 
     ("incident", "add", "--title", "Queue stuck", "--type", "network", "--impact", "1", "--urgency", "1"),
     ("import-rules", "--add-host", "fl2-*", "--client", "Acme"),
 ])
-def test_a_writer_that_waits_too_long_says_so_in_one_line(run_cli, db_path: Path, command: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
+def test_a_writer_that_waits_too_long_says_so_in_one_line(run_cli: RunCli, db_path: Path,
+                                                          command: tuple[str, ...]) -> None:
     assert run_cli("--db", db_path, "stats").returncode == 0
     holder = sqlite3.connect(db_path, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")  # another writer that keeps the lock past the limit
@@ -168,3 +172,27 @@ def test_a_writer_that_waits_too_long_says_so_in_one_line(run_cli, db_path: Path
     assert lines[0] == "waiting for another import to finish writing…", r.stderr
     assert len(lines) == 2 and lines[1].startswith("Error: ") and "nothing was written" in lines[1], r.stderr
     assert waited < 8  # the limit set, not SQLite's old 10 s
+
+
+def test_a_running_imports_steps_move_nothing_a_reader_sees(db: Any) -> None:
+    """Counts, search and the window's change marks stay put until the import's last commit."""
+    from app.domain import timeutil
+    from app.domain.filters import Filter
+    from app.store import events as event_store, imports as store, stats
+
+    zone = timeutil.UTC
+    marks = stats.change_marks(db)
+    import_id = store.begin(db, {"file": "step.log"})
+    store.wait_turn(db, import_id)
+    begun = stats.change_marks(db)
+    row = ("2026-11-29T10:00:00.000Z", 3, "system", "err", "h1", "app", 1, None, "vpn tunnel down", "raw", None, None,
+           import_id, 1, 0)
+    with db.transaction():  # one committed step
+        event_store.insert_many(db, [row, (*row[:13], 2, 0)])
+    assert stats.change_marks(db) == begun and begun[0] == marks[0]
+    assert event_store.count(db, Filter(), zone) == 0 and event_store.count(db, Filter(search="vpn"), zone) == 0
+    assert stats.summary(db)["events"] == 0 and stats.quick_counts(db) == (0, 0) and stats.is_empty(db)
+    with db.transaction():
+        store.finish(db, import_id, "complete", (2, 2, 0, 0))
+    assert stats.change_marks(db)[0] > marks[0]
+    assert event_store.count(db, Filter(), zone) == 2 and event_store.count(db, Filter(search="vpn"), zone) == 2

@@ -6,7 +6,7 @@ from typing import Any
 
 from app.domain.vocab import LOG_TYPES, SEVERITIES, STATUSES
 from app.store.database import Database
-from app.store.visibility import visible
+from app.store.visibility import HIDDEN_FROM, visible
 
 
 def summary(db: Database) -> dict[str, Any]:
@@ -59,6 +59,7 @@ def change_marks(db: Database) -> tuple[int, ...]:
     new events take new ids, so these four index look-ups tell a real change from
     a commit that only touched the planner's statistics (``PRAGMA optimize``).
     """
-    row = db.execute("SELECT (SELECT max(id) FROM events), (SELECT max(id) FROM incidents), "
+    # The newest *visible* event: a running import's steps (ids from its start up) move nothing until it completes.
+    row = db.execute(f"SELECT min((SELECT max(id) FROM events), {HIDDEN_FROM} - 1), (SELECT max(id) FROM incidents), "
                      "(SELECT max(id) FROM imports), (SELECT max(id) FROM audit_log)").fetchone()
     return tuple(int(v or 0) for v in row)
