@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
@@ -69,3 +70,26 @@ def test_a_queued_save_lands_once_the_lock_is_free(qtbot, db: Database, db_path:
         pass
     row = store.get_by_number(db, saved.args[0])
     assert row is not None and row["title"] == "Floor B headsets drop calls"
+
+
+def test_editing_an_incident_while_the_lock_is_held_never_freezes(qtbot: Any, db: Database, db_path: Path) -> None:
+    from app.analysis import incidents_service as svc
+    from app.ui.incident_dialog import open_incident
+
+    row = svc.create(db, {"title": "VPN drops", "log_type": "network", "impact": 2, "urgency": 2})
+    dialog = open_incident(Session(db, timeutil.UTC), row["number"], None)
+    qtbot.addWidget(dialog)
+    dialog.form.title.setText("VPN drops every hour")
+    holder = _hold_lock(db_path)
+    try:
+        started = time.monotonic()
+        qtbot.mouseClick(dialog.save_button, LEFT)
+        assert time.monotonic() - started < 0.5
+        assert "Not saved" in dialog.message.text() and "again" in dialog.message.text()
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert dialog.form.title.text() == "VPN drops every hour"  # kept for the retry
+    with qtbot.waitSignal(dialog.saved, timeout=5000):
+        qtbot.mouseClick(dialog.save_button, LEFT)
+    assert store.get_by_number(db, row["number"])["title"] == "VPN drops every hour"

@@ -31,6 +31,8 @@ TRANSITION_LABELS = {"in-progress": "Start work", "on-hold": "Put on hold", "res
                      "closed": "Close incident", "cancelled": "Cancel incident"}
 TRANSITION_TIPS = {"closed": "Close the incident (status → closed); it can no longer be edited or reopened"}
 EVENT_COLUMNS = ("ts", "severity", "log_type", "host", "component", "message")
+BUSY = ("{action}: an import is writing to the database right now (it commits every second or so). Everything "
+        "typed is still here: press {button} again in a moment.")
 
 
 def _fill(table: QTableWidget, headers: list[str], rows: list[list[str]]) -> None:
@@ -294,9 +296,13 @@ class IncidentDialog(QDialog):
 
     def _update(self) -> None:
         try:
-            row = svc.update(self.session.db, self.number, self.form.values())
+            with self.session.db.transaction(wait=False):  # never freeze the window behind an import's step
+                row = svc.update(self.session.db, self.number, self.form.values())
         except rules.IncidentError as exc:
             self.message.setText(str(exc))
+            return
+        except WriteBusy:
+            self.message.setText(BUSY.format(action="Not saved", button="Save changes"))
             return
         except UserFacingStoreError as exc:  # the form keeps what was typed
             self.message.setText(f"Not saved: {exc}. Your changes are still here: press Save changes to try again.")
@@ -309,7 +315,7 @@ class IncidentDialog(QDialog):
     def move(self, status: str) -> None:
         """Apply a transition with the reason / code / notes typed above the buttons."""
         try:
-            with self.session.db.transaction():
+            with self.session.db.transaction(wait=False):
                 if self.row["status"] not in rules.FINAL_STATUSES and self.form.is_valid():
                     svc.update(self.session.db, self.number, self.form.values())
                 svc.transition(self.session.db, self.number, status, reason=self.reason.text() or None,
@@ -317,6 +323,9 @@ class IncidentDialog(QDialog):
                                notes=self.notes.text() or None)
         except rules.IncidentError as exc:
             self.message.setText(str(exc))
+            return
+        except WriteBusy:
+            self.message.setText(BUSY.format(action="Not moved", button=TRANSITION_LABELS.get(status, status)))
             return
         except UserFacingStoreError as exc:  # the reason and notes typed stay for another try
             self.message.setText(f"Not moved: {exc}. Press the button again to try again.")
