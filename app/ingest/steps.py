@@ -28,7 +28,7 @@ STEP_PAUSE_S = 0.11
 class StepWriter:
     """The import's sink for events and rejects: commits every ``STEP_SECONDS`` or ``STEP_ROWS``.
 
-    ``close`` commits what is pending; ``abort`` rolls it back (the caller then
+    ``commit`` ends the step in progress; ``abort`` rolls it back (the caller then
     discards the steps already committed).
     """
 
