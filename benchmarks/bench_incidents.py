@@ -73,6 +73,11 @@ def main() -> None:
         count = db.scalar("SELECT count(*) FROM audit_log")
         status = timed(f"verify the audit chain ({count:,} rows)", lambda: audit.verify(db))
         assert status.ok
+        from app.analysis import integrity
+
+        report = timed(f"verify everything: chain, triggers, {args.incidents + args.rows:,} incidents replayed",
+                       lambda: integrity.check(db))
+        assert report.ok, report.findings()[:3]
         db.close()
 
 

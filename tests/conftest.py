@@ -46,6 +46,13 @@ def db_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
+def new_db_path(db_path: Path) -> Path:
+    """An empty ledger, made as the window's File ▸ New makes one: most commands refuse a missing file."""
+    Database.open(db_path).close()
+    return db_path
+
+
+@pytest.fixture
 def db(db_path: Path) -> Iterator[Database]:
     database = Database.open(db_path)
     yield database

@@ -57,3 +57,12 @@ def test_demo_has_a_daily_rhythm_and_outages(demo_db: Database) -> None:
 def test_demo_writes_a_valid_audit_chain(demo_db: Database) -> None:
     status = audit.verify(demo_db)
     assert status.ok and status.count > 200
+
+
+def test_demo_added_twice_continues_the_incident_numbers(tmp_path: Path) -> None:
+    with Database.open(tmp_path / "twice.db") as db:
+        generate(db, events=500, incidents=20, seed=1, end=END)
+        generate(db, events=500, incidents=20, seed=2, end=END)
+        numbers = [r[0] for r in db.conn.execute("SELECT number FROM incidents ORDER BY number")]
+        assert len(numbers) == 40 and numbers[-1] == "INC-000040"
+        assert audit.verify(db).ok

@@ -45,14 +45,14 @@ def test_add_update_show_list(run_cli, db_path: Path) -> None:  # type: ignore[n
     assert csv_out.splitlines()[0].startswith("id,number,")
 
 
-def test_unknown_number_and_bad_field(run_cli, db_path: Path) -> None:  # type: ignore[no-untyped-def]
-    r = run_cli("--db", db_path, "incident", "show", "INC-999999")
+def test_unknown_number_and_bad_field(run_cli, new_db_path: Path) -> None:  # type: ignore[no-untyped-def]
+    r = run_cli("--db", new_db_path, "incident", "show", "INC-999999")
     assert r.returncode != 0 and "no incident 'INC-999999'" in r.stderr
-    _ok(run_cli("--db", db_path, "incident", "add", "--title", "x", "--type", "system", "--impact", "2",
+    _ok(run_cli("--db", new_db_path, "incident", "add", "--title", "x", "--type", "system", "--impact", "2",
                 "--urgency", "2"))
-    r = run_cli("--db", db_path, "incident", "update", "INC-000001", "--set", "colour=blue")
+    r = run_cli("--db", new_db_path, "incident", "update", "INC-000001", "--set", "colour=blue")
     assert r.returncode != 0 and "colour" in r.stderr
-    r = run_cli("--db", db_path, "incident", "update", "INC-000001", "--external-url", "not a link")
+    r = run_cli("--db", new_db_path, "incident", "update", "INC-000001", "--external-url", "not a link")
     assert r.returncode != 0 and "external_url" in r.stderr
 
 
@@ -76,27 +76,27 @@ def test_sla_and_verify(run_cli, demo_db: Database) -> None:  # type: ignore[no-
     assert broken.returncode == 1 and "row 5" in broken.stdout
 
 
-def test_sla_policies_round_trip(run_cli, db_path: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_sla_policies_round_trip(run_cli, new_db_path: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     policy = {"calendars": [{"name": "office", "zone": "Asia/Manila", "days": ["mon", "tue", "wed", "thu", "fri"],
                              "hours": "08:00-17:00"}],
               "clients": {"Acme": {"calendar": "office", "targets": {"P1": [10, 120]}}}}
     f = tmp_path / "policy.json"
     f.write_text(json.dumps(policy))
-    _ok(run_cli("--db", db_path, "sla", "--set-policies", f))
-    saved = json.loads(_ok(run_cli("--db", db_path, "sla", "--policies")))
+    _ok(run_cli("--db", new_db_path, "sla", "--set-policies", f))
+    saved = json.loads(_ok(run_cli("--db", new_db_path, "sla", "--policies")))
     assert saved["clients"]["Acme"]["targets"]["P1"] == [10, 120]
     f.write_text(json.dumps({"default_calendar": "nowhere"}))
-    r = run_cli("--db", db_path, "sla", "--set-policies", f)
+    r = run_cli("--db", new_db_path, "sla", "--set-policies", f)
     assert r.returncode != 0 and "default_calendar" in r.stderr
 
 
-def test_matrix_and_delete(run_cli, db_path: Path) -> None:  # type: ignore[no-untyped-def]
-    out = _ok(run_cli("--db", db_path, "incident", "matrix", "--set", "3:3=P3"))
+def test_matrix_and_delete(run_cli, new_db_path: Path) -> None:  # type: ignore[no-untyped-def]
+    out = _ok(run_cli("--db", new_db_path, "incident", "matrix", "--set", "3:3=P3"))
     assert out.splitlines()[-1].split() == ["3", "P3", "P4", "P3"]
-    added = json.loads(_ok(run_cli("--db", db_path, "incident", "add", "--title", "x", "--type", "system",
+    added = json.loads(_ok(run_cli("--db", new_db_path, "incident", "add", "--title", "x", "--type", "system",
                                    "--impact", "3", "--urgency", "3", "-o", "json")))
     assert added["priority"] == 3
-    r = run_cli("--db", db_path, "incident", "matrix", "--set", "3:3=P7")
+    r = run_cli("--db", new_db_path, "incident", "matrix", "--set", "3:3=P7")
     assert r.returncode != 0 and "7 is not P1-P4" in r.stderr
-    assert "deleted INC-000001" in _ok(run_cli("--db", db_path, "incident", "delete", "INC-000001", "--yes"))
-    assert run_cli("--db", db_path, "incident", "show", "INC-000001").returncode != 0
+    assert "deleted INC-000001" in _ok(run_cli("--db", new_db_path, "incident", "delete", "INC-000001", "--yes"))
+    assert run_cli("--db", new_db_path, "incident", "show", "INC-000001").returncode != 0

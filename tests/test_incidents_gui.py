@@ -184,3 +184,14 @@ def test_saving_an_untouched_incident_changes_nothing(qtbot, demo_db: Database) 
     qtbot.addWidget(dialog)
     qtbot.mouseClick(dialog.save_button, LEFT)
     assert dialog.message.text() == "Nothing changed." and demo_db.scalar("SELECT count(*) FROM audit_log") == before
+
+
+def test_audit_page_verify_names_an_incident_changed_behind_the_app(qtbot, db: Database) -> None:
+    n = svc.create(db, {"title": "VPN flaps", "log_type": "network", "impact": 2, "urgency": 2})["number"]
+    page = AuditPage(_session(db))
+    qtbot.addWidget(page)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1)
+    db.execute("UPDATE incidents SET title = 'Nothing happened' WHERE number = ?", (n,))
+    qtbot.mouseClick(page.verify_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: f"{n}: title is" in page.result.text())
+    assert "changed outside the app" in page.result.text()

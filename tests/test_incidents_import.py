@@ -143,37 +143,37 @@ def test_servicenow_event_log_sample(extdata: Path, db: Database) -> None:
     assert audit.verify(db).ok
 
 
-def test_cli_import_dry_run_and_profiles(run_cli, db_path: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_cli_import_dry_run_and_profiles(run_cli, new_db_path: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     path = _write(tmp_path, "log.csv", SHEET.replace("Issue,", "Problem Statement,"))
-    r = run_cli("--db", db_path, "incidents", "import", path, "--dry-run", "--output", "json")
+    r = run_cli("--db", new_db_path, "incidents", "import", path, "--dry-run", "--output", "json")
     assert r.returncode != 0 or json.loads(r.stdout)["would_create"] == 4
-    r = run_cli("--db", db_path, "--tz", "Asia/Manila", "incidents", "import", path, "--map",
+    r = run_cli("--db", new_db_path, "--tz", "Asia/Manila", "incidents", "import", path, "--map",
                 "Problem Statement=title", "--type", "network", "--dry-run", "--save-profile", "floor")
     assert r.returncode == 0, r.stderr
     assert "would create 4" in r.stdout
-    r = run_cli("--db", db_path, "incidents", "import", path, "--profile", "floor", "--output", "json")
+    r = run_cli("--db", new_db_path, "incidents", "import", path, "--profile", "floor", "--output", "json")
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)
     assert out["created"] == 4 and out["columns"]["Problem Statement"] == "title"
-    listing = json.loads(run_cli("--db", db_path, "incidents", "--output", "json").stdout)
+    listing = json.loads(run_cli("--db", new_db_path, "incidents", "--output", "json").stdout)
     assert {x["title"] for x in listing} >= {"VPN down", "Slow CRM"}
     bad = _write(tmp_path, "bad.csv", SHEET + "BPO-9,40/11/2026 08:00,x,Acme,Cebu,P2,New,,,,\n")
-    r = run_cli("--db", db_path, "incidents", "import", bad, "--profile", "floor")
+    r = run_cli("--db", new_db_path, "incidents", "import", bad, "--profile", "floor")
     assert r.returncode != 0 and "line 6" in r.stdout and "nothing was imported" in r.stderr
 
 
-def test_servicenow_sample_through_the_cli(extdata: Path, run_cli, db_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_servicenow_sample_through_the_cli(extdata: Path, run_cli, new_db_path: Path) -> None:  # type: ignore[no-untyped-def]
     path = extdata / "incidents" / "incident_event_log_head198.csv"
-    dry = run_cli("--db", db_path, "incidents", "import", path, "--dry-run")
+    dry = run_cli("--db", new_db_path, "incidents", "import", path, "--dry-run")
     assert dry.returncode == 0, dry.stderr
     assert "would create 32, skipped 0, rejected 0 (servicenow-eventlog)" in dry.stdout
-    done = json.loads(run_cli("--db", db_path, "incidents", "import", path, "-o", "json").stdout)
+    done = json.loads(run_cli("--db", new_db_path, "incidents", "import", path, "-o", "json").stdout)
     assert done["created"] == 32 and done["first"] == "INC-000001"
-    sla = json.loads(run_cli("--db", db_path, "sla", "--output", "json").stdout)
+    sla = json.loads(run_cli("--db", new_db_path, "sla", "--output", "json").stdout)
     assert sum(r["count"] for r in sla) == 32
-    again = json.loads(run_cli("--db", db_path, "incidents", "import", path, "-o", "json").stdout)
+    again = json.loads(run_cli("--db", new_db_path, "incidents", "import", path, "-o", "json").stdout)
     assert again["created"] == 0 and again["skipped"] == 32
-    assert run_cli("--db", db_path, "verify").returncode == 0
+    assert run_cli("--db", new_db_path, "verify").returncode == 0
 
 
 def test_servicenow_incident_export(db: Database, tmp_path: Path) -> None:

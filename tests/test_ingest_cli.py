@@ -58,15 +58,15 @@ def test_map_option_and_json_output(run_cli, db_path: Path) -> None:
     assert {e["component"] for e in events} == {"auth"}
 
 
-def test_import_rules_command(run_cli, db_path: Path) -> None:
-    r = run_cli("--db", db_path, "import-rules", "--add-host", "agent-ws1*", "--client", "Acme", "--site", "B")
+def test_import_rules_command(run_cli, new_db_path: Path) -> None:
+    r = run_cli("--db", new_db_path, "import-rules", "--add-host", "agent-ws1*", "--client", "Acme", "--site", "B")
     assert r.returncode == 0 and "agent-ws1* -> client Acme, site B" in r.stdout
-    r = run_cli("--db", db_path, "import-rules", "--add-type", "crm-*", "audit", "-o", "json")
+    r = run_cli("--db", new_db_path, "import-rules", "--add-type", "crm-*", "audit", "-o", "json")
     rules = json.loads(r.stdout)
     assert rules["log_type_rules"][0] == {"component": "crm-*", "log_type": "audit"}
-    assert run_cli("--db", db_path, "import-rules", "--add-type", "x", "nonsense").returncode == 2
-    run_cli("--db", db_path, "import", DATA / "syslog.log")
-    events = json.loads(run_cli("--db", db_path, "events", "-o", "json", "--client", "Acme").stdout)
+    assert run_cli("--db", new_db_path, "import-rules", "--add-type", "x", "nonsense").returncode == 2
+    run_cli("--db", new_db_path, "import", DATA / "syslog.log")
+    events = json.loads(run_cli("--db", new_db_path, "events", "-o", "json", "--client", "Acme").stdout)
     assert events and all(e["host"].startswith("agent-ws1") for e in events)
     assert {e["log_type"] for e in events if e["component"] == "crm-agent"} == {"audit"}
 

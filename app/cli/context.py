@@ -7,7 +7,15 @@ from pathlib import Path
 
 import click
 
-from app.store.database import Database, UserFacingStoreError, default_path
+from app.store.database import (
+    Database, DamagedDatabaseError, MissingDatabaseError, UserFacingStoreError, default_path, set_wait_notice,
+)
+
+
+class NoDatabase(click.ClickException):
+    """A command that only reads or changes a ledger was pointed at a missing file (exit 2, like a bad option)."""
+
+    exit_code = 2
 
 
 class CliContext:
@@ -27,10 +35,18 @@ class CliContext:
         except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint="--tz") from None
 
-    def db(self) -> Database:
+    def db(self, create: bool = False) -> Database:
+        """The open database; only commands that add data (``demo``, the imports, ``incident add``)
+        pass ``create``, so a mistyped ``--db`` is refused instead of becoming a new, empty ledger."""
         if self._db is None:
+            set_wait_notice(lambda message: click.echo(message, err=True))  # once, on stderr, while a writer waits
             try:
-                self._db = Database.open(self.db_path)
+                self._db = Database.open(self.db_path, create=create)
+            except MissingDatabaseError as exc:
+                raise NoDatabase(f"{exc}; check --db (or $ISSUE_LEDGER_DB), or create it with 'demo', 'import', "
+                                 "'incidents import' or 'incident add'") from None
+            except DamagedDatabaseError:
+                raise  # ``verify`` reports it as a finding; elsewhere it ends the command in one line
             except UserFacingStoreError as exc:
                 raise click.ClickException(str(exc)) from None
         return self._db

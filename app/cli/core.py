@@ -28,7 +28,7 @@ def demo(obj: CliContext, n_events: int, n_incidents: int, seed: int, end_text: 
             end = timeutil.parse_user_time(end_text, timeutil.UTC)
         except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint="--end") from None
-    db = obj.db()
+    db = obj.db(create=True)
     summary = generate(db, events=n_events, seed=seed, end=end, incidents=n_incidents)
     click.echo(
         f"{db.path}: added {summary.events:,} events and {summary.incidents} incidents "

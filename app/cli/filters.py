@@ -113,9 +113,21 @@ def build_filter(kwargs: dict[str, Any]) -> Filter:
         current = getattr(base, name)
         changes[name] = tuple(current) + tuple(value) if isinstance(value, tuple) else value
     try:
-        return base.replace(**changes)
+        f = base.replace(**changes)
+        f.time_bounds(_zone())  # an unreadable or out-of-range --since/--until is a usage error, before any work
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
+    return f
+
+
+def _zone() -> Any:
+    """The command's --tz zone (UTC outside a command)."""
+    from app.cli.context import CliContext
+    from app.domain.timeutil import UTC
+
+    ctx = click.get_current_context(silent=True)
+    obj = ctx.find_object(CliContext) if ctx is not None else None
+    return obj.zone if obj is not None else UTC
 
 
 def tell_search_note(f: Filter, kind: str) -> None:

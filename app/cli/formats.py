@@ -12,6 +12,7 @@ import click
 
 from app.cli.context import CliContext, pass_ctx
 from app.cli.output import emit_json, table
+from app.domain.text import visible
 
 SEVERITY_NAMES = ("debug", "info", "notice", "warning", "error", "critical")
 _OUTPUT = click.option("--output", "-o", type=click.Choice(["table", "json"]), default="table", show_default=True)
@@ -123,12 +124,12 @@ def test(obj: CliContext, name: str, file: Path, limit: int, output: str) -> Non
         return
     for t in result.lines:
         if t.status == "event":
-            click.echo(f"{t.line_no:>5}  {t.ts}  {_sev(t.severity):<8}  {t.host or '-'}  {t.component or '-'}  "
-                       f"{t.message}")
+            click.echo(visible(f"{t.line_no:>5}  {t.ts}  {_sev(t.severity):<8}  {t.host or '-'}  "
+                               f"{t.component or '-'}  {t.message}"))
         elif t.status == "continuation":
-            click.echo(f"{t.line_no:>5}  continuation  {t.message}")
+            click.echo(visible(f"{t.line_no:>5}  continuation  {t.message}"))
         else:
-            click.echo(f"{t.line_no:>5}  rejected: {t.reason}")
+            click.echo(visible(f"{t.line_no:>5}  rejected: {t.reason}"))
     click.echo(f"{result.matched} of {total} lines matched ({result.format})")
 
 

@@ -13,6 +13,7 @@ import click
 from app.cli.context import CliContext, pass_ctx
 from app.cli.formats import FormatSpec
 from app.cli.output import OUTPUT_OPTION, emit_json, emit_listing, emit_rows
+from app.domain.text import visible
 
 FORMAT_NAMES = ("syslog", "rfc5424", "journal", "json", "csv", "access", "errorlog", "applog", "evtx", "eventxml",
                 "generic", "text")
@@ -76,7 +77,7 @@ def import_(obj: CliContext, paths: tuple[Path, ...], fmt: str | None, log_type:
     if dry_run:
         _dry_run(list(paths), options, output)
         return
-    db = obj.db()
+    db = obj.db(create=True)
 
     def summary(r: FileResult) -> str:
         lines_read = (f"{r.read:,} new lines ({r.already:,} already imported by import #{r.continues})"
@@ -101,9 +102,9 @@ def _shower(output: str, done: str, summary: Callable[[Any], str]) -> Callable[[
         if output != "table":
             return
         if r.status == done:
-            click.echo(summary(r))
+            click.echo(visible(summary(r)))
         else:
-            click.echo(r.message, err=r.status != "skipped")
+            click.echo(visible(r.message), err=r.status != "skipped")
 
     return show
 
@@ -143,7 +144,7 @@ def imports(obj: CliContext, output: str, limit: int, remove_id: int | None) -> 
         with db.transaction():
             n = store.delete(db, remove_id)
             audit.append(db, "delete", "import", remove_id, old={"file": row["file"], "events": n})
-        click.echo(f"removed import #{remove_id} ({row['file']}) and its {n:,} events")
+        click.echo(visible(f"removed import #{remove_id} ({row['file']}) and its {n:,} events"))
         return
     emit_listing(store.listing(db, limit), output, obj.zone, ["id", "status", "format", "read", "accepted",
                                                               "continuation", "rejected", "started_at", "file"],

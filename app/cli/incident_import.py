@@ -8,6 +8,7 @@ import click
 
 from app.cli.context import CliContext, pass_ctx
 from app.cli.output import emit_json, table
+from app.domain.text import visible
 from app.domain.vocab import LOG_TYPES
 
 
@@ -39,7 +40,7 @@ def import_incidents(obj: CliContext, file: Path, profile: str | None, save_as: 
     from app.ingest.incidents.plan import ImportOptions
     from app.ingest.incidents.reader import SheetError
 
-    db = obj.db()
+    db = obj.db(create=not dry_run)  # a dry run never creates the file it checks against
     try:
         options = load_profile(db, profile) if profile else ImportOptions()
     except KeyError as exc:
@@ -86,7 +87,7 @@ def import_incidents(obj: CliContext, file: Path, profile: str | None, save_as: 
         click.echo(table(plan.report_rows(), ["line", "key", "verdict", "status", "priority", "title", "reason"],
                          max_width=120))
         for r in plan.rejects:
-            click.echo(f"rejected: {file.name}, line {r.line}, {r.field or 'row'}: {r.reason}")
+            click.echo(visible(f"rejected: {file.name}, line {r.line}, {r.field or 'row'}: {r.reason}"))
         verb = "would create" if result is None else "created"
         click.echo(f"{file.name}: {verb} {len(plan.incidents)}, skipped {len(plan.skipped)}, "
                    f"rejected {len(plan.rejects)} ({plan.kind})")

@@ -13,6 +13,7 @@ import click
 from app.cli.context import CliContext, pass_ctx
 from app.cli.filters import build_filter, incident_filter_options, tell_search_note
 from app.cli.output import OUTPUT_OPTION, emit_json, emit_rows, table
+from app.domain.text import visible
 from app.domain.vocab import LOG_TYPES, STATUSES
 
 LIST_COLUMNS = ("number", "opened_at", "priority", "status", "client", "site", "assignee", "sla_state", "title")
@@ -100,7 +101,7 @@ def add(obj: CliContext, output: str, opened: str | None, event_ids: tuple[int, 
     values = {k: v for k, v in fields.items() if v is not None}
     if opened:
         values["opened_at"] = _time(obj, opened, "--opened")
-    db = obj.db()
+    db = obj.db(create=True)
     if event_ids:
         _check_events(db, event_ids)
     try:
@@ -242,7 +243,7 @@ def delete(obj: CliContext, number: str, yes: bool) -> None:
         row = svc.delete(obj.db(), number)
     except IncidentError as exc:
         raise _fail(exc) from None
-    click.echo(f"deleted {row['number']} ({row['title']})")
+    click.echo(visible(f"deleted {row['number']} ({row['title']})"))
 
 
 @incident.command("matrix")

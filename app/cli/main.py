@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+from pathlib import Path
 from typing import Any
 
 import click
@@ -43,6 +44,22 @@ class LazyGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.meta["argv"] = list(args)  # to name a non-UTF-8 argument if one makes a command fail
+        return super().parse_args(ctx, args)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; a fault of the disk, the database or the input ends in one line, not a traceback."""
+        try:
+            return super().invoke(ctx)
+        except Exception as exc:
+            from app.cli import errors
+
+            if not errors.is_fault(exc):
+                raise
+            db_path = getattr(ctx.obj, "db_path", None) or Path("(database)")
+            raise errors.as_fault(exc, db_path, ctx.meta.get("argv", [])) from None
+
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         target = COMMANDS.get(cmd_name)
         if target is None:
@@ -73,4 +90,27 @@ def cli(ctx: click.Context, db_path: str | None, tz_name: str | None) -> None:
 
 def main(argv: list[str] | None = None) -> Any:
     """Console-script entry."""
-    return cli.main(args=argv if argv is not None else sys.argv[1:], prog_name="issue-ledger")
+    args = argv if argv is not None else sys.argv[1:]
+    for stream in (sys.stdout, sys.stderr):  # a file name that is not UTF-8 prints as the bytes it is
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="surrogateescape")
+    refused = non_utf8_text(args)
+    if refused:
+        click.echo(f"Error: {refused}", err=True)
+        raise SystemExit(2)
+    return cli.main(args=args, prog_name="issue-ledger")
+
+
+def non_utf8_text(args: list[str]) -> str:
+    """Why an argument whose bytes are not UTF-8 is refused ("" if none is).
+
+    Python keeps such bytes as lone surrogates; stored, they would be lost or
+    changed behind the user's back, so the option is named and nothing runs. An
+    argument naming an existing file keeps its bytes: the file must still open.
+    """
+    import os
+
+    from app.cli.errors import non_utf8_argument
+
+    return non_utf8_argument([a if not os.path.lexists(a) else "" for a in args])

@@ -10,6 +10,8 @@ from typing import Any
 
 import click
 
+from app.domain.text import scrub, visible
+
 OUTPUT_OPTION = click.option(
     "--output", "-o", "output", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True,
     help="Output format.",
@@ -19,7 +21,7 @@ OUTPUT_OPTION = click.option(
 def emit_rows(rows: Sequence[dict[str, Any]], output: str, columns: Sequence[str] | None = None) -> None:
     cols = list(columns or (rows[0].keys() if rows else []))
     if output == "json":
-        click.echo(json.dumps([{c: r.get(c) for c in cols} for r in rows], ensure_ascii=False, indent=1))
+        click.echo(scrub(json.dumps([{c: r.get(c) for c in cols} for r in rows], ensure_ascii=False, indent=1)))
     elif output == "csv":
         from app.reports.safety import neutralise_csv
 
@@ -46,9 +48,9 @@ def emit_listing(rows: list[dict[str, Any]], output: str, zone: Any, shown: Sequ
 
 
 def table(rows: Sequence[dict[str, Any]], cols: Sequence[str], max_width: int = 80) -> str:
-    """A plain aligned text table, cells cut at ``max_width``."""
+    """A plain aligned text table, cells cut at ``max_width``; control characters shown as escapes (``\\x1b``)."""
     def cell(v: Any) -> str:
-        s = "" if v is None else str(v).replace("\n", " ")
+        s = "" if v is None else visible(str(v).replace("\n", " "))
         return s if len(s) <= max_width else s[: max_width - 1] + "…"
 
     body = [[cell(r.get(c)) for c in cols] for r in rows]
@@ -60,4 +62,5 @@ def table(rows: Sequence[dict[str, Any]], cols: Sequence[str], max_width: int = 
 
 
 def emit_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=1, default=str))
+    """JSON as UTF-8 text; a lone surrogate (which UTF-8 cannot carry) is written as U+FFFD."""
+    click.echo(scrub(json.dumps(data, ensure_ascii=False, indent=1, default=str)))

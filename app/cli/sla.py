@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -59,23 +60,48 @@ def sla(obj: CliContext, output: str, by: str, show_policies: bool, policy_file:
 
 @click.command()
 @click.option("--output", "-o", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--head", "head", metavar="HASH",
+              help="A chain head recorded elsewhere (e.g. printed in a report); it must still be in the trail.")
+@click.option("--heads", "heads_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Heads file to compare the chain with (default: <db>.heads beside the database, if any).")
+@click.option("--key-file", type=click.Path(dir_okay=False, path_type=Path),
+              help="The audit key, for a keyed trail (else $ISSUE_LEDGER_AUDIT_KEY or $ISSUE_LEDGER_AUDIT_KEY_FILE).")
 @pass_ctx
-def verify(obj: CliContext, output: str) -> None:
-    """Check the database file and re-walk the audit chain; exit 1 naming the first broken row."""
-    from app.store import audit
+def verify(obj: CliContext, output: str, head: str | None, heads_file: Path | None, key_file: Path | None) -> None:
+    """Check the file, the audit chain and its triggers, the incidents against the trail, and recorded heads.
 
-    db = obj.db()
-    integrity = [r[0] for r in db.execute("PRAGMA quick_check")]
-    status = audit.verify(db)
-    db_ok = integrity == ["ok"]
+    Exits 1 with a line per finding naming the row, incident and field, or heads-file line.
+    """
+    from app.analysis import integrity
+    from app.store.database import DamagedDatabaseError, is_damaged
+
+    if heads_file is not None and not heads_file.is_file():
+        raise click.BadParameter(f"{heads_file}: no such heads file", param_hint="--heads")
+    try:
+        report = integrity.check(obj.db(), head=head, heads_file=heads_file, key_file=key_file)
+    except (DamagedDatabaseError, sqlite3.DatabaseError) as exc:
+        if isinstance(exc, sqlite3.DatabaseError) and not is_damaged(exc):
+            raise
+        _report_damage(obj, exc, output)
+        raise SystemExit(1) from None
     if output == "json":
-        emit_json({"ok": status.ok and db_ok, "database": "ok" if db_ok else integrity, "rows": status.count,
-                   "head": status.head, "broken_id": status.broken_id, "reason": status.reason})
+        emit_json(report.to_dict())
     else:
-        click.echo(f"database: {'ok' if db_ok else '; '.join(integrity)}")
-        click.echo(status.describe())
-    if not (status.ok and db_ok):
+        for line in report.lines():
+            click.echo(line)
+    if not report.ok:
         raise SystemExit(1)
+
+
+def _report_damage(obj: CliContext, exc: Exception, output: str) -> None:
+    """A file SQLite cannot even read through is the worst finding: say so, and that the chain went unchecked."""
+    reason = f"damaged: {exc}" if isinstance(exc, sqlite3.DatabaseError) else str(exc).removeprefix(f"{obj.db_path}: ")
+    if output == "json":
+        emit_json({"ok": False, "database": [reason], "rows": None, "head": None, "broken_id": None,
+                   "reason": "audit trail not checked: the database file is damaged"})
+    else:
+        click.echo(f"database: {reason}")
+        click.echo("audit trail not checked: the database file is damaged")
 
 
 def _percent(rate: float | None) -> str:

@@ -229,7 +229,8 @@ def _incidents(
         specs.append((opened, f"{component}: {title}", client, site, log_type,
                       rng.choice([1, 2, 2, 3, 3]), rng.choice([1, 2, 2, 3, 3]), status))
     specs.sort(key=lambda s: s[0])
-    for n, (opened, title, client, site, log_type, impact, urgency, status) in enumerate(specs, start=1):
+    first = int(incident_store.next_number(db)[4:])  # demo data added to a ledger continues its numbering
+    for n, (opened, title, client, site, log_type, impact, urgency, status) in enumerate(specs, start=first):
         _one_incident(db, rng, n, opened, end, title, client, site, log_type, impact, urgency, status, outages)
     return len(specs)
 
@@ -279,5 +280,5 @@ def _one_incident(
                 "SELECT id FROM events WHERE client = ? AND site = ? AND severity >= 4 AND ts BETWEEN ? AND ? LIMIT 50",
                 (o.client, o.site, iso(o.start), iso(o.start + dt.timedelta(minutes=o.minutes))))]
             incident_store.link_events(db, incident_id, ids)
-    audit.append(db, "create", "incident", record["number"], new={"title": title, "status": status,
-                                                                   "priority": priority}, ts=iso(opened), actor="demo")
+    audit.append(db, "create", "incident", record["number"], ts=iso(opened), actor="demo",
+                 new={k: v for k, v in record.items() if v not in (None, "")})  # the whole record: verify replays it

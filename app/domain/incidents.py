@@ -7,6 +7,7 @@ field, a refused transition says which moves are allowed from where it stands.
 from __future__ import annotations
 
 import dataclasses
+import re
 from typing import Any
 
 from app.domain import timeutil
@@ -76,6 +77,22 @@ class IncidentRecord:
         return dataclasses.asdict(self)
 
 
+# C0 and C1 controls, DEL, lone surrogates and the non-characters U+FFFE/U+FFFF: none belongs in a link, and
+# XLSX cannot hold most of them (a workbook with one in a hyperlink target is corrupt).
+_LINK_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def link_problem(url: str) -> str | None:
+    """Why ``url`` cannot be an incident's ticket link, or ``None``: http(s) with a host, no control characters."""
+    bad = _LINK_CONTROLS.search(url)
+    if bad is not None:
+        return f"a link cannot hold control characters (U+{ord(bad.group()):04X} at position {bad.start() + 1})"
+    scheme, sep, rest = url.partition("://")
+    if not sep or scheme.lower() not in ("http", "https") or not rest.split("/", 1)[0].strip():
+        return "a link must start with http:// or https:// and name a host"
+    return None
+
+
 def validate_field(name: str, value: Any) -> str | None:
     """The problem with one field's value, or ``None``; the form calls this as the user types."""
     if name == "title":
@@ -96,8 +113,8 @@ def validate_field(name: str, value: Any) -> str | None:
         if value is not None and (not isinstance(value, (int, float)) or value < 0):
             return f"{value!r} is not a number of minutes"
     elif name == "external_url":
-        if value and not str(value).lower().startswith(("http://", "https://")):
-            return "a link must start with http:// or https://"
+        if value:
+            return link_problem(str(value))
     elif name in TIME_FIELDS:
         if value:
             try:

@@ -11,6 +11,7 @@ import threading
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 UTC = dt.timezone.utc
+RANGE_TEXT = "times must fall between 0001-01-01 and 9999-12-31 in UTC"
 
 
 def local_zone() -> dt.tzinfo:
@@ -35,8 +36,11 @@ def to_iso(moment: dt.datetime) -> str:
     """Aware datetime -> stored text, e.g. ``2026-11-30T05:18:28.000Z``."""
     if moment.tzinfo is None:
         raise ValueError("naive datetime; attach a zone before storing")
-    u = moment.astimezone(UTC)
-    return u.strftime("%Y-%m-%dT%H:%M:%S.") + f"{u.microsecond // 1000:03d}Z"
+    try:
+        u = moment.astimezone(UTC)
+    except OverflowError:
+        raise ValueError(f"time {moment.isoformat()} is out of range: {RANGE_TEXT}") from None
+    return u.replace(tzinfo=None).isoformat(timespec="milliseconds") + "Z"  # always a 4-digit year: sorts as time
 
 
 def from_iso(text: str) -> dt.datetime:
@@ -70,7 +74,11 @@ def display(text: str | None, zone: dt.tzinfo, fmt: str | None = None) -> str:
     """Stored text -> the user's zone; ``fmt`` defaults to this thread's ``display_format()``."""
     if not text:
         return ""
-    return from_iso(text).astimezone(zone).strftime(fmt or display_format())
+    local = from_iso(text).astimezone(zone)
+    fmt = fmt or display_format()
+    if local.year < 1000:  # the C library writes year 999 as "999"; keep four digits as stored
+        fmt = fmt.replace("%Y", f"{local.year:04d}")
+    return local.strftime(fmt)
 
 
 def parse_user_time(text: str, zone: dt.tzinfo, now: dt.datetime | None = None) -> dt.datetime:
@@ -82,7 +90,10 @@ def parse_user_time(text: str, zone: dt.tzinfo, now: dt.datetime | None = None) 
     now = now or dt.datetime.now(UTC)
     units = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
     if len(t) >= 2 and t[:-1].isdigit() and t[-1].lower() in units:
-        return now - dt.timedelta(seconds=int(t[:-1]) * units[t[-1].lower()])
+        try:
+            return now - dt.timedelta(seconds=int(t[:-1]) * units[t[-1].lower()])
+        except OverflowError:  # 3000000d ago is before year 1
+            raise ValueError(f"time {text!r} reaches back before year 1; {RANGE_TEXT}") from None
     if t.lower() == "now":
         return now
     if t.lower() == "today":
@@ -96,4 +107,8 @@ def parse_user_time(text: str, zone: dt.tzinfo, now: dt.datetime | None = None) 
         ) from None
     if value.tzinfo is None:
         value = value.replace(tzinfo=zone)
+    try:
+        value.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00:00+14:00 is before year 1 in UTC
+        raise ValueError(f"time {text!r} is out of range: {RANGE_TEXT}") from None
     return value

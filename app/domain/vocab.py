@@ -140,7 +140,7 @@ FLAG_SEVERITY_INFERRED = 8
 FLAG_DATE_FROM_FILE = 16
 FLAG_CUT = 32
 EVENT_FLAGS: dict[int, str] = {
-    FLAG_REPLACED: "undecodable bytes replaced",
+    FLAG_REPLACED: "undecodable bytes (or a lone surrogate, half an emoji) replaced",
     FLAG_TIME_CHOSEN: "time chosen at import (--time-from), not in the line",
     FLAG_SEVERITY_INFERRED: "severity inferred from the message (the line has no level)",
     FLAG_DATE_FROM_FILE: "date taken from the file's modification day (the line has a time of day only)",

@@ -22,8 +22,14 @@ class OffsetSpan:
     offset: int
 
 
+# A day inside the calendar's ends: every zone's wall clock exists there, so no look-up runs off the calendar.
+FIRST = dt.datetime(1, 1, 2, tzinfo=UTC)
+LAST = dt.datetime(9999, 12, 30, tzinfo=UTC)
+
+
 def offset_spans(zone: dt.tzinfo, start: dt.datetime, end: dt.datetime) -> list[OffsetSpan]:
     """The zone's offsets over [start, end], split at each change (found day by day, then to the minute)."""
+    start, end = min(max(start, FIRST), LAST), max(min(end, LAST), FIRST)
     def offset(moment: dt.datetime) -> int:
         off = moment.astimezone(zone).utcoffset()
         return int(off.total_seconds()) if off is not None else 0

@@ -65,7 +65,7 @@ class Clock:
                 moment = dt.datetime(y, mo, d, h, mi, tzinfo=self.zone).astimezone(UTC)
             except (ValueError, OverflowError):
                 raise BadTime(f"no such date {y:04d}-{mo:02d}-{d:02d} {h:02d}:{mi:02d}") from None
-            prefix = moment.strftime("%Y-%m-%dT%H:%M:")
+            prefix = moment.replace(tzinfo=None).isoformat(timespec="minutes") + ":"  # 4-digit year, always
             if len(self._local) > 200_000:
                 self._local.clear()
             self._local[key] = prefix
@@ -85,7 +85,7 @@ class Clock:
                 moment = dt.datetime(y, mo, d, h, mi, tzinfo=tz).astimezone(UTC)
             except (ValueError, OverflowError):
                 raise BadTime(f"no such date {y:04d}-{mo:02d}-{d:02d} {h:02d}:{mi:02d}") from None
-            prefix = moment.strftime("%Y-%m-%dT%H:%M:")
+            prefix = moment.replace(tzinfo=None).isoformat(timespec="minutes") + ":"  # 4-digit year, always
             if len(self._offset) > 200_000:
                 self._offset.clear()
             self._offset[key] = prefix
@@ -98,13 +98,13 @@ class Clock:
             moment = dt.datetime.fromtimestamp(seconds, UTC)
         except (ValueError, OverflowError, OSError):
             raise BadTime(f"epoch {seconds!r} out of range") from None
-        return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+        return moment.replace(tzinfo=None).isoformat(timespec="milliseconds") + "Z"
 
     def aware(self, moment: dt.datetime) -> str:
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=self.zone)
         u = moment.astimezone(UTC)
-        return u.strftime("%Y-%m-%dT%H:%M:%S.") + f"{u.microsecond // 1000:03d}Z"
+        return u.replace(tzinfo=None).isoformat(timespec="milliseconds") + "Z"
 
 
 def ms3(frac: str | None) -> str:

@@ -11,7 +11,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.domain.vocab import FLAG_SEVERITY_INFERRED
+from app.domain.text import has_surrogate, scrub, scrub_row
+from app.domain.vocab import FLAG_REPLACED, FLAG_SEVERITY_INFERRED
 from app.ingest.formats.base import LineParser, Record, Reject
 from app.ingest.rules import HostRules, TypeRules
 
@@ -96,6 +97,16 @@ def run_lines(parser: LineParser, lines: Iterator[tuple[str, int]], a: Assign, s
                 c.rejected += 1
             continue
         ts, sev, raw_level, host, comp, pid, code, msg, log_type = row
+        try:  # ASCII text (nearly every line) cannot hold a lone surrogate, and isascii() is free
+            plain = (msg.isascii() and (host is None or host.isascii()) and (comp is None or comp.isascii())
+                     and (code is None or code.isascii()) and (raw_level is None or raw_level.isascii()))
+        except AttributeError:  # a field that is not text (a number): scrub_row checks the texts only
+            plain = False
+        if not plain:
+            row, replaced = scrub_row(row)  # a lone surrogate from an escape ("\\ud83d"): stored as U+FFFD, flagged
+            if replaced:
+                ts, sev, raw_level, host, comp, pid, code, msg, log_type = row
+                flags |= FLAG_REPLACED
         if forced is not None:
             log_type = forced
         elif log_type is None:
@@ -133,7 +144,12 @@ def run_records(records: Iterator[Record], a: Assign, sink: Sink, batch_size: in
     for n, raw, flags, res in records:
         start = line_no + 1
         line_no += n
+        if has_surrogate(raw):
+            raw, flags = scrub(raw), flags | FLAG_REPLACED
         if isinstance(res, tuple):
+            res, replaced = scrub_row(res)
+            if replaced:
+                flags |= FLAG_REPLACED
             ts, sev, raw_level, host, comp, pid, code, msg, log_type = res
             if a.forced_type is not None:
                 log_type = a.forced_type

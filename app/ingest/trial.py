@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from app.domain.text import scrub_row
 from app.ingest import formats, lines, service
 from app.ingest.formats.base import RecordParser, Reject
 from app.ingest.sources import Skipped, Source, SourceError, expand
@@ -61,5 +62,6 @@ def trial(path: Path, options: service.ImportOptions, limit: int = 20) -> Trial:
             if row is None:
                 out.lines.append(TrialLine(n, "continuation", message=text))
             else:
+                row, _replaced = scrub_row(row)  # as the import stores it: a lone surrogate as U+FFFD
                 out.lines.append(TrialLine(n, "event", row[0], row[1], row[3], row[4], row[7]))
     return out

@@ -2,8 +2,9 @@
 
 Every text field gets the same treatment as the workbook (formula triggers
 neutralised, characters spreadsheets cannot show escaped visibly) but keeps its
-full length. Files are written to a temporary name and renamed when complete,
-and each export writes an audit row with the file's SHA-256.
+full length, and is quoted when it holds a separator of any locale (see
+``safety.csv_line``). Files are written to a temporary name, then renamed into
+place together with their audit row (the file's SHA-256) or not at all.
 
 Events and incidents CSVs are UTF-8 with a byte-order mark (Excel then reads
 accents right) and keep times in stored UTC form plus a local column. The
@@ -13,10 +14,10 @@ importers parse (set the importing user's time zone to the one named by --tz).
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import time
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,7 @@ from app.domain.jobs import Progress
 from app.domain.vocab import SEVERITIES, flag_notes
 from app.reports import files
 from app.reports.itsm import ITSM_FLAVOURS, itsm_columns, itsm_row
-from app.reports.safety import csv_text
+from app.reports.safety import csv_line, csv_text
 from app.reports.workbook import ExportResult, record_export
 from app.store import report_queries
 from app.store.database import Database
@@ -40,19 +41,18 @@ INCIDENT_TIME_FIELDS = (
 )
 
 
-def _write_csv(target: Path, header: Sequence[str], rows: Iterable[Sequence[Any]], encoding: str) -> None:
-    with files.atomic_output(target) as tmp:
-        with open(tmp, "w", encoding=encoding, newline="") as fh:
-            writer = csv.writer(fh, lineterminator="\r\n")
-            writer.writerow(header)
-            writer.writerows(rows)
+def _write_csv(tmp: Path, header: Sequence[str], rows: Iterable[Sequence[Any]], encoding: str) -> None:
+    with open(tmp, "w", encoding=encoding, newline="") as fh:
+        fh.write(csv_line(header))
+        fh.writelines(csv_line(row) for row in rows)
 
 
-def _finish(db: Database, target: Path, kind: str, f: Filter, started: float, **counts: int) -> ExportResult:
-    result = ExportResult(path=target.resolve(), sha256=files.sha256_file(target), kind=kind,
-                          seconds=time.perf_counter() - started, **counts)
-    record_export(db, result, f)
-    return result
+def _publish(db: Database, tmp: Path, target: Path, kind: str, f: Filter, started: float, *, events: int = 0,
+             incidents: int = 0) -> ExportResult:
+    """Audit the file and rename it into place as one step (``files.publish``)."""
+    result = ExportResult(path=target.resolve(), sha256="", kind=kind, events=events, incidents=incidents)
+    sha = files.publish(db, tmp, target, lambda digest: record_export(db, replace(result, sha256=digest), f))
+    return replace(result, sha256=sha, seconds=time.perf_counter() - started)
 
 
 def export_events_csv(db: Database, out: str | Path, f: Filter, zone: dt.tzinfo, *,
@@ -72,16 +72,17 @@ def export_events_csv(db: Database, out: str | Path, f: Filter, zone: dt.tzinfo,
             local = timeutil.from_iso(ts).astimezone(zone).strftime(fmt)[:-3]
             yield [event_id, ts, local, log_type, SEVERITIES[severity], csv_text(raw_level), csv_text(host),
                    csv_text(component), pid, csv_text(code), csv_text(message), csv_text(client), csv_text(site),
-                   import_id, line_no, "; ".join(flag_notes(flags))]
+                   import_id, line_no, csv_text("; ".join(flag_notes(flags)))]
             written += 1
             if written % 5000 == 0:
                 progress.check()
                 progress.report(written, total, f"events: {written:,} of {total:,}")
 
     target = Path(out)
-    with db.lean(), report_queries.snapshot(db):
-        _write_csv(target, EVENT_CSV_COLUMNS, rows(), "utf-8-sig")
-    return _finish(db, target, "events-csv", f, started, events=written)
+    with files.staged_output(target) as tmp:
+        with db.lean(), report_queries.snapshot(db):
+            _write_csv(tmp, EVENT_CSV_COLUMNS, rows(), "utf-8-sig")
+        return _publish(db, tmp, target, "events-csv", f, started, events=written)
 
 
 def _incidents(
@@ -115,8 +116,9 @@ def export_incidents_csv(db: Database, out: str | Path, f: Filter, zone: dt.tzin
                    + [timeutil.display(r.get(c), zone) for c in INCIDENT_TIME_FIELDS])
 
     target = Path(out)
-    _write_csv(target, header, rows(), "utf-8-sig")
-    return _finish(db, target, "incidents-csv", f, started, incidents=len(incidents))
+    with files.staged_output(target) as tmp:
+        _write_csv(tmp, header, rows(), "utf-8-sig")
+        return _publish(db, tmp, target, "incidents-csv", f, started, incidents=len(incidents))
 
 
 def export_itsm_csv(db: Database, out: str | Path, f: Filter, zone: dt.tzinfo, *, flavour: str = "servicenow",
@@ -135,8 +137,9 @@ def export_itsm_csv(db: Database, out: str | Path, f: Filter, zone: dt.tzinfo, *
     header = itsm_columns(flavour, labels_width)
     rows = ([csv_text(v) for v in itsm_row(flavour, r, local, labels_width)] for r in incidents)
     target = Path(out)
-    _write_csv(target, header, rows, "utf-8")
-    return _finish(db, target, f"itsm-csv-{flavour}", f, started, incidents=len(incidents))
+    with files.staged_output(target) as tmp:
+        _write_csv(tmp, header, rows, "utf-8")
+        return _publish(db, tmp, target, f"itsm-csv-{flavour}", f, started, incidents=len(incidents))
 
 
 def _tags(row: dict[str, Any]) -> list[str]:

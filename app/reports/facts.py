@@ -15,7 +15,7 @@ from app.analysis import sla
 from app.domain import timeutil
 from app.domain.vocab import LOG_TYPES, SEVERITIES, STATUSES
 from app.reports.context import ReportContext
-from app.store import audit, report_queries
+from app.store import audit, audit_key, report_queries
 
 SLA_COLUMNS: tuple[str, ...] = (
     "response_target_minutes", "resolution_target_minutes", "time_to_ack_minutes", "time_to_resolve_minutes",
@@ -95,7 +95,7 @@ def gather(ctx: ReportContext, database_sha256: str) -> ReportFacts:
         database_path=str(db.path.resolve()),
         database_sha256=database_sha256,
         schema_version=db.user_version,
-        chain=audit.verify(db),
+        chain=audit.verify(db, audit_key.load()),
         audit_rows=report_queries.count_audit(db),
         event_count=sum(sum(v.values()) for v in cross.values()),
         event_span=report_queries.event_span(db, f, zone, now),

@@ -1,6 +1,6 @@
 """Making attacker-controlled log text safe for spreadsheets.
 
-A log line is text an attacker may have chosen. Three things can go wrong when
+A log line is text an attacker may have chosen. These things can go wrong when
 it lands in a spreadsheet, and each has a fix here:
 
 * a text that starts with ``=``, ``+``, ``-``, ``@``, tab, CR or LF is run as a
@@ -23,6 +23,7 @@ it lands in a spreadsheet, and each has a fix here:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 FORMULA_TRIGGERS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -37,6 +38,9 @@ _UNSAFE_XLSX = re.compile("[\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]")
 _UNSAFE_XLSX_OR_BACKSLASH = re.compile("[\\\\\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]")
 # OOXML's own escape: a reader turns "_x0041_" into "A" unless its underscore is escaped as "_x005F_".
 _OOXML_ESCAPE = re.compile("_(?=x[0-9A-Fa-f]{4}_)")
+# A formula trigger that starts a cell for a reader splitting on , ; or tab (spaces or quotes may come between).
+_TRIGGER_AFTER_SEPARATOR = re.compile('([,;\t\r\n][ "]*)(?=[=+\\-@])')
+_CSV_NEEDS_QUOTES = re.compile('[",;\t\r\n]')
 
 
 def neutralise_formula(text: str) -> str:
@@ -108,10 +112,40 @@ def excel_value(value: Any) -> Any:
 
 
 def csv_text(value: Any) -> Any:
-    """A CSV field: formulas neutralised and unsafe characters escaped, full length kept."""
+    """A CSV field: formulas neutralised and unsafe characters escaped, full length kept.
+
+    A spreadsheet whose list separator is ``;`` (or one told to split on tabs)
+    cuts our comma-separated line at a different place, so a formula trigger
+    after any separator or line break inside the text is neutralised too:
+    ``note;=cmd`` becomes ``note;'=cmd`` (OWASP CSV injection guidance).
+    """
     if isinstance(value, str):
         if value and value[0] in "=+-@\t\r\n":
             value = "'" + value
         if _UNSAFE_XML.search(value) is not None:
             value = _UNSAFE_OR_BACKSLASH.sub(_escape_char, value)
+        if _TRIGGER_AFTER_SEPARATOR.search(value) is not None:  # rare: search first, sub is costlier
+            value = _TRIGGER_AFTER_SEPARATOR.sub(r"\1'", value)
     return value
+
+
+def csv_field(value: Any) -> str:
+    """One field as the CSV line holds it: quoted when it holds a quote, a line break or any locale's separator.
+
+    Python's ``csv`` quotes only for its own delimiter, so ``a;b`` went out
+    bare and a ``;`` reader split it; here ``,``, ``;`` and tab all quote.
+    """
+    if value is None:
+        return ""
+    if value.__class__ is str:
+        return '"' + value.replace('"', '""') + '"' if _csv_needs_quotes(value) else value
+    text = repr(value) if isinstance(value, float) else str(value)
+    return '"' + text.replace('"', '""') + '"' if _csv_needs_quotes(text) else text
+
+
+def csv_line(values: Iterable[Any]) -> str:
+    """A comma-separated line ending in CRLF, each field through ``csv_field``."""
+    return ",".join([csv_field(v) for v in values]) + "\r\n"
+
+
+_csv_needs_quotes = _CSV_NEEDS_QUOTES.search

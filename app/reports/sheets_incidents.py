@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.domain.incidents import link_problem
 from app.domain.vocab import PRIORITY_COLOURS, PRIORITY_LABELS, Priority
 from app.reports import xlsx_style
 from app.reports.context import ReportContext
@@ -44,7 +45,6 @@ HEADINGS: dict[str, str] = {
 }
 LEVEL_LABELS = {1: "1 High", 2: "2 Medium", 3: "3 Low"}  # impact and urgency
 BREACH_RED = "#dc2626"
-_SAFE_LINK = ("https://", "http://")
 
 
 def incident_fields(facts: ReportFacts | None = None) -> tuple[str, ...]:
@@ -89,7 +89,9 @@ def _link_cell(ws: Any, url: Any) -> Any:
     cell = xlsx_style.safe_value(ws, url)
     if not xlsx_style.is_cell(cell):
         cell = WriteOnlyCell(ws, value=cell)
-    if isinstance(url, str) and url.lower().startswith(_SAFE_LINK) and len(url) < 2000 and " " not in url:
+    # A link the form would refuse (one stored by an older version) stays plain text: a control character in a
+    # hyperlink target corrupts the workbook.
+    if isinstance(url, str) and link_problem(url) is None and len(url) < 2000 and " " not in url:
         cell.hyperlink = url
         cell.style = "Hyperlink"
     return cell

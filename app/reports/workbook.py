@@ -2,9 +2,10 @@
 
 The whole workbook is written in openpyxl's write-only mode (rows stream to
 disk), from one read snapshot of the database, to a temporary file renamed into
-place at the end. The database file is hashed first and the finished workbook
-is hashed and recorded in the audit trail, so an auditor can tie the file they
-hold to the database it came from.
+place at the end. The database file is hashed first; the finished workbook is
+read back by an independent reader (``xlsx_check``), then hashed, recorded in the
+audit trail and renamed into place as one step (``files.publish``), so an auditor
+can tie the file they hold to the database it came from.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import logging
 import math
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -23,9 +24,10 @@ from app import APP_NAME, __version__
 from app.domain import timeutil
 from app.domain.filters import Filter
 from app.domain.jobs import Progress
-from app.reports import files
+from app.reports import files, leftovers
 from app.reports.context import EXCEL_MAX_ROWS, ReportContext
 from app.reports.facts import ReportFacts, gather
+from app.reports.xlsx_check import WorkbookCheckError, check_workbook
 from app.store import audit, dbfile, report_queries
 from app.store.database import Database
 
@@ -70,7 +72,8 @@ def _write(path: Path, ctx: ReportContext, facts: ReportFacts) -> tuple[str, ...
     props.title = f"Audit report — {facts.event_count:,} events, {len(facts.incidents):,} incidents"
     props.subject = "Issue Ledger audit report: incidents, events, SLA figures and the audit trail"
     props.creator = f"{APP_NAME} {__version__} ({ctx.actor})"
-    props.description = f"Database SHA-256 {facts.database_sha256}; audit-chain head {facts.chain.head}"
+    props.description = (f"Database SHA-256 {facts.database_sha256}; audit-chain head {facts.chain.head} "
+                         f"at row {facts.chain.count} (check with: issue-ledger verify --head HASH)")
     props.created = ctx.now.astimezone(timeutil.UTC).replace(tzinfo=None, microsecond=0)
     props.keywords = "audit; incidents; SLA; logs"
     wb.security = WorkbookProtection(lockStructure=True)
@@ -137,25 +140,32 @@ def export_workbook(
         "complete: the file held every committed change when hashed" if frames <= 0 or frames == copied
         else f"partial: {frames - copied} WAL frames were still held by another connection")
     db_sha = dbfile.sha256(db.path)  # never open and close the live file: that drops our locks
-    with files.atomic_output(target) as tmp, db.lean():
-        with report_queries.snapshot(db):
+    with files.staged_output(target) as tmp:
+        with db.lean(), report_queries.snapshot(db), leftovers.owned_tempdir():
             facts = gather(ctx, db_sha)
             titles = _write(tmp, ctx, facts)
-    result = ExportResult(
-        path=target.resolve(), sha256=files.sha256_file(target), kind="xlsx",
-        events=facts.event_count if include_events else 0, incidents=len(facts.incidents),
-        audit_rows=facts.audit_rows, sheets=titles, seconds=time.perf_counter() - started,
-        chain_ok=facts.chain.ok,
-    )
-    record_export(db, result, f, {"database_sha256": db_sha, "chain_head": facts.chain.head,
-                                  "events_included": include_events, "zone": ctx.zone_label})
+        try:
+            check_workbook(tmp)
+        except WorkbookCheckError as exc:
+            raise WorkbookCheckError(f"{target}: the written workbook failed its check ({exc}); "
+                                     "it was removed and nothing was recorded") from None
+        result = ExportResult(
+            path=target.resolve(), sha256="", kind="xlsx",
+            events=facts.event_count if include_events else 0, incidents=len(facts.incidents),
+            audit_rows=facts.audit_rows, sheets=titles, seconds=0.0, chain_ok=facts.chain.ok,
+        )
+        extra = {"database_sha256": db_sha, "chain_head": facts.chain.head, "events_included": include_events,
+                 "zone": ctx.zone_label}
+        sha = files.publish(db, tmp, target, lambda digest: record_export(db, replace(result, sha256=digest), f,
+                                                                           extra))
+    result = replace(result, sha256=sha, seconds=time.perf_counter() - started)
     log.info("report %s written: %s events, %s incidents in %.1f s", target, result.events, result.incidents,
              result.seconds)
     return result
 
 
 def record_export(db: Database, result: ExportResult, f: Filter, extra: dict[str, Any] | None = None) -> None:
-    """The audit row every export writes: what file, its hash, what it covers."""
+    """The audit row every export writes: what file, its hash, what it covers (``files.publish`` commits it)."""
     audit.append(db, "export", "report", result.path.name, new={
         "kind": result.kind, "path": str(result.path), "sha256": result.sha256, "filter": f.to_dict(),
         "events": result.events, "incidents": result.incidents, **(extra or {}),

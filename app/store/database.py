@@ -12,17 +12,43 @@ import logging
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+import urllib.parse
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from app.domain.masking import pattern_of
+from app.domain.text import scrub_value
 from app.store import dbfile
 from app.store.text_search import RegexpFunction
 
 log = logging.getLogger("issue_ledger.store")
 
 APPLICATION_ID = 0x49534C44  # "ISLD": marks the file as ours in the SQLite header.
+WRITE_WAIT_ENV = "ISSUE_LEDGER_WRITE_WAIT"  # seconds a writer waits for the write lock before giving up
+DEFAULT_WRITE_WAIT_S = 600.0  # imports commit in short steps, so a wait this long means something is stuck
+FIRST_TRY_MS = 200  # a writer that waits longer than this says so once
+WAITING = "waiting for another import to finish writing…"
+
+
+def write_wait_seconds() -> float:
+    """How long a writer waits for the lock: $ISSUE_LEDGER_WRITE_WAIT seconds, else 10 minutes."""
+    try:
+        return max(0.0, float(os.environ.get(WRITE_WAIT_ENV) or DEFAULT_WRITE_WAIT_S))
+    except ValueError:
+        return DEFAULT_WRITE_WAIT_S
+
+
+def _log_wait(message: str) -> None:
+    log.warning("%s", message)
+
+
+_wait_notice: list[Callable[[str], None]] = [_log_wait]
+
+
+def set_wait_notice(notice: Callable[[str], None]) -> None:
+    """Where a writer says it is waiting for the lock (the CLI prints to stderr; the default logs)."""
+    _wait_notice[0] = notice
 
 
 class StoreError(Exception):
@@ -31,6 +57,18 @@ class StoreError(Exception):
 
 class UserFacingStoreError(StoreError):
     """A failure the user can act on; the message names the file."""
+
+
+class DamagedDatabaseError(UserFacingStoreError):
+    """SQLite found pages it did not write (overwritten, truncated): a finding for ``verify``, not a crash."""
+
+
+class MissingDatabaseError(UserFacingStoreError):
+    """The named database does not exist and the caller may not create one (a mistyped path)."""
+
+
+class WriteBusy(UserFacingStoreError):
+    """Another writer holds the lock and the caller asked not to wait (``transaction(wait=False)``)."""
 
 
 _USER_FACING_CODES = {
@@ -56,11 +94,13 @@ class Database:
     (cheap) rather than sharing the GUI's connection.
     """
 
-    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+    def __init__(self, conn: sqlite3.Connection, path: Path, read_only: bool = False) -> None:
         self.conn = conn
         self.path = path
+        self.read_only = read_only  # opened without write access: every write fails with a clear message
         self._tx_depth = 0
         self._lock = threading.RLock()
+        self._told_waiting = False  # the waiting notice is given once per connection
         self.regexp = RegexpFunction()  # REGEXP for the filter's regex; counts rows tested
         self.regexp.install(conn)
         # The filter's message pattern: the masking the top-messages chart groups by.
@@ -69,25 +109,40 @@ class Database:
     # -- opening -----------------------------------------------------------------
     @classmethod
     def open(cls, path: str | os.PathLike[str], *, create: bool = True, migrate: bool = True) -> "Database":
-        """Open (and create or upgrade) a database; never modifies a foreign file."""
+        """Open (and create or upgrade) a database; never modifies a foreign file.
+
+        ``create=False`` refuses a missing file, so a mistyped path is not taken for a new, empty
+        ledger. A file this process may not write (a read-only share, an auditor's copy) opens
+        read-only: reading works, and writes fail with ``UserFacingStoreError``.
+        """
         from app.store import migrations
 
         p = Path(path)
         exists = p.exists() and p.stat().st_size > 0
         if not exists and not create:
-            raise UserFacingStoreError(f"{p}: no such database")
+            what = "is an empty file, not a database" if p.exists() else "no such database"
+            raise MissingDatabaseError(f"{p}: {what}")
         if not exists:
-            p.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                p.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise UserFacingStoreError(f"{p}: cannot create the folder: {exc.strerror}") from exc
         else:
             _check_header(p)
+        read_only = exists and not _writable(p)
         try:
-            conn = sqlite3.connect(p, isolation_level=None, check_same_thread=False, timeout=10.0)
+            conn = _connect_read_only(p) if read_only else sqlite3.connect(
+                p, isolation_level=None, check_same_thread=False, timeout=write_wait_seconds())
         except sqlite3.Error as exc:
             raise UserFacingStoreError(f"{p}: cannot open: {exc}") from exc
-        db = cls(conn, p)
+        db = cls(conn, p, read_only=read_only)
         try:
             db._identify(fresh=not exists)
             db._configure()
+            if migrate and read_only and db.user_version < migrations.LATEST:
+                raise UserFacingStoreError(
+                    f"{p}: read-only, and written by an older Issue Ledger (schema {db.user_version}, this "
+                    f"version needs {migrations.LATEST}); open a writable copy once to upgrade it")
             if migrate:
                 migrations.upgrade(db)
         except BaseException:
@@ -105,6 +160,8 @@ class Database:
             version = self.scalar("PRAGMA user_version")
             tables = self.scalar("SELECT count(*) FROM sqlite_master")
         except sqlite3.DatabaseError as exc:
+            if is_damaged(exc):
+                raise DamagedDatabaseError(f"{self.path}: the database file is damaged ({exc})") from exc
             raise UserFacingStoreError(f"{self.path}: not an Issue Ledger database ({exc})") from exc
         if app_id != APPLICATION_ID and tables:
             raise UserFacingStoreError(
@@ -118,10 +175,11 @@ class Database:
             )
 
     def _configure(self) -> None:
-        self.conn.execute("PRAGMA journal_mode=WAL")
-        self.conn.execute("PRAGMA synchronous=NORMAL")
+        if not self.read_only:  # both write to the file; a read-only one keeps the mode it has
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
         self.conn.execute("PRAGMA foreign_keys=ON")
-        self.conn.execute("PRAGMA busy_timeout=10000")
+        self.conn.execute(f"PRAGMA busy_timeout={self._wait_ms()}")
         self.conn.execute("PRAGMA temp_store=MEMORY")
         self.conn.execute("PRAGMA cache_size=-65536")
         self.conn.execute("PRAGMA mmap_size=268435456")
@@ -140,18 +198,46 @@ class Database:
     # -- running -----------------------------------------------------------------
     def execute(self, sql: str, params: Any = ()) -> sqlite3.Cursor:
         try:
-            return self.conn.execute(sql, params)
+            try:
+                return self.conn.execute(sql, params)
+            except UnicodeEncodeError:  # a lone surrogate got this far: store it as U+FFFD rather than fail
+                return self.conn.execute(sql, safe_params(params))
         except sqlite3.Error as exc:
             raise translate(exc, self.path) from exc
 
     def executemany(self, sql: str, rows: Any) -> sqlite3.Cursor:
+        """Many rows at once; a text SQLite cannot encode (a lone surrogate) is stored as U+FFFD.
+
+        A list inside a transaction is tried as it is under a savepoint and, on such a text, written again
+        scrubbed (the fast path costs nothing); any other iterable is scrubbed row by row as it goes.
+        """
         try:
-            return self.conn.executemany(sql, rows)
+            if not (isinstance(rows, list) and self.conn.in_transaction):
+                return self.conn.executemany(sql, (safe_params(r) for r in rows))
+            self.conn.execute("SAVEPOINT safe_text")
+            try:
+                try:
+                    cur = self.conn.executemany(sql, rows)
+                except UnicodeEncodeError:
+                    self.conn.execute("ROLLBACK TO safe_text")
+                    cur = self.conn.executemany(sql, [safe_params(r) for r in rows])
+            except BaseException:
+                if self.conn.in_transaction:
+                    with contextlib.suppress(sqlite3.Error):
+                        self.conn.execute("ROLLBACK TO safe_text")
+                        self.conn.execute("RELEASE safe_text")
+                raise
+            self.conn.execute("RELEASE safe_text")
+            return cur
         except sqlite3.Error as exc:
             raise translate(exc, self.path) from exc
 
     def scalar(self, sql: str, params: Any = ()) -> Any:
-        row = self.conn.execute(sql, params).fetchone()
+        try:
+            cur = self.conn.execute(sql, params)
+        except UnicodeEncodeError:
+            cur = self.conn.execute(sql, safe_params(params))
+        row = cur.fetchone()
         return None if row is None else row[0]
 
     def rows(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
@@ -161,12 +247,16 @@ class Database:
         return [dict(zip(names, r)) for r in cur.fetchall()]
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator["Database"]:
-        """All-or-nothing writes; nests by joining the outer transaction."""
+    def transaction(self, wait: bool = True) -> Iterator["Database"]:
+        """All-or-nothing writes; nests by joining the outer transaction.
+
+        ``wait=False`` raises ``WriteBusy`` at once when another writer holds the
+        lock (the window then queues the write instead of freezing).
+        """
         with self._lock:
             outer = self._tx_depth == 0
             if outer:
-                self.execute("BEGIN IMMEDIATE")
+                self._begin_immediate(wait)
             self._tx_depth += 1
             try:
                 yield self
@@ -179,6 +269,47 @@ class Database:
                 self._tx_depth -= 1
                 if outer:
                     self.execute("COMMIT")
+
+    def _wait_ms(self) -> int:
+        return int(write_wait_seconds() * 1000)
+
+    def _begin_immediate(self, wait: bool = True) -> None:
+        """Take the write lock, waiting for another writer (saying so once) up to the configured limit.
+
+        Imports commit in steps of about a second, so a wait is short; a writer
+        that still finds the lock taken after the limit raises a user-facing error
+        and has written nothing.
+        """
+        wait_ms = self._wait_ms()
+        self.conn.execute(f"PRAGMA busy_timeout={min(FIRST_TRY_MS, wait_ms) if wait else 0}")
+        try:
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if not wait and _is_busy(exc):
+                    raise WriteBusy(f"{self.path}: another writer holds the database") from exc
+                if not _is_busy(exc) or wait_ms <= FIRST_TRY_MS:
+                    raise self._locked(exc) from exc
+            self.notify_waiting()
+            self.conn.execute(f"PRAGMA busy_timeout={wait_ms - FIRST_TRY_MS}")
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                raise self._locked(exc) from exc
+        finally:
+            self.conn.execute(f"PRAGMA busy_timeout={wait_ms}")
+
+    def _locked(self, exc: sqlite3.Error) -> Exception:
+        if not _is_busy(exc):
+            return translate(exc, self.path)
+        return locked_error(self.path)
+
+    def notify_waiting(self) -> None:
+        """Tell the user once that this writer waits for another one."""
+        if not self._told_waiting:
+            self._told_waiting = True
+            _wait_notice[0](WAITING)
 
     @contextlib.contextmanager
     def lean(self, **settings: int) -> Iterator["Database"]:
@@ -213,6 +344,13 @@ class Database:
 LEAN: dict[str, int] = {"mmap_size": 0, "cache_size": -16000, "temp_store": 1}
 
 
+def safe_params(params: Any) -> Any:
+    """Query parameters with every text encodable (lone surrogates as U+FFFD), named or positional."""
+    if isinstance(params, dict):
+        return {k: scrub_value(v) for k, v in params.items()}
+    return tuple(scrub_value(v) for v in params)
+
+
 def _check_header(path: Path) -> None:
     """Refuse a file that is not SQLite before sqlite3 touches it (read without dropping our locks)."""
     try:
@@ -223,10 +361,67 @@ def _check_header(path: Path) -> None:
         raise UserFacingStoreError(f"{path}: not an Issue Ledger database (not an SQLite file); it was left unchanged")
 
 
+def _writable(path: Path) -> bool:
+    """Whether SQLite could write ``path`` and create its -wal and -shm files next to it."""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    """A read-only connection; without write access to the folder the file is read as immutable.
+
+    A WAL file needs its -shm file, which SQLite cannot create in a read-only folder. Read as
+    immutable it needs none, but changes still in a -wal file would then be skipped: that case
+    is refused rather than showing the ledger without them.
+    """
+    uri = "file:" + urllib.parse.quote(str(path.resolve()))
+    conn = sqlite3.connect(uri + "?mode=ro", uri=True, isolation_level=None, check_same_thread=False, timeout=10.0)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.OperationalError as exc:
+        conn.close()
+        if getattr(exc, "sqlite_errorname", "") != "SQLITE_CANTOPEN":
+            raise
+    wal = path.with_name(path.name + "-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        raise UserFacingStoreError(
+            f"{path}: read-only, and its latest changes are still in {wal.name}, which cannot be read without "
+            "write access to the folder; copy both files to a writable folder")
+    return sqlite3.connect(uri + "?mode=ro&immutable=1", uri=True, isolation_level=None, check_same_thread=False)
+
+
+def is_damaged(exc: sqlite3.Error) -> bool:
+    """SQLite found pages that are not what it wrote: overwritten, truncated or garbled."""
+    code = getattr(exc, "sqlite_errorname", "") or ""
+    return code.startswith("SQLITE_CORRUPT") or "malformed" in str(exc)
+
+
+def _is_busy(exc: sqlite3.Error) -> bool:
+    code = getattr(exc, "sqlite_errorname", "") or ""
+    return code.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "database is locked" in str(exc)
+
+
+def locked_error(path: Path) -> UserFacingStoreError:
+    """The one line for a writer that waited as long as it may."""
+    return UserFacingStoreError(
+        f"{path}: another writer still holds the database after waiting {write_wait_seconds():g} s; "
+        f"nothing was written (try again, or wait longer with {WRITE_WAIT_ENV}=SECONDS)")
+
+
 def translate(exc: sqlite3.Error, path: Path) -> Exception:
     """Map sqlite3 errors onto the user-fixable / bug split."""
     code = getattr(exc, "sqlite_errorname", "") or ""
-    if "_".join(code.split("_")[:2]) in _USER_FACING_CODES:
+    kind = "_".join(code.split("_")[:2])
+    if kind == "SQLITE_READONLY" or "readonly" in str(exc):
+        return UserFacingStoreError(f"{path}: the database is read-only; nothing was changed ({exc})")
+    if is_damaged(exc):
+        return DamagedDatabaseError(f"{path}: the database file is damaged ({exc})")
+    if kind in ("SQLITE_BUSY", "SQLITE_LOCKED") or "database is locked" in str(exc):
+        return locked_error(path)
+    if kind == "SQLITE_FULL" or code == "SQLITE_IOERR_WRITE":  # ENOSPC, or a file-size limit (EFBIG)
+        return UserFacingStoreError(f"{path}: cannot write: the disk is full (or the file may grow no larger); "
+                                    f"the unfinished change was rolled back ({exc})")
+    if kind in _USER_FACING_CODES:
         return UserFacingStoreError(f"{path}: {exc}")
     if isinstance(exc, sqlite3.OperationalError) and any(
         s in str(exc) for s in ("database is locked", "disk is full", "readonly")

@@ -31,8 +31,9 @@ from app.domain.filters import Filter
 from app.domain.masking import literal_parts
 from app.domain.vocab import Severity
 from app.domain.zone_spans import offset_spans
-from app.store.local_time import sql_local_seconds
+from app.store.local_time import CLOCK_SHIFT, sql_local_seconds
 from app.store.text_search import has_words, phrase, text_search, words
+from app.store.visibility import visible
 
 __all__ = ["FilterError", "Where", "event_where", "fts_in", "has_words", "incident_where", "phrase", "words"]
 
@@ -51,13 +52,20 @@ class Where:
     # (clause position, fts table, MATCH query) of the "must not contain" words, so a count
     # can be taken as all rows minus the matches.
     excluded: tuple[int, str, str] | None = None
+    # A condition every row must meet whatever the filter (events of a running import stay hidden);
+    # kept apart from ``clauses`` so plans that look at the filter's own conditions are unchanged.
+    guard: str = ""
 
     def add(self, clause: str, *params: Any) -> None:
         self.clauses.append(clause)
         self.params.extend(params)
 
     def sql(self) -> str:
-        return " AND ".join(self.clauses) if self.clauses else "1"
+        return " AND ".join(self.guarded(self.clauses)) or "1"
+
+    def guarded(self, clauses: list[str]) -> list[str]:
+        """``clauses`` with the guard in front (when there is one)."""
+        return [self.guard, *clauses] if self.guard else list(clauses)
 
 
 def _in(where: Where, column: str, values: tuple[Any, ...]) -> None:
@@ -96,8 +104,8 @@ def _terms(w: Where, f: Filter, fts: str, text_sql: str, id_sql: str) -> None:
 
 
 def event_where(f: Filter, zone: dt.tzinfo, now: dt.datetime | None = None, alias: str = "e") -> Where:
-    """WHERE for the events table (aliased ``alias``)."""
-    w = Where()
+    """WHERE for the events table (aliased ``alias``); never a running import's events."""
+    w = Where(guard=visible(alias))
     a = alias + "."
     _in(w, a + "log_type", f.log_types)
     if f.severities:
@@ -176,6 +184,7 @@ def _regex(w: Where, f: Filter, values_sql: str) -> None:
 
 
 CLOCK_FROM = dt.datetime(2000, 1, 1, tzinfo=timeutil.UTC)  # offsets before this reuse the first span's
+CLOCK_AHEAD = dt.timedelta(days=400)  # and offsets this far past now the last one's (--until 9999-12-31 stays quick)
 
 
 def _clock(w: Where, f: Filter, zone: dt.tzinfo, column: str, since: str | None, until: str | None,
@@ -184,8 +193,10 @@ def _clock(w: Where, f: Filter, zone: dt.tzinfo, column: str, since: str | None,
     if not f.hours and not f.weekdays:
         return
     lo = timeutil.from_iso(since) if since else CLOCK_FROM
-    hi = timeutil.from_iso(until) if until else (now or dt.datetime.now(timeutil.UTC)) + dt.timedelta(days=1)
+    soon = (now or dt.datetime.now(timeutil.UTC)) + CLOCK_AHEAD
+    hi = min(timeutil.from_iso(until), soon) if until else soon
     local, params = sql_local_seconds(offset_spans(zone, lo, max(hi, lo)), column)
+    local = f"({local} + {CLOCK_SHIFT})"  # times before 1970 too
     if f.hours:
         w.add(f"(({local} / 3600) % 24) IN ({','.join('?' * len(f.hours))})", *params, *f.hours)
     if f.weekdays:  # Unix day 0 was a Thursday: +3 makes Monday 0

@@ -191,6 +191,18 @@ def delete(db: Database, incident_id: int) -> None:
     db.execute("DELETE FROM incidents WHERE id = ?", (incident_id,))
 
 
+def all_by_number(db: Database) -> dict[str, dict[str, Any]]:
+    """Every incident's columns by number (to compare with the audit trail's replay)."""
+    return {r["number"]: r for r in db.rows(f"SELECT {', '.join(INCIDENT_COLUMNS)} FROM incidents")}
+
+
+def first_seen_from_events(db: Database) -> dict[str, str]:
+    """number -> earliest linked event time: how schema 9 filled ``first_seen_at`` without an audit row."""
+    return {n: t for n, t in db.execute(
+        "SELECT i.number, min(e.ts) FROM incidents i JOIN incident_events ie ON ie.incident_id = i.id"
+        " JOIN events e ON e.id = ie.event_id GROUP BY i.id")}
+
+
 KNOWN_FIELDS: tuple[str, ...] = ("client", "site", "assignee", "assignment_group")
 
 

@@ -24,6 +24,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
+from app.domain.text import scrub
 from app.domain.text_search import OPERATORS, compile_regex, is_column_filter, is_prefix, pieces, uses_syntax
 
 FTS_COLUMNS = {"events_fts": "message", "incidents_fts": "title, description"}
@@ -56,7 +57,7 @@ def words(term: str) -> list[str]:
     """The tokens FTS5 (unicode61, as the real tables) makes of ``term``: lower-cased, accents removed."""
     conn = _syntax_conn()
     with conn:
-        conn.execute("INSERT INTO words(rowid, x) VALUES (1, ?)", (term,))
+        conn.execute("INSERT INTO words(rowid, x) VALUES (1, ?)", (scrub(term),))
         try:
             return [r[0] for r in conn.execute("SELECT term FROM words_v ORDER BY offset")]
         finally:

@@ -16,6 +16,7 @@ from app.ui.main_window import MainWindow
 from app.ui.session import Session
 
 qt_log = logging.getLogger("issue_ledger.qt")
+log = logging.getLogger("issue_ledger.ui")
 
 _LEVELS = {
     QtMsgType.QtDebugMsg: logging.DEBUG,
@@ -89,7 +90,11 @@ def run(db_path: Path | None, zone: dt.tzinfo | None) -> int:
     app = make_app()
     from app.ui import startup
 
+    given = db_path is not None
     db_path, zone = startup.resolve(db_path, zone, startup.prepare(app))
+    if given and not startup.may_create(db_path):
+        log.info("not creating %s: the user said no", db_path)
+        return 0
     manager = WindowManager(zone)
     if not manager.open(db_path):
         return 1

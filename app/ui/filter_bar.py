@@ -16,7 +16,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDateTime, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QDateTime, QPoint, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox, QDateTimeEdit, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
     QInputDialog, QLineEdit, QMenu, QMessageBox, QPushButton, QToolButton, QVBoxLayout, QWidget,
@@ -365,6 +365,7 @@ class CustomRangeDialog(QDialog):
         for edit in (self.since_edit, self.until_edit):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd HH:mm")
+            edit.setMaximumDate(QDate(9999, 12, 30))  # 9999-12-31 in a zone behind UTC is past the calendar's end
         form = QFormLayout(self)
         form.addRow("From", self.since_edit)
         form.addRow("Until", self.until_edit)

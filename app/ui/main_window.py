@@ -80,6 +80,24 @@ class MainWindow(QMainWindow):
             self.nav.setCurrentRow(0)
         self.refresh_counts()
         self.shell = shell.install(self)  # icons, theme, View/Help menus, settings, remembered layout
+        if session.db.read_only:
+            self._mark_read_only()
+
+    def _mark_read_only(self) -> None:
+        """A file without write access (an auditor's copy on a share) is browsed, never written: say so up front."""
+        self.setWindowTitle(f"{self.windowTitle()} (read-only)")
+        self.read_only_label = QLabel("Read-only")
+        self.read_only_label.setToolTip(f"{self.session.db_path} cannot be written: browse, chart and export only")
+        self.statusBar().addPermanentWidget(self.read_only_label)
+        self.statusBar().showMessage(f"{self.session.db_path.name} is read-only: imports and edits are off", 15000)
+        why = "The database is read-only"
+        for action in (self.import_action, self.new_incident_action, self.import_incidents_action,
+                       self.sla_settings_action):
+            action.setEnabled(False)
+            action.setStatusTip(why)
+        for button in (self.welcome.demo_button, self.welcome.import_button, self.welcome.incident_button):
+            button.setEnabled(False)
+            button.setToolTip(why)
 
     # -- menus -------------------------------------------------------------------
     def _build_menus(self) -> None:

@@ -10,7 +10,7 @@ import datetime as dt
 import logging
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.domain import timeutil
 from app.store.database import default_path
@@ -46,3 +46,18 @@ def resolve(db_path: Path | None, zone: dt.tzinfo | None,
         except ValueError:
             zone = timeutil.local_zone()
     return path, zone
+
+
+def may_create(path: Path) -> bool:
+    """Whether to go on with ``path``: yes if it exists, else the user's answer to creating it there.
+
+    A mistyped ``--db`` would otherwise become a new, empty ledger (and a folder or two) without a word.
+    """
+    if path.exists():
+        return True
+    box = QMessageBox(QMessageBox.Icon.Question, "New database", f"Create a new database at {path}?",
+                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+    box.setObjectName("create-database-question")
+    box.setInformativeText("There is no Issue Ledger database there. No quits without creating anything.")
+    box.setDefaultButton(QMessageBox.StandardButton.No)
+    return box.exec() == QMessageBox.StandardButton.Yes

@@ -139,8 +139,11 @@ def _utc(stamp: str) -> str:
         raise Reject(f"cannot read SystemTime {stamp!r}") from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.timezone.utc)
-    u = moment.astimezone(dt.timezone.utc)
-    return u.strftime("%Y-%m-%dT%H:%M:%S.") + f"{u.microsecond // 1000:03d}Z"
+    try:
+        u = moment.astimezone(dt.timezone.utc)
+    except OverflowError:
+        raise Reject(f"SystemTime {stamp!r} is out of range") from None
+    return u.replace(tzinfo=None).isoformat(timespec="milliseconds") + "Z"
 
 
 class Evtx(RecordParser):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from app.domain import timeutil
@@ -34,11 +34,17 @@ class Decision:
         self.note = note
 
 
-def decide(values: Iterable[Any], preferred: str | None = None) -> Decision:
-    """Look at every value of the column and pick the day/month order."""
-    day_first = month_first = False
+def decide(values: Iterable[Any], preferred: str | None = None, lines: Sequence[int] | None = None) -> Decision:
+    """Look at every value of the column and pick the day/month order.
+
+    A column holding both a day above 12 and a month above 12 fits no one order: with ``preferred`` (the
+    user's ``--date-order``) it is read that way and the values that do not fit are rejected, each with its
+    line; without, the message names the first line of each kind (``lines`` gives each value's line).
+    """
+    day_first: tuple[int, Any] | None = None  # (line, value) of the first value with a day above 12
+    month_first: tuple[int, Any] | None = None
     numeric = 0
-    for v in values:
+    for n, v in enumerate(values):
         if is_missing(v) or isinstance(v, (dt.datetime, dt.date)):
             continue
         m = _SHAPE.match(str(v))
@@ -46,10 +52,18 @@ def decide(values: Iterable[Any], preferred: str | None = None) -> Decision:
             continue
         numeric += 1
         a, b = int(m.group(1)), int(m.group(2))
-        day_first |= a > 12 >= b  # a value that fits neither order is rejected later, not counted here
-        month_first |= b > 12 >= a
+        line = lines[n] if lines is not None and n < len(lines) else n + 1
+        if day_first is None and a > 12 >= b:  # a value that fits neither order is rejected later, not counted
+            day_first = (line, v)
+        if month_first is None and b > 12 >= a:
+            month_first = (line, v)
     if day_first and month_first:
-        raise ValueProblem("the column mixes day/month and month/day dates")
+        if preferred in ("dmy", "mdy"):
+            shape, other = ("day/month", month_first) if preferred == "dmy" else ("month/day", day_first)
+            return Decision(preferred, f"mixed orders, read as {shape} as asked; values that do not fit "
+                                       f"(first: line {other[0]}, {str(other[1])!r}) are rejected")
+        raise ValueProblem(f"the column mixes day/month (line {day_first[0]}: {str(day_first[1])!r}) and "
+                           f"month/day (line {month_first[0]}: {str(month_first[1])!r}) dates")
     if day_first:
         return Decision("dmy", "day/month (a value has a day above 12)")
     if month_first:

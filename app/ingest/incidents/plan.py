@@ -154,9 +154,10 @@ def build_plan(path: Path, options: ImportOptions, existing_keys: dict[str, str]
     for i, f in mapping.items():
         if f in DATE_FIELDS:
             try:
-                decisions[i] = dates.decide(table.column(table.headers[i]), options.date_order)
+                decisions[i] = dates.decide(table.column(table.headers[i]), options.date_order, table.lines)
             except conv.ValueProblem as exc:
-                raise SheetError(f"{path}: column {table.headers[i]!r}: {exc}; set the date order") from None
+                raise SheetError(f"{path}: column {table.headers[i]!r}: {exc}; set the date order "
+                                 "(--date-order dmy or mdy) to read it one way and reject the other") from None
             if decisions[i].note:
                 plan.notes.append(f"dates in {table.headers[i]!r}: {decisions[i].note}")
     rows: list[Row] = []

@@ -6,6 +6,7 @@ incident's row opens that incident.
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import (
     QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QTableView, QVBoxLayout, QWidget,
 )
 
+from app.analysis.integrity import IntegrityReport
 from app.domain import changes, timeutil
 from app.store import audit
 from app.ui import workers
@@ -167,20 +169,23 @@ class AuditPage(QWidget):
     def verify(self) -> None:
         path: Path = self.session.db_path
 
-        def work(_progress: object) -> audit.ChainStatus:
+        def work(_progress: object) -> IntegrityReport:
+            from app.analysis.integrity import check
             from app.store.database import Database
 
             with Database.open(path) as db:
-                return audit.verify(db)
+                return check(db)
 
         self.verify_button.setEnabled(False)
         self.result.setText("Verifying…")
         self._verify_task = workers.start(work, on_success=self._verified, on_failure=self._verify_failed)
 
-    def _verified(self, status: audit.ChainStatus) -> None:
+    def _verified(self, report: IntegrityReport) -> None:
         self.verify_button.setEnabled(True)
-        colour = "#16a34a" if status.ok else "#dc2626"
-        self.result.setText(f"<span style='color:{colour}'>{status.describe()}</span>")
+        colour = "#16a34a" if report.ok else "#dc2626"
+        lines = [report.chain.describe()] if report.ok else report.findings()
+        text = "<br>".join(html.escape(line) for line in lines)
+        self.result.setText(f"<span style='color:{colour}'>{text}</span>")
 
     def _verify_failed(self, message: str, _details: str) -> None:
         self.verify_button.setEnabled(True)
