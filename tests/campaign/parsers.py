@@ -1,4 +1,5 @@
-"""What every log parser promises, whatever the text: a storable row, no row, or a reason (Reject/ValueError)."""
+"""What every log format promises, whatever the text: each line an event the store can hold, a continuation, or a
+reject with its reason, as an import reads it."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from app.ingest import engine
 from app.ingest.clock import Clock
 from app.ingest.formats import FORMATS, LineParser, ParseContext, Reject
 from app.ingest.formats.base import RecordParser
@@ -48,15 +50,19 @@ def context(sample: list[str]) -> ParseContext:
 
 
 def row_problem(row: Any) -> str | None:
-    """Why a parsed row could not be stored as an event (None: it can)."""
-    if not isinstance(row, tuple) or len(row) != 9:
-        return f"not a 9-field row: {row!r:.80}"
-    ts, severity, *texts = row
+    """Why an event row, as the import hands it to the store, could not be stored (None: it can)."""
+    if not isinstance(row, (tuple, list)) or len(row) != 15:
+        return f"not a 15-field event row: {row!r:.80}"
+    ts, severity = row[0], row[1]
     if not isinstance(ts, str) or not STORED_TIME.fullmatch(ts):
         return f"time {ts!r} is not stored UTC form"
     if not isinstance(severity, int) or not 0 <= severity <= 5:
         return f"severity {severity!r}"
-    for value in texts:
+    return _text_problem(row[2:])
+
+
+def _text_problem(values: Any) -> str | None:
+    for value in values:
         if isinstance(value, str):
             try:
                 value.encode("utf-8")
@@ -67,33 +73,49 @@ def row_problem(row: Any) -> str | None:
     return None
 
 
-def parse_lines(name: str, lines: list[str]) -> Iterator[tuple[str, str | None]]:
-    """(line, problem) for each line a line parser reads; a parser refusing the whole sample is fine."""
+def imported(name: str, lines: list[str]) -> Iterator[str]:
+    """Problems of ``lines`` read as format ``name`` the way an import reads them (the engine over the parser).
+
+    Every line must be accounted for (event, continuation or reject with a reason) and every event storable;
+    a parser refusing the whole sample (Reject) is a file refused with a reason, which is fine.
+    """
     try:
         parser = FORMATS[name](context(lines))
-    except Reject:
+    except Reject as exc:
+        if not str(exc).strip():
+            yield "refused the file with no reason"
         return
-    for text in lines:
-        try:
-            row = parser.parse(text)  # type: ignore[union-attr]
-        except (Reject, ValueError):
-            continue
-        yield text, None if row is None else row_problem(row)
+    events: list[Any] = []
+    rejects: list[Any] = []
+    sink = engine.Sink(events.extend, rejects.extend)
+    assign = engine.Assign(1, parser.default_type, infers_severity=getattr(parser, "infers_severity", False))
+    numbered = iter((text, 0) for text in lines)
+    if isinstance(parser, RecordParser):
+        counts = engine.run_records(parser.records(numbered), assign, sink)
+    else:
+        counts = engine.run_lines(parser, numbered, assign, sink)
+    if counts.read != counts.accepted + counts.continuation + counts.rejected:
+        yield f"lines do not add up: {counts}"
+    if (len(events), len(rejects)) != (counts.accepted, counts.rejected):
+        yield f"{len(events)} events and {len(rejects)} rejects handed over for {counts}"
+    for row in events:
+        problem = row_problem(row)
+        if problem:
+            yield f"line {row[13]}: {problem}"
+    for reject in rejects:
+        if not (isinstance(reject[2], str) and reject[2].strip()) or _text_problem(reject[2:]):
+            yield f"reject without a storable reason: {reject!r:.100}"
 
 
 def record_problems(records: Iterator[Any]) -> Iterator[str]:
-    """Problems of a record parser's output: (lines, raw, flags, row | reason | None) each."""
+    """Problems of a Windows parser's records: (lines, raw, flags, row | reason | None) each, rows storable."""
     for rec in records:
         n, raw, flags, res = rec
         if not (isinstance(n, int) and n >= 0 and isinstance(raw, str) and isinstance(flags, int)):
             yield f"malformed record {rec!r:.80}"
         elif isinstance(res, tuple):
-            problem = row_problem(res)
+            problem = row_problem((res[0], res[1], *res[2:], raw, None, None, 1, 1, flags))
             if problem:
                 yield problem
         elif res is not None and not (isinstance(res, str) and res):
             yield f"reject reason {res!r:.40}"
-
-
-def is_record_parser(name: str) -> bool:
-    return issubclass(FORMATS[name], RecordParser)
