@@ -1,7 +1,8 @@
 """The checks after every campaign step: database integrity, ``verify``, exact counts, no unaudited file.
 
 They read the database file with plain ``sqlite3`` (read-only), the way an
-auditor's own tool would, never through the code under test.
+auditor's own tool would; only which events a reader may see comes from the app
+(``app.store.visibility``: none of an import still running).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import json
 import sqlite3
 from pathlib import Path
 
+from app.store.visibility import visible  # the README's rule: a running import's events are hidden from every read
 from tests.campaign import procs
 from tests.campaign.record import Campaign
 
@@ -36,15 +38,17 @@ def database(campaign: Campaign, db: Path, step: str) -> None:
                                         f"{out.stderr.strip()[-300:]}")
 
 
-def event_count(db: Path) -> int:
-    return int(_read(db, "SELECT count(*) FROM events")[0][0])  # type: ignore[arg-type]
+def event_count(db: Path, hidden_too: bool = False) -> int:
+    """Events a reader sees (a running import's are hidden until it completes), or every row stored."""
+    where = "" if hidden_too else f" WHERE {visible()}"
+    return int(_read(db, f"SELECT count(*) FROM events{where}")[0][0])  # type: ignore[arg-type]
 
 
 def events_by_import(db: Path, file_sha: str) -> list[tuple[int, str, int]]:
     """(import id, status, events visible) for every import of the file with this SHA-256."""
     return [(int(i), str(s), int(n)) for i, s, n in _read(  # type: ignore[call-overload]
-        db, "SELECT i.id, i.status, (SELECT count(*) FROM events e WHERE e.import_id = i.id) FROM imports i"
-            " WHERE i.sha256 = ? ORDER BY i.id", (file_sha,))]
+        db, f"SELECT i.id, i.status, (SELECT count(*) FROM events e WHERE e.import_id = i.id AND {visible('e')})"
+            " FROM imports i WHERE i.sha256 = ? ORDER BY i.id", (file_sha,))]
 
 
 def killed_import(campaign: Campaign, db: Path, log: Path, lines: int, step: str) -> int:
