@@ -236,7 +236,7 @@ def _sheet_rows(path: Path, name: str) -> dict[str, dict[str, Any]]:
 
 
 def test_csv_and_xlsx_writers_keep_hostile_text(campaign: Campaign, tmp_path_factory: pytest.TempPathFactory) -> None:
-    @fuzz(80)
+    @fuzz(60)
     @given(texts=st.lists(st.tuples(hostile.SHORT, hostile.HOSTILE), min_size=1, max_size=5))
     def writers(texts: list[tuple[str, str]]) -> None:
         campaign.fuzz_examples += 1
