@@ -17,11 +17,12 @@ from app.domain.filters import Filter
 from app.store.database import Database
 from app.store.filter_sql import Where, event_where, incident_where
 from app.store.local_time import CLOCK_SHIFT
+from app.store.status_sql import FINAL_IN, OPEN_IN
 
 GROUP_COLUMNS: dict[str, str] = {"severity": "e.severity", "type": "e.log_type", "client": "e.client"}
 INCIDENT_GROUP_COLUMNS: dict[str, str] = {"priority": "i.priority", "client": "i.client", "type": "i.log_type"}
 # When an incident left the open backlog: resolved, or closed/cancelled without a resolution time.
-LEFT_AT = ("COALESCE(i.resolved_at, CASE WHEN i.status IN ('closed', 'cancelled') "
+LEFT_AT = (f"COALESCE(i.resolved_at, CASE WHEN i.status IN {FINAL_IN} "
            "THEN COALESCE(i.closed_at, i.updated_at) END)")
 SAMPLE_BLOCK = 100
 _SAMPLE_COLUMNS = ", ".join(f"x.{c} AS {c}" for c in (
@@ -247,7 +248,7 @@ def open_by_priority(db: Database, f: Filter, zone: dt.tzinfo, now: dt.datetime 
     """Open incidents (new, in progress, on hold) per priority; time bounds ignored: open is open now."""
     w = _incidents(db, f.replace(since=None, until=None, statuses=()), zone, now)
     sql = (f"SELECT i.priority, count(*) FROM incidents i WHERE {w.sql()} "
-           f"AND i.status IN ('new', 'in-progress', 'on-hold') GROUP BY i.priority")
+           f"AND i.status IN {OPEN_IN} GROUP BY i.priority")
     return {p: n for p, n in db.execute(sql, w.params)}
 
 
