@@ -14,6 +14,7 @@ from collections import Counter
 from typing import Any
 
 from app.domain.filters import Filter
+from app.domain.masking import DIGIT_MARK
 from app.store.database import Database
 from app.store.filter_sql import Where, event_where, incident_where
 from app.store.local_time import CLOCK_SHIFT
@@ -27,7 +28,7 @@ LEFT_AT = (f"COALESCE(i.resolved_at, CASE WHEN i.status IN {FINAL_IN} "
 SAMPLE_BLOCK = 100
 _SAMPLE_COLUMNS = ", ".join(f"x.{c} AS {c}" for c in (
     "id", "ts", "severity", "log_type", "host", "component", "client", "site", "message"))
-DIGIT_MASK_SQL = "replace(" * 10 + "e.message" + "".join(f", '{d}', '#')" for d in range(10))
+DIGIT_MASK_SQL = "replace(" * 10 + "e.message" + "".join(f", '{d}', '{DIGIT_MARK}')" for d in range(10))
 
 
 def _events(db: Database, f: Filter, zone: dt.tzinfo, now: dt.datetime | None) -> Where:
@@ -128,7 +129,7 @@ def event_hour_weekday(
     return _packed(db, sql, [*params, *w.params], 3)  # type: ignore[return-value]
 
 
-_DIGITS = str.maketrans("0123456789", "#" * 10)
+_DIGITS = str.maketrans("0123456789", DIGIT_MARK * 10)
 
 
 def _digits_masked_counts(db: Database, sql: str, params: Any) -> list[tuple[str, int]]:
