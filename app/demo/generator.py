@@ -225,7 +225,7 @@ def _incidents(
         log_type, component, _sev, _w, template = rng.choice([t for t in cat.TEMPLATES if t[2] >= 3])
         client, site = rng.choice(clients)
         opened = start + dt.timedelta(seconds=rng.random() * (end - start).total_seconds())
-        status = statuses[i % len(statuses)] if opened < end - dt.timedelta(days=3) else rng.choice(
+        status: str = statuses[i % len(statuses)] if opened < end - dt.timedelta(days=3) else rng.choice(
             [Status.NEW, Status.IN_PROGRESS, Status.ON_HOLD, Status.RESOLVED])
         title = _fill(template, rng).split(":")[0][:80]
         specs.append((opened, f"{component}: {title}", client, site, log_type,

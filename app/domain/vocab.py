@@ -135,6 +135,8 @@ LOG_TYPE_COLOURS: dict[str, str] = {
     "event": "#ca8a04",
 }
 PRIORITY_COLOURS: dict[int, str] = {1: "#dc2626", 2: "#ea580c", 3: "#ca8a04", 4: "#16a34a"}
+# Something wrong (a breached SLA, a broken audit chain) in tables and reports; the GUI themes carry it as "error".
+ERROR_COLOUR = "#dc2626"
 
 
 # events.flags: what an event's fields owe to the importer rather than to the line itself.

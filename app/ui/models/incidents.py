@@ -16,11 +16,11 @@ from PySide6.QtGui import QColor
 
 from app.domain import sla_text, timeutil
 from app.domain.incidents import FINAL_STATUSES
-from app.domain.vocab import PRIORITY_COLOURS, PRIORITY_LABELS, Priority, Status
+from app.domain.vocab import ERROR_COLOUR, PRIORITY_COLOURS, PRIORITY_LABELS, Priority, Status
 from app.store.database import Database
 from app.ui.models.keyset import Column, KeysetTableModel
 
-SLA_COLOURS = {"breached": "#dc2626", "at risk": "#ea580c", "met": "#16a34a", "running": "#2563eb",
+SLA_COLOURS = {"breached": ERROR_COLOUR, "at risk": "#ea580c", "met": "#16a34a", "running": "#2563eb",
                "n/a": "#8c8c8c"}
 STATUS_COLOURS = {Status.NEW: "#2563eb", Status.IN_PROGRESS: "#ca8a04", Status.ON_HOLD: "#9333ea",
                   Status.RESOLVED: "#16a34a", Status.CLOSED: "#6b7280", Status.CANCELLED: "#8c8c8c"}
