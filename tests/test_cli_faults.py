@@ -100,13 +100,14 @@ def test_a_database_kept_busy_is_one_line(run_cli, new_db_path: Path) -> None:  
     holder.execute("BEGIN EXCLUSIVE")  # another program in the middle of a long write
     try:
         r = run_cli("--db", new_db_path, "incident", "add", "--title", "VPN down", "--type", "network",
-                    "--impact", "1", "--urgency", "1")
+                    "--impact", "1", "--urgency", "1", env={"ISSUE_LEDGER_WRITE_WAIT": "2"})
     finally:
         holder.execute("ROLLBACK")
         holder.close()
     assert r.returncode == 1
-    line = _one_line(r.stderr)
-    assert f"{new_db_path}: another program kept the database busy past the 10 s wait" in line
+    waited, line = r.stderr.strip().splitlines()  # the notice that it waits, then why it stopped
+    assert waited.startswith("waiting for")
+    assert f"{new_db_path}: another writer still holds the database after waiting 2 s; nothing was written" in line
     assert json.loads(run_cli("--db", new_db_path, "incidents", "-o", "json").stdout) == []
 
 

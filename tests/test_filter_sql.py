@@ -56,7 +56,9 @@ def test_incident_where_uses_opened_at_and_statuses() -> None:
 
 
 def test_empty_filter_is_true() -> None:
-    assert event_where(Filter(), UTC).sql() == "1"
+    assert incident_where(Filter(), UTC).sql() == "1"
+    w = event_where(Filter(), UTC)  # no condition of the filter's own; only running imports stay hidden
+    assert w.clauses == [] and w.params == [] and w.sql() == w.guard and "running" in w.guard
 
 
 def test_bad_time_raises_filter_error() -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from app.store.database import (
-    Database, DamagedDatabaseError, MissingDatabaseError, UserFacingStoreError, default_path,
+    Database, DamagedDatabaseError, MissingDatabaseError, UserFacingStoreError, default_path, set_wait_notice,
 )
 
 
@@ -39,6 +39,7 @@ class CliContext:
         """The open database; only commands that add data (``demo``, the imports, ``incident add``)
         pass ``create``, so a mistyped ``--db`` is refused instead of becoming a new, empty ledger."""
         if self._db is None:
+            set_wait_notice(lambda message: click.echo(message, err=True))  # once, on stderr, while a writer waits
             try:
                 self._db = Database.open(self.db_path, create=create)
             except MissingDatabaseError as exc:

@@ -1,7 +1,8 @@
 """Import files into the ledger: the one entry point the CLI and the GUI share.
 
-Each file is its own import: detected (or forced) format, one transaction for
-its events, rejects and final counts, duplicate refusal by SHA-256.
+Each file is its own import: detected (or forced) format, its events and rejects
+committed in short steps while hidden (``app.ingest.steps``), then its final counts
+in one short transaction that makes it visible; duplicate refusal by SHA-256.
 """
 
 from __future__ import annotations
@@ -19,14 +20,14 @@ from typing import Any
 from app.domain import timeutil
 from app.domain.jobs import Progress
 from app.ingest import detect as detection
-from app.ingest import engine, formats, lines, parallel
+from app.ingest import engine, formats, lines, parallel, steps
 from app.ingest.clock import Clock
 from app.ingest.formats.base import LineParser, ParseContext, RecordParser, Reject
 from app.ingest.formats.csvfmt import CsvExport
 from app.ingest.formats.generic import NoStampFound
 from app.ingest.rules import HostRules, TypeRules
 from app.ingest.sources import Skipped, Source, SourceError, damage_of, expand
-from app.store import audit, events as event_store, imports as store
+from app.store import audit, imports as store
 from app.store.database import Database
 
 log = logging.getLogger("issue_ledger.ingest")
@@ -420,11 +421,17 @@ def import_source(db: Database, source: Source, options: ImportOptions, progress
                            TypeRules(type_rules) if type_rules is not None else TypeRules(),
                            HostRules(store.host_rules(db)), getattr(parser, "row_flags", 0),
                            getattr(parser, "infers_severity", False), lines_before)
+    writer = steps.StepWriter(db)
     try:
+        store.wait_turn(db, import_id)
         # Lean: an index rebuild's sort spills to a file and reads go unmapped, so memory stays flat
         # whatever the file's size (3,000,000 lines peaked at 400 MB with sorts in RAM).
-        with db.lean(cache_size=IMPORT_CACHE_KIB), source.open() as reader, db.transaction():
-            counts = _load(db, parser, reader, enc, assign, progress, done_before, total, size, source, fmt)
+        with db.lean(cache_size=IMPORT_CACHE_KIB), source.open() as reader:
+            counts = _load(db, parser, reader, enc, assign, progress, done_before, total, size, source, fmt,
+                           writer)
+        writer.commit()
+        log.debug("import %s: %d steps, the longest held the lock %.2f s", import_id, writer.steps, writer.longest)
+        with db.transaction():
             notes = "; ".join(getattr(parser, "notes", None) or []) or None
             store.finish(db, import_id, "complete", counts.as_tuple(), notes and f"the reader warned: {notes}")
             audit.append(db, "import", "import", import_id, new={
@@ -432,6 +439,8 @@ def import_source(db: Database, source: Source, options: ImportOptions, progress
                 "continuation": counts.continuation, "rejected": counts.rejected,
                 **({"continues": base["id"], "already_imported": lines_before} if base else {})}, actor=actor)
     except Cancelled:
+        writer.abort()
+        store.discard(db, import_id)
         store.delete(db, import_id)
         return FileResult(name, "cancelled", None, fmt, message=f"{name}: cancelled; nothing was kept",
                           seconds=time.perf_counter() - started)
@@ -439,6 +448,8 @@ def import_source(db: Database, source: Source, options: ImportOptions, progress
         log.warning("import of %s failed: %s", name, exc,
                     exc_info=not isinstance(exc, (OSError, ValueError, Reject)))
         try:
+            writer.abort()
+            store.discard(db, import_id)
             with db.transaction():
                 store.finish(db, import_id, "failed", (0, 0, 0, 0), f"{exc}")
         except Exception:  # noqa: BLE001 - the row stays "running" and recovery marks it incomplete
@@ -453,7 +464,7 @@ def import_source(db: Database, source: Source, options: ImportOptions, progress
 
 def _load(db: Database, parser: Any, reader: Any, enc: lines.Encoding | None, assign: engine.Assign,
           progress: Progress | None, done_before: int, total: int, size: int, source: Source,
-          fmt: str) -> engine.Counts:
+          fmt: str, writer: steps.StepWriter) -> engine.Counts:
     child_pos = [-1]  # bytes the parsing process has read, when a second process parses
 
     def tick(c: engine.Counts) -> None:
@@ -465,15 +476,11 @@ def _load(db: Database, parser: Any, reader: Any, enc: lines.Encoding | None, as
             progress.report(done_before + min(pos, size), max(total, 1), f"{c.read:,} lines")
             progress.check()
 
-    sink = engine.Sink(lambda rows: event_store.insert_many(db, rows), lambda rows: store.insert_rejects(db, rows),
-                       tick)
-    expected = size // 120 if fmt not in ("evtx", "eventxml") else 0  # ~120 bytes a line
-    with store.bulk_load(db, expected):
-        if enc is not None and parallel.worth_it(parser, size):
-            counts = parallel.run_lines(parser, source, enc, assign, sink,
-                                        lambda pos: child_pos.__setitem__(0, pos))
-        else:
-            counts = _run(parser, reader, enc, assign, sink, source, fmt)
+    sink = engine.Sink(writer.events, writer.rejects, tick)
+    if enc is not None and parallel.worth_it(parser, size):
+        counts = parallel.run_lines(parser, source, enc, assign, sink, lambda pos: child_pos.__setitem__(0, pos))
+    else:
+        counts = _run(parser, reader, enc, assign, sink, source, fmt)
     if progress is not None:
         progress.report(done_before + size, max(total, 1), f"{counts.read:,} lines")
     return counts

@@ -19,6 +19,7 @@ from app.store.database import Database
 from app.store.filter_sql import Where, event_where, incident_where
 from app.store.local_time import CLOCK_SHIFT
 from app.store.status_sql import FINAL_IN, OPEN_IN
+from app.store.visibility import visible
 
 GROUP_COLUMNS: dict[str, str] = {"severity": "e.severity", "type": "e.log_type", "client": "e.client"}
 INCIDENT_GROUP_COLUMNS: dict[str, str] = {"priority": "i.priority", "client": "i.client", "type": "i.log_type"}
@@ -68,7 +69,8 @@ def _packed(db: Database, sql: str, params: Any = (), columns: int = 2) -> list[
 
 def has_rows(db: Database) -> bool:
     """Whether there is any event or incident to chart (two primary-key look-ups)."""
-    return bool(db.scalar("SELECT EXISTS (SELECT 1 FROM events) OR EXISTS (SELECT 1 FROM incidents)"))
+    return bool(db.scalar(f"SELECT EXISTS (SELECT 1 FROM events WHERE {visible()}) "
+                          "OR EXISTS (SELECT 1 FROM incidents)"))
 
 
 def event_count(db: Database, f: Filter, zone: dt.tzinfo, now: dt.datetime | None = None) -> int:
@@ -107,13 +109,13 @@ def event_range_counts(
     params: list[Any] = [x for i in range(len(edges) - 1) for x in (edges[i], edges[i + 1])] + list(values)
     sql = (f"WITH b(i, lo, hi) AS (VALUES {ranges}), k(v) AS (VALUES {keys}) "
            f"SELECT k.v, b.i, (SELECT count(*) FROM events e WHERE e.{column} = k.v AND e.ts >= b.lo "
-           f"AND e.ts < b.hi) FROM k, b")
+           f"AND e.ts < b.hi AND {visible('e')}) FROM k, b")
     return [(v, i, n) for v, i, n in _packed(db, sql, params, 3) if n]
 
 
 def distinct_clients(db: Database) -> list[str]:
     """Client names present in events (a skip-scan of the client index)."""
-    return [c for (c,) in db.execute("SELECT DISTINCT client FROM events WHERE client IS NOT NULL")]
+    return [c for (c,) in db.execute(f"SELECT DISTINCT client FROM events WHERE client IS NOT NULL AND {visible()}")]
 
 
 def event_hour_weekday(
@@ -168,7 +170,7 @@ def message_counts(
     blocks = ",".join(f"({lo},{lo + SAMPLE_BLOCK - 1})" for lo in range(1, top + 1, step))
     if not w.clauses:
         sql = f"WITH r(lo, hi) AS (VALUES {blocks}) SELECT e.message FROM r CROSS JOIN events AS e " \
-              f"ON e.id BETWEEN r.lo AND r.hi"
+              f"ON e.id BETWEEN r.lo AND r.hi WHERE {visible('e')}"
         return _digits_masked_counts(db, sql, [])
     # Read the sampled rows first (materialized, by rowid ranges), then filter them: otherwise the
     # planner may drive the join from a host index or a search's rowid list, once per block.

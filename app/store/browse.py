@@ -20,6 +20,7 @@ from app.domain.filters import Filter
 from app.domain.jobs import Cancelled
 from app.store.database import Database
 from app.store.filter_sql import Where, event_where, fts_in, incident_where
+from app.store.visibility import HIDDEN_FROM
 
 Key = tuple[Any, ...]
 ScanProgress = Callable[[int, int], None]  # (rows tested by the regex, rows it has to test)
@@ -192,7 +193,7 @@ class Browse:
     def _page(self, db: Database, after: Key | None, limit: int, reverse: bool, inclusive: bool,
               index: str | None, columns: tuple[str, ...] | None) -> list[dict[str, Any]]:
         op, order = self._order(reverse)
-        clauses, params = list(self.where.clauses), list(self.where.params)
+        clauses, params = self.where.guarded(self.where.clauses), list(self.where.params)
         if after is not None:
             marks = ", ".join("?" * len(after))
             clauses.append(f"{self._key_sql()} {op}{'=' if inclusive else ''} ({marks})"
@@ -251,8 +252,9 @@ class Browse:
     def _count(self, db: Database, clauses: list[str], params: list[Any]) -> int:
         fts = self.spec.fts
         if clauses == [fts_in("t.id", fts)]:
-            return int(db.scalar(f"SELECT count(*) FROM {fts} WHERE {fts} MATCH ?", params))
-        where = " AND ".join(clauses) or "1"
+            hidden = f" AND rowid < {HIDDEN_FROM}" if self.where.guard else ""
+            return int(db.scalar(f"SELECT count(*) FROM {fts} WHERE {fts} MATCH ?{hidden}", params))
+        where = " AND ".join(self.where.guarded(clauses)) or "1"
         return int(db.scalar(f"SELECT count(*) FROM {self.spec.table} t WHERE {where}", params))
 
     def anchors(self, db: Database, every: int, cancelled: Callable[[], bool] | None = None) -> list[Key]:

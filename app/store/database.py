@@ -13,7 +13,7 @@ import os
 import sqlite3
 import threading
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,30 @@ from app.store.text_search import RegexpFunction
 log = logging.getLogger("issue_ledger.store")
 
 APPLICATION_ID = 0x49534C44  # "ISLD": marks the file as ours in the SQLite header.
+WRITE_WAIT_ENV = "ISSUE_LEDGER_WRITE_WAIT"  # seconds a writer waits for the write lock before giving up
+DEFAULT_WRITE_WAIT_S = 600.0  # imports commit in short steps, so a wait this long means something is stuck
+FIRST_TRY_MS = 200  # a writer that waits longer than this says so once
+WAITING = "waiting for another import to finish writing…"
+
+
+def write_wait_seconds() -> float:
+    """How long a writer waits for the lock: $ISSUE_LEDGER_WRITE_WAIT seconds, else 10 minutes."""
+    try:
+        return max(0.0, float(os.environ.get(WRITE_WAIT_ENV) or DEFAULT_WRITE_WAIT_S))
+    except ValueError:
+        return DEFAULT_WRITE_WAIT_S
+
+
+def _log_wait(message: str) -> None:
+    log.warning("%s", message)
+
+
+_wait_notice: list[Callable[[str], None]] = [_log_wait]
+
+
+def set_wait_notice(notice: Callable[[str], None]) -> None:
+    """Where a writer says it is waiting for the lock (the CLI prints to stderr; the default logs)."""
+    _wait_notice[0] = notice
 
 
 class StoreError(Exception):
@@ -41,6 +65,10 @@ class DamagedDatabaseError(UserFacingStoreError):
 
 class MissingDatabaseError(UserFacingStoreError):
     """The named database does not exist and the caller may not create one (a mistyped path)."""
+
+
+class WriteBusy(UserFacingStoreError):
+    """Another writer holds the lock and the caller asked not to wait (``transaction(wait=False)``)."""
 
 
 _USER_FACING_CODES = {
@@ -72,6 +100,7 @@ class Database:
         self.read_only = read_only  # opened without write access: every write fails with a clear message
         self._tx_depth = 0
         self._lock = threading.RLock()
+        self._told_waiting = False  # the waiting notice is given once per connection
         self.regexp = RegexpFunction()  # REGEXP for the filter's regex; counts rows tested
         self.regexp.install(conn)
         # The filter's message pattern: the masking the top-messages chart groups by.
@@ -103,7 +132,7 @@ class Database:
         read_only = exists and not _writable(p)
         try:
             conn = _connect_read_only(p) if read_only else sqlite3.connect(
-                p, isolation_level=None, check_same_thread=False, timeout=10.0)
+                p, isolation_level=None, check_same_thread=False, timeout=write_wait_seconds())
         except sqlite3.Error as exc:
             raise UserFacingStoreError(f"{p}: cannot open: {exc}") from exc
         db = cls(conn, p, read_only=read_only)
@@ -150,7 +179,7 @@ class Database:
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=NORMAL")
         self.conn.execute("PRAGMA foreign_keys=ON")
-        self.conn.execute("PRAGMA busy_timeout=10000")
+        self.conn.execute(f"PRAGMA busy_timeout={self._wait_ms()}")
         self.conn.execute("PRAGMA temp_store=MEMORY")
         self.conn.execute("PRAGMA cache_size=-65536")
         self.conn.execute("PRAGMA mmap_size=268435456")
@@ -218,12 +247,16 @@ class Database:
         return [dict(zip(names, r)) for r in cur.fetchall()]
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator["Database"]:
-        """All-or-nothing writes; nests by joining the outer transaction."""
+    def transaction(self, wait: bool = True) -> Iterator["Database"]:
+        """All-or-nothing writes; nests by joining the outer transaction.
+
+        ``wait=False`` raises ``WriteBusy`` at once when another writer holds the
+        lock (the window then queues the write instead of freezing).
+        """
         with self._lock:
             outer = self._tx_depth == 0
             if outer:
-                self.execute("BEGIN IMMEDIATE")
+                self._begin_immediate(wait)
             self._tx_depth += 1
             try:
                 yield self
@@ -236,6 +269,47 @@ class Database:
                 self._tx_depth -= 1
                 if outer:
                     self.execute("COMMIT")
+
+    def _wait_ms(self) -> int:
+        return int(write_wait_seconds() * 1000)
+
+    def _begin_immediate(self, wait: bool = True) -> None:
+        """Take the write lock, waiting for another writer (saying so once) up to the configured limit.
+
+        Imports commit in steps of about a second, so a wait is short; a writer
+        that still finds the lock taken after the limit raises a user-facing error
+        and has written nothing.
+        """
+        wait_ms = self._wait_ms()
+        self.conn.execute(f"PRAGMA busy_timeout={min(FIRST_TRY_MS, wait_ms) if wait else 0}")
+        try:
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if not wait and _is_busy(exc):
+                    raise WriteBusy(f"{self.path}: another writer holds the database") from exc
+                if not _is_busy(exc) or wait_ms <= FIRST_TRY_MS:
+                    raise self._locked(exc) from exc
+            self.notify_waiting()
+            self.conn.execute(f"PRAGMA busy_timeout={wait_ms - FIRST_TRY_MS}")
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                raise self._locked(exc) from exc
+        finally:
+            self.conn.execute(f"PRAGMA busy_timeout={wait_ms}")
+
+    def _locked(self, exc: sqlite3.Error) -> Exception:
+        if not _is_busy(exc):
+            return translate(exc, self.path)
+        return locked_error(self.path)
+
+    def notify_waiting(self) -> None:
+        """Tell the user once that this writer waits for another one."""
+        if not self._told_waiting:
+            self._told_waiting = True
+            _wait_notice[0](WAITING)
 
     @contextlib.contextmanager
     def lean(self, **settings: int) -> Iterator["Database"]:
@@ -322,6 +396,18 @@ def is_damaged(exc: sqlite3.Error) -> bool:
     return code.startswith("SQLITE_CORRUPT") or "malformed" in str(exc)
 
 
+def _is_busy(exc: sqlite3.Error) -> bool:
+    code = getattr(exc, "sqlite_errorname", "") or ""
+    return code.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "database is locked" in str(exc)
+
+
+def locked_error(path: Path) -> UserFacingStoreError:
+    """The one line for a writer that waited as long as it may."""
+    return UserFacingStoreError(
+        f"{path}: another writer still holds the database after waiting {write_wait_seconds():g} s; "
+        f"nothing was written (try again, or wait longer with {WRITE_WAIT_ENV}=SECONDS)")
+
+
 def translate(exc: sqlite3.Error, path: Path) -> Exception:
     """Map sqlite3 errors onto the user-fixable / bug split."""
     code = getattr(exc, "sqlite_errorname", "") or ""
@@ -331,8 +417,7 @@ def translate(exc: sqlite3.Error, path: Path) -> Exception:
     if is_damaged(exc):
         return DamagedDatabaseError(f"{path}: the database file is damaged ({exc})")
     if kind in ("SQLITE_BUSY", "SQLITE_LOCKED") or "database is locked" in str(exc):
-        return UserFacingStoreError(f"{path}: another program kept the database busy past the 10 s wait; "
-                                    f"this change was not made, try again ({exc})")
+        return locked_error(path)
     if kind == "SQLITE_FULL" or code == "SQLITE_IOERR_WRITE":  # ENOSPC, or a file-size limit (EFBIG)
         return UserFacingStoreError(f"{path}: cannot write: the disk is full (or the file may grow no larger); "
                                     f"the unfinished change was rolled back ({exc})")

@@ -33,6 +33,7 @@ from app.domain.vocab import Severity
 from app.domain.zone_spans import offset_spans
 from app.store.local_time import CLOCK_SHIFT, sql_local_seconds
 from app.store.text_search import has_words, phrase, text_search, words
+from app.store.visibility import visible
 
 __all__ = ["FilterError", "Where", "event_where", "fts_in", "has_words", "incident_where", "phrase", "words"]
 
@@ -51,13 +52,20 @@ class Where:
     # (clause position, fts table, MATCH query) of the "must not contain" words, so a count
     # can be taken as all rows minus the matches.
     excluded: tuple[int, str, str] | None = None
+    # A condition every row must meet whatever the filter (events of a running import stay hidden);
+    # kept apart from ``clauses`` so plans that look at the filter's own conditions are unchanged.
+    guard: str = ""
 
     def add(self, clause: str, *params: Any) -> None:
         self.clauses.append(clause)
         self.params.extend(params)
 
     def sql(self) -> str:
-        return " AND ".join(self.clauses) if self.clauses else "1"
+        return " AND ".join(self.guarded(self.clauses)) or "1"
+
+    def guarded(self, clauses: list[str]) -> list[str]:
+        """``clauses`` with the guard in front (when there is one)."""
+        return [self.guard, *clauses] if self.guard else list(clauses)
 
 
 def _in(where: Where, column: str, values: tuple[Any, ...]) -> None:
@@ -96,8 +104,8 @@ def _terms(w: Where, f: Filter, fts: str, text_sql: str, id_sql: str) -> None:
 
 
 def event_where(f: Filter, zone: dt.tzinfo, now: dt.datetime | None = None, alias: str = "e") -> Where:
-    """WHERE for the events table (aliased ``alias``)."""
-    w = Where()
+    """WHERE for the events table (aliased ``alias``); never a running import's events."""
+    w = Where(guard=visible(alias))
     a = alias + "."
     _in(w, a + "log_type", f.log_types)
     if f.severities:

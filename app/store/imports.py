@@ -1,9 +1,12 @@
 """SQL for imports, their rejected lines, bulk loading, and the import rules.
 
-An import's events are written in one transaction together with its final
-counts, so an import is either whole or absent; its ``imports`` row is
-committed first as ``running`` so a crash leaves a visible trace that
-``recover_interrupted`` turns into ``incomplete``.
+An import's ``imports`` row is committed first as ``running``; its events are
+then committed in short steps (so other writers never wait long) and stay
+invisible to every read (``app.store.visibility``) until the last short
+transaction flips the status to ``complete`` with the final counts. So an import
+is either whole or absent: a failed, cancelled or killed one has its rows removed
+(``discard``, or ``recover_interrupted`` for a process that is gone).
+Imports take turns (``wait_turn``), which keeps a running import's ids contiguous.
 """
 
 from __future__ import annotations
@@ -12,18 +15,21 @@ import contextlib
 import json
 import os
 import socket
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from app.domain import timeutil
 from app.store import settings
-from app.store.database import Database
+from app.store.database import Database, UserFacingStoreError, write_wait_seconds
 
 TYPE_RULES_KEY = "ingest.log_type_rules"
 HOST_RULES_KEY = "ingest.host_rules"
 BULK_MIN_ROWS = 50_000  # below this the trigger and indexes cost less than rebuilding them
 FTS_BULK_HASH = 64 << 20  # FTS5 'hashsize' while building the full-text rows of a bulk load
 FTS_DEFAULT_HASH = 1 << 20  # FTS5's own default
+DISCARD_STEP = 20_000  # events removed per transaction when an unfinished import is cleared away
+TURN_POLL_S = 0.2  # how often an import waiting for its turn looks again
 
 PUBLIC = ("id", "file", "path", "size", "sha256", "format", "tz", "log_type", "client", "site", "status",
           "started_at", "finished_at", "read", "accepted", "continuation", "rejected", "message")
@@ -94,12 +100,51 @@ def delete(db: Database, import_id: int) -> int:
     return n
 
 
+def wait_turn(db: Database, import_id: int) -> None:
+    """Wait until every import begun before this one has finished writing, then mark where this one's ids start.
+
+    Imports write one at a time, oldest first, so a running import's events are
+    all the ids from ``first_event`` up, which is what keeps them hidden. An
+    import whose process is gone is cleared away on the way. Raises
+    ``UserFacingStoreError`` after the writers' waiting limit.
+    """
+    deadline = time.monotonic() + write_wait_seconds()
+    while True:
+        recover_interrupted(db)
+        with db.transaction():
+            first = db.scalar("SELECT min(id) FROM imports WHERE status = 'running'")
+            if first is None or int(first) >= import_id:
+                db.execute("UPDATE imports SET options = json_set(coalesce(options, '{}'), '$.first_event',"
+                           " (SELECT coalesce(max(id), 0) + 1 FROM events)) WHERE id = ?", (import_id,))
+                return
+        if time.monotonic() >= deadline:
+            raise UserFacingStoreError(
+                f"{db.path}: import #{first} was still writing after waiting {write_wait_seconds():g} s")
+        db.notify_waiting()
+        time.sleep(TURN_POLL_S)
+
+
+def discard(db: Database, import_id: int) -> None:
+    """Remove an unfinished import's events and rejects in short steps; its row stays (still hidden)."""
+    while True:
+        with db.transaction():
+            n = db.execute("DELETE FROM events WHERE id IN (SELECT id FROM events WHERE import_id = ? LIMIT ?)",
+                           (import_id, DISCARD_STEP)).rowcount
+            db.execute("DELETE FROM import_rejects WHERE id IN (SELECT id FROM import_rejects WHERE import_id = ?"
+                       " LIMIT ?)", (import_id, DISCARD_STEP))
+        if n < DISCARD_STEP:
+            with db.transaction():
+                db.execute("DELETE FROM import_rejects WHERE import_id = ?", (import_id,))
+            return
+
+
 def recover_interrupted(db: Database) -> list[int]:
     """Imports left ``running`` by a process that is gone become ``incomplete``; their ids.
 
-    Their events were never committed (one transaction per import), so nothing
-    is half counted; the row stays so the user sees what to import again. A read-only
-    file is left as it is: reading it must not need write access.
+    Their committed steps were never visible; they are removed here in short
+    steps before the status changes, so nothing is ever half counted. The row
+    stays so the user sees what to import again. A read-only file is left as it
+    is: reading it must not need write access.
     """
     if db.read_only:
         return []
@@ -110,15 +155,13 @@ def recover_interrupted(db: Database) -> list[int]:
         if owner.get("host") == me and _alive(int(owner.get("pid") or 0)):
             continue
         stale.append(int(row["id"]))
-    if stale:
+    for import_id in stale:
+        discard(db, import_id)
         with db.transaction():
-            for import_id in stale:
-                db.execute("DELETE FROM events WHERE import_id = ?", (import_id,))
-                db.execute("DELETE FROM import_rejects WHERE import_id = ?", (import_id,))
-                db.execute("UPDATE imports SET status = 'incomplete', read_count = 0, accepted = 0,"
-                           " continuation = 0, rejected = 0, finished_at = ?, message = ? WHERE id = ?",
-                           (timeutil.now_iso(), "interrupted before it finished; nothing from it was kept. "
-                            "Import the file again.", import_id))
+            db.execute("UPDATE imports SET status = 'incomplete', read_count = 0, accepted = 0,"
+                       " continuation = 0, rejected = 0, finished_at = ?, message = ? WHERE id = ?",
+                       (timeutil.now_iso(), "interrupted before it finished; nothing from it was kept. "
+                        "Import the file again.", import_id))
     return stale
 
 
@@ -185,6 +228,30 @@ def bulk_load(db: Database, expected_rows: int) -> Iterator[None]:
     db.execute("INSERT INTO events_fts(events_fts, rank) VALUES ('hashsize', ?)", (FTS_DEFAULT_HASH,))
     for item in ddl:
         db.execute(item["sql"])
+
+
+@contextlib.contextmanager
+def full_text_after(db: Database) -> Iterator[None]:
+    """Inside the caller's transaction: index the new events' text in one statement at the end, not row by row.
+
+    The full-text trigger is dropped for the block and put back before the
+    transaction commits (a rollback restores it with everything else), so no
+    other connection ever sees the table without it. One ``INSERT ... SELECT``
+    per import step cut a 300,000-line import from 14 s to 7 s: the trigger's
+    row-by-row inserts were half of the writing time.
+    """
+    first_new = int(db.scalar("SELECT coalesce(max(id), 0) FROM events"))
+    ddl = db.rows("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name = 'events_fts_ai'")
+    for item in ddl:
+        db.execute(f"DROP TRIGGER {item['name']}")
+    yield  # on an exception the caller's rollback restores the trigger
+    if ddl:
+        db.execute("INSERT INTO events_fts(events_fts, rank) VALUES ('hashsize', ?)", (FTS_BULK_HASH,))
+        db.execute("INSERT INTO events_fts(rowid, message) SELECT id, message FROM events WHERE id > ?",
+                   (first_new,))
+        db.execute("INSERT INTO events_fts(events_fts, rank) VALUES ('hashsize', ?)", (FTS_DEFAULT_HASH,))
+        for item in ddl:
+            db.execute(item["sql"])
 
 
 def type_rules(db: Database) -> list[dict[str, str]] | None:

@@ -1,8 +1,10 @@
 """Opening one incident (details, transitions, History, linked events) and logging a new one.
 
 ``open_incident`` and ``new_incident`` are what the pages call. Saves go through
-``app.analysis.incidents_service`` on the GUI connection (one small transaction)
-and emit ``session.data_changed``.
+``app.analysis.incidents_service`` (one small transaction) and emit
+``session.data_changed``. A new incident is saved at once when the database is
+free, else through the window's write queue (an import is writing), so the window
+never freezes; a save that fails leaves the form open with everything typed.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ from app.analysis import incidents_service as svc
 from app.domain import changes, incidents as rules, sla_text, timeutil
 from app.domain.vocab import Severity
 from app.store import audit, incidents as store
-from app.ui import known_names
+from app.store.database import UserFacingStoreError, WriteBusy
+from app.ui import known_names, write_queue
 from app.ui.incident_form import IncidentForm
 from app.ui.session import Session
 
@@ -28,6 +31,8 @@ TRANSITION_LABELS = {"in-progress": "Start work", "on-hold": "Put on hold", "res
                      "closed": "Close incident", "cancelled": "Cancel incident"}
 TRANSITION_TIPS = {"closed": "Close the incident (status → closed); it can no longer be edited or reopened"}
 EVENT_COLUMNS = ("ts", "severity", "log_type", "host", "component", "message")
+BUSY = ("{action}: an import is writing to the database right now (it commits every second or so). Everything "
+        "typed is still here: press {button} again in a moment.")
 
 
 def _fill(table: QTableWidget, headers: list[str], rows: list[list[str]]) -> None:
@@ -128,15 +133,46 @@ class NewIncidentDialog(QDialog):
         self.client_check = known_names.check_client(self.form, self, self._create)
 
     def _create(self) -> None:
-        try:
-            row = svc.create(self.session.db, self.form.values(), event_ids=self.event_ids)
-        except rules.IncidentError as exc:
-            self.message.setText(str(exc))
+        """Save now if the database is free, else queue the save; the form stays as typed until it is stored."""
+        values, event_ids = self.form.values(), list(self.event_ids)
+        if not write_queue.pending():
+            try:
+                with self.session.db.transaction(wait=False):
+                    row = svc.create(self.session.db, values, event_ids=event_ids)
+            except WriteBusy:
+                pass  # an import is writing: queue it below
+            except (rules.IncidentError, UserFacingStoreError) as exc:
+                self.message.setText(str(exc))
+                return
+            else:
+                self._created((True, row))
+                return
+
+        def create(db: Any) -> tuple[bool, Any]:
+            try:
+                return True, svc.create(db, values, event_ids=event_ids)
+            except (rules.IncidentError, UserFacingStoreError) as exc:
+                return False, str(exc)
+
+        self.create_button.setEnabled(False)
+        self.message.setText("Waiting for an import to finish writing; the incident is saved then…")
+        write_queue.submit(self.session.db_path, create, self._created, lambda text, _details: self._not_saved(text))
+
+    def _created(self, outcome: tuple[bool, Any]) -> None:
+        ok, value = outcome
+        if not ok:
+            self._not_saved(value)
             return
-        self.number = str(row["number"])
+        self.number = str(value["number"])
+        self.message.setText("")
         self.session.data_changed.emit()
         self.saved.emit(self.number)
         self.accept()
+
+    def _not_saved(self, reason: str) -> None:
+        self.create_button.setEnabled(True)
+        self.message.setText(f"Not saved: {reason}. Everything typed is still here: press Create incident to "
+                             "try again.")
 
 
 class IncidentDialog(QDialog):
@@ -260,9 +296,16 @@ class IncidentDialog(QDialog):
 
     def _update(self) -> None:
         try:
-            row = svc.update(self.session.db, self.number, self.form.values())
+            with self.session.db.transaction(wait=False):  # never freeze the window behind an import's step
+                row = svc.update(self.session.db, self.number, self.form.values())
         except rules.IncidentError as exc:
             self.message.setText(str(exc))
+            return
+        except WriteBusy:
+            self.message.setText(BUSY.format(action="Not saved", button="Save changes"))
+            return
+        except UserFacingStoreError as exc:  # the form keeps what was typed
+            self.message.setText(f"Not saved: {exc}. Your changes are still here: press Save changes to try again.")
             return
         if all(row.get(k) == v for k, v in self.row.items() if k != "updated_at"):
             self.message.setText("Nothing changed.")
@@ -272,7 +315,7 @@ class IncidentDialog(QDialog):
     def move(self, status: str) -> None:
         """Apply a transition with the reason / code / notes typed above the buttons."""
         try:
-            with self.session.db.transaction():
+            with self.session.db.transaction(wait=False):
                 if self.row["status"] not in rules.FINAL_STATUSES and self.form.is_valid():
                     svc.update(self.session.db, self.number, self.form.values())
                 svc.transition(self.session.db, self.number, status, reason=self.reason.text() or None,
@@ -280,6 +323,12 @@ class IncidentDialog(QDialog):
                                notes=self.notes.text() or None)
         except rules.IncidentError as exc:
             self.message.setText(str(exc))
+            return
+        except WriteBusy:
+            self.message.setText(BUSY.format(action="Not moved", button=TRANSITION_LABELS.get(status, status)))
+            return
+        except UserFacingStoreError as exc:  # the reason and notes typed stay for another try
+            self.message.setText(f"Not moved: {exc}. Press the button again to try again.")
             return
         self.reason.clear()
         self.notes.clear()
