@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import sqlite_utils
+
 from app.domain import timeutil
 from app.domain.filters import Filter
 from app.store import migrations
@@ -24,10 +26,8 @@ def test_upgrade_from_previous_version_keeps_rows_and_adds_index(tmp_path: Path)
 
     db = Database.open(path)
     assert db.user_version >= 4
-    names = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
-    assert "events_browse" in names
-    columns = [r[2] for r in db.execute("PRAGMA index_info(events_browse)")]
-    assert columns == ["ts", "id", "log_type", "severity", "client", "site", "host", "component"]
+    indexes = {i.name: i.columns for i in sqlite_utils.Database(db.conn)["events"].indexes}
+    assert indexes["events_browse"] == ["ts", "id", "log_type", "severity", "client", "site", "host", "component"]
     b = Browse("events", Filter(sites=("Manila Site B",)), timeutil.UTC)
     assert [r["id"] for r in b.page(db, None, 5000)] == before and before
     assert db.scalar("PRAGMA integrity_check") == "ok"

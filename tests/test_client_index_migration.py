@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import sqlite_utils
+
 from app.domain import timeutil
 from app.domain.filters import Filter
 from app.store import migrations
@@ -28,10 +30,10 @@ def test_upgrade_from_previous_version_keeps_rows_and_covers_client_filters(tmp_
 
     db = Database.open(path)
     assert db.user_version >= 8
-    names = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
-    assert "events_client_browse" in names and "events_client" not in names
-    columns = [r[2] for r in db.execute("PRAGMA index_info(events_client_browse)")]
-    assert columns == ["client", "ts", "id", "log_type", "severity", "site", "host", "component"]
+    indexes = {i.name: i.columns for i in sqlite_utils.Database(db.conn)["events"].indexes}
+    assert "events_client" not in indexes
+    assert indexes["events_client_browse"] == [
+        "client", "ts", "id", "log_type", "severity", "site", "host", "component"]
     assert db.scalar("SELECT count(*) FROM sqlite_stat1 WHERE idx = 'events_client_browse'") == 1
     plan = " ".join(r[3] for r in db.execute("EXPLAIN QUERY PLAN " + sql, [client, site]))
     assert "COVERING INDEX events_client_browse" in plan

@@ -117,3 +117,27 @@ def test_readme_screenshots_exist_for_every_page() -> None:
         image = Image.open(ROOT / rel)
         assert image.size == (1280, 800), rel
     assert {f"docs/screenshots/{spec.key}-light.png" for spec in PAGES} <= set(referenced)
+
+
+def test_sqlite_utils_is_a_test_tool_the_app_never_imports() -> None:
+    """Tests read schemas with it, and users may read the file with it; the app never loads it (the reasons are in
+    app/store/migrations/__init__.py), so an install without the test extra must not need it."""
+    import ast
+    import re
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+
+    def names(requirements: list[str]) -> set[str]:
+        return {re.split(r"[<>=!~;\[ ]", r, maxsplit=1)[0].lower() for r in requirements}
+
+    assert "sqlite-utils" not in names(project["dependencies"])
+    assert "sqlite-utils" in names(project["optional-dependencies"]["test"])
+    importers = []
+    for path in sorted((ROOT / "app").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            modules = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                       else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            if any(m.partition(".")[0] == "sqlite_utils" for m in modules):
+                importers.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert not importers

@@ -35,10 +35,19 @@ def test_each_migration_applies_from_the_previous_version(tmp_path: Path) -> Non
         assert migrations.upgrade(db, target=mod.VERSION) == mod.VERSION
         assert db.user_version == mod.VERSION > before
     db.close()
-    # Re-opening a current file changes nothing.
+    # Re-opening a current file changes nothing, and it holds what a new file holds, as written.
     again = Database.open(path)
+    fresh = Database.open(tmp_path / "fresh.db")
     assert again.user_version == migrations.LATEST
+    assert _schema(again) == _schema(fresh)
     again.close()
+    fresh.close()
+
+
+def _schema(db: Database) -> list[str]:
+    """Every table, index and trigger as its SQL text, as sqlite-utils reads it; SQLite's statistics left out."""
+    text = sqlite_utils.Database(db.conn, recursive_triggers=False, execute_plugins=False).schema
+    return [line for line in text.splitlines() if not line.startswith("CREATE TABLE sqlite_stat")]
 
 
 def test_text_file_is_refused_and_left_unchanged(tmp_path: Path) -> None:

@@ -6,15 +6,19 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 
 from app.domain import timeutil
 from app.domain.vocab import SEVERITIES, SEVERITY_COLOURS
 from app.store.database import Database
 from app.ui import icons, preferences, resource_files, theme
+from app.ui.incident_form import IncidentForm
 from app.ui.main_window import MainWindow
 from app.ui.pages import PAGES
+from app.ui.search_box import SearchBox
 from app.ui.session import Session
+from app.ui.settings_dialog import SettingsDialog
+from app.ui.sla_settings_dialog import SlaSettingsDialog
 
 
 def _window_colour() -> str:
@@ -35,6 +39,36 @@ def test_both_themes_load_with_every_role(qapp: QApplication) -> None:
     assert "QListWidget#navigation" in light_qss and "QListWidget#navigation" in dark_qss
     for role in (QPalette.ColorRole.Text, QPalette.ColorRole.Base, QPalette.ColorRole.Highlight):
         assert light.color(role) != dark.color(role), role
+
+
+def test_both_themes_give_error_text_a_colour(qapp: QApplication) -> None:
+    for name in ("light", "dark"):
+        _palette, sheet = theme.load(name)
+        assert theme.colour("error", _palette) == "#dc2626"
+        assert 'QLabel[role="error"] { color: #dc2626; }' in sheet and "@" not in sheet, name
+
+
+def test_error_labels_take_their_colour_from_the_theme(qtbot, qapp: QApplication, db: Database,
+                                                       themes: theme.ThemeManager) -> None:
+    session = Session(db, timeutil.UTC)
+    window = MainWindow(session)
+    form, search = IncidentForm(timeutil.UTC), SearchBox("events")
+    dialogs = [SettingsDialog(preferences.current(), session), SlaSettingsDialog(session)]
+    for widget in (window, form, search, *dialogs):
+        qtbot.addWidget(widget)
+    pages = [window.page(key) for key in ("dashboard", "events", "incidents")]
+    labels: list[QLabel] = [page.error_label for page in pages]  # type: ignore[attr-defined]
+    labels += [form._error_labels["title"], search.error, dialogs[0].error, dialogs[1].message]
+    sheet = qapp.styleSheet()
+    try:
+        for colour in ("#dc2626", "#0f766e"):  # the theme's own, then one a theme could choose instead
+            qapp.setStyleSheet(f'QLabel[role="error"] {{ color: {colour}; }}')
+            for label in labels:
+                label.ensurePolished()
+                assert label.property("role") == "error", label.objectName()
+                assert label.palette().color(QPalette.ColorRole.WindowText).name() == colour, label.objectName()
+    finally:
+        qapp.setStyleSheet(sheet)
 
 
 def test_choosing_dark_then_light_switches_the_palette(themes: theme.ThemeManager, qtbot) -> None:

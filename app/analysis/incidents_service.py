@@ -12,6 +12,7 @@ from typing import Any
 
 from app.domain import incidents as rules, timeutil
 from app.domain.priority import DEFAULT_MATRIX, priority_for
+from app.domain.vocab import Status
 from app.store import audit, incidents as store, settings
 from app.store.database import Database
 
@@ -97,7 +98,7 @@ def create(db: Database, values: dict[str, Any] | rules.IncidentRecord, event_id
                 raise rules.IncidentError("backdating needs linked events", "opened_at")
             record["opened_at"] = first_seen
         record["priority"] = int(priority_for(record["impact"], record["urgency"], priority_matrix(db)))
-        record.update(number=store.next_number(db), status="new", created_at=stamp, updated_at=stamp)
+        record.update(number=store.next_number(db), status=Status.NEW, created_at=stamp, updated_at=stamp)
         incident_id = store.insert(db, record)
         if ids:
             store.link_events(db, incident_id, ids)
@@ -146,9 +147,9 @@ def transition(db: Database, number: str, status: str, reason: str | None = None
         rules.validate({k: changes.get(k, row.get(k)) for k in rules.TIME_FIELDS})
         changes["updated_at"] = stamp
         store.update(db, row["id"], changes)
-        if row["status"] == "on-hold":
+        if row["status"] == Status.ON_HOLD:
             store.close_holds(db, row["id"], stamp)
-        if status == "on-hold":
+        if status == Status.ON_HOLD:
             store.open_hold(db, row["id"], stamp, reason)
         old = {k: row.get(k) for k in changes if k != "updated_at"}
         new = {k: v for k, v in changes.items() if k != "updated_at"}

@@ -22,6 +22,8 @@ from typing import Any
 
 from app.domain import sla, timeutil
 from app.domain.filters import Filter
+from app.domain.incidents import FINAL_STATUSES
+from app.domain.vocab import Status
 from app.store import incidents as store, settings
 from app.store.database import Database
 
@@ -55,7 +57,7 @@ def compute(row: dict[str, Any], holds: Iterable[tuple[str, str | None]], polici
     opened = _t(row["opened_at"]) or now
     ack, resolved = _t(row.get("acknowledged_at")), _t(row.get("resolved_at"))
     status = row["status"]
-    stop = resolved or (_t(row.get("closed_at")) if status in ("closed", "cancelled") else None) or now
+    stop = resolved or (_t(row.get("closed_at")) if status in FINAL_STATUSES else None) or now
     spans = [(timeutil.from_iso(s), _t(e) or stop) for s, e in holds]
     cal = policies.calendar_for(row.get("client"))
     target = policies.target_for(row.get("client"), int(row["priority"]))
@@ -68,7 +70,7 @@ def compute(row: dict[str, Any], holds: Iterable[tuple[str, str | None]], polici
     }
     resolve_clock = sla.clock_minutes(cal, opened, max(opened, stop), spans)
     out["time_to_resolve_minutes"] = round(resolve_clock, 2)
-    if target is None or status == "cancelled":
+    if target is None or status == Status.CANCELLED:
         return out
     response_clock = sla.clock_minutes(cal, opened, max(opened, ack or stop), spans)
     out["response_breached"] = response_clock > target.response_minutes

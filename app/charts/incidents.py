@@ -5,6 +5,7 @@ from __future__ import annotations
 from app.analysis.buckets import UNITS
 from app.analysis.incident_series import IncidentFlow
 from app.charts import base
+from app.domain.vocab import Status
 
 OPENED_COLOUR = "#3b82f6"
 RESOLVED_COLOUR = "#16a34a"
@@ -52,7 +53,7 @@ def _drill(data: IncidentFlow, j: int, resolved: bool = False) -> base.Drill:
     local = data.starts[j].astimezone(data.zone).strftime("%Y-%m-%d")
     if resolved:
         # the shared filter bounds incidents by opening time; show the resolved ones opened up to then
-        return base.Drill({"until": base.iso(data.ends[j]), "statuses": ("resolved", "closed")},
+        return base.Drill({"until": base.iso(data.ends[j]), "statuses": (Status.RESOLVED, Status.CLOSED)},
                           f"resolved incidents up to the {data.size} of {local}", page="incidents")
     return base.Drill({"since": base.iso(data.starts[j]), "until": base.iso(data.ends[j])},
                       f"incidents opened in the {data.size} of {local}", page="incidents")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from app.analysis.incident_series import MttrSeries
 from app.charts import base
-from app.domain.vocab import PRIORITY_LABELS, Priority
+from app.domain.vocab import PRIORITY_LABELS, Priority, Status
 
 
 def build(data: MttrSeries, width: int = 1000, height: int = 520, theme: str = "light") -> base.Chart:
@@ -48,5 +48,5 @@ def build(data: MttrSeries, width: int = 1000, height: int = 520, theme: str = "
 def _drill(data: MttrSeries, priority: int, j: int) -> base.Drill:
     local = data.starts[j].astimezone(data.zone).strftime("%Y-%m-%d")
     return base.Drill({"since": base.iso(data.starts[j]), "until": base.iso(data.ends[j]),
-                       "priorities": (priority,), "statuses": ("resolved", "closed")},
+                       "priorities": (priority,), "statuses": (Status.RESOLVED, Status.CLOSED)},
                       f"P{priority} incidents opened in the week of {local}", page="incidents")

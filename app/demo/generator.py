@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from app.demo import catalogue as cat
 from app.domain import timeutil
 from app.domain.priority import priority_for
+from app.domain.vocab import Status
 from app.store import audit, events as event_store, imports as import_store, incidents as incident_store
 from app.store.database import Database
 
@@ -213,18 +214,19 @@ def _incidents(
     db: Database, rng: random.Random, count: int, start: dt.datetime, end: dt.datetime, outages: list[_Outage]
 ) -> int:
     """Incidents in every status; the outages become P1s linked to their events."""
-    statuses = ["closed"] * 50 + ["resolved"] * 20 + ["in-progress"] * 12 + ["on-hold"] * 6 + ["new"] * 8 + ["cancelled"] * 4
+    statuses = ([Status.CLOSED] * 50 + [Status.RESOLVED] * 20 + [Status.IN_PROGRESS] * 12 + [Status.ON_HOLD] * 6
+                + [Status.NEW] * 8 + [Status.CANCELLED] * 4)
     clients = [(c, s) for c, sites in cat.CLIENTS.items() for s in sites]
     specs: list[tuple[dt.datetime, str, str, str, str, int, int, str]] = []
     for o in outages:
         specs.append((o.start + dt.timedelta(minutes=rng.randint(3, 12)), o.title, o.client, o.site,
-                      o.patterns[0][0], 1, 1, "closed"))
+                      o.patterns[0][0], 1, 1, Status.CLOSED))
     for i in range(max(0, count - len(specs))):
         log_type, component, _sev, _w, template = rng.choice([t for t in cat.TEMPLATES if t[2] >= 3])
         client, site = rng.choice(clients)
         opened = start + dt.timedelta(seconds=rng.random() * (end - start).total_seconds())
-        status = statuses[i % len(statuses)] if opened < end - dt.timedelta(days=3) else rng.choice(
-            ["new", "in-progress", "on-hold", "resolved"])
+        status: str = statuses[i % len(statuses)] if opened < end - dt.timedelta(days=3) else rng.choice(
+            [Status.NEW, Status.IN_PROGRESS, Status.ON_HOLD, Status.RESOLVED])
         title = _fill(template, rng).split(":")[0][:80]
         specs.append((opened, f"{component}: {title}", client, site, log_type,
                       rng.choice([1, 2, 2, 3, 3]), rng.choice([1, 2, 2, 3, 3]), status))
@@ -243,12 +245,12 @@ def _one_incident(
     iso = timeutil.to_iso
     ack = resolved = closed = None
     scale = {1: 0.25, 2: 1.0, 3: 3.0, 4: 6.0}[priority]
-    if status != "new":
+    if status != Status.NEW:
         ack = opened + dt.timedelta(minutes=rng.expovariate(1 / (10 * scale)) + 1)
-    if status in ("resolved", "closed"):
+    if status in (Status.RESOLVED, Status.CLOSED):
         resolved = ack + dt.timedelta(hours=rng.expovariate(1 / (3 * scale)) + 0.2)  # type: ignore[operator]
         resolved = min(resolved, end)
-    if status == "closed":
+    if status == Status.CLOSED:
         closed = min(resolved + dt.timedelta(days=rng.uniform(0.5, 3)), end)  # type: ignore[operator]
     cat_, subcat = cat.CATEGORIES[log_type]
     record = {
@@ -256,7 +258,7 @@ def _one_incident(
         "description": f"Reported by the floor at {site}. {title}.",
         "log_type": log_type, "category": cat_, "subcategory": subcat,
         "impact": impact, "urgency": urgency, "priority": priority, "status": status,
-        "hold_reason": "Awaiting vendor" if status == "on-hold" else None,
+        "hold_reason": "Awaiting vendor" if status == Status.ON_HOLD else None,
         "client": client, "site": site, "affected_seats": rng.choice([1, 1, 2, 5, 12, 40, 120]),
         "reported_by": rng.choice(cat.USERS), "assignee": rng.choice(cat.USERS) if ack else None,
         "assignment_group": rng.choice(cat.TEAMS),
@@ -272,7 +274,7 @@ def _one_incident(
     if record["external_key"]:
         record["external_url"] = f"https://example.service-now.com/nav_to.do?uri=incident.do?sysparm_query=number={record['external_key']}"
     incident_id = incident_store.insert(db, record)
-    if status == "on-hold" and ack:
+    if status == Status.ON_HOLD and ack:
         incident_store.add_holds(db, [(incident_id, iso(ack + dt.timedelta(minutes=30)), None, "Awaiting vendor")])
     for o in outages:
         if o.title == title:

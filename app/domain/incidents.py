@@ -11,18 +11,18 @@ import re
 from typing import Any
 
 from app.domain import timeutil
-from app.domain.vocab import LOG_TYPES, STATUSES
+from app.domain.vocab import LOG_TYPES, STATUSES, Status
 
 # Where each status may go next. Closed and cancelled are final.
-TRANSITIONS: dict[str, tuple[str, ...]] = {
-    "new": ("in-progress", "on-hold", "resolved", "cancelled"),
-    "in-progress": ("on-hold", "resolved", "cancelled"),
-    "on-hold": ("in-progress", "resolved", "cancelled"),
-    "resolved": ("closed", "in-progress"),
-    "closed": (),
-    "cancelled": (),
+TRANSITIONS: dict[str, tuple[Status, ...]] = {
+    Status.NEW: (Status.IN_PROGRESS, Status.ON_HOLD, Status.RESOLVED, Status.CANCELLED),
+    Status.IN_PROGRESS: (Status.ON_HOLD, Status.RESOLVED, Status.CANCELLED),
+    Status.ON_HOLD: (Status.IN_PROGRESS, Status.RESOLVED, Status.CANCELLED),
+    Status.RESOLVED: (Status.CLOSED, Status.IN_PROGRESS),
+    Status.CLOSED: (),
+    Status.CANCELLED: (),
 }
-FINAL_STATUSES: tuple[str, ...] = ("closed", "cancelled")
+FINAL_STATUSES: tuple[Status, ...] = (Status.CLOSED, Status.CANCELLED)
 
 # Fields a person may set directly; status and its times move only through transitions.
 EDITABLE_FIELDS: tuple[str, ...] = (
@@ -154,9 +154,9 @@ def check_transition(current: str, target: str, reason: str | None = None,
     if target not in allowed:
         where = f"allowed from {current}: {', '.join(allowed)}" if allowed else f"{current} is final"
         raise TransitionError(f"cannot move from {current} to {target} ({where})", "status")
-    if target == "on-hold" and not (reason and reason.strip()):
+    if target == Status.ON_HOLD and not (reason and reason.strip()):
         raise TransitionError("putting an incident on hold needs a reason", "reason")
-    if target == "resolved" and not (resolution_code and resolution_code.strip()):
+    if target == Status.RESOLVED and not (resolution_code and resolution_code.strip()):
         raise TransitionError("resolving an incident needs a resolution code", "resolution_code")
 
 
@@ -169,23 +169,23 @@ def transition_changes(record: dict[str, Any], target: str, now: str, reason: st
     """
     current = record["status"]
     changes: dict[str, Any] = {"status": target}
-    if current == "new" and not record.get("acknowledged_at"):
+    if current == Status.NEW and not record.get("acknowledged_at"):
         changes["acknowledged_at"] = now
-    if target == "on-hold":
+    if target == Status.ON_HOLD:
         changes["hold_reason"] = reason.strip() if reason else None
-    elif current == "on-hold":
+    elif current == Status.ON_HOLD:
         changes["hold_reason"] = None
-    if target == "resolved":
+    if target == Status.RESOLVED:
         changes["resolved_at"] = now
         changes["resolution_code"] = (resolution_code or "").strip()
         if notes:
             changes["resolution_notes"] = notes
-    elif target == "closed":
+    elif target == Status.CLOSED:
         changes["closed_at"] = now
         if notes:
             changes["resolution_notes"] = notes
-    elif target == "in-progress" and current == "resolved":
+    elif target == Status.IN_PROGRESS and current == Status.RESOLVED:
         changes["resolved_at"] = None
-    elif target == "cancelled":
+    elif target == Status.CANCELLED:
         changes["closed_at"] = now
     return changes

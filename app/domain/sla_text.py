@@ -15,6 +15,8 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+from app.domain.vocab import Status
+
 DAYS_FROM_MINUTES = 48 * 60
 
 
@@ -49,7 +51,7 @@ def remaining(minutes: float) -> str:
 def state_label(figures: Mapping[str, Any]) -> str:
     """The SLA column's text: the state, naming the breached target (``response breached``)."""
     state = str(figures.get("sla_state") or "")
-    if figures.get("status") == "on-hold" and state in ("running", "at risk"):
+    if figures.get("status") == Status.ON_HOLD and state in ("running", "at risk"):
         return "paused (on hold)"  # the SLA clock stops while the incident waits on someone else
     if state != "breached":
         return state

@@ -56,8 +56,11 @@ class Severity(enum.IntEnum):
             ) from None
 
 
-class Status(str, enum.Enum):
-    """Incident lifecycle states (ITIL style)."""
+class Status(enum.StrEnum):
+    """Incident lifecycle states (ITIL style).
+
+    A StrEnum, so a member is equal to (and formats, binds and serialises as) the word stored in the database.
+    """
 
     NEW = "new"
     IN_PROGRESS = "in-progress"
@@ -109,7 +112,8 @@ PRIORITY_LABELS = {
 LOG_TYPES: tuple[str, ...] = tuple(t.value for t in LogType)
 SEVERITIES: tuple[str, ...] = tuple(s.label for s in Severity)
 STATUSES: tuple[str, ...] = tuple(s.value for s in Status)
-OPEN_STATUSES: tuple[str, ...] = ("new", "in-progress", "on-hold")
+# Open incidents still wait on the desk: not yet resolved, closed or cancelled.
+OPEN_STATUSES: tuple[Status, ...] = (Status.NEW, Status.IN_PROGRESS, Status.ON_HOLD)
 
 # One colour per severity and per log type, used by tables, charts and reports alike.
 # Chosen to stay readable on light and dark backgrounds.
@@ -131,6 +135,8 @@ LOG_TYPE_COLOURS: dict[str, str] = {
     "event": "#ca8a04",
 }
 PRIORITY_COLOURS: dict[int, str] = {1: "#dc2626", 2: "#ea580c", 3: "#ca8a04", 4: "#16a34a"}
+# Something wrong (a breached SLA, a broken audit chain) in tables and reports; the GUI themes carry it as "error".
+ERROR_COLOUR = "#dc2626"
 
 
 # events.flags: what an event's fields owe to the importer rather than to the line itself.

@@ -13,7 +13,7 @@ from typing import Any
 
 from app.analysis import sla
 from app.domain import timeutil
-from app.domain.vocab import LOG_TYPES, SEVERITIES, STATUSES
+from app.domain.vocab import LOG_TYPES, OPEN_STATUSES, SEVERITIES, STATUSES
 from app.reports.context import ReportContext
 from app.store import audit, audit_key, report_queries
 
@@ -112,7 +112,7 @@ def gather(ctx: ReportContext, database_sha256: str) -> ReportFacts:
     for r in incidents:
         c = clients.setdefault(r["client"] or "(none)", [0, 0])
         c[0] += 1
-        c[1] += r["status"] in ("new", "in-progress", "on-hold")
+        c[1] += r["status"] in OPEN_STATUSES
     facts.by_client = [(k, v[0], v[1]) for k, v in sorted(clients.items())]
     width = 13 if _whole_hour_zone(ctx) else 16
     hourly = report_queries.event_hourly_counts(db, f, zone, now, width)

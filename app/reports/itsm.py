@@ -16,6 +16,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from app.domain.vocab import Status
+
 ITSM_FLAVOURS: tuple[str, ...] = ("servicenow", "jira")
 
 SERVICENOW_COLUMNS: tuple[str, ...] = (
@@ -24,16 +26,17 @@ SERVICENOW_COLUMNS: tuple[str, ...] = (
     "opened_at", "resolved_at", "closed_at", "close_code", "close_notes", "made_sla", "correlation_id",
     "correlation_display", "u_log_type", "u_affected_seats", "u_root_cause", "u_external_url",
 )
-SERVICENOW_STATE = {"new": 1, "in-progress": 2, "on-hold": 3, "resolved": 6, "closed": 7, "cancelled": 8}
+SERVICENOW_STATE = {Status.NEW: 1, Status.IN_PROGRESS: 2, Status.ON_HOLD: 3, Status.RESOLVED: 6, Status.CLOSED: 7,
+                    Status.CANCELLED: 8}
 
 JIRA_COLUMNS: tuple[str, ...] = (
     "Issue Type", "Summary", "Description", "Priority", "Status", "Resolution", "Reporter", "Assignee",
     "Component/s", "Created", "Resolved", "Environment", "External ID", "External URL",
 )
 JIRA_PRIORITY = {1: "Highest", 2: "High", 3: "Medium", 4: "Low"}
-JIRA_STATUS = {"new": "To Do", "in-progress": "In Progress", "on-hold": "On Hold",
-               "resolved": "Resolved", "closed": "Done", "cancelled": "Cancelled"}
-JIRA_RESOLUTION = {"resolved": "Done", "closed": "Done", "cancelled": "Won't Do"}
+JIRA_STATUS = {Status.NEW: "To Do", Status.IN_PROGRESS: "In Progress", Status.ON_HOLD: "On Hold",
+               Status.RESOLVED: "Resolved", Status.CLOSED: "Done", Status.CANCELLED: "Cancelled"}
+JIRA_RESOLUTION = {Status.RESOLVED: "Done", Status.CLOSED: "Done", Status.CANCELLED: "Won't Do"}
 
 
 def itsm_columns(flavour: str, labels: int = 1) -> list[str]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.domain.incidents import link_problem
-from app.domain.vocab import PRIORITY_COLOURS, PRIORITY_LABELS, Priority
+from app.domain.vocab import ERROR_COLOUR, PRIORITY_COLOURS, PRIORITY_LABELS, Priority
 from app.reports import xlsx_style
 from app.reports.context import ReportContext
 from app.reports.facts import SLA_COLUMNS, ReportFacts
@@ -44,7 +44,6 @@ HEADINGS: dict[str, str] = {
     "resolution_breached": "Resolution breached", "sla_state": "SLA state", "sla_calendar": "SLA calendar",
 }
 LEVEL_LABELS = {1: "1 High", 2: "2 Medium", 3: "3 Low"}  # impact and urgency
-BREACH_RED = "#dc2626"
 
 
 def incident_fields(facts: ReportFacts | None = None) -> tuple[str, ...]:
@@ -145,9 +144,9 @@ def write_incidents(wb: Any, ctx: ReportContext, facts: ReportFacts) -> int:
         ws.conditional_formatting.add(*xlsx_style.text_equals_rule(f"{prio}2:{prio}{last}", prio, 2, label, colour))
     state = get_column_letter(fields.index("sla_state") + 1)
     ws.conditional_formatting.add(*xlsx_style.text_equals_rule(
-        f"{state}2:{state}{last}", state, 2, "breached", BREACH_RED))
+        f"{state}2:{state}{last}", state, 2, "breached", ERROR_COLOUR))
     for name in ("response_breached", "resolution_breached"):
         col = get_column_letter(fields.index(name) + 1)
-        ws.conditional_formatting.add(*xlsx_style.true_rule(f"{col}2:{col}{last}", col, 2, BREACH_RED))
+        ws.conditional_formatting.add(*xlsx_style.true_rule(f"{col}2:{col}{last}", col, 2, ERROR_COLOUR))
     xlsx_style.finish_sheet(ws)
     return len(rows)

@@ -10,6 +10,7 @@ import warnings
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from app.domain.vocab import ERROR_COLOUR
 from app.reports.context import PageText
 from app.reports.safety import excel_text, needs_quote_prefix
 
@@ -238,4 +239,4 @@ def not_ok_rule(column_letter: str, first_row: int) -> Any:
     from openpyxl.styles import PatternFill
 
     return FormulaRule(formula=[f'${column_letter}{first_row}<>"ok"'],
-                       fill=PatternFill("solid", bgColor=light("#dc2626", 0.55)))
+                       fill=PatternFill("solid", bgColor=light(ERROR_COLOUR, 0.55)))

@@ -14,20 +14,22 @@ from collections import Counter
 from typing import Any
 
 from app.domain.filters import Filter
+from app.domain.masking import DIGIT_MARK
 from app.store.database import Database
 from app.store.filter_sql import Where, event_where, incident_where
 from app.store.local_time import CLOCK_SHIFT
+from app.store.status_sql import FINAL_IN, OPEN_IN
 from app.store.visibility import visible
 
 GROUP_COLUMNS: dict[str, str] = {"severity": "e.severity", "type": "e.log_type", "client": "e.client"}
 INCIDENT_GROUP_COLUMNS: dict[str, str] = {"priority": "i.priority", "client": "i.client", "type": "i.log_type"}
 # When an incident left the open backlog: resolved, or closed/cancelled without a resolution time.
-LEFT_AT = ("COALESCE(i.resolved_at, CASE WHEN i.status IN ('closed', 'cancelled') "
+LEFT_AT = (f"COALESCE(i.resolved_at, CASE WHEN i.status IN {FINAL_IN} "
            "THEN COALESCE(i.closed_at, i.updated_at) END)")
 SAMPLE_BLOCK = 100
 _SAMPLE_COLUMNS = ", ".join(f"x.{c} AS {c}" for c in (
     "id", "ts", "severity", "log_type", "host", "component", "client", "site", "message"))
-DIGIT_MASK_SQL = "replace(" * 10 + "e.message" + "".join(f", '{d}', '#')" for d in range(10))
+DIGIT_MASK_SQL = "replace(" * 10 + "e.message" + "".join(f", '{d}', '{DIGIT_MARK}')" for d in range(10))
 
 
 def _events(db: Database, f: Filter, zone: dt.tzinfo, now: dt.datetime | None) -> Where:
@@ -129,7 +131,7 @@ def event_hour_weekday(
     return _packed(db, sql, [*params, *w.params], 3)  # type: ignore[return-value]
 
 
-_DIGITS = str.maketrans("0123456789", "#" * 10)
+_DIGITS = str.maketrans("0123456789", DIGIT_MARK * 10)
 
 
 def _digits_masked_counts(db: Database, sql: str, params: Any) -> list[tuple[str, int]]:
@@ -249,7 +251,7 @@ def open_by_priority(db: Database, f: Filter, zone: dt.tzinfo, now: dt.datetime 
     """Open incidents (new, in progress, on hold) per priority; time bounds ignored: open is open now."""
     w = _incidents(db, f.replace(since=None, until=None, statuses=()), zone, now)
     sql = (f"SELECT i.priority, count(*) FROM incidents i WHERE {w.sql()} "
-           f"AND i.status IN ('new', 'in-progress', 'on-hold') GROUP BY i.priority")
+           f"AND i.status IN {OPEN_IN} GROUP BY i.priority")
     return {p: n for p, n in db.execute(sql, w.params)}
 
 

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from app.store.database import Database
+from app.store.status_sql import OPEN_IN
 
 if TYPE_CHECKING:
     from app.domain.filters import Filter
@@ -121,7 +122,7 @@ def earliest_linked_time(db: Database, incident_id: int) -> str | None:
 def open_incidents(db: Database, limit: int = 2000) -> list[tuple[str, str]]:
     """(number, title) of incidents still being worked on, newest opened first (for pickers)."""
     return [(r[0], r[1]) for r in db.execute(
-        "SELECT number, title FROM incidents WHERE status IN ('new', 'in-progress', 'on-hold') "
+        f"SELECT number, title FROM incidents WHERE status IN {OPEN_IN} "
         "ORDER BY opened_at DESC, id DESC LIMIT ?", (limit,))]
 
 

@@ -148,7 +148,7 @@ class IncidentForm(QWidget):
     def _row(self, name: str, label: str, field: Any) -> None:
         error = QLabel()
         error.setObjectName(f"error-{name}")
-        error.setStyleSheet("color: #dc2626;")
+        error.setProperty("role", "error")
         error.setVisible(False)
         self._error_labels[name] = error
         box = QVBoxLayout()

@@ -26,7 +26,7 @@ from app.domain.vocab import LOG_TYPES
 from app.ingest.incidents.columns import IMPORT_FIELDS
 from app.ingest.incidents.apply import ImportResult
 from app.ingest.incidents.plan import ImportOptions, ImportPlan
-from app.ui import workers
+from app.ui import theme, workers
 from app.ui.incident_value_map import ValueMapTable
 from app.ui.session import Session
 
@@ -207,7 +207,7 @@ class IncidentImportDialog(QDialog):
     def _failed(self, message: str, _details: str) -> None:
         self._importing = False
         self.close_button.setEnabled(True)
-        self.notes.setText(f"<span style='color:#dc2626'>{message}</span>")
+        self.notes.setText(f"<span style='color:{theme.colour('error')}'>{message}</span>")
         self.preview_button.setEnabled(self.path is not None)
 
     def _read_headers(self) -> None:
@@ -237,7 +237,7 @@ class IncidentImportDialog(QDialog):
         if problem:
             self.path = None  # typing the same path again, once the file is there, reads it
             self.mapping.setRowCount(0)
-            self.notes.setText(f"<span style='color:#dc2626'>{problem}</span>")
+            self.notes.setText(f"<span style='color:{theme.colour('error')}'>{problem}</span>")
             self.save_profile_button.setEnabled(False)
             return
         self.mapping.setRowCount(len(headers))

@@ -46,7 +46,7 @@ class SearchBox(QWidget):
         self.regex_toggle.toggled.connect(self._show_mode)
         self.error = QLabel()
         self.error.setObjectName("searchError")
-        self.error.setStyleSheet("color: #dc2626;")
+        self.error.setProperty("role", "error")
         self.error.setWordWrap(True)
         self.error.setVisible(False)
         self.note = QLabel()

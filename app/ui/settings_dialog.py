@@ -48,7 +48,7 @@ class SettingsDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         self.error = QLabel()
-        self.error.setStyleSheet("color: #dc2626")
+        self.error.setProperty("role", "error")
         self.error.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(tabs)

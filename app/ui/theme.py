@@ -4,12 +4,17 @@ The ``system`` choice follows the OS colour scheme and switches live when it
 changes; ``light`` and ``dark`` pin one. Widgets that draw their own colours
 (charts, icons) ask ``is_dark()`` or listen to ``ThemeManager.changed``.
 
+Colours the palette has no role for (error text) are the theme's ``roles``: the
+style sheet names them ``@error`` and a label opts in with the property
+``role="error"``; rich text, which style sheets cannot reach, asks ``colour("error")``.
+
 Signals:
     ThemeManager.changed(str): the effective theme is now "light" or "dark".
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from collections.abc import Callable
@@ -26,15 +31,30 @@ log = logging.getLogger("issue_ledger.theme")
 CHOICES: dict[str, str] = {"system": "Follow the system", "light": "Light", "dark": "Dark"}
 
 
+@functools.cache
+def _spec(name: str) -> dict[str, Any]:
+    spec: dict[str, Any] = json.loads(resource_files.read_text(f"themes/{name}.json"))
+    return spec
+
+
 def load(name: str) -> tuple[QPalette, str]:
     """The palette and style sheet of theme ``name`` ("light" or "dark")."""
-    spec: dict[str, Any] = json.loads(resource_files.read_text(f"themes/{name}.json"))
+    spec = _spec(name)
     palette = QPalette()
     for group, roles in ((QPalette.ColorGroup.All, spec["palette"]),
                          (QPalette.ColorGroup.Disabled, spec.get("disabled", {}))):
         for role_name, colour in roles.items():
             palette.setColor(group, getattr(QPalette.ColorRole, role_name), QColor(colour))
-    return palette, resource_files.read_text(f"themes/{name}.qss")
+    sheet = resource_files.read_text(f"themes/{name}.qss")
+    for role, colour in spec["roles"].items():
+        sheet = sheet.replace(f"@{role}", colour)
+    return palette, sheet
+
+
+def colour(role: str, palette: QPalette | None = None) -> str:
+    """The named colour ``role`` (e.g. "error") of the light or dark theme, whichever the palette in use is."""
+    roles: dict[str, str] = _spec("dark" if is_dark(palette) else "light")["roles"]
+    return roles[role]
 
 
 def system_scheme() -> str:

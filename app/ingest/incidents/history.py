@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.domain.vocab import Status
+
 
 @dataclass
 class Row:
@@ -36,11 +38,11 @@ def fold(rows: list[Row]) -> tuple[Row, str | None, list[tuple[str, str | None, 
     history = []
     for r in ordered:
         status, at = r.values.get("status"), r.values.get("updated_at")
-        if ack is None and status not in (None, "new") and at:
+        if ack is None and status not in (None, Status.NEW) and at:
             ack = at
-        if status == "on-hold" and open_hold is None and at:
+        if status == Status.ON_HOLD and open_hold is None and at:
             open_hold = (at, r.raw_status)
-        elif status != "on-hold" and open_hold is not None and at:
+        elif status != Status.ON_HOLD and open_hold is not None and at:
             holds.append((open_hold[0], at, open_hold[1]))
             open_hold = None
         history.append({

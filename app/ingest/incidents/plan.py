@@ -16,6 +16,7 @@ from typing import Any
 
 from app.domain import incidents as rules
 from app.domain.priority import priority_for
+from app.domain.vocab import Status
 from app.ingest.incidents import dates, values as conv
 from app.ingest.incidents.columns import DATE_FIELDS, apply_profile, auto_map
 from app.ingest.incidents.history import Row, fold
@@ -305,23 +306,24 @@ def _record(row: Row, ack: str | None, options: ImportOptions, matrix: dict[int,
         rec.setdefault("impact", impact)
         rec.setdefault("urgency", urgency)
     rec["priority"] = priority or int(priority_for(rec["impact"], rec["urgency"], matrix))
-    status = v.get("status") or ("closed" if v.get("closed_at") else "resolved" if v.get("resolved_at") else "new")
+    status = v.get("status") or (Status.CLOSED if v.get("closed_at") else Status.RESOLVED if v.get("resolved_at")
+                                 else Status.NEW)
     rec["status"] = status
-    rec["acknowledged_at"] = ack if status != "new" else None
+    rec["acknowledged_at"] = ack if status != Status.NEW else None
     rec["resolved_at"], rec["closed_at"] = v.get("resolved_at"), v.get("closed_at")
     dropped = []
-    if status in rules.TRANSITIONS and status not in ("resolved", "closed") and rec["resolved_at"]:
+    if status in rules.TRANSITIONS and status not in (Status.RESOLVED, Status.CLOSED) and rec["resolved_at"]:
         dropped.append(f"resolved time {rec['resolved_at']}")
         rec["resolved_at"] = None
-    if status not in ("closed", "cancelled") and rec["closed_at"]:
+    if status not in rules.FINAL_STATUSES and rec["closed_at"]:
         dropped.append(f"closed time {rec['closed_at']}")
         rec["closed_at"] = None
-    if status == "closed" and not rec["resolved_at"]:
+    if status == Status.CLOSED and not rec["resolved_at"]:
         rec["resolved_at"] = rec["closed_at"]
     if dropped:
         planned.note = f"state is {status}: {' and '.join(dropped)} kept in the import audit entry"
         planned.extra["dropped"] = dropped
-    if status == "on-hold":
+    if status == Status.ON_HOLD:
         rec["hold_reason"] = v.get("hold_reason") or row.raw_status or "on hold"
     rules.validate(rec)
     return rec

@@ -5,26 +5,27 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from app.domain.vocab import LOG_TYPES
+from app.domain.vocab import LOG_TYPES, Status
 
 MISSING = {"", "?", "n/a", "na", "-", "--", "null", "none", "nil", "#n/a"}
 
 LEVEL_WORDS = {"high": 1, "critical": 1, "medium": 2, "moderate": 2, "normal": 2, "low": 3}
 PRIORITY_WORDS = {"critical": 1, "highest": 1, "urgent": 1, "blocker": 1, "high": 2, "major": 2, "moderate": 3,
                   "medium": 3, "normal": 3, "low": 4, "lowest": 4, "minor": 4, "trivial": 4, "planning": 4}
-STATUS_WORDS = {
-    "new": "new", "open": "new", "to do": "new", "todo": "new", "backlog": "new", "logged": "new", "opened": "new",
-    "active": "in-progress", "in progress": "in-progress", "work in progress": "in-progress", "wip": "in-progress",
-    "assigned": "in-progress", "investigating": "in-progress", "in review": "in-progress", "ongoing": "in-progress",
-    "on hold": "on-hold", "hold": "on-hold", "pending": "on-hold", "waiting": "on-hold", "blocked": "on-hold",
-    "resolved": "resolved", "fixed": "resolved", "done": "resolved", "restored": "resolved",
-    "closed": "closed", "complete": "closed", "completed": "closed",
-    "cancelled": "cancelled", "canceled": "cancelled", "won't do": "cancelled", "wont do": "cancelled",
-    "duplicate": "cancelled", "rejected": "cancelled", "withdrawn": "cancelled",
+# State names other tools use (lower case, single spaces) → our status.
+STATUS_WORDS: dict[str, Status] = {
+    **dict.fromkeys(("new", "open", "to do", "todo", "backlog", "logged", "opened"), Status.NEW),
+    **dict.fromkeys(("active", "in progress", "work in progress", "wip", "assigned", "investigating", "in review",
+                     "ongoing"), Status.IN_PROGRESS),
+    **dict.fromkeys(("on hold", "hold", "pending", "waiting", "blocked"), Status.ON_HOLD),
+    **dict.fromkeys(("resolved", "fixed", "done", "restored"), Status.RESOLVED),
+    **dict.fromkeys(("closed", "complete", "completed"), Status.CLOSED),
+    **dict.fromkeys(("cancelled", "canceled", "won't do", "wont do", "duplicate", "rejected", "withdrawn"),
+                    Status.CANCELLED),
 }
 # ServiceNow's incident state codes, as exports without display values carry them.
-SERVICENOW_STATE_CODES = {"1": "new", "2": "in-progress", "3": "on-hold", "6": "resolved", "7": "closed",
-                          "8": "cancelled"}
+SERVICENOW_STATE_CODES: dict[str, Status] = {"1": Status.NEW, "2": Status.IN_PROGRESS, "3": Status.ON_HOLD,
+                                             "6": Status.RESOLVED, "7": Status.CLOSED, "8": Status.CANCELLED}
 LOG_TYPE_WORDS = {"app": "application", "sys": "system", "net": "network", "sec": "security", "err": "error",
                   "infra": "system", "infrastructure": "system", "telephony": "network", "voice": "network"}
 
@@ -94,7 +95,7 @@ def status(value: Any, overrides: dict[str, Any] | None = None) -> str:
     if key in STATUS_WORDS:
         return STATUS_WORDS[key]
     if key.startswith(("awaiting", "pending", "waiting", "on hold")):
-        return "on-hold"
+        return Status.ON_HOLD
     raise ValueProblem(f"unknown state {text!r}; map it in a profile (e.g. {text!r} → in-progress)")
 
 

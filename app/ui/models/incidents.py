@@ -15,14 +15,15 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
 from app.domain import sla_text, timeutil
-from app.domain.vocab import PRIORITY_COLOURS, PRIORITY_LABELS, Priority
+from app.domain.incidents import FINAL_STATUSES
+from app.domain.vocab import ERROR_COLOUR, PRIORITY_COLOURS, PRIORITY_LABELS, Priority, Status
 from app.store.database import Database
 from app.ui.models.keyset import Column, KeysetTableModel
 
-SLA_COLOURS = {"breached": "#dc2626", "at risk": "#ea580c", "met": "#16a34a", "running": "#2563eb",
+SLA_COLOURS = {"breached": ERROR_COLOUR, "at risk": "#ea580c", "met": "#16a34a", "running": "#2563eb",
                "n/a": "#8c8c8c"}
-STATUS_COLOURS = {"new": "#2563eb", "in-progress": "#ca8a04", "on-hold": "#9333ea", "resolved": "#16a34a",
-                  "closed": "#6b7280", "cancelled": "#8c8c8c"}
+STATUS_COLOURS = {Status.NEW: "#2563eb", Status.IN_PROGRESS: "#ca8a04", Status.ON_HOLD: "#9333ea",
+                  Status.RESOLVED: "#16a34a", Status.CLOSED: "#6b7280", Status.CANCELLED: "#8c8c8c"}
 
 
 class IncidentsModel(KeysetTableModel):
@@ -92,4 +93,4 @@ class IncidentsModel(KeysetTableModel):
 
 def _done(record: dict[str, Any]) -> bool:
     """Resolved or closed: the resolution clock has stopped."""
-    return bool(record.get("resolved_at")) or record.get("status") in ("resolved", "closed", "cancelled")
+    return bool(record.get("resolved_at")) or record.get("status") in (Status.RESOLVED, *FINAL_STATUSES)

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 from app.analysis.integrity import IntegrityReport
 from app.domain import changes, timeutil
 from app.store import audit
-from app.ui import workers
+from app.ui import theme, workers
 from app.ui.session import Session
 
 LIMIT = 5000
@@ -182,14 +182,14 @@ class AuditPage(QWidget):
 
     def _verified(self, report: IntegrityReport) -> None:
         self.verify_button.setEnabled(True)
-        colour = "#16a34a" if report.ok else "#dc2626"
+        colour = "#16a34a" if report.ok else theme.colour("error")
         lines = [report.chain.describe()] if report.ok else report.findings()
         text = "<br>".join(html.escape(line) for line in lines)
         self.result.setText(f"<span style='color:{colour}'>{text}</span>")
 
     def _verify_failed(self, message: str, _details: str) -> None:
         self.verify_button.setEnabled(True)
-        self.result.setText(f"<span style='color:#dc2626'>Could not verify: {message}</span>")
+        self.result.setText(f"<span style='color:{theme.colour('error')}'>Could not verify: {message}</span>")
 
     def _open(self, index: QModelIndex) -> None:
         r = self.model.rows[index.row()]

@@ -107,7 +107,7 @@ class DashboardPage(QWidget):
             "check to show every event")
         self.all_time_button.toggled.connect(lambda _on: self.refresh(only=("trend",)))
         self.error_label = QLabel()
-        self.error_label.setStyleSheet("color: #dc2626;")
+        self.error_label.setProperty("role", "error")
         self.error_label.setVisible(False)
         self.panels = {kind: ChartPanel(kind) for kind in KINDS}
         for panel in self.panels.values():

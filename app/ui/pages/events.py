@@ -47,7 +47,7 @@ class EventsPage(QWidget):
         self.details = EventDetails(session, self)
         self.count_label = CountLabel("events")
         self.error_label = QLabel()
-        self.error_label.setStyleSheet("color: #dc2626;")
+        self.error_label.setProperty("role", "error")
         self.error_label.setVisible(False)
         self.scan_progress = ScanProgress(self.model, self)
         self.incident_button = QPushButton("Create incident from selection…")

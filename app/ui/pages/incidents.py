@@ -40,7 +40,7 @@ class IncidentsPage(QWidget):
                 self.table.setColumnWidth(col, COLUMN_WIDTHS[col])
         self.count_label = CountLabel("incidents")
         self.error_label = QLabel()
-        self.error_label.setStyleSheet("color: #dc2626;")
+        self.error_label.setProperty("role", "error")
         self.error_label.setVisible(False)
         self.scan_progress = ScanProgress(self.model, self)
         self.new_button = QPushButton("New incident…")
