@@ -143,7 +143,7 @@ def _import_sheet(db: Database, path: Path, outcomes: dict[str, int]) -> None:
 
 
 def test_incident_csv_import_takes_hostile_sheets(campaign: Campaign, kept: Path, tmp_path: Path) -> None:
-    @fuzz(300)
+    @fuzz(200)
     @given(sheet=sheets.SHEETS)
     def sheet_import(sheet: tuple[list[str], list[list[str]]]) -> None:
         campaign.fuzz_examples += 1
