@@ -1,6 +1,6 @@
 """Making attacker-controlled log text safe for spreadsheets.
 
-A log line is text an attacker may have chosen. Three things can go wrong when
+A log line is text an attacker may have chosen. These things can go wrong when
 it lands in a spreadsheet, and each has a fix here:
 
 * a text that starts with ``=``, ``+``, ``-``, ``@``, tab, CR or LF is run as a
@@ -13,7 +13,11 @@ it lands in a spreadsheet, and each has a fix here:
   replaced by a visible escape ``\\x00``-style (a literal backslash is doubled
   only in texts that needed escaping, so the escape reads back unambiguously);
 * a cell holds at most 32,767 characters: a longer text is cut and ends with a
-  marker that gives its full length.
+  marker that gives its full length;
+* XLSX readers (Excel, LibreOffice, openpyxl, calamine) decode ``_xHHHH_`` in a
+  cell as the character HHHH, and openpyxl writes such text as it is: a log line
+  holding ``_x0041_`` would read back as ``A``. Its underscore is written as
+  ``_x005F_``, which every reader decodes back to ``_``.
 """
 
 from __future__ import annotations
@@ -32,6 +36,8 @@ _UNSAFE_OR_BACKSLASH = re.compile("[\\\\\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\
 # In a cell a bare CR does not survive either: XML readers turn it into LF. Escape it too.
 _UNSAFE_XLSX = re.compile("[\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]")
 _UNSAFE_XLSX_OR_BACKSLASH = re.compile("[\\\\\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]")
+# OOXML's own escape: a reader turns "_x0041_" into "A" unless its underscore is escaped as "_x005F_".
+_OOXML_ESCAPE = re.compile("_(?=x[0-9A-Fa-f]{4}_)")
 # A formula trigger that starts a cell for a reader splitting on , ; or tab (spaces or quotes may come between).
 _TRIGGER_AFTER_SEPARATOR = re.compile('([,;\t\r\n][ "]*)(?=[=+\\-@])')
 _CSV_NEEDS_QUOTES = re.compile('[",;\t\r\n]')
@@ -91,6 +97,8 @@ def excel_text(text: str) -> str:
     """
     if _UNSAFE_XLSX.search(text) is not None:
         text = _UNSAFE_XLSX_OR_BACKSLASH.sub(_escape_char, text)
+    if "_x" in text:
+        text = _OOXML_ESCAPE.sub("_x005F_", text)
     if len(text) > EXCEL_CELL_LIMIT:
         text = cap_length(text)
     return text

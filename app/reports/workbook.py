@@ -64,7 +64,9 @@ def _write(path: Path, ctx: ReportContext, facts: ReportFacts) -> tuple[str, ...
     from app.reports.sheets_events import PRINTED_ROWS, write_events
     from app.reports.sheets_incidents import printed_columns_text, write_incidents
     from app.reports.sheets_summary import page_text, write_summary
+    from app.reports.xlsx_whitespace import keep_whitespace_only_texts
 
+    keep_whitespace_only_texts()
     wb = Workbook(write_only=True)
     props = wb.properties
     props.title = f"Audit report — {facts.event_count:,} events, {len(facts.incidents):,} incidents"

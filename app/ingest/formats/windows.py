@@ -194,17 +194,22 @@ class Evtx(RecordParser):
             yield _record(xml)
 
     def _recovering(self, path: Path, scale: float) -> Iterator[Record]:
+        """python-evtx's walk; a header or chunk table it cannot walk fails the file with its reason, no traceback."""
+        from Evtx.BinaryParser import BinaryParserException
         from Evtx.Evtx import Evtx as EvtxFile
 
-        with EvtxFile(str(path)) as log, _reader_warnings(self.notes):
-            for record in log.records():
-                self.position = int(record.offset() * scale)
-                try:
-                    xml = record.xml()
-                except Exception as exc:  # noqa: BLE001 - a damaged record is a reject, not a crash
-                    yield 1, "", 0, f"damaged record: {exc}"
-                    continue
-                yield _record(xml)
+        try:
+            with EvtxFile(str(path)) as log, _reader_warnings(self.notes):
+                for record in log.records():
+                    self.position = int(record.offset() * scale)
+                    try:
+                        xml = record.xml()
+                    except Exception as exc:  # noqa: BLE001 - a damaged record is a reject, not a crash
+                        yield 1, "", 0, f"damaged record: {exc}"
+                        continue
+                    yield _record(xml)
+        except BinaryParserException as exc:
+            raise ValueError(f"not a readable .evtx file: {exc}") from None
 
 
 _FILE_MAGIC, _CHUNK_MAGIC = b"ElfFile\x00", b"ElfChnk\x00"

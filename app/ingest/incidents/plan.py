@@ -287,6 +287,8 @@ def _group(plan: ImportPlan, rows: list[Row], existing: dict[str, str],
 def _record(row: Row, ack: str | None, options: ImportOptions, matrix: dict[int, dict[int, int]] | None,
             planned: Planned) -> dict[str, Any]:
     v = dict(row.values)
+    if not v.get("opened_at"):  # the column exists (the file was refused otherwise) but this row's cell is empty
+        raise rules.IncidentError("no opened time: the cell is empty", "opened_at")
     rec: dict[str, Any] = {k: v.get(k) for k in rules.EDITABLE_FIELDS if v.get(k) is not None}
     if not rec.get("title"):
         parts = [v.get("external_key"), v.get("category"), v.get("subcategory")]
