@@ -45,7 +45,7 @@ class Command:
     keys: tuple[Key, ...] = ()
     status_tip: str = ""
     enabled_when: Condition | None = None
-    checked_when: Callable[[], bool] | None = None  # makes the command checkable
+    checked_when: Callable[[], bool] | None = None  # makes it checkable; checked when true (its group's others uncheck)
     group: str = ""  # commands sharing a group exclude each other (radio items)
     role: QAction.MenuRole | None = None
     data: object = None
@@ -100,6 +100,8 @@ class ActionSet:
                 action.setChecked(True)
 
     def _add_menu(self, row: Menu) -> None:
+        if row.id in self.menus:
+            raise ValueError(f"menu id {row.id!r} is declared twice")
         if row.parent:
             menu = self.menus[row.parent].addMenu(row.text)
         else:
