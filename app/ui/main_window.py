@@ -10,7 +10,7 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QFileDialog, QLabel, QListWidget, QListWidgetItem, QMainWindow, QMessageBox, QSplitter,
     QStackedWidget, QWidget,
@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (
 
 from app import APP_NAME
 from app.store import stats
-from app.ui import shell, workers
+from app.ui import shell, window_actions, workers
+from app.ui.actions import ActionSet
 from app.ui.dashboard_tiles import UPDATING
 from app.ui.data_watch import DataWatcher
 from app.ui.pages import PAGES
@@ -60,12 +61,9 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)  # files and folders dropped here open the import dialog
         self.counts_label = QLabel()
         self.statusBar().addPermanentWidget(self.counts_label)
-        self._build_menus()
 
         self.nav.currentRowChanged.connect(self._show_row)
         self.welcome.demo_requested.connect(self.load_demo_data)
-        self.welcome.import_requested.connect(self.import_action.trigger)
-        self.welcome.incident_requested.connect(self.new_incident_action.trigger)
         session.data_changed.connect(self.refresh_counts)
         # Writes by the CLI or another window reload the pages as this window's own do.
         self.watcher = DataWatcher(session.db_path, self)
@@ -79,57 +77,31 @@ class MainWindow(QMainWindow):
         else:
             self.nav.setCurrentRow(0)
         self.refresh_counts()
-        self.shell = shell.install(self)  # icons, theme, View/Help menus, settings, remembered layout
+        self.shell = shell.Shell(self)  # icons, theme, settings, recent databases, remembered layout
+        # Every menu and command, from one table; the shell's handlers serve some of them.
+        self.action_set = ActionSet(self, window_actions.table(self))
+        actions = self.action_set.actions
+        self.import_action, self.export_action = actions["import"], actions["export"]
+        self.new_incident_action, self.import_incidents_action = actions["new-incident"], actions["import-incidents"]
+        self.sla_settings_action, self.refresh_action = actions["sla-settings"], actions["refresh"]
+        self.welcome.import_requested.connect(self.import_action.trigger)
+        self.welcome.incident_requested.connect(self.new_incident_action.trigger)
         if session.db.read_only:
             self._mark_read_only()
 
     def _mark_read_only(self) -> None:
-        """A file without write access (an auditor's copy on a share) is browsed, never written: say so up front."""
+        """A file without write access (an auditor's copy on a share) is browsed, never written: say so up front.
+
+        The commands that write are turned off by their enabled-when in ``window_actions``.
+        """
         self.setWindowTitle(f"{self.windowTitle()} (read-only)")
         self.read_only_label = QLabel("Read-only")
         self.read_only_label.setToolTip(f"{self.session.db_path} cannot be written: browse, chart and export only")
         self.statusBar().addPermanentWidget(self.read_only_label)
         self.statusBar().showMessage(f"{self.session.db_path.name} is read-only: imports and edits are off", 15000)
-        why = "The database is read-only"
-        for action in (self.import_action, self.new_incident_action, self.import_incidents_action,
-                       self.sla_settings_action):
-            action.setEnabled(False)
-            action.setStatusTip(why)
         for button in (self.welcome.demo_button, self.welcome.import_button, self.welcome.incident_button):
             button.setEnabled(False)
-            button.setToolTip(why)
-
-    # -- menus -------------------------------------------------------------------
-    def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
-        self.new_db_action = self._action(file_menu, "&New database…", self.new_database, "Ctrl+Shift+N")
-        self.open_db_action = self._action(file_menu, "&Open database…", self.open_database, QKeySequence.StandardKey.Open)
-        file_menu.addSeparator()
-        self.import_action = self._action(file_menu, "&Import…", self.show_import, "Ctrl+I")
-        self.export_action = self._action(file_menu, "&Export report…", self.show_export, "Ctrl+E")
-        file_menu.addSeparator()
-        self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
-        incident_menu = self.menuBar().addMenu("I&ncident")
-        self.new_incident_action = self._action(incident_menu, "&New incident…", self.new_incident, "Ctrl+N")
-        self.import_incidents_action = self._action(incident_menu, "&Import incident log…", self.import_incidents)
-        self.sla_settings_action = self._action(incident_menu, "&SLA policies and priority matrix…",
-                                                self.edit_sla_settings)
-        # In the View menu (app/ui/menus_view.py); made here so the window works without it too.
-        self.refresh_action = QAction("&Refresh", self)
-        self.refresh_action.setShortcut(QKeySequence("F5"))
-        self.refresh_action.setStatusTip("Read everything again from the database")
-        self.refresh_action.triggered.connect(self.refresh)
-        self.addAction(self.refresh_action)
-        help_menu = self.menuBar().addMenu("&Help")
-        self._action(help_menu, f"&About {APP_NAME}", self.show_about)
-
-    def _action(self, menu: object, text: str, slot: object, shortcut: object = None) -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))  # type: ignore[arg-type]
-        action.triggered.connect(slot)  # type: ignore[arg-type]
-        menu.addAction(action)  # type: ignore[attr-defined]
-        return action
+            button.setToolTip(window_actions.READ_ONLY)
 
     # -- pages -------------------------------------------------------------------
     def page(self, key: str) -> QWidget:

@@ -1,15 +1,17 @@
-"""What every main window gets beside its pages: icons, theme, menus, settings, remembered layout.
+"""What every main window gets beside its pages: icons, theme, settings, recent databases, remembered layout.
 
-``install(window)`` is called once at the end of ``MainWindow.__init__``; the
-logic lives here so the window class stays about pages and actions.
+``MainWindow.__init__`` makes its ``Shell`` near its end, then builds its menus from
+``window_actions``, whose Settings, Theme, Open recent and Help rows call the shell;
+the logic lives here so the window class stays about pages and actions.
 """
 
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QEvent, QObject
-from PySide6.QtWidgets import QMainWindow, QSplitter
+from PySide6.QtWidgets import QSplitter
 
 from app.domain import timeutil
 from app.ui import empty_state, icons, preferences, theme
@@ -18,6 +20,9 @@ from app.ui.pages import PAGES
 from app.ui.preferences import (
     LAST_PAGE, SPLITTER_STATE, THEME, WINDOW_GEOMETRY, WINDOW_STATE, Preferences,
 )
+
+if TYPE_CHECKING:
+    from app.ui.main_window import MainWindow
 
 log = logging.getLogger("issue_ledger.ui")
 
@@ -32,9 +37,12 @@ NAV_TIPS: dict[str, str] = {
 
 
 class Shell(QObject):
-    """Owns the window's extra menus and remembers its layout; lives as long as the window."""
+    """Serves the window's settings, theme and recent-database commands and remembers its layout.
 
-    def __init__(self, window: QMainWindow, prefs: Preferences | None = None) -> None:
+    Lives as long as the window.
+    """
+
+    def __init__(self, window: MainWindow, prefs: Preferences | None = None) -> None:
         super().__init__(window)
         self.window = window
         self.prefs = prefs or preferences.current()
@@ -42,22 +50,20 @@ class Shell(QObject):
         self.settings_dialog: QObject | None = None
         window.setWindowIcon(icons.app_icon())
         self.menus = WindowMenus(window, self.prefs)
-        self.menus.theme_chosen.connect(self.set_theme)
-        self.menus.settings_requested.connect(self.show_settings)
         self.themes.changed.connect(self.decorate_nav)
         self.decorate_nav()
-        self.prefs.add_recent(window.session.db_path)  # type: ignore[attr-defined]
+        self.prefs.add_recent(window.session.db_path)
         self.restore_layout()
-        window.nav.currentRowChanged.connect(self._remember_page)  # type: ignore[attr-defined]
-        window.stack.widgetAdded.connect(self._page_added)  # type: ignore[attr-defined]
-        for key, page in list(window.pages.items()):  # type: ignore[attr-defined]
+        window.nav.currentRowChanged.connect(self._remember_page)
+        window.stack.widgetAdded.connect(self._page_added)
+        for key, page in list(window.pages.items()):
             empty_state.attach_to_page(key, page)
         window.installEventFilter(self)
 
     # -- navigation ---------------------------------------------------------------
     def decorate_nav(self, _theme: str = "") -> None:
         """Icons in the theme's colours and a tool tip on each navigation entry."""
-        nav = self.window.nav  # type: ignore[attr-defined]
+        nav = self.window.nav
         for row, spec in enumerate(PAGES):
             item = nav.item(row)
             if item is None:
@@ -70,10 +76,9 @@ class Shell(QObject):
             item.setToolTip(NAV_TIPS.get(spec.key, spec.title) + shortcut)
 
     def _page_added(self, index: int) -> None:
-        page = self.window.stack.widget(index)  # type: ignore[attr-defined]
-        name = page.objectName() if page is not None else ""
-        if name.startswith("page-"):
-            empty_state.attach_to_page(name.removeprefix("page-"), page)
+        page = self.window.stack.widget(index)
+        if page is not None and page.objectName().startswith("page-"):
+            empty_state.attach_to_page(page.objectName().removeprefix("page-"), page)
 
     def _remember_page(self, row: int) -> None:
         if 0 <= row < len(PAGES):
@@ -96,9 +101,8 @@ class Shell(QObject):
             if first is not None and first.maximumWidth() < 2000:  # a fixed-width navigation: no dead band
                 splitter.setSizes([first.maximumWidth(), max(1, self.window.width() - first.maximumWidth())])
         last = self.prefs.get(LAST_PAGE)
-        welcome = getattr(self.window, "welcome", None)
-        if last in {s.key for s in PAGES} and self.window.stack.currentWidget() is not welcome:  # type: ignore[attr-defined]
-            self.window.show_page(last)  # type: ignore[attr-defined]
+        if last in {s.key for s in PAGES} and self.window.stack.currentWidget() is not self.window.welcome:
+            self.window.show_page(last)
 
     def save_layout(self) -> None:
         self.prefs.set(WINDOW_GEOMETRY, bytes(self.window.saveGeometry().data()))
@@ -122,7 +126,7 @@ class Shell(QObject):
     def show_settings(self) -> None:
         from app.ui.settings_dialog import SettingsDialog
 
-        dialog = SettingsDialog(self.prefs, self.window.session, self.window)  # type: ignore[attr-defined]
+        dialog = SettingsDialog(self.prefs, self.window.session, self.window)
         dialog.accepted.connect(self.apply_preferences)
         self.settings_dialog = dialog
         dialog.open()
@@ -130,14 +134,10 @@ class Shell(QObject):
     def apply_preferences(self) -> None:
         """Put saved preferences into effect in this window: theme, zone and date format."""
         self.set_theme(self.prefs.theme)
-        session = self.window.session  # type: ignore[attr-defined]
+        session = self.window.session
         zone = timeutil.get_zone(self.prefs.time_zone)
         changed = str(zone) != str(session.zone) or timeutil.display_format() != self.prefs.date_format
         timeutil.set_display_format(self.prefs.date_format)
         session.set_zone(zone)
         if changed:
             session.data_changed.emit()
-
-
-def install(window: QMainWindow) -> Shell:
-    return Shell(window)
