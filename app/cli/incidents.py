@@ -286,7 +286,8 @@ def incidents(ctx: click.Context, output: str, limit: int, **kwargs: Any) -> Non
     from app.domain import timeutil
     from app.store.filter_sql import FilterError
 
-    obj: CliContext = ctx.find_object(CliContext)
+    obj = ctx.find_object(CliContext)
+    assert obj is not None, "the main command makes the context before any subcommand runs"
     f = build_filter(kwargs)
     tell_search_note(f, "incidents")
     try:

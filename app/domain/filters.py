@@ -95,7 +95,7 @@ class Filter:
         unknown = set(data) - known
         if unknown:
             raise ValueError(f"filter: unknown field(s) {', '.join(sorted(unknown))}")
-        values = {k: tuple(v) if k in _LIST_FIELDS else v for k, v in data.items()}
+        values: dict[str, Any] = {k: tuple(v) if k in _LIST_FIELDS else v for k, v in data.items()}
         return cls(**values)
 
     def time_bounds(

@@ -196,8 +196,8 @@ def propose_time_format(text: str) -> TimeProposal:
                 break
         else:
             m, piece = None, (text[position].replace("%", "%%"),)
-        if piece[0] == "?":
-            piece, note = (piece[1], piece[2]), piece[3]
+        if len(piece) == 4 and piece[0] == "?":  # two readings; a literal "?" is a 1-tuple
+            piece, note = piece[1:3], piece[-1]
         position = m.end() if m is not None else position + 1
         options.append(piece)
     formats = [""]

@@ -185,11 +185,11 @@ class Layout:
         g = m.groupdict()
         h, mi = int(g["H"]), int(g["M"])  # type: ignore[arg-type]
         seconds = h * 3600 + mi * 60 + int(g["S"])  # type: ignore[arg-type]
-        if self._last - seconds > ROLLBACK:
-            self.day = self.day + dt.timedelta(days=1)  # type: ignore[operator]
-        self._last = seconds
         day = self.day
-        assert day is not None
+        assert day is not None  # set by start_on() before any time of day is read
+        if self._last - seconds > ROLLBACK:
+            day = self.day = day + dt.timedelta(days=1)
+        self._last = seconds
         ts = self.clock.local(day.year, day.month, day.day, h, mi, g["S"].zfill(2),  # type: ignore[union-attr]
                               ms3(g.get("f")))
         return ts, m.start(), m.end()

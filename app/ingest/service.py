@@ -406,6 +406,7 @@ def import_source(db: Database, source: Source, options: ImportOptions, progress
     lines_before = 0
     if base is not None:  # the file grew since an import took all of it: only its new lines are read
         source = replace(source, skip=int(base["size"]))
+        assert enc is not None  # a base is only looked up for a file with a known text encoding
         enc = lines.Encoding(enc.name.replace("-sig", ""), 0)  # the byte-order mark stayed at the start
         lines_before = int(base["lines_before"])
     import_id = store.begin(db, {

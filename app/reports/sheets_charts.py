@@ -75,7 +75,7 @@ def write_charts(wb: Any, ctx: ReportContext, facts: ReportFacts) -> int:
         charts += 1
 
     # 1. Events per local day, stacked by severity.
-    rows = [[day, *counts] for day, counts in facts.daily_severity]
+    rows: list[list[Any]] = [[day, *counts] for day, counts in facts.daily_severity]
     top, last = _block(ws, state, f"Events per day by severity ({ctx.zone_label})", ["Day", *SEVERITIES], rows, True)
     if rows:
         chart = BarChart()

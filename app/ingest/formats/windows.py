@@ -190,7 +190,7 @@ class Evtx(RecordParser):
                 continue
             done += 1
             self.position = int(size * done / max(total, 1))
-            xml = _without_declaration(record["data"])
+            xml = _without_declaration(record["data"])  # type: ignore[index]  # evtx's stub: next() -> Optional
             yield _record(xml)
 
     def _recovering(self, path: Path, scale: float) -> Iterator[Record]:
