@@ -110,7 +110,7 @@ def test_facet_picker_shows_counts_and_applies(qtbot, bar: FilterBar, session: S
     total = sum(int(hosts.list.item(i).text().rsplit("(", 1)[1].rstrip(")").replace(",", ""))
                 for i in range(hosts.list.count()))
     assert total == store.count(demo_db, session.filter, UTC)
-    hosts.find.setText("fw-")
+    hosts.finder.setText("fw-")
     assert all(hosts.list.item(i).isHidden() != ("fw-" in hosts.list.item(i).text())
                for i in range(hosts.list.count()))
     hosts.hide()

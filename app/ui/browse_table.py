@@ -140,7 +140,7 @@ class BrowseTable(QTableView):
     def selected_rows(self, limit: int = 10_000) -> list[int]:
         """Selected row numbers, at most ``limit`` (read from ranges: Ctrl+A on a million rows stays cheap)."""
         rows: set[int] = set()
-        for r in self.selectionModel().selection():
+        for r in self.selectionModel().selection():  # type: ignore[attr-defined]  # a QList; the stub has no __iter__
             for row in range(r.top(), r.bottom() + 1):
                 if len(rows) >= limit:
                     return sorted(rows)

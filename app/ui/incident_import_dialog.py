@@ -259,8 +259,9 @@ class IncidentImportDialog(QDialog):
         """What the dialog shows: the profile's settings with the column choices made here."""
         options = self._base_options()
         for row in range(self.mapping.rowCount()):
-            box = self.mapping.cellWidget(row, 2)
-            options.columns[self.mapping.item(row, 0).text()] = box.currentData()  # type: ignore[attr-defined]
+            box, header = self.mapping.cellWidget(row, 2), self.mapping.item(row, 0)
+            assert isinstance(box, QComboBox) and header is not None  # each row is filled with both
+            options.columns[header.text()] = box.currentData()
         if self.date_order.currentData():
             options.date_order = self.date_order.currentData()
         options.default_log_type = self.log_type.currentText()

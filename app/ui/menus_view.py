@@ -54,7 +54,8 @@ class WindowMenus(QObject):
         self.recent_menu.setObjectName("recent-menu")
         self.recent_menu.setToolTipsVisible(True)
         self.recent_menu.aboutToShow.connect(self.fill_recent)
-        file_menu.insertMenu(_action_after(file_menu, getattr(window, "open_db_action", None)), self.recent_menu)
+        after_open = _action_after(file_menu, getattr(window, "open_db_action", None))  # None: Qt appends
+        file_menu.insertMenu(after_open, self.recent_menu)  # type: ignore[arg-type]  # the stub wants a QAction
         self.fill_recent()
 
         # File ▸ Settings…, before Quit

@@ -160,7 +160,8 @@ class SettingsDialog(QDialog):
         index = self.tabs.currentIndex()
         old = self.tabs.widget(1)
         self.tabs.removeTab(1)
-        old.deleteLater()
+        if old is not None:  # always there: the dialog builds its tabs first
+            old.deleteLater()
         self.tabs.insertTab(1, self._database_tab(), "This database")
         self.tabs.setCurrentIndex(index)
 

@@ -85,9 +85,13 @@ class ShortcutsDialog(QDialog):
     def apply_search(self, text: str) -> None:
         needle = text.strip().lower()
         for row in range(self.table.rowCount()):
-            cells = " ".join(self.table.item(row, c).text().lower() for c in range(3))
+            cells = " ".join(self._cell(row, c).lower() for c in range(3))
             self.table.setRowHidden(row, bool(needle) and needle not in cells)
 
     def visible_rows(self) -> list[tuple[str, str, str]]:
-        return [tuple(self.table.item(r, c).text() for c in range(3))  # type: ignore[misc]
+        return [(self._cell(r, 0), self._cell(r, 1), self._cell(r, 2))
                 for r in range(self.table.rowCount()) if not self.table.isRowHidden(r)]
+
+    def _cell(self, row: int, column: int) -> str:
+        item = self.table.item(row, column)  # every cell is filled when the table is built
+        return item.text() if item is not None else ""

@@ -46,7 +46,7 @@ class EventsModel(KeysetTableModel):
 
     def cell(self, record: dict[str, Any], column: Column, role: int) -> Any:
         key = column.key
-        value = record.get(key)
+        value: Any = record.get(key)
         flags = record.get("flags") or 0
         if key in ("event_code", "provider"):  # a Windows event's, blank for the others
             windows = record.get("source_format") in WINDOWS_FORMATS

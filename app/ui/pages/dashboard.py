@@ -17,6 +17,7 @@ Signals:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import threading
 from typing import Any
@@ -159,7 +160,7 @@ class DashboardPage(QWidget):
         for kind, data in self._data.items():
             self._tasks.append(workers.start(
                 _draw_job(kind, data, self._size(kind), self._drawn_theme),
-                on_success=lambda result, k=kind, d=data: self._chart_ready(gen, k, d, result, done=False),
+                on_success=functools.partial(self._chart_ready, gen, kind, data, done=False),
                 pool=_drawing_pool()))
 
     def _filter_changed(self, _f: Filter) -> None:
@@ -212,8 +213,8 @@ class DashboardPage(QWidget):
                 self.panels[kind].show_message("Loading…")
             self._tasks.append(workers.start(
                 _gather_job(kind, path, f, zone, by, now, all_time),
-                on_success=lambda data, k=kind: self._data_ready(gen, k, data),
-                on_failure=lambda msg, _d, k=kind: self._failed(gen, k, msg), pool=_sql_pool()))
+                on_success=functools.partial(self._data_ready, gen, kind),
+                on_failure=functools.partial(self._failed, gen, kind), pool=_sql_pool()))
 
     def _data_ready(self, gen: int, kind: str, data: Any) -> None:
         """Hand a chart's data to the drawing thread, at the panel's current size and theme."""
@@ -257,7 +258,8 @@ class DashboardPage(QWidget):
             self.tiles.show_kpis(kpis)
             self._done("kpis")
 
-    def _failed(self, gen: int, kind: str, message: str) -> None:
+    def _failed(self, gen: int, kind: str, message: str, _details: str = "") -> None:
+        """``_details``: the traceback a worker passes with its message; the message is what is shown."""
         if gen != self._generation:
             return
         self.error_label.setText(message)
@@ -311,11 +313,10 @@ def _draw_job(kind: str, data: Any, size: tuple[int, int], theme: str) -> Any:
         try:
             with _BUILD_LOCK:
                 chart = render.build(kind, data, size[0], size[1], theme=theme)
-                drawn = draw_off_screen(chart.figure)
+                return chart, draw_off_screen(chart.figure)
         except Exception:  # noqa: BLE001 - built again on the GUI thread, which reports the error
             log.exception("building the %s chart in a worker failed", kind)
-            chart = drawn = None
-        return chart, drawn
+            return None, None
     return job
 
 
