@@ -180,3 +180,9 @@ def test_proposals_read_the_lines_as_the_import_will(lines: list[str], parts: di
            if r["status"] == "event" else r["status"] for r in rows]
     assert got == expected
     assert [r["line"] for r in rows] == list(range(1, len(lines) + 1))
+
+
+def test_a_question_mark_in_the_marked_time_is_kept_as_text() -> None:
+    proposal = propose_time_format("2026-12-02 14:05:09?")
+    assert proposal.format == "%Y-%m-%d %H:%M:%S?"
+    assert re.fullmatch(time_pattern(proposal.format), "2026-12-02 14:05:09?")
