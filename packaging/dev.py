@@ -28,7 +28,7 @@ STAMP = VENV / ".installed"
 
 def ensure_env(extras: str = "test") -> None:
     """Create .venv and install the project with ``extras`` when pyproject.toml or setup.py changed."""
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - run by any python3, before the venv exists
         sys.exit(f"Issue Ledger needs Python 3.11 or newer; this is {sys.version.split()[0]}")
     if not PY.exists():
         print(f"creating {VENV}", flush=True)

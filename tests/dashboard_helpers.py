@@ -15,7 +15,7 @@ from app.ui.main_window import MainWindow
 from app.ui.session import Session
 
 ZONE = timeutil.get_zone("Asia/Manila")
-NOW = dt.datetime(2026, 11, 30, 12, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 30, 12, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture

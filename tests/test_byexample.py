@@ -174,7 +174,7 @@ def test_proposals_read_the_lines_as_the_import_will(lines: list[str], parts: di
     """Proposed pattern and time format through the import's own parser, in Berlin (UTC+1 in winter)."""
     pattern = propose_pattern(lines[0], _marks(lines[0], **parts))
     time_format = propose_time_format(parts["timestamp"]).format
-    clock = Clock(ZoneInfo("Europe/Berlin"), None, dt.datetime(2027, 1, 1, tzinfo=dt.timezone.utc))
+    clock = Clock(ZoneInfo("Europe/Berlin"), None, dt.datetime(2027, 1, 1, tzinfo=dt.UTC))
     rows = preview(lines, format_json("taught", pattern, time_format), ParseContext(clock=clock))
     got = [(r["ts"], SEVERITIES[r["severity"]], r["host"], r["component"], r["message"])
            if r["status"] == "event" else r["status"] for r in rows]

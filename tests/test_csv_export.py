@@ -6,7 +6,8 @@ import csv
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 from app.domain import timeutil
 from app.domain.filters import Filter

@@ -16,7 +16,7 @@ from app.ui.main_window import MainWindow
 
 from PySide6.QtCore import Qt
 
-from dashboard_helpers import NOW, ZONE, window, window_count  # noqa: F401, F811 - window is a fixture
+from dashboard_helpers import NOW, ZONE, window, window_count  # noqa: F401 - window is a fixture
 
 
 def _click(panel, coll, index: int) -> None:

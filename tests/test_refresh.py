@@ -130,7 +130,7 @@ def test_the_events_count_says_updating_while_it_reloads(qtbot, window: MainWind
     qtbot.waitUntil(lambda: page.count_label.text() == f"{before + 1:,} events", timeout=5000)
 
 
-def test_the_dashboard_says_updating_while_new_numbers_are_computed(qtbot, dashboard_window: MainWindow  # noqa: F811
+def test_the_dashboard_says_updating_while_new_numbers_are_computed(qtbot, dashboard_window: MainWindow
                                                                    ) -> None:
     page = dashboard_window.pages["dashboard"]
     panels = list(page.panels.values())

@@ -21,7 +21,7 @@ from app.ingest.clock import Clock
 from app.ingest.service import ImportOptions, import_paths
 from app.store.database import Database
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 MON = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 DAY = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 Render = Callable[[dt.datetime], str]

@@ -263,7 +263,8 @@ def matrix(obj: CliContext, cells: tuple[str, ...]) -> None:
             i, u = (int(x) for x in left.split(":"))
             current[i][u] = int(p.strip().upper().lstrip("P"))
         except (ValueError, KeyError):
-            raise click.BadParameter(f"{cell!r} is not IMPACT:URGENCY=P with 1-3 and P1-P4", param_hint="--set") from None
+            raise click.BadParameter(f"{cell!r} is not IMPACT:URGENCY=P with 1-3 and P1-P4",
+                                     param_hint="--set") from None
     if cells:
         try:
             svc.save_priority_matrix(db, current)

@@ -171,9 +171,7 @@ def _events(
     for h in hosts:
         site_hosts.setdefault((h[1], h[2]), []).append(h)
     burst_template = [t for t in cat.TEMPLATES if t[2] >= 3]
-    line_no = 0
-    for seconds, kind in stamps:
-        line_no += 1
+    for line_no, (seconds, kind) in enumerate(stamps, 1):
         moment = base + seconds
         if kind >= 0:
             o = outages[kind]
@@ -214,7 +212,8 @@ def _incidents(
     db: Database, rng: random.Random, count: int, start: dt.datetime, end: dt.datetime, outages: list[_Outage]
 ) -> int:
     """Incidents in every status; the outages become P1s linked to their events."""
-    statuses = ["closed"] * 50 + ["resolved"] * 20 + ["in-progress"] * 12 + ["on-hold"] * 6 + ["new"] * 8 + ["cancelled"] * 4
+    statuses = (["closed"] * 50 + ["resolved"] * 20 + ["in-progress"] * 12 + ["on-hold"] * 6 + ["new"] * 8
+                + ["cancelled"] * 4)
     clients = [(c, s) for c, sites in cat.CLIENTS.items() for s in sites]
     specs: list[tuple[dt.datetime, str, str, str, str, int, int, str]] = []
     for o in outages:

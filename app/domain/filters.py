@@ -77,7 +77,7 @@ class Filter:
     def is_empty(self) -> bool:
         return self == Filter()
 
-    def replace(self, **changes: Any) -> "Filter":
+    def replace(self, **changes: Any) -> Filter:
         return dataclasses.replace(self, **changes)
 
     def to_dict(self) -> dict[str, Any]:
@@ -90,7 +90,7 @@ class Filter:
         return out
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Filter":
+    def from_dict(cls, data: dict[str, Any]) -> Filter:
         known = {f.name for f in dataclasses.fields(cls)}
         unknown = set(data) - known
         if unknown:

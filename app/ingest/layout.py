@@ -403,4 +403,4 @@ def _best(counts: dict[tuple[str, int], int] | Counter[tuple[str, int]], floor: 
     return key if counts[key] >= max(floor, 1) else None
 
 
-__all__ = ["Layout", "StampRule", "FieldRule", "learn", "level_of"]
+__all__ = ["FieldRule", "Layout", "StampRule", "learn", "level_of"]

@@ -270,7 +270,7 @@ class LnavParser(LineParser):
             if m is not None:
                 if i:
                     self.order.insert(0, self.order.pop(i))
-                return self._row(text, lambda f: self._group(m, f), m)
+                return self._row(text, lambda f: self._group(m, f), m)  # noqa: B023 - called before the loop goes on
         return None
 
     def _group(self, m: re.Match[str], name: str | None) -> str | None:

@@ -92,7 +92,7 @@ class Preview:
 
 
 def _clock(source: Source, options: ImportOptions) -> Clock:
-    reference = dt.datetime.fromtimestamp(source.mtime, dt.timezone.utc)
+    reference = dt.datetime.fromtimestamp(source.mtime, dt.UTC)
     return Clock(options.zone, options.year, reference)
 
 
@@ -445,7 +445,7 @@ def import_source(db: Database, source: Source, options: ImportOptions, progress
         store.delete(db, import_id)
         return FileResult(name, "cancelled", None, fmt, message=f"{name}: cancelled; nothing was kept",
                           seconds=time.perf_counter() - started)
-    except Exception as exc:  # noqa: BLE001 - a damaged file must fail alone, with a one-line message
+    except Exception as exc:  # a damaged file must fail alone, with a one-line message
         log.warning("import of %s failed: %s", name, exc,
                     exc_info=not isinstance(exc, (OSError, ValueError, Reject)))
         try:
@@ -453,7 +453,7 @@ def import_source(db: Database, source: Source, options: ImportOptions, progress
             store.discard(db, import_id)
             with db.transaction():
                 store.finish(db, import_id, "failed", (0, 0, 0, 0), f"{exc}")
-        except Exception:  # noqa: BLE001 - the row stays "running" and recovery marks it incomplete
+        except Exception:  # the row stays "running" and recovery marks it incomplete
             log.exception("could not mark import %s failed", import_id)
         return FileResult(name, "failed", import_id, fmt, message=f"{name}: import failed: {exc}; nothing was kept",
                           seconds=time.perf_counter() - started)

@@ -60,7 +60,7 @@ class Source:
     def gzipped(self) -> bool:
         return self.member is None and self.path.suffix.lower() == ".gz"
 
-    def open(self) -> "Reader":
+    def open(self) -> Reader:
         """A binary stream of the log's bytes plus how far into the file it is."""
         self._refuse_databases()
         try:
@@ -174,7 +174,7 @@ class EndsEarly:
         self.inner.close()
 
 
-def damage_of(reader: "Reader") -> str | None:
+def damage_of(reader: Reader) -> str | None:
     """Why the source stopped early (a broken ``.gz``), or None when it was read to its end."""
     return getattr(reader.stream, "damage", None)
 
@@ -206,7 +206,7 @@ class Reader:
         if self._owner is not None:
             self._owner.close()
 
-    def __enter__(self) -> "Reader":
+    def __enter__(self) -> Reader:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -196,7 +196,7 @@ class IncidentImportDialog(QDialog):
         name = self.profile.currentData()
         options = load_profile(self.session.db, name) if name else ImportOptions()
         zone = self.session.zone
-        options.zone = getattr(zone, "key", None) or ("UTC" if zone == dt.timezone.utc else "local")
+        options.zone = getattr(zone, "key", None) or ("UTC" if zone == dt.UTC else "local")
         return options
 
     def _run(self, fn: Any, done: Any) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QFileDialog, QLabel, QListWidget, QListWidgetItem, QMainWindow, QMessageBox, QSplitter,
+    QFileDialog, QLabel, QListWidget, QListWidgetItem, QMainWindow, QSplitter,
     QStackedWidget, QWidget,
 )
 
@@ -103,7 +103,8 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
         self.new_db_action = self._action(file_menu, "&New database…", self.new_database, "Ctrl+Shift+N")
-        self.open_db_action = self._action(file_menu, "&Open database…", self.open_database, QKeySequence.StandardKey.Open)
+        self.open_db_action = self._action(file_menu, "&Open database…", self.open_database,
+                                           QKeySequence.StandardKey.Open)
         file_menu.addSeparator()
         self.import_action = self._action(file_menu, "&Import…", self.show_import, "Ctrl+I")
         self.export_action = self._action(file_menu, "&Export report…", self.show_export, "Ctrl+E")

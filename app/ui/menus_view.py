@@ -105,7 +105,8 @@ class WindowMenus(QObject):
 
         # Help ▸ Keyboard shortcuts, first
         self.shortcuts_action = QAction("&Keyboard shortcuts", window)
-        self.shortcuts_action.setShortcuts([QKeySequence("Ctrl+/"), QKeySequence(QKeySequence.StandardKey.HelpContents)])
+        self.shortcuts_action.setShortcuts([QKeySequence("Ctrl+/"),
+                                            QKeySequence(QKeySequence.StandardKey.HelpContents)])
         self.shortcuts_action.triggered.connect(self.show_shortcuts)
         first = help_menu.actions()[0] if help_menu.actions() else None
         help_menu.insertAction(first, self.shortcuts_action)  # type: ignore[arg-type]

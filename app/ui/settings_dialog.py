@@ -216,7 +216,7 @@ def _matrix_box(db: Database) -> QGroupBox:
         from app.analysis.incidents_service import priority_matrix
 
         matrix = priority_matrix(db)
-    except Exception as exc:  # a damaged setting must not stop the dialog opening
+    except Exception as exc:  # noqa: BLE001 - a damaged setting must not stop the dialog opening
         log.warning("cannot read the priority matrix: %s", exc)
         grid.addWidget(QLabel(f"Cannot read the priority matrix: {exc}"), 0, 0)
         return box
@@ -240,7 +240,7 @@ def _sla_box(db: Database) -> QGroupBox:
         from app.analysis.sla import load_policies
 
         policies = load_policies(db).to_dict()
-    except Exception as exc:  # a damaged setting must not stop the dialog opening
+    except Exception as exc:  # noqa: BLE001 - a damaged setting must not stop the dialog opening
         log.warning("cannot read the SLA policies: %s", exc)
         grid.addWidget(QLabel(f"Cannot read the SLA policies: {exc}"), 0, 0)
         return box

@@ -138,9 +138,9 @@ def _utc(stamp: str) -> str:
     except ValueError:
         raise Reject(f"cannot read SystemTime {stamp!r}") from None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.timezone.utc)
+        moment = moment.replace(tzinfo=dt.UTC)
     try:
-        u = moment.astimezone(dt.timezone.utc)
+        u = moment.astimezone(dt.UTC)
     except OverflowError:
         raise Reject(f"SystemTime {stamp!r} is out of range") from None
     return u.replace(tzinfo=None).isoformat(timespec="milliseconds") + "Z"

@@ -87,7 +87,8 @@ class EventsModel(KeysetTableModel):
 class SeverityBadgeDelegate(QStyledItemDelegate):
     """Paints the severity as a rounded coloured badge."""
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
         # Ask the Python model directly: QModelIndex.data() returning an empty
         # QVariant loses a reference to None under PySide6 6.12 / Python 3.11.
         model = index.model()

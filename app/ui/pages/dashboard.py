@@ -53,8 +53,8 @@ _BUILD_LOCK = threading.Lock()
 def _warm_up(_progress: Any) -> None:
     """Import matplotlib (Agg and the QtAgg canvas) and load its font list off the GUI thread."""
     global _warmed
-    import matplotlib.collections  # noqa: F401
-    import matplotlib.dates  # noqa: F401
+    import matplotlib.collections
+    import matplotlib.dates
     import matplotlib.figure  # noqa: F401
     from matplotlib import font_manager
     from matplotlib.backends import backend_agg, backend_qtagg  # noqa: F401
@@ -249,7 +249,7 @@ class DashboardPage(QWidget):
         self._drawn_theme = self._theme()
         try:
             self.panels[kind].set_chart(render.build(kind, data, width, height, theme=self._drawn_theme))
-        except Exception as exc:  # noqa: BLE001 - shown in the panel, logged with its traceback
+        except Exception as exc:  # shown in the panel, logged with its traceback
             log.exception("drawing the %s chart failed", kind)
             self.panels[kind].show_message(f"Could not draw this chart: {exc}")
 
@@ -314,7 +314,7 @@ def _draw_job(kind: str, data: Any, size: tuple[int, int], theme: str) -> Any:
             with _BUILD_LOCK:
                 chart = render.build(kind, data, size[0], size[1], theme=theme)
                 return chart, draw_off_screen(chart.figure)
-        except Exception:  # noqa: BLE001 - built again on the GUI thread, which reports the error
+        except Exception:  # built again on the GUI thread, which reports the error
             log.exception("building the %s chart in a worker failed", kind)
             return None, None
     return job
