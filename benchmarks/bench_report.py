@@ -44,11 +44,11 @@ def make_db(path: Path, events: int, incidents: int) -> float:
 
 def baseline_rows(db: Database) -> tuple[list[tuple[object, ...]], list[list[object]]]:
     """The Events and Incidents sheets' final values, computed the same way the export does."""
+    from app.domain.vocab import SEVERITIES
     from app.reports.context import ReportContext
     from app.reports.facts import gather
     from app.reports.safety import excel_text
     from app.reports.sheets_incidents import incident_fields, incident_values
-    from app.domain.vocab import SEVERITIES
     from app.store import report_queries
 
     ctx = ReportContext(db=db, filter=Filter(), zone=ZONE, now=END, actor="bench")

@@ -10,7 +10,13 @@ import pytest
 
 from app.domain.vocab import SEVERITIES
 from app.ingest.byexample import (
-    format_json, level_patterns, preview, propose_pattern, propose_time_format, python_pattern, time_pattern,
+    format_json,
+    level_patterns,
+    preview,
+    propose_pattern,
+    propose_time_format,
+    python_pattern,
+    time_pattern,
     trim_span,
 )
 from app.ingest.clock import Clock

@@ -130,9 +130,9 @@ def test_dashboard_trend_has_this_month_and_all_time_has_both_years(qtbot, db: D
     from PySide6.QtCore import Qt
 
     from app.charts import base
+    from app.ui import workers
     from app.ui.main_window import MainWindow
     from app.ui.session import Session
-    from app.ui import workers
 
     add_old_and_new(db)
     win = MainWindow(Session(db, ZONE))

@@ -8,9 +8,8 @@ from pathlib import Path
 import pytest
 
 from app.analysis import incident_series, series
-from app.domain import masking
 from app.charts import base, render
-from app.domain import timeutil
+from app.domain import masking, timeutil
 from app.domain.filters import Filter
 from app.store import events as event_store
 from app.store.database import Database

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-
-
 from app.domain.filters import Filter
 from app.store import aggregates
 from app.store.database import Database
 from app.ui import workers
 from app.ui.main_window import MainWindow
-
 from dashboard_helpers import NOW, ZONE, window  # noqa: F401 - window is a fixture
 
 

@@ -14,8 +14,7 @@ from app.domain import timeutil
 from app.ingest import levels, userformats
 from app.ingest.clock import Clock
 from app.ingest.formats.base import ParseContext, Reject
-from app.ingest.lnav_format import (LNAV_LEVELS, FormatError, LnavParser, UserFormat, from_json, load_file,
-                                    to_json)
+from app.ingest.lnav_format import LNAV_LEVELS, FormatError, LnavParser, UserFormat, from_json, load_file, to_json
 from app.ingest.lnav_time import compile_format
 from app.ingest.pcre import compile_pcre
 

@@ -15,7 +15,6 @@ from app.store.database import Database
 from app.ui import workers
 from app.ui.main_window import MainWindow
 from app.ui.session import Session
-
 from dashboard_helpers import window as dashboard_window  # noqa: F401 - a fixture
 
 EVENT = ("2026-11-30T03:00:00.000Z", 5, "security", None, "h", "av", None, None, "Malware found", None,

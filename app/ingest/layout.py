@@ -15,8 +15,8 @@ import datetime as dt
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from itertools import islice
 from dataclasses import dataclass
+from itertools import islice
 
 from app.ingest import levels, stamps
 from app.ingest.clock import BadTime, Clock, ms3

@@ -19,8 +19,7 @@ from typing import Any
 
 from app.domain import timeutil
 from app.domain.jobs import Progress
-from app.ingest import detect as detection
-from app.ingest import engine, formats, lines, parallel, steps
+from app.ingest import detect as detection, engine, formats, lines, parallel, steps
 from app.ingest.clock import Clock
 from app.ingest.formats.base import LineParser, ParseContext, RecordParser, Reject
 from app.ingest.formats.csvfmt import CsvExport

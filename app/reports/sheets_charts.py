@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.domain.vocab import (
-    LOG_TYPE_COLOURS, PRIORITY_COLOURS, PRIORITY_LABELS, SEVERITIES, SEVERITY_COLOURS, Priority,
-)
+from app.domain.vocab import LOG_TYPE_COLOURS, PRIORITY_COLOURS, PRIORITY_LABELS, SEVERITIES, SEVERITY_COLOURS, Priority
 from app.reports import xlsx_style
 from app.reports.context import ReportContext
 from app.reports.facts import ReportFacts

@@ -18,13 +18,24 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDialog, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSplitter, QTableWidget,
-    QTableWidgetItem, QVBoxLayout, QWidget,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
 
 from app.domain.vocab import LOG_TYPES
-from app.ingest.incidents.columns import IMPORT_FIELDS
 from app.ingest.incidents.apply import ImportResult
+from app.ingest.incidents.columns import IMPORT_FIELDS
 from app.ingest.incidents.plan import ImportOptions, ImportPlan
 from app.ui import workers
 from app.ui.incident_value_map import ValueMapTable

@@ -15,16 +15,27 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QComboBox, QCompleter, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QGridLayout, QGroupBox,
-    QHBoxLayout, QLabel, QLineEdit, QPushButton, QTabWidget, QVBoxLayout, QWidget,
+    QComboBox,
+    QCompleter,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
 )
 
 from app.domain import timeutil
 from app.store.database import Database
 from app.ui import theme
-from app.ui.preferences import (
-    DATE_FORMAT, DATE_FORMATS, DEFAULT_DATABASE, THEME, TIME_ZONE, Preferences,
-)
+from app.ui.preferences import DATE_FORMAT, DATE_FORMATS, DEFAULT_DATABASE, THEME, TIME_ZONE, Preferences
 from app.ui.session import Session
 
 log = logging.getLogger("issue_ledger.ui")

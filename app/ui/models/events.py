@@ -14,7 +14,12 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from app.domain import timeutil
 from app.domain.vocab import (
-    FLAG_DATE_FROM_FILE, FLAG_SEVERITY_INFERRED, FLAG_TIME_CHOSEN, LOG_TYPE_COLOURS, SEVERITIES, SEVERITY_COLOURS,
+    FLAG_DATE_FROM_FILE,
+    FLAG_SEVERITY_INFERRED,
+    FLAG_TIME_CHOSEN,
+    LOG_TYPE_COLOURS,
+    SEVERITIES,
+    SEVERITY_COLOURS,
     flag_notes,
 )
 from app.ingest.formats.windows import WINDOWS_FORMATS
