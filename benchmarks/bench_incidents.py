@@ -42,21 +42,21 @@ def main() -> None:
     from app.store import audit
     from app.store.database import Database
 
-    end = dt.datetime(2026, 11, 30, 12, tzinfo=dt.timezone.utc)
+    end = dt.datetime(2026, 11, 30, 12, tzinfo=dt.UTC)
     with tempfile.TemporaryDirectory() as tmp:
         db = Database.open(Path(tmp) / "bench.db")
         timed(f"demo data with {args.incidents:,} incidents",
               lambda: generate(db, events=2000, incidents=args.incidents, end=end))
-        rows = timed("incident_sla_rows, 24x7", lambda: sla.incident_sla_rows(db, Filter(), dt.timezone.utc, end))
+        rows = timed("incident_sla_rows, 24x7", lambda: sla.incident_sla_rows(db, Filter(), dt.UTC, end))
         print(f"  {len(rows):,} rows")
         sla.save_policies(db, rules.SlaPolicies.from_dict({
             "calendars": [{"name": "office", "zone": "Asia/Manila", "days": ["mon", "tue", "wed", "thu", "fri"],
                            "hours": "08:00-18:00", "holidays": ["2026-11-01", "2026-11-30"]}],
             "default_calendar": "office"}))
         timed("incident_sla_rows, business hours in Manila",
-              lambda: sla.incident_sla_rows(db, Filter(), dt.timezone.utc, end))
+              lambda: sla.incident_sla_rows(db, Filter(), dt.UTC, end))
         timed("summarize by priority (business hours)",
-              lambda: sla.summarize(db, Filter(), dt.timezone.utc, "priority", end))
+              lambda: sla.summarize(db, Filter(), dt.UTC, "priority", end))
 
         sheet = Path(tmp) / "log.csv"
         rng = random.Random(3)

@@ -25,10 +25,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.demo.generator import generate  # noqa: E402
-from app.domain import timeutil  # noqa: E402
-from app.domain.filters import Filter  # noqa: E402
-from app.store.database import Database  # noqa: E402
+from app.demo.generator import generate
+from app.domain import timeutil
+from app.domain.filters import Filter
+from app.store.database import Database
 
 END = dt.datetime(2026, 11, 30, 12, 0, tzinfo=timeutil.UTC)
 ZONE = timeutil.get_zone("Asia/Manila")
@@ -44,11 +44,11 @@ def make_db(path: Path, events: int, incidents: int) -> float:
 
 def baseline_rows(db: Database) -> tuple[list[tuple[object, ...]], list[list[object]]]:
     """The Events and Incidents sheets' final values, computed the same way the export does."""
+    from app.domain.vocab import SEVERITIES
     from app.reports.context import ReportContext
     from app.reports.facts import gather
     from app.reports.safety import excel_text
     from app.reports.sheets_incidents import incident_fields, incident_values
-    from app.domain.vocab import SEVERITIES
     from app.store import report_queries
 
     ctx = ReportContext(db=db, filter=Filter(), zone=ZONE, now=END, actor="bench")
@@ -138,7 +138,7 @@ def main() -> None:
             rows = len(events) + len(incidents)
             # interleaved, best of N each, so a busy machine hurts both sides alike
             bare_runs, our_runs = [], []
-            for i in range(args.repeat):
+            for _ in range(args.repeat):
                 bare_runs.append(bare_openpyxl(folder / "bare.xlsx", events, incidents))
                 our_runs.append(ours(db, folder / "ours.xlsx"))
         for label, index in (("wall clock", 0), ("CPU time", 1)):

@@ -84,7 +84,8 @@ def main() -> int:
                                  capture_output=True, text=True, cwd=ROOT).stdout
             probes.append(json.loads(out.strip().splitlines()[-1]))
         for key, label in (("imports", "GUI modules imported"), ("shown", "window shown (dashboard built)"),
-                           ("counts", "status-bar counts in"), ("theme", "one theme switch with the dashboard open, until control returns")):
+                           ("counts", "status-bar counts in"),
+                           ("theme", "one theme switch with the dashboard open, until control returns")):
             print(f"{label} ({args.events:,} events): {median_ms([p[key] for p in probes])}")
         frozen = ROOT / "dist" / "issue-ledger" / ("issue-ledger.exe" if os.name == "nt" else "issue-ledger")
         if frozen.exists():

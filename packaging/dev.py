@@ -4,6 +4,7 @@
     python3 packaging/dev.py run    # install, make demo.db on first run, open the window
     python3 packaging/dev.py test   # install, run the test suite
     python3 packaging/dev.py bench  # install, run the benchmarks
+    python3 packaging/dev.py lint   # install, run ruff check, mypy app and lint-imports (each, then fail if any did)
     python3 packaging/dev.py build  # install with PyInstaller, build dist/issue-ledger/ (args go to build.py)
 
 Only the standard library is used here, so it works on a machine with nothing
@@ -16,6 +17,7 @@ import hashlib
 import os
 import subprocess
 import sys
+import time
 import venv
 from pathlib import Path
 
@@ -28,7 +30,7 @@ STAMP = VENV / ".installed"
 
 def ensure_env(extras: str = "test") -> None:
     """Create .venv and install the project with ``extras`` when pyproject.toml or setup.py changed."""
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - run by any python3, before the venv exists
         sys.exit(f"Issue Ledger needs Python 3.11 or newer; this is {sys.version.split()[0]}")
     if not PY.exists():
         print(f"creating {VENV}", flush=True)
@@ -45,6 +47,27 @@ def ensure_env(extras: str = "test") -> None:
     stamp.write_text(digest)
 
 
+def lint() -> int:
+    """The checks CI runs besides the tests; each runs even when one before it failed, so one run shows all."""
+    exe = ".exe" if os.name == "nt" else ""
+    checks = {
+        "ruff check": [str(PY), "-m", "ruff", "check", "."],
+        "mypy app": [str(PY), "-m", "mypy", "app"],
+        "lint-imports": [str(BIN / f"lint-imports{exe}"), "--no-cache"],
+    }
+    failed = []
+    for name, cmd in checks.items():
+        started = time.perf_counter()
+        code = subprocess.call(cmd, cwd=ROOT)
+        outcome = "ok" if code == 0 else f"failed ({code})"
+        print(f"{name}: {outcome} in {time.perf_counter() - started:.1f} s", flush=True)
+        if code != 0:
+            failed.append(name)
+    if failed:
+        print(f"lint failed: {', '.join(failed)}", file=sys.stderr)
+    return 1 if failed else 0
+
+
 def main(argv: list[str]) -> int:
     command = argv[0] if argv else "run"
     rest = argv[1:]
@@ -58,6 +81,8 @@ def main(argv: list[str]) -> int:
         return subprocess.call([str(PY), "-m", "pytest", *rest], cwd=ROOT)
     if command == "build":
         return subprocess.call([str(PY), str(ROOT / "packaging" / "build.py"), *rest], cwd=ROOT)
+    if command == "lint":
+        return lint()
     if command == "bench":
         return subprocess.call([str(PY), str(ROOT / "benchmarks" / "run_all.py"), *rest], cwd=ROOT)
     print(__doc__)

@@ -14,10 +14,10 @@ import pytest
 # Set before Qt is imported anywhere: tests never need a screen.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from app.store.database import Database  # noqa: E402
+from app.store.database import Database
 
 EXTDATA = Path(__file__).resolve().parents[2] / "shared" / "extdata"
-DEMO_END = dt.datetime(2026, 11, 30, 12, 0, tzinfo=dt.timezone.utc)
+DEMO_END = dt.datetime(2026, 11, 30, 12, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture(autouse=True)
@@ -90,11 +90,11 @@ def extdata() -> Path:
 
 
 @pytest.fixture
-def run_cli() -> "Callable[..., subprocess.CompletedProcess[str]]":
+def run_cli() -> Callable[..., subprocess.CompletedProcess[str]]:
     """Run the real console entry point as a subprocess: ``run_cli("--db", p, "stats")``."""
 
     def run(*args: str, env: dict[str, str] | None = None, timeout: float = 120,
-            input: str | None = None) -> "subprocess.CompletedProcess[str]":
+            input: str | None = None) -> subprocess.CompletedProcess[str]:
         full_env = dict(os.environ)
         full_env.update(env or {})
         return subprocess.run([sys.executable, "-m", "app", *map(str, args)], capture_output=True, text=True,

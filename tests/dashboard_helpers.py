@@ -8,14 +8,14 @@ from collections.abc import Iterator
 import pytest
 
 from app.domain import timeutil
-from helpers import window_count  # noqa: F401 - dashboard tests take it from here
 from app.store.database import Database
 from app.ui import workers
 from app.ui.main_window import MainWindow
 from app.ui.session import Session
+from helpers import window_count  # noqa: F401 - dashboard tests take it from here
 
 ZONE = timeutil.get_zone("Asia/Manila")
-NOW = dt.datetime(2026, 11, 30, 12, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 30, 12, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture

@@ -51,14 +51,14 @@ def file_size_limit(max_bytes: int) -> Callable[[], None]:
 
 
 def run_app(*args: object, prefix: list[str] | None = None, preexec_fn: Callable[[], None] | None = None,
-            timeout: float = 120) -> "subprocess.CompletedProcess[str]":
+            timeout: float = 120) -> subprocess.CompletedProcess[str]:
     """``python -m app ARGS`` as ``run_cli`` runs it, with a command prefix or a limit applied."""
     return subprocess.run([*(prefix or []), sys.executable, "-m", "app", *map(str, args)], capture_output=True,
                           text=True, timeout=timeout, preexec_fn=preexec_fn)
 
 
 def run_python(code: str, *args: object, prefix: list[str] | None = None,
-               timeout: float = 120) -> "subprocess.CompletedProcess[str]":
+               timeout: float = 120) -> subprocess.CompletedProcess[str]:
     """A short driver script in a fresh process (offscreen Qt), importing this checkout's ``app``."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     return subprocess.run([*(prefix or []), sys.executable, "-c", code, *map(str, args)], capture_output=True,

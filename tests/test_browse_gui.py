@@ -101,7 +101,7 @@ def test_facet_picker_shows_counts_and_applies(qtbot, bar: FilterBar, session: S
     popup.check("security")
     qtbot.mouseClick(popup.apply_button, Qt.MouseButton.LeftButton)
     assert set(session.filter.log_types) == {"network", "security"}
-    assert "Type (2) ▾" == bar.pickers["log_type"].text()
+    assert bar.pickers["log_type"].text() == "Type (2) ▾"
     assert {"Type: network", "Type: security"} <= set(chip_labels(bar))
     # The host picker's counts follow the type filter.
     qtbot.mouseClick(bar.pickers["host"], Qt.MouseButton.LeftButton)
@@ -110,7 +110,7 @@ def test_facet_picker_shows_counts_and_applies(qtbot, bar: FilterBar, session: S
     total = sum(int(hosts.list.item(i).text().rsplit("(", 1)[1].rstrip(")").replace(",", ""))
                 for i in range(hosts.list.count()))
     assert total == store.count(demo_db, session.filter, UTC)
-    hosts.find.setText("fw-")
+    hosts.finder.setText("fw-")
     assert all(hosts.list.item(i).isHidden() != ("fw-" in hosts.list.item(i).text())
                for i in range(hosts.list.count()))
     hosts.hide()
@@ -169,7 +169,7 @@ def test_saved_views_save_recall_export_import(qtbot, bar: FilterBar, session: S
     assert [v.name for v in bar.saved_views()] == ["Network errors at Site B"]
     bad = tmp_path / "bad.json"
     bad.write_text('{"name": "x", "filter": {"severities": ["loud"]}}')
-    with pytest.raises(UserFacingStoreError, match="bad.json: view 1: severity: unknown 'loud'"):
+    with pytest.raises(UserFacingStoreError, match=r"bad.json: view 1: severity: unknown 'loud'"):
         bar.import_views(bad)
 
 

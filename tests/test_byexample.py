@@ -10,7 +10,13 @@ import pytest
 
 from app.domain.vocab import SEVERITIES
 from app.ingest.byexample import (
-    format_json, level_patterns, preview, propose_pattern, propose_time_format, python_pattern, time_pattern,
+    format_json,
+    level_patterns,
+    preview,
+    propose_pattern,
+    propose_time_format,
+    python_pattern,
+    time_pattern,
     trim_span,
 )
 from app.ingest.clock import Clock
@@ -174,9 +180,15 @@ def test_proposals_read_the_lines_as_the_import_will(lines: list[str], parts: di
     """Proposed pattern and time format through the import's own parser, in Berlin (UTC+1 in winter)."""
     pattern = propose_pattern(lines[0], _marks(lines[0], **parts))
     time_format = propose_time_format(parts["timestamp"]).format
-    clock = Clock(ZoneInfo("Europe/Berlin"), None, dt.datetime(2027, 1, 1, tzinfo=dt.timezone.utc))
+    clock = Clock(ZoneInfo("Europe/Berlin"), None, dt.datetime(2027, 1, 1, tzinfo=dt.UTC))
     rows = preview(lines, format_json("taught", pattern, time_format), ParseContext(clock=clock))
     got = [(r["ts"], SEVERITIES[r["severity"]], r["host"], r["component"], r["message"])
            if r["status"] == "event" else r["status"] for r in rows]
     assert got == expected
     assert [r["line"] for r in rows] == list(range(1, len(lines) + 1))
+
+
+def test_a_question_mark_in_the_marked_time_is_kept_as_text() -> None:
+    proposal = propose_time_format("2026-12-02 14:05:09?")
+    assert proposal.format == "%Y-%m-%d %H:%M:%S?"
+    assert re.fullmatch(time_pattern(proposal.format), "2026-12-02 14:05:09?")

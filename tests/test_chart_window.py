@@ -34,7 +34,7 @@ def test_trend_defaults_to_the_last_30_days_that_have_events(db: Database) -> No
     data = series.trend(db, Filter(), ZONE)
     assert data.total == len(NEW)
     assert data.size == "day"
-    assert data.starts[0] >= dt.datetime(2026, 10, 29, tzinfo=dt.timezone.utc) - dt.timedelta(days=1)
+    assert data.starts[0] >= dt.datetime(2026, 10, 29, tzinfo=dt.UTC) - dt.timedelta(days=1)
     assert data.ends[-1] >= timeutil.from_iso(NEW[-1])
     assert data.earliest == timeutil.from_iso(OLD[0])  # what "All time" would add
 
@@ -113,7 +113,7 @@ def test_events_timeline_shows_this_month_and_all_time_folds_the_years_between(q
     qtbot.waitUntil(lambda: bool(page.timeline.buckets), timeout=10_000)
     bars = page.timeline.buckets
     assert sum(sum(c or ()) for _, c in bars) == len(NEW)
-    assert bars[-1][0].year == 2026 and bars[0][0] >= dt.datetime(2026, 10, 1, tzinfo=dt.timezone.utc)
+    assert bars[-1][0].year == 2026 and bars[0][0] >= dt.datetime(2026, 10, 1, tzinfo=dt.UTC)
     assert page.all_time_button.text() == "All time (from 2005-03-01)"
     qtbot.mouseClick(page.all_time_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: sum(sum(c or ()) for _, c in page.timeline.buckets) == len(OLD) + len(NEW),
@@ -130,9 +130,9 @@ def test_dashboard_trend_has_this_month_and_all_time_has_both_years(qtbot, db: D
     from PySide6.QtCore import Qt
 
     from app.charts import base
+    from app.ui import workers
     from app.ui.main_window import MainWindow
     from app.ui.session import Session
-    from app.ui import workers
 
     add_old_and_new(db)
     win = MainWindow(Session(db, ZONE))

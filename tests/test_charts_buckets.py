@@ -14,7 +14,7 @@ from app.store import events as event_store
 from app.store.database import Database
 
 NY = ZoneInfo("America/New_York")
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def _add(db: Database, stamps: list[str], severity: int = 1, log_type: str = "system") -> None:

@@ -8,15 +8,14 @@ from pathlib import Path
 import pytest
 
 from app.analysis import incident_series, series
-from app.domain import masking
 from app.charts import base, render
-from app.domain import timeutil
+from app.domain import masking, timeutil
 from app.domain.filters import Filter
 from app.store import events as event_store
 from app.store.database import Database
 
 ZONE = timeutil.get_zone("Asia/Manila")
-NOW = dt.datetime(2026, 11, 30, 12, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 30, 12, 0, tzinfo=dt.UTC)
 LAST_WEEK = Filter(since="2026-11-23T00:00:00Z", until="2026-11-30T00:00:00Z")
 
 
@@ -61,7 +60,7 @@ def test_trend_drill_slice_lists_the_same_events(demo_db: Database) -> None:
 def test_incident_flow_bars_and_backlog(demo_db: Database) -> None:
     data = incident_series.flow(demo_db, Filter(), ZONE, now=NOW)
     chart = render.build("incidents", data)
-    opened, resolved = chart.bars()
+    opened, _resolved = chart.bars()
     assert base.heights_of(opened) == pytest.approx(data.opened)
     assert sum(data.opened) == demo_db.scalar("SELECT count(*) FROM incidents")
     assert sum(data.resolved) == demo_db.scalar("SELECT count(*) FROM incidents WHERE resolved_at IS NOT NULL")

@@ -8,7 +8,8 @@ from app.domain.masking import literal_parts, mask
 
 
 @pytest.mark.parametrize("raw,masked", [
-    ("SIP trunk to 10.0.3.4 unreachable: 503 Service Unavailable", "SIP trunk to <ip> unreachable: <n> Service Unavailable"),
+    ("SIP trunk to 10.0.3.4 unreachable: 503 Service Unavailable",
+     "SIP trunk to <ip> unreachable: <n> Service Unavailable"),
     ("DHCPACK on 10.2.3.4 to 00:1a:2b:33:4d:5e", "DHCPACK on <ip> to <mac>"),
     ("Blocked outbound connection to 10.9.1.2:44312", "Blocked outbound connection to <ip>"),
     ("faulting application softphone.exe, code 0xc0000005", "faulting application softphone.exe, code <hex>"),

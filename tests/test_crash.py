@@ -34,7 +34,7 @@ def reporter(qapp: QApplication, tmp_path: Path) -> Iterator[crash.CrashReporter
 def _raise_and_report(rep: crash.CrashReporter, exc: BaseException) -> None:
     try:
         raise exc
-    except BaseException as caught:
+    except BaseException as caught:  # noqa: BLE001 - the reporter is handed whatever was raised
         rep.handle(type(caught), caught, caught.__traceback__)
 
 

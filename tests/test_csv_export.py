@@ -5,8 +5,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from app.domain import timeutil
 from app.domain.filters import Filter

@@ -7,8 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 from app.domain import timeutil
-from app.store import events as event_store
-from app.store import incidents as incident_store
+from app.store import events as event_store, incidents as incident_store
 from app.store.database import Database
 
 SNEAKY = [

@@ -6,6 +6,7 @@ import datetime as dt
 import subprocess
 import sys
 
+from PySide6.QtCore import Qt
 
 from app.charts import base
 from app.domain import timeutil
@@ -13,10 +14,7 @@ from app.domain.filters import Filter
 from app.store import events as event_store
 from app.store.database import Database
 from app.ui.main_window import MainWindow
-
-from PySide6.QtCore import Qt
-
-from dashboard_helpers import NOW, ZONE, window, window_count  # noqa: F401, F811 - window is a fixture
+from dashboard_helpers import NOW, ZONE, window, window_count  # noqa: F401 - window is a fixture
 
 
 def _click(panel, coll, index: int) -> None:

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-
-
 from app.domain.filters import Filter
 from app.store import aggregates
 from app.store.database import Database
 from app.ui import workers
 from app.ui.main_window import MainWindow
-
-from dashboard_helpers import NOW, ZONE, window  # noqa: F401, F811 - window is a fixture
+from dashboard_helpers import NOW, ZONE, window  # noqa: F401 - window is a fixture
 
 
 def test_worker_pictures_are_painted_without_a_second_draw(window: MainWindow) -> None:

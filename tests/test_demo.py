@@ -11,7 +11,7 @@ from app.store import audit
 from app.store.database import Database
 from app.store.stats import summary
 
-END = dt.datetime(2026, 6, 1, tzinfo=dt.timezone.utc)
+END = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
 
 
 def _fingerprint(path: Path) -> list[tuple[object, ...]]:

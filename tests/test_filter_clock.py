@@ -16,7 +16,7 @@ from app.store.database import Database
 def test_out_of_range_values_are_refused_with_the_field_named() -> None:
     with pytest.raises(ValueError, match="hour: expected whole hours 0-23"):
         Filter(hours=(24,))
-    with pytest.raises(ValueError, match="weekday: expected 0 .Monday. to 6"):
+    with pytest.raises(ValueError, match=r"weekday: expected 0 .Monday. to 6"):
         Filter(weekdays=(7,))
 
 

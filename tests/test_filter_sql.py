@@ -9,8 +9,7 @@ import pytest
 
 from app.domain import timeutil
 from app.domain.filters import Filter, restrictions, without
-from app.store import events as store
-from app.store import settings
+from app.store import events as store, settings
 from app.store.browse import Browse
 from app.store.database import Database
 from app.store.filter_sql import FilterError, event_where, incident_where

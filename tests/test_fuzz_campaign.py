@@ -16,8 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 from python_calamine import CalamineWorkbook
 
 from app.analysis import incidents_service
@@ -29,8 +28,7 @@ from app.ingest.formats.windows import EventXml, Evtx
 from app.ingest.incidents.apply import apply_plan, plan_file
 from app.ingest.incidents.plan import ImportOptions
 from app.ingest.incidents.reader import SheetError
-from app.ingest.service import ImportOptions as ServiceOptions
-from app.ingest.service import import_paths
+from app.ingest.service import ImportOptions as ServiceOptions, import_paths
 from app.reports.csv_export import export_events_csv, export_incidents_csv
 from app.reports.workbook import export_workbook
 from app.store import audit

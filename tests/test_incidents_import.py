@@ -14,7 +14,8 @@ from app.ingest.incidents.values import ValueProblem, level, priority, status
 from app.store import audit, incidents as store
 from app.store.database import Database
 
-SHEET = """Ticket No,Date Reported,Issue,Account,Site,Priority,Status,Resolved,Agents Affected,Downtime (min),Resolution Code
+SHEET = """\
+Ticket No,Date Reported,Issue,Account,Site,Priority,Status,Resolved,Agents Affected,Downtime (min),Resolution Code
 BPO-1,03/11/2026 09:15,Headsets crackling,Acme,Cebu,2 - High,Resolved,03/11/2026 11:00,12,N/A,replaced
 BPO-2,13/11/2026 22:40,VPN down,Acme,Manila,1 - Critical,Closed,14/11/2026 01:10,120,150,carrier
 BPO-3,20/11/2026 08:00,Slow CRM,Globex,?,P4,Awaiting Vendor,,?,,
@@ -74,7 +75,8 @@ def test_bpo_sheet_dry_run_then_apply(db: Database, tmp_path: Path) -> None:
 
 
 def test_one_bad_row_rejects_the_whole_file(db: Database, tmp_path: Path) -> None:
-    text = SHEET + "BPO-5,31/31/2026 08:00,Bad date,Acme,Cebu,P2,New,,,,\nBPO-6,22/11/2026 08:00,x,Acme,Cebu,P9,New,,,,\n"
+    text = SHEET + ("BPO-5,31/31/2026 08:00,Bad date,Acme,Cebu,P2,New,,,,\n"
+                    "BPO-6,22/11/2026 08:00,x,Acme,Cebu,P9,New,,,,\n")
     plan = plan_file(db, _write(tmp_path, "bad.csv", text), ImportOptions())
     assert not plan.ok
     reasons = {(r.line, r.field) for r in plan.rejects}
@@ -204,7 +206,7 @@ def test_semicolons_windows_text_and_unreadable_files(db: Database, tmp_path: Pa
     assert plan.ok and plan.incidents[0].record["title"] == "Café Wi-Fi down"
     fake = tmp_path / "broken.xlsx"
     fake.write_bytes(b"not a zip")
-    with pytest.raises(SheetError, match="broken.xlsx: not a readable Excel workbook"):
+    with pytest.raises(SheetError, match=r"broken.xlsx: not a readable Excel workbook"):
         plan_file(db, fake, ImportOptions())
     empty = _write(tmp_path, "empty.csv", "")
     with pytest.raises(SheetError, match="empty"):

@@ -45,13 +45,13 @@ def test_bsd_syslog(db: Database) -> None:
 
 
 def test_line_before_any_event_is_rejected_not_lost(db: Database) -> None:
-    r, _ev, rej = _import(db, "syslog_orphan.log")
+    _r, _ev, rej = _import(db, "syslog_orphan.log")
     assert rej[0]["line_no"] == 1 and rej[0]["raw"] == "orphan line before any event"
     assert "no time stamp" in rej[0]["reason"]
 
 
 def test_rfc5424(db: Database) -> None:
-    r, ev, rej = _import(db, "rfc5424.log")
+    r, ev, _rej = _import(db, "rfc5424.log")
     assert r.format == "rfc5424" and r.accepted == 3 and r.rejected == 1
     assert ev[0]["ts"] == "2026-11-29T22:14:15.003Z" and ev[0]["severity"] == 5 and ev[0]["log_type"] == "security"
     assert ev[1]["ts"] == "2026-11-30T05:14:15.000Z" and ev[1]["pid"] == 8710 and ev[1]["severity"] == 2
@@ -137,7 +137,7 @@ def test_event_viewer_csv_and_xml(db: Database) -> None:
     assert (r.format, r.accepted, r.continuation) == ("csv", 3, 1)
     assert ev[0]["event_code"] == "7000" and ev[0]["severity"] == 4 and "cannot find the file" in ev[0]["message"]
     assert ev[2]["ts"] == "2026-11-29T20:17:00.000Z"  # 9:17 PM Berlin
-    r3, ev3, _ = _import(db, "Security.csv")  # the Security channel's export has Keywords, not Level
+    _r3, ev3, _ = _import(db, "Security.csv")  # the Security channel's export has Keywords, not Level
     assert [(e["severity"], e["raw_level"], e["log_type"]) for e in ev3] == [
         (3, "Audit Failure", "security"), (1, "Audit Success", "security")]
     assert ev3[0]["message"] == "An account failed to log on." and ev3[0]["event_code"] == "4625"
@@ -190,7 +190,7 @@ def test_year_less_stamps_take_the_year_before_the_file_time(db: Database, tmp_p
     log.write_text("Dec 31 23:59:59 h app: old year\nJan  1 00:00:01 h app: new year\n")
     import datetime as dt
 
-    stamp = dt.datetime(2027, 1, 1, 1, 0, tzinfo=dt.timezone.utc).timestamp()
+    stamp = dt.datetime(2027, 1, 1, 1, 0, tzinfo=dt.UTC).timestamp()
     os.utime(log, (stamp, stamp))
     [r] = import_paths(db, [log], ImportOptions(zone=timeutil.UTC))
     ts = [row["ts"] for row in db.rows("SELECT ts FROM events WHERE import_id = ? ORDER BY line_no", (r.import_id,))]

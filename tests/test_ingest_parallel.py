@@ -29,8 +29,8 @@ def _write_log(path: Path, n: int) -> None:
     out = bytearray()
     for i in range(n):
         prog = ("sshd", "kernel", "crm", "sudo")[i % 4]
-        out += f"Nov {1 + i // 3600 % 28:2d} {i // 60 % 24:02d}:{i // 60 % 60:02d}:{i % 60:02d} ws{i % 9} {prog}[{i}]: " \
-               f"line {i} word{i % 11} eth0 Link is Up failed\n".encode()
+        out += f"Nov {1 + i // 3600 % 28:2d} {i // 60 % 24:02d}:{i // 60 % 60:02d}:{i % 60:02d} " \
+               f"ws{i % 9} {prog}[{i}]: line {i} word{i % 11} eth0 Link is Up failed\n".encode()
         if i % 97 == 0:
             out += b"    at com.example.Trace(Trace.java:1)\n"
         if i % 389 == 0:
@@ -137,7 +137,7 @@ def test_small_files_and_frozen_builds_parse_here(monkeypatch: pytest.MonkeyPatc
     from app.ingest.clock import Clock
     from app.ingest.formats.base import ParseContext
 
-    parser = formats.make("syslog", ParseContext(clock=Clock(timeutil.UTC, 2026, dt.datetime.now(dt.timezone.utc))))
+    parser = formats.make("syslog", ParseContext(clock=Clock(timeutil.UTC, 2026, dt.datetime.now(dt.UTC))))
     assert parallel.worth_it(parser, parallel.MIN_BYTES)
     assert not parallel.worth_it(parser, parallel.MIN_BYTES - 1)
     monkeypatch.setattr(parallel.sys, "frozen", True, raising=False)  # a PyInstaller build has no ``python -c``

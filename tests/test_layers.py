@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import pkgutil
 import subprocess
 import sys
+from pathlib import Path
 
 import app
+
+ROOT = Path(__file__).resolve().parents[1]
 
 HEAVY = ("PySide6", "matplotlib", "openpyxl")
 
@@ -51,3 +55,12 @@ def test_cli_help_loads_no_heavy_library() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_import_contracts_in_pyproject_hold() -> None:
+    """The same rule on the import graph (imports inside functions too), with the layers: ``lint-imports``."""
+    lint = Path(sys.executable).with_name("lint-imports.exe" if os.name == "nt" else "lint-imports")
+    result = subprocess.run([str(lint), "--no-cache"], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-1000:]
+    assert "Only the GUI imports Qt KEPT" in result.stdout
+    assert "Layers import downwards only KEPT" in result.stdout

@@ -14,8 +14,7 @@ from app.domain import timeutil
 from app.ingest import levels, userformats
 from app.ingest.clock import Clock
 from app.ingest.formats.base import ParseContext, Reject
-from app.ingest.lnav_format import (LNAV_LEVELS, FormatError, LnavParser, UserFormat, from_json, load_file,
-                                    to_json)
+from app.ingest.lnav_format import LNAV_LEVELS, FormatError, LnavParser, UserFormat, from_json, load_file, to_json
 from app.ingest.lnav_time import compile_format
 from app.ingest.pcre import compile_pcre
 
@@ -32,7 +31,7 @@ PBX: dict[str, Any] = {
 
 
 def ctx(year: int | None = None) -> ParseContext:
-    return ParseContext(clock=Clock(timeutil.UTC, year, dt.datetime(2026, 12, 1, tzinfo=dt.timezone.utc)))
+    return ParseContext(clock=Clock(timeutil.UTC, year, dt.datetime(2026, 12, 1, tzinfo=dt.UTC)))
 
 
 def parser(definition: dict[str, Any], year: int | None = None) -> LnavParser:
@@ -97,7 +96,7 @@ def test_user_format_line_and_continuation_and_reject() -> None:
     assert p.parse("  retrying in 5 s") is None
     with pytest.raises(Reject, match="2026-02-31"):
         p.parse("#4712|31.02.2026 14:05:09.123|PBX7|ERR|bad day")
-    with pytest.raises(Reject, match="does not match '%d.%m.%Y %H:%M:%S.%L'"):
+    with pytest.raises(Reject, match=r"does not match '%d.%m.%Y %H:%M:%S.%L'"):
         p.parse("#4713|02.12.2026 14:05|PBX7|ERR|no seconds")
 
 
@@ -143,7 +142,7 @@ def test_invalid_timestamp_format_names_file_and_key(tmp_path: Path) -> None:
     with pytest.raises(FormatError, match=r"^pbx\.json: pbx_log/timestamp-format/1: .*%Q"):
         load_file(write(tmp_path, "pbx.json", json.dumps(bad)))
     bad["pbx_log"]["timestamp-format"] = ["%H:%M:%S"]
-    with pytest.raises(FormatError, match="timestamp-format/0: .*no month"):
+    with pytest.raises(FormatError, match=r"timestamp-format/0: .*no month"):
         load_file(write(tmp_path, "pbx.json", json.dumps(bad)))
 
 
@@ -187,7 +186,7 @@ def test_pcre_only_syntax_is_translated() -> None:
     ("%Y-%j %H:%M", "2026-334 10:00", "2026-11-30T10:00:00.000Z"),
 ])
 def test_timestamp_formats(fmt: str, text: str, expected: str) -> None:
-    clock = Clock(timeutil.UTC, None, dt.datetime(2026, 12, 1, tzinfo=dt.timezone.utc))
+    clock = Clock(timeutil.UTC, None, dt.datetime(2026, 12, 1, tzinfo=dt.UTC))
     assert compile_format(fmt).read(text, clock) == expected
 
 

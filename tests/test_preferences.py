@@ -10,9 +10,7 @@ import pytest
 from PySide6.QtCore import QSettings
 
 from app.ui import preferences
-from app.ui.preferences import (
-    DATE_FORMAT, MAX_RECENT, RECENT_DATABASES, THEME, TIME_ZONE, WINDOW_GEOMETRY, Preferences,
-)
+from app.ui.preferences import DATE_FORMAT, MAX_RECENT, RECENT_DATABASES, THEME, TIME_ZONE, WINDOW_GEOMETRY, Preferences
 
 
 @pytest.fixture

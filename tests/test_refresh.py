@@ -15,7 +15,6 @@ from app.store.database import Database
 from app.ui import workers
 from app.ui.main_window import MainWindow
 from app.ui.session import Session
-
 from dashboard_helpers import window as dashboard_window  # noqa: F401 - a fixture
 
 EVENT = ("2026-11-30T03:00:00.000Z", 5, "security", None, "h", "av", None, None, "Malware found", None,
@@ -130,7 +129,7 @@ def test_the_events_count_says_updating_while_it_reloads(qtbot, window: MainWind
     qtbot.waitUntil(lambda: page.count_label.text() == f"{before + 1:,} events", timeout=5000)
 
 
-def test_the_dashboard_says_updating_while_new_numbers_are_computed(qtbot, dashboard_window: MainWindow  # noqa: F811
+def test_the_dashboard_says_updating_while_new_numbers_are_computed(qtbot, dashboard_window: MainWindow
                                                                    ) -> None:
     page = dashboard_window.pages["dashboard"]
     panels = list(page.panels.values())

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 
@@ -137,8 +138,6 @@ def test_summary_hash_is_the_database_file_as_exported(demo_db: Database, tmp_pa
 
 
 def test_export_reads_lean_and_restores_the_connection(demo_db: Database, tmp_path: Path) -> None:
-    from app.store import report_queries
-
     names = ("mmap_size", "cache_size", "temp_store")
     before = [demo_db.scalar(f"PRAGMA {n}") for n in names]
     with demo_db.lean():

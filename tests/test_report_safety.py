@@ -13,7 +13,13 @@ from hypothesis import given, settings, strategies as st
 from app.domain import timeutil
 from app.domain.filters import Filter
 from app.reports.safety import (
-    EXCEL_CELL_LIMIT, cap_length, csv_text, escape_unsafe, excel_text, needs_quote_prefix, neutralise_csv,
+    EXCEL_CELL_LIMIT,
+    cap_length,
+    csv_text,
+    escape_unsafe,
+    excel_text,
+    needs_quote_prefix,
+    neutralise_csv,
 )
 from app.reports.workbook import export_workbook
 from app.store.database import Database

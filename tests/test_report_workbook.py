@@ -122,7 +122,8 @@ def test_incidents_sheet_matches_database(exported: dict[str, Any]) -> None:
 
 
 def test_headings_are_words_and_priorities_names(exported: dict[str, Any]) -> None:
-    """People read the report: "Opened (Asia/Manila)", not "opened_at (Asia/Manila (UTC+08:00))"; "P1 Critical", not 1."""
+    """People read the report: "Opened (Asia/Manila)", not "opened_at (Asia/Manila (UTC+08:00))";
+    "P1 Critical", not 1."""
     wb = exported["wb"]
     header = _rows(wb["Incidents"])[0]
     assert header[:12] == ("Number", "Title", "Priority", "Status", "Client", "Assignee", "Opened (Asia/Manila)",

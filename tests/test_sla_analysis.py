@@ -9,7 +9,7 @@ from app.domain import sla as rules
 from app.domain.filters import Filter
 from app.store.database import Database
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 NOW = dt.datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 
 

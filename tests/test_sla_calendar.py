@@ -9,7 +9,7 @@ from hypothesis import given, settings, strategies as st
 
 from app.domain import sla
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def t(text: str) -> dt.datetime:
@@ -116,7 +116,7 @@ def test_policies_round_trip_and_choose_per_client() -> None:
     assert p.target_for("Acme", 1) == sla.Target(10, 120)
     assert p.target_for("Acme", 2) == sla.DEFAULT_TARGETS[2]
     assert sla.SlaPolicies.from_dict(p.to_dict()) == p
-    with pytest.raises(sla.PolicyError, match="clients.Acme.calendar"):
+    with pytest.raises(sla.PolicyError, match=r"clients.Acme.calendar"):
         sla.SlaPolicies.from_dict({"clients": {"Acme": {"calendar": "nope"}}})
     with pytest.raises(sla.PolicyError, match="P7"):
         sla.SlaPolicies.from_dict({"default_targets": {"P7": [1, 2]}})

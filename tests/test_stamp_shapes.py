@@ -12,8 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from app.domain import timeutil
 from app.ingest import layout, stamps
@@ -21,7 +20,7 @@ from app.ingest.clock import Clock
 from app.ingest.service import ImportOptions, import_paths
 from app.store.database import Database
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 MON = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 DAY = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 Render = Callable[[dt.datetime], str]

@@ -83,12 +83,11 @@ def test_newer_schema_is_refused_and_left_unchanged(db_path: Path) -> None:
 
 
 def test_transaction_rolls_back_on_error(db: Database) -> None:
-    with pytest.raises(RuntimeError):
-        with db.transaction():
-            db.execute("INSERT INTO settings (key, value) VALUES ('a', '1')")
-            with db.transaction():  # nested joins the outer one
-                db.execute("INSERT INTO settings (key, value) VALUES ('b', '2')")
-            raise RuntimeError("boom")
+    with pytest.raises(RuntimeError), db.transaction():
+        db.execute("INSERT INTO settings (key, value) VALUES ('a', '1')")
+        with db.transaction():  # nested joins the outer one
+            db.execute("INSERT INTO settings (key, value) VALUES ('b', '2')")
+        raise RuntimeError("boom")
     assert db.scalar("SELECT count(*) FROM settings") == 0
 
 

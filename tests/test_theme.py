@@ -142,5 +142,5 @@ def test_app_icon_has_every_size(qapp: QApplication) -> None:
 
 
 def test_missing_resource_names_the_file() -> None:
-    with pytest.raises(FileNotFoundError, match="icons/nav/nope.svg"):
+    with pytest.raises(FileNotFoundError, match=r"icons/nav/nope.svg"):
         resource_files.find("icons/nav/nope.svg")

@@ -101,4 +101,5 @@ def test_forcing_a_text_format_still_finds_stamps_that_do_not_open_the_line(tmp_
         [r] = import_paths(db, [f], ImportOptions(zone=timeutil.UTC, format=fmt))
         rows = db.rows("SELECT ts, severity FROM events ORDER BY line_no")
     assert r.ok and r.accepted == 2
-    assert [(e["ts"], e["severity"]) for e in rows] == [("2025-12-02T14:05:09.000Z", 4), ("2025-12-02T14:05:10.000Z", 1)]
+    assert [(e["ts"], e["severity"]) for e in rows] == [("2025-12-02T14:05:09.000Z", 4),
+                                                         ("2025-12-02T14:05:10.000Z", 1)]

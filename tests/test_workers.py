@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 
 import shiboken6
-
 from PySide6.QtWidgets import QLabel
 
 from app.domain.jobs import Progress

@@ -13,6 +13,7 @@ numbers back into local start times and gives the SQL the zone's offsets.
 from __future__ import annotations
 
 import datetime as dt
+
 from app.domain import timeutil
 from app.domain.zone_spans import OffsetSpan, offset_spans  # noqa: F401 - used here and by callers
 from app.store.local_time import offset_case as _offset_case, sql_local_seconds  # noqa: F401

@@ -146,9 +146,9 @@ def trend(db: Database, f: Filter, zone: dt.tzinfo, by: str = "severity", size: 
         index = {s: i for i, s in enumerate(starts)}
         for number, group, n in aggregates.event_buckets(db, f, zone, buckets.sql_bucket(size, spans, "e.ts"),
                                                          by, now):
-            i = index.get(buckets.bucket_start(number, size, spans, zone))
-            if i is not None:
-                counts.setdefault(group, [0] * len(starts))[i] += n
+            at = index.get(buckets.bucket_start(number, size, spans, zone))
+            if at is not None:
+                counts.setdefault(group, [0] * len(starts))[at] += n
     out = TimeSeries(size, zone, starts, ends, by, _ordered(by, counts), start, end, earliest)
     if auto_size and out.gaps():
         # the bars only cover the islands: size them by the time that has events, not by the whole range

@@ -82,7 +82,8 @@ def compute(row: dict[str, Any], holds: Iterable[tuple[str, str | None]], polici
     elif resolved is not None:
         out["sla_state"] = "met"
     elif left < policies.at_risk_share * target.resolution_minutes or (
-            ack is None and target.response_minutes - response_clock < policies.at_risk_share * target.response_minutes):
+            ack is None
+            and target.response_minutes - response_clock < policies.at_risk_share * target.response_minutes):
         out["sla_state"] = "at risk"
     else:
         out["sla_state"] = "running"

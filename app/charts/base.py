@@ -8,6 +8,7 @@ same figure to the Qt canvas. matplotlib is imported inside functions only.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -83,8 +84,8 @@ class Chart:
         return list(self.drills)
 
 
-def bars(ax: Any, left: list[float], widths: list[float], heights: list[float], bottoms: list[float] | None = None,
-         horizontal: bool = False, unit: str = "events", **style: Any) -> Any:
+def bars(ax: Any, left: Sequence[float], widths: Sequence[float], heights: Sequence[float],
+         bottoms: Sequence[float] | None = None, horizontal: bool = False, unit: str = "events", **style: Any) -> Any:
     """Bars as one ``PolyCollection`` (far faster to build and draw than one patch each); pickable.
 
     With ``horizontal`` the roles swap: ``left`` is the bar's bottom edge on y, ``heights`` its length on x.

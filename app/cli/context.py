@@ -8,7 +8,12 @@ from pathlib import Path
 import click
 
 from app.store.database import (
-    Database, DamagedDatabaseError, MissingDatabaseError, UserFacingStoreError, default_path, set_wait_notice,
+    DamagedDatabaseError,
+    Database,
+    MissingDatabaseError,
+    UserFacingStoreError,
+    default_path,
+    set_wait_notice,
 )
 
 

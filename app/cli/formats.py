@@ -166,4 +166,4 @@ def _sev(value: int | None) -> str:
     return SEVERITY_NAMES[value] if value is not None and 0 <= value < len(SEVERITY_NAMES) else "-"
 
 
-__all__ = ["formats_", "FormatSpec"]
+__all__ = ["FormatSpec", "formats_"]

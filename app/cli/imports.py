@@ -130,8 +130,7 @@ def _dry_run(paths: list[Path], options: Any, output: str) -> None:
 @pass_ctx
 def imports(obj: CliContext, output: str, limit: int, remove_id: int | None) -> None:
     """Past imports with their counts; interrupted ones show as incomplete."""
-    from app.store import audit
-    from app.store import imports as store
+    from app.store import audit, imports as store
 
     db = obj.db()
     stale = store.recover_interrupted(db)
@@ -183,8 +182,7 @@ def import_rules(obj: CliContext, add_type: tuple[str, str] | None, message_rx: 
                  reset_types: bool, output: str) -> None:
     """Show or edit the rules that set log type (by component) and client/site (by host name)."""
     from app.ingest.rules import DEFAULT_TYPE_RULES, check_host_rule, check_type_rule
-    from app.store import audit
-    from app.store import imports as store
+    from app.store import audit, imports as store
 
     db = obj.db()
     saved = store.type_rules(db)

@@ -263,7 +263,8 @@ def matrix(obj: CliContext, cells: tuple[str, ...]) -> None:
             i, u = (int(x) for x in left.split(":"))
             current[i][u] = int(p.strip().upper().lstrip("P"))
         except (ValueError, KeyError):
-            raise click.BadParameter(f"{cell!r} is not IMPACT:URGENCY=P with 1-3 and P1-P4", param_hint="--set") from None
+            raise click.BadParameter(f"{cell!r} is not IMPACT:URGENCY=P with 1-3 and P1-P4",
+                                     param_hint="--set") from None
     if cells:
         try:
             svc.save_priority_matrix(db, current)
@@ -286,7 +287,8 @@ def incidents(ctx: click.Context, output: str, limit: int, **kwargs: Any) -> Non
     from app.domain import timeutil
     from app.store.filter_sql import FilterError
 
-    obj: CliContext = ctx.find_object(CliContext)
+    obj = ctx.find_object(CliContext)
+    assert obj is not None, "the main command makes the context before any subcommand runs"
     f = build_filter(kwargs)
     tell_search_note(f, "incidents")
     try:

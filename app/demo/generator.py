@@ -12,6 +12,7 @@ import random
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from app.demo import catalogue as cat
 from app.domain import timeutil
@@ -80,7 +81,7 @@ def generate(
 
 
 def _hosts() -> list[tuple[str, str, str]]:
-    out = []
+    out: list[tuple[str, str, str]] = []
     for client, sites in cat.CLIENTS.items():
         for site, prefixes in sites.items():
             for prefix in prefixes:
@@ -171,9 +172,7 @@ def _events(
     for h in hosts:
         site_hosts.setdefault((h[1], h[2]), []).append(h)
     burst_template = [t for t in cat.TEMPLATES if t[2] >= 3]
-    line_no = 0
-    for seconds, kind in stamps:
-        line_no += 1
+    for line_no, (seconds, kind) in enumerate(stamps, 1):
         moment = base + seconds
         if kind >= 0:
             o = outages[kind]
@@ -243,17 +242,20 @@ def _one_incident(
 ) -> None:
     priority = int(priority_for(impact, urgency))
     iso = timeutil.to_iso
-    ack = resolved = closed = None
+    ack: dt.datetime | None = None
+    resolved: dt.datetime | None = None
+    closed: dt.datetime | None = None
     scale = {1: 0.25, 2: 1.0, 3: 3.0, 4: 6.0}[priority]
     if status != Status.NEW:
         ack = opened + dt.timedelta(minutes=rng.expovariate(1 / (10 * scale)) + 1)
     if status in (Status.RESOLVED, Status.CLOSED):
-        resolved = ack + dt.timedelta(hours=rng.expovariate(1 / (3 * scale)) + 0.2)  # type: ignore[operator]
-        resolved = min(resolved, end)
+        assert ack is not None  # every status past "new" was acknowledged above
+        resolved = min(ack + dt.timedelta(hours=rng.expovariate(1 / (3 * scale)) + 0.2), end)
     if status == Status.CLOSED:
-        closed = min(resolved + dt.timedelta(days=rng.uniform(0.5, 3)), end)  # type: ignore[operator]
+        assert resolved is not None
+        closed = min(resolved + dt.timedelta(days=rng.uniform(0.5, 3)), end)
     cat_, subcat = cat.CATEGORIES[log_type]
-    record = {
+    record: dict[str, Any] = {
         "number": incident_store.format_number(n), "title": title,
         "description": f"Reported by the floor at {site}. {title}.",
         "log_type": log_type, "category": cat_, "subcategory": subcat,

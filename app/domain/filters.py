@@ -77,7 +77,7 @@ class Filter:
     def is_empty(self) -> bool:
         return self == Filter()
 
-    def replace(self, **changes: Any) -> "Filter":
+    def replace(self, **changes: Any) -> Filter:
         return dataclasses.replace(self, **changes)
 
     def to_dict(self) -> dict[str, Any]:
@@ -90,12 +90,12 @@ class Filter:
         return out
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Filter":
+    def from_dict(cls, data: dict[str, Any]) -> Filter:
         known = {f.name for f in dataclasses.fields(cls)}
         unknown = set(data) - known
         if unknown:
             raise ValueError(f"filter: unknown field(s) {', '.join(sorted(unknown))}")
-        values = {k: tuple(v) if k in _LIST_FIELDS else v for k, v in data.items()}
+        values: dict[str, Any] = {k: tuple(v) if k in _LIST_FIELDS else v for k, v in data.items()}
         return cls(**values)
 
     def time_bounds(

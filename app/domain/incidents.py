@@ -7,6 +7,7 @@ field, a refused transition says which moves are allowed from where it stands.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import re
 from typing import Any
 
@@ -121,9 +122,8 @@ def validate_field(name: str, value: Any) -> str | None:
                 timeutil.from_iso(str(value))
             except ValueError:
                 return f"{value!r} is not a stored time"
-    elif name == "status":
-        if value not in STATUSES:
-            return f"unknown status {value!r}; expected one of {', '.join(STATUSES)}"
+    elif name == "status" and value not in STATUSES:
+        return f"unknown status {value!r}; expected one of {', '.join(STATUSES)}"
     return None
 
 
@@ -134,7 +134,7 @@ def validate(values: dict[str, Any]) -> None:
         if problem:
             raise IncidentError(problem, name)
     order = [(n, values.get(n)) for n in TIME_FIELDS if values.get(n)]
-    for (a, va), (b, vb) in zip(order, order[1:]):
+    for (a, va), (b, vb) in itertools.pairwise(order):
         if str(vb) < str(va):
             raise IncidentError(f"{vb} is before {a} {va}", b)
 

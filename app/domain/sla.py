@@ -51,7 +51,7 @@ class Calendar:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Calendar":
+    def from_dict(cls, data: dict[str, Any]) -> Calendar:
         name = str(data.get("name") or "calendar")
         where = f"calendar {name!r}"
         zone = str(data.get("zone") or "UTC")
@@ -211,7 +211,7 @@ class SlaPolicies:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any] | None) -> "SlaPolicies":
+    def from_dict(cls, data: dict[str, Any] | None) -> SlaPolicies:
         """Read the settings JSON; a clear ``PolicyError`` names the bad field."""
         if not data:
             return cls()

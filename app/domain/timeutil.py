@@ -10,7 +10,7 @@ import datetime as dt
 import threading
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 RANGE_TEXT = "times must fall between 0001-01-01 and 9999-12-31 in UTC"
 
 

@@ -21,7 +21,7 @@ class LogType(str, enum.Enum):
     EVENT = "event"
 
     @classmethod
-    def parse(cls, text: str) -> "LogType":
+    def parse(cls, text: str) -> LogType:
         """Read a log type from user text, with a message that lists the choices."""
         try:
             return cls(text.strip().lower())
@@ -46,7 +46,7 @@ class Severity(enum.IntEnum):
         return self.name.lower()
 
     @classmethod
-    def parse(cls, text: str) -> "Severity":
+    def parse(cls, text: str) -> Severity:
         """Read a canonical severity name (case-insensitive)."""
         try:
             return cls[text.strip().upper()]
@@ -70,7 +70,7 @@ class Status(enum.StrEnum):
     CANCELLED = "cancelled"
 
     @classmethod
-    def parse(cls, text: str) -> "Status":
+    def parse(cls, text: str) -> Status:
         try:
             return cls(text.strip().lower())
         except ValueError:
@@ -92,7 +92,7 @@ class Priority(enum.IntEnum):
         return PRIORITY_LABELS[self]
 
     @classmethod
-    def parse(cls, text: str) -> "Priority":
+    def parse(cls, text: str) -> Priority:
         t = text.strip().upper()
         if t.isdigit():
             t = "P" + t

@@ -10,6 +10,7 @@ log match too; punctuation is kept as it is. Patterns are written the way lnav s
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -78,7 +79,7 @@ def propose_pattern(line: str, marks: Mapping[str, Span], time_format: str | Non
             raise ValueError(f"unknown field {name!r}")
         if not 0 <= start < end <= len(line):
             raise ValueError(f"the {name} mark is empty or outside the line")
-    for (first, (_s, end)), (second, (start, _e)) in zip(spans, spans[1:]):
+    for (first, (_s, end)), (second, (start, _e)) in itertools.pairwise(spans):
         if start < end:
             raise ValueError(f"the {first} and {second} marks overlap")
     parts = ["^"]
@@ -196,8 +197,8 @@ def propose_time_format(text: str) -> TimeProposal:
                 break
         else:
             m, piece = None, (text[position].replace("%", "%%"),)
-        if piece[0] == "?":
-            piece, note = (piece[1], piece[2]), piece[3]
+        if len(piece) == 4 and piece[0] == "?":  # two readings; a literal "?" is a 1-tuple
+            piece, note = piece[1:3], piece[-1]
         position = m.end() if m is not None else position + 1
         options.append(piece)
     formats = [""]

@@ -84,13 +84,12 @@ def examine(head: bytes, lines: list[str], name: str = "", clock: Clock | None =
     if not text:
         return Detection(None, 0, notes=("the file has no text lines",))
     first = text[0].lstrip("\ufeff").lstrip()
-    if first.startswith("<?xml") or first.startswith("<Events") or first.startswith("<Event "):
-        if any(_XML_EVENT.search(ln) for ln in text[:20]):
-            return Detection("eventxml", len(text), (Candidate("eventxml", len(text), 1.0),))
+    if first.startswith(("<?xml", "<Events", "<Event ")) and any(_XML_EVENT.search(ln) for ln in text[:20]):
+        return Detection("eventxml", len(text), (Candidate("eventxml", len(text), 1.0),))
     scores = dict.fromkeys(PREFERENCE, 0)
     for ln in text:
         _score(ln, scores)
-    clock = clock or Clock(dt.timezone.utc, None, dt.datetime.now(dt.timezone.utc))
+    clock = clock or Clock(dt.UTC, None, dt.datetime.now(dt.UTC))
     if not first.startswith(("{", "[")) and _looks_csv(text):
         scores["csv"] = _csv_reads(text, clock)
     plain = [ANSI.sub("", ln) for ln in text] if any("\x1b" in ln for ln in text) else text
@@ -212,4 +211,4 @@ def dayfirst(lines: list[str]) -> bool:
     return False
 
 
-__all__ = ["detect", "examine", "Detection", "Candidate", "dayfirst", "SHAPES"]
+__all__ = ["SHAPES", "Candidate", "Detection", "dayfirst", "detect", "examine"]

@@ -15,8 +15,8 @@ import datetime as dt
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from itertools import islice
 from dataclasses import dataclass
+from itertools import islice
 
 from app.ingest import levels, stamps
 from app.ingest.clock import BadTime, Clock, ms3
@@ -185,11 +185,11 @@ class Layout:
         g = m.groupdict()
         h, mi = int(g["H"]), int(g["M"])  # type: ignore[arg-type]
         seconds = h * 3600 + mi * 60 + int(g["S"])  # type: ignore[arg-type]
-        if self._last - seconds > ROLLBACK:
-            self.day = self.day + dt.timedelta(days=1)  # type: ignore[operator]
-        self._last = seconds
         day = self.day
-        assert day is not None
+        assert day is not None  # set by start_on() before any time of day is read
+        if self._last - seconds > ROLLBACK:
+            day = self.day = day + dt.timedelta(days=1)
+        self._last = seconds
         ts = self.clock.local(day.year, day.month, day.day, h, mi, g["S"].zfill(2),  # type: ignore[union-attr]
                               ms3(g.get("f")))
         return ts, m.start(), m.end()
@@ -403,4 +403,4 @@ def _best(counts: dict[tuple[str, int], int] | Counter[tuple[str, int]], floor: 
     return key if counts[key] >= max(floor, 1) else None
 
 
-__all__ = ["Layout", "StampRule", "FieldRule", "learn", "level_of"]
+__all__ = ["FieldRule", "Layout", "StampRule", "learn", "level_of"]

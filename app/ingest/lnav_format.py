@@ -157,7 +157,8 @@ def _patterns(name: str, body: dict[str, Any], file: str, ts_field: str,
         return (), {}
     if not isinstance(regex, dict) or not regex:
         raise FormatError(file, f"{name}/regex", "a text format needs at least one regex (or \"json\": true)")
-    out, aliases = [], {}
+    out: list[tuple[str, re.Pattern[str]]] = []
+    aliases: dict[str, list[str]] = {}
     for rid, spec in regex.items():
         key = f"{name}/regex/{rid}/pattern"
         if not isinstance(spec, dict) or not isinstance(spec.get("pattern"), str):
@@ -269,7 +270,7 @@ class LnavParser(LineParser):
             if m is not None:
                 if i:
                     self.order.insert(0, self.order.pop(i))
-                return self._row(text, lambda f: self._group(m, f), m)
+                return self._row(text, lambda f: self._group(m, f), m)  # noqa: B023 - called before the loop goes on
         return None
 
     def _group(self, m: re.Match[str], name: str | None) -> str | None:

@@ -83,7 +83,8 @@ def _child(out_fd: int, parser: LineParser, source: Source, enc: lines.Encoding,
     try:
         with source.open() as reader:
             def tick(c: engine.Counts) -> None:
-                pos = parser.position if getattr(parser, "position", -1) >= 0 else reader.position()
+                known: int = getattr(parser, "position", -1)  # bytes read, where the parser knows better
+                pos = known if known >= 0 else reader.position()
                 send("t", (c.as_tuple(), pos))
 
             sink = engine.Sink(lambda rows: send("e", rows), lambda rows: send("r", rows), tick)

@@ -19,8 +19,7 @@ from typing import Any
 
 from app.domain import timeutil
 from app.domain.jobs import Progress
-from app.ingest import detect as detection
-from app.ingest import engine, formats, lines, parallel, steps
+from app.ingest import detect as detection, engine, formats, lines, parallel, steps
 from app.ingest.clock import Clock
 from app.ingest.formats.base import LineParser, ParseContext, RecordParser, Reject
 from app.ingest.formats.csvfmt import CsvExport
@@ -92,7 +91,7 @@ class Preview:
 
 
 def _clock(source: Source, options: ImportOptions) -> Clock:
-    reference = dt.datetime.fromtimestamp(source.mtime, dt.timezone.utc)
+    reference = dt.datetime.fromtimestamp(source.mtime, dt.UTC)
     return Clock(options.zone, options.year, reference)
 
 
@@ -406,6 +405,7 @@ def import_source(db: Database, source: Source, options: ImportOptions, progress
     lines_before = 0
     if base is not None:  # the file grew since an import took all of it: only its new lines are read
         source = replace(source, skip=int(base["size"]))
+        assert enc is not None  # a base is only looked up for a file with a known text encoding
         enc = lines.Encoding(enc.name.replace("-sig", ""), 0)  # the byte-order mark stayed at the start
         lines_before = int(base["lines_before"])
     import_id = store.begin(db, {
@@ -444,7 +444,7 @@ def import_source(db: Database, source: Source, options: ImportOptions, progress
         store.delete(db, import_id)
         return FileResult(name, "cancelled", None, fmt, message=f"{name}: cancelled; nothing was kept",
                           seconds=time.perf_counter() - started)
-    except Exception as exc:  # noqa: BLE001 - a damaged file must fail alone, with a one-line message
+    except Exception as exc:  # a damaged file must fail alone, with a one-line message
         log.warning("import of %s failed: %s", name, exc,
                     exc_info=not isinstance(exc, (OSError, ValueError, Reject)))
         try:
@@ -452,7 +452,7 @@ def import_source(db: Database, source: Source, options: ImportOptions, progress
             store.discard(db, import_id)
             with db.transaction():
                 store.finish(db, import_id, "failed", (0, 0, 0, 0), f"{exc}")
-        except Exception:  # noqa: BLE001 - the row stays "running" and recovery marks it incomplete
+        except Exception:  # the row stays "running" and recovery marks it incomplete
             log.exception("could not mark import %s failed", import_id)
         return FileResult(name, "failed", import_id, fmt, message=f"{name}: import failed: {exc}; nothing was kept",
                           seconds=time.perf_counter() - started)

@@ -14,7 +14,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, BinaryIO, cast
 
 from app.store import dbfile
 
@@ -60,7 +60,7 @@ class Source:
     def gzipped(self) -> bool:
         return self.member is None and self.path.suffix.lower() == ".gz"
 
-    def open(self) -> "Reader":
+    def open(self) -> Reader:
         """A binary stream of the log's bytes plus how far into the file it is."""
         self._refuse_databases()
         try:
@@ -174,7 +174,7 @@ class EndsEarly:
         self.inner.close()
 
 
-def damage_of(reader: "Reader") -> str | None:
+def damage_of(reader: Reader) -> str | None:
     """Why the source stopped early (a broken ``.gz``), or None when it was read to its end."""
     return getattr(reader.stream, "damage", None)
 
@@ -182,13 +182,14 @@ def damage_of(reader: "Reader") -> str | None:
 class Reader:
     """An open source; ``position()`` is the bytes consumed, for progress."""
 
-    def __init__(self, stream: BinaryIO, raw: BinaryIO | None, owner: zipfile.ZipFile | None = None) -> None:
-        self.stream = stream
+    def __init__(self, stream: IO[bytes], raw: IO[bytes] | None, owner: zipfile.ZipFile | None = None) -> None:
+        # typeshed gives a zip member as IO[bytes] and io.RawIOBase as no IO at all; each is a binary file here.
+        self.stream = cast(BinaryIO, stream)
         self._raw = raw
         self._owner = owner
         self._counted = 0
         if raw is None:  # zip member: count what passes through
-            self.stream = _Counting(stream, self)
+            self.stream = cast(BinaryIO, _Counting(stream, self))
 
     def position(self) -> int:
         if self._raw is not None:
@@ -205,7 +206,7 @@ class Reader:
         if self._owner is not None:
             self._owner.close()
 
-    def __enter__(self) -> "Reader":
+    def __enter__(self) -> Reader:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -213,7 +214,7 @@ class Reader:
 
 
 class _Counting(io.RawIOBase):
-    def __init__(self, inner: BinaryIO, reader: Reader) -> None:
+    def __init__(self, inner: IO[bytes], reader: Reader) -> None:
         self._inner = inner
         self._reader = reader
 
@@ -333,7 +334,7 @@ def _walk(top: Path) -> tuple[list[Path], list[tuple[str, str]]]:
     return files, problems
 
 
-def _file(p: Path, glob: str) -> Iterator[Source | SourceError]:
+def _file(p: Path, glob: str) -> Iterator[Source | SourceError | Skipped]:
     if p.suffix.lower() == ".zip":
         try:
             with zipfile.ZipFile(p) as zf:

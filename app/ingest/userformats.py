@@ -171,5 +171,16 @@ def _write(target: Path, data: bytes) -> None:
         raise
 
 
-__all__ = ["FormatError", "NoSuchFormat", "formats_dir", "saved", "find", "use", "make_parser", "add", "save",
-           "remove", "export"]
+__all__ = [
+    "FormatError",
+    "NoSuchFormat",
+    "add",
+    "export",
+    "find",
+    "formats_dir",
+    "make_parser",
+    "remove",
+    "save",
+    "saved",
+    "use",
+]

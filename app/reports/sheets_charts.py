@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.domain.vocab import (
-    LOG_TYPE_COLOURS, PRIORITY_COLOURS, PRIORITY_LABELS, SEVERITIES, SEVERITY_COLOURS, Priority,
-)
+from app.domain.vocab import LOG_TYPE_COLOURS, PRIORITY_COLOURS, PRIORITY_LABELS, SEVERITIES, SEVERITY_COLOURS, Priority
 from app.reports import xlsx_style
 from app.reports.context import ReportContext
 from app.reports.facts import ReportFacts
@@ -75,7 +73,7 @@ def write_charts(wb: Any, ctx: ReportContext, facts: ReportFacts) -> int:
         charts += 1
 
     # 1. Events per local day, stacked by severity.
-    rows = [[day, *counts] for day, counts in facts.daily_severity]
+    rows: list[list[Any]] = [[day, *counts] for day, counts in facts.daily_severity]
     top, last = _block(ws, state, f"Events per day by severity ({ctx.zone_label})", ["Day", *SEVERITIES], rows, True)
     if rows:
         chart = BarChart()

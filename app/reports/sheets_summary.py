@@ -12,7 +12,13 @@ from typing import Any
 from app.domain import timeutil
 from app.domain.filters import Filter
 from app.domain.vocab import (
-    LOG_TYPE_COLOURS, PRIORITY_COLOURS, PRIORITY_LABELS, SEVERITIES, SEVERITY_COLOURS, STATUSES, Priority,
+    LOG_TYPE_COLOURS,
+    PRIORITY_COLOURS,
+    PRIORITY_LABELS,
+    SEVERITIES,
+    SEVERITY_COLOURS,
+    STATUSES,
+    Priority,
 )
 from app.reports import xlsx_style
 from app.reports.context import PageText, ReportContext

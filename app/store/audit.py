@@ -89,29 +89,37 @@ def append_many(db: Database, entries: Iterable[tuple[str, str, str | int | None
     who, when = scrub(actor or current_actor()), ts or timeutil.now_iso()
     with db.transaction():
         last = db.execute("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
-        state = {"id": last[0] if last else 0, "hash": last[1] if last else GENESIS}
-        key = audit_key.signer_for_append(db, state["id"] + 1)
+        state = _Head(last[0] if last else 0, last[1] if last else GENESIS)
+        key = audit_key.signer_for_append(db, state.id + 1)
 
         def rows() -> Iterator[dict[str, Any]]:
             for action, entity, entity_id, old, new in entries:
-                row = {
-                    "id": state["id"] + 1, "ts": when, "actor": who, "action": action, "entity": entity,
+                row: dict[str, Any] = {
+                    "id": state.id + 1, "ts": when, "actor": who, "action": action, "entity": entity,
                     "entity_id": None if entity_id is None else scrub(str(entity_id)),
                     "old": _json(old),
                     "new": _json(new),
-                    "prev_hash": state["hash"],
+                    "prev_hash": state.hash,
                 }
-                row["hash"] = row_hash(state["hash"], row, key)
-                state["id"], state["hash"] = row["id"], row["hash"]
+                row["hash"] = row_hash(state.hash, row, key)
+                state.id, state.hash = row["id"], row["hash"]
                 yield row
 
-        before = state["id"]
+        before = state.id
         db.executemany(
             "INSERT INTO audit_log (id, ts, actor, action, entity, entity_id, old, new, prev_hash, hash)"
             " VALUES (:id, :ts, :actor, :action, :entity, :entity_id, :old, :new, :prev_hash, :hash)",
             rows(),
         )
-    return int(state["id"] - before)
+    return state.id - before
+
+
+@dataclass
+class _Head:
+    """The chain's last row while a batch is appended: the generator moves it on row by row."""
+
+    id: int
+    hash: str
 
 
 @dataclass(frozen=True)

@@ -108,7 +108,7 @@ class Database:
 
     # -- opening -----------------------------------------------------------------
     @classmethod
-    def open(cls, path: str | os.PathLike[str], *, create: bool = True, migrate: bool = True) -> "Database":
+    def open(cls, path: str | os.PathLike[str], *, create: bool = True, migrate: bool = True) -> Database:
         """Open (and create or upgrade) a database; never modifies a foreign file.
 
         ``create=False`` refuses a missing file, so a mistyped path is not taken for a new, empty
@@ -189,7 +189,7 @@ class Database:
             self.conn.execute("PRAGMA optimize")
         self.conn.close()
 
-    def __enter__(self) -> "Database":
+    def __enter__(self) -> Database:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -247,7 +247,7 @@ class Database:
         return [dict(zip(names, r)) for r in cur.fetchall()]
 
     @contextlib.contextmanager
-    def transaction(self, wait: bool = True) -> Iterator["Database"]:
+    def transaction(self, wait: bool = True) -> Iterator[Database]:
         """All-or-nothing writes; nests by joining the outer transaction.
 
         ``wait=False`` raises ``WriteBusy`` at once when another writer holds the
@@ -312,7 +312,7 @@ class Database:
             _wait_notice[0](WAITING)
 
     @contextlib.contextmanager
-    def lean(self, **settings: int) -> Iterator["Database"]:
+    def lean(self, **settings: int) -> Iterator[Database]:
         """Bound SQLite's own memory for one long scan or load, then put the connection back.
 
         The defaults (256 MB memory map, 64 MB page cache, sorts in memory) suit

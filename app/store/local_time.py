@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from app.domain.zone_spans import OffsetSpan
 
-
 # Whole weeks added before taking an hour of day or weekday: the local seconds of any time from year 1 on
 # stay positive, where SQLite's truncating ``/`` and ``%`` read the wall clock right (whole weeks change neither).
 CLOCK_SHIFT = 102_800 * 7 * 86_400

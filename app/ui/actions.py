@@ -102,10 +102,8 @@ class ActionSet:
     def _add_menu(self, row: Menu) -> None:
         if row.id in self.menus:
             raise ValueError(f"menu id {row.id!r} is declared twice")
-        if row.parent:
-            menu = self.menus[row.parent].addMenu(row.text)
-        else:
-            menu = self.window.menuBar().addMenu(row.text)
+        parent = self.menus[row.parent] if row.parent else self.window.menuBar()
+        menu = parent.addMenu(row.text)
         if row.object_name:
             menu.setObjectName(row.object_name)
         menu.setToolTipsVisible(row.tool_tips)

@@ -10,9 +10,7 @@ Signals:
 
 from __future__ import annotations
 
-from PySide6.QtCore import (
-    QByteArray, QItemSelection, QItemSelectionModel, QModelIndex, QPoint, QSettings, Qt, Signal,
-)
+from PySide6.QtCore import QByteArray, QItemSelection, QItemSelectionModel, QModelIndex, QPoint, QSettings, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
 
@@ -111,7 +109,7 @@ class BrowseTable(QTableView):
         return False
 
     # -- keyboard -------------------------------------------------------------------------
-    def keyPressEvent(self, event: QKeyEvent) -> None:
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
         key = event.key()
         plain = event.modifiers() in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)
         if event.matches(QKeySequence.StandardKey.Copy):
@@ -140,7 +138,7 @@ class BrowseTable(QTableView):
     def selected_rows(self, limit: int = 10_000) -> list[int]:
         """Selected row numbers, at most ``limit`` (read from ranges: Ctrl+A on a million rows stays cheap)."""
         rows: set[int] = set()
-        for r in self.selectionModel().selection():
+        for r in self.selectionModel().selection():  # type: ignore[attr-defined]  # a QList; the stub has no __iter__
             for row in range(r.top(), r.bottom() + 1):
                 if len(rows) >= limit:
                     return sorted(rows)

@@ -158,7 +158,8 @@ class ChartPanel(QWidget):
         """
         from app.charts.base import describe
 
-        if self.chart is None or event.inaxes is None or getattr(self.toolbar, "mode", ""):
+        mode: str = getattr(self.toolbar, "mode", "")
+        if self.chart is None or event.inaxes is None or mode:
             return None  # zooming or panning: no slice
         for artist in self.chart.drills:
             hit, info = artist.contains(event)

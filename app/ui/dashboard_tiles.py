@@ -14,7 +14,6 @@ from app.analysis.availability import Availability
 from app.analysis.kpis import Kpis, duration_text
 from app.domain.vocab import PRIORITY_COLOURS, SEVERITY_COLOURS
 
-
 UPDATING = "updating…"
 UPDATING_STYLE = "font-size: 11px; color: #b45309;"
 

@@ -102,7 +102,7 @@ class DataWatcher(QObject):
 
         absorbing = self._absorb
         self._absorb = False
-        self._task = workers.start(ask, on_success=lambda answer: self._answered(*answer, absorbing),
+        self._task = workers.start(ask, on_success=lambda answer: self._answered(answer[0], answer[1], absorbing),
                                    on_failure=self._failed, pool=_pool(), owner=self)
 
     def _answered(self, version: int, marks: tuple[int, ...] | None, absorbing: bool) -> None:

@@ -18,8 +18,20 @@ from typing import Any
 from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QColor, QFontDatabase, QIcon, QPixmap, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-    QPlainTextEdit, QPushButton, QTableView, QTextEdit, QVBoxLayout, QWidget,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QTableView,
+    QTextEdit,
+    QVBoxLayout,
+    QWidget,
 )
 
 from app.domain.vocab import SEVERITIES
@@ -134,7 +146,9 @@ class DefineFormatDialog(QDialog):
         self.time_combo.setFont(fixed)
         self.time_combo.setToolTip("lnav's strftime codes: %Y year, %m month, %d day, %b month name, %H hour, "
                                    "%M minute, %S second, %L milliseconds, %f microseconds, %z offset, %s epoch")
-        self.time_combo.lineEdit().setPlaceholderText("proposed from the marked time, e.g. %Y-%m-%d %H:%M:%S")
+        edit = self.time_combo.lineEdit()
+        assert edit is not None  # an editable combo box has one
+        edit.setPlaceholderText("proposed from the marked time, e.g. %Y-%m-%d %H:%M:%S")
         self.time_note = QLabel()
         self.time_note.setWordWrap(True)
         self.name_edit = QLineEdit(suggested_name(context.path))

@@ -11,6 +11,7 @@ Signals:
 
 from __future__ import annotations
 
+import functools
 import html
 from typing import Any
 
@@ -100,15 +101,15 @@ class EventDetails(QWidget):
 
             return event_store.details(connection(path), event_id, lines)
 
-        self._task = workers.start(load, on_success=lambda d, i=event_id: self._loaded(i, d))
+        self._task = workers.start(load, on_success=functools.partial(self._loaded, event_id))
 
     def _loaded(self, event_id: int, details: dict[str, Any] | None) -> None:
         if event_id != self.event_id:
             return
         self.details = details
-        self.browser.setHtml(self.render(details) if details else "<i>This event no longer exists.</i>")
+        self.browser.setHtml(self.to_html(details) if details else "<i>This event no longer exists.</i>")
 
-    def render(self, d: dict[str, Any]) -> str:
+    def to_html(self, d: dict[str, Any]) -> str:
         e = d["event"]
         zone = self.session.zone
         esc = html.escape
@@ -167,6 +168,6 @@ class EventDetails(QWidget):
         if text.startswith("binary:"):
             self.binary_shown = not self.binary_shown
             if self.details:
-                self.browser.setHtml(self.render(self.details))
+                self.browser.setHtml(self.to_html(self.details))
         elif text.startswith("incident:"):
             self.incident_activated.emit(text.split(":", 1)[1])

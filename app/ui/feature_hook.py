@@ -51,6 +51,6 @@ def install() -> bool:
         return original(module) if known is None else known
 
     uses_pyside.il_quick = True  # type: ignore[attr-defined]
-    feature._mod_uses_pyside = uses_pyside  # type: ignore[union-attr]
+    feature._mod_uses_pyside = uses_pyside  # type: ignore[attr-defined]  # a private hook, not in PySide6's stubs
     log.debug("PySide6 import scan limited to modules that may use Qt")
     return True

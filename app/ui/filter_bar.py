@@ -12,14 +12,28 @@ Signals:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QDateTime, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QDateTime, QPoint, Qt, QTime, QTimer, Signal
 from PySide6.QtWidgets import (
-    QComboBox, QDateTimeEdit, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
-    QInputDialog, QLineEdit, QMenu, QMessageBox, QPushButton, QToolButton, QVBoxLayout, QWidget,
+    QComboBox,
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QInputDialog,
+    QLineEdit,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
 )
 
 from app.domain import timeutil
@@ -281,11 +295,11 @@ class FilterBar(QWidget):
         if saved:
             menu.addSeparator()
             for v in saved:
-                action = menu.addAction(v.name, lambda name=v.name: self.recall_view(name))
+                action = menu.addAction(v.name, functools.partial(self.recall_view, v.name))
                 action.setToolTip(str(v.filter.to_dict()))
             delete_menu = menu.addMenu("Delete view")
             for v in saved:
-                delete_menu.addAction(v.name, lambda name=v.name: self.delete_view(name))
+                delete_menu.addAction(v.name, functools.partial(self.delete_view, v.name))
         menu.addSeparator()
         menu.addAction("Export views…", self.ask_export)
         menu.addAction("Import views…", self.ask_import)
@@ -352,6 +366,11 @@ class FilterBar(QWidget):
         QMessageBox.information(self, "Import views", f"{n} view(s) imported from {name}.")
 
 
+def _local(when: dt.datetime) -> QDateTime:
+    """A naive wall-clock time to the minute, as the pickers show it."""
+    return QDateTime(QDate(when.year, when.month, when.day), QTime(when.hour, when.minute))
+
+
 class CustomRangeDialog(QDialog):
     """From/until pickers in the user's zone."""
 
@@ -360,8 +379,8 @@ class CustomRangeDialog(QDialog):
         self.setWindowTitle("Custom time range")
         self.zone = zone
         now = dt.datetime.now(zone).replace(second=0, microsecond=0, tzinfo=None)
-        self.since_edit = QDateTimeEdit(QDateTime(now - dt.timedelta(hours=1)))
-        self.until_edit = QDateTimeEdit(QDateTime(now))
+        self.since_edit = QDateTimeEdit(_local(now - dt.timedelta(hours=1)))
+        self.until_edit = QDateTimeEdit(_local(now))
         for edit in (self.since_edit, self.until_edit):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd HH:mm")
@@ -376,6 +395,8 @@ class CustomRangeDialog(QDialog):
 
     def bounds(self) -> tuple[dt.datetime, dt.datetime]:
         def read(edit: QDateTimeEdit) -> dt.datetime:
-            return edit.dateTime().toPython().replace(tzinfo=self.zone)  # type: ignore[no-any-return]
+            value = edit.dateTime().toPython()
+            assert isinstance(value, dt.datetime)  # a QDateTime's Python value
+            return value.replace(tzinfo=self.zone)
         since, until = read(self.since_edit), read(self.until_edit)
         return (since, until) if since <= until else (until, since)

@@ -9,8 +9,16 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QFrame, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton, QToolButton,
-    QVBoxLayout, QWidget,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
 )
 
 
@@ -29,10 +37,10 @@ class FacetPopup(QFrame):
         self.setObjectName("facetPopup")
         layout = QVBoxLayout(self)
         self.title = QLabel(f"<b>{title}</b>")
-        self.find = QLineEdit()
-        self.find.setPlaceholderText("Find a value…")
-        self.find.setClearButtonEnabled(True)
-        self.find.textChanged.connect(self._narrow)
+        self.finder = QLineEdit()
+        self.finder.setPlaceholderText("Find a value…")
+        self.finder.setClearButtonEnabled(True)
+        self.finder.textChanged.connect(self._narrow)
         self.status = QLabel("Counting…")
         self.list = QListWidget()
         # Values live here, not in item data: reading an empty QVariant back
@@ -46,7 +54,7 @@ class FacetPopup(QFrame):
         buttons.addWidget(self.clear_button)
         buttons.addStretch()
         buttons.addWidget(self.apply_button)
-        for w in (self.title, self.find, self.status, self.list):
+        for w in (self.title, self.finder, self.status, self.list):
             layout.addWidget(w)
         layout.addLayout(buttons)
         self.clear_button.clicked.connect(self._uncheck_all)
@@ -79,7 +87,7 @@ class FacetPopup(QFrame):
                 self._add(value, 0, True, labels.get(value))
         self.status.setVisible(not counts)
         self.status.setText("No values")
-        self._narrow(self.find.text())
+        self._narrow(self.finder.text())
 
     def _add(self, value: Any, n: int | None, checked: bool, label: str | None = None) -> None:
         text = label or ("(none)" if value is None else str(value))

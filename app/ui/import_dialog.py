@@ -17,8 +17,20 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QDialog, QDialogButtonBox, QFileDialog, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-    QPlainTextEdit, QProgressBar, QPushButton, QTableView, QVBoxLayout, QWidget,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
 )
 
 from app.domain.jobs import Progress
@@ -232,11 +244,10 @@ class ImportDialog(QDialog):
             if first.is_dir() and not folders:
                 return _NoPreview(f"<b>{html.escape(str(first))}</b> is a folder: press Enter to preview "
                                   "its first log.")
+            from app.ingest.formats.base import Reject
             from app.ingest.service import preview
             from app.store import imports as store
             from app.store.database import Database
-
-            from app.ingest.formats.base import Reject
 
             with Database.open(db_path) as db:
                 rules = store.type_rules(db)

@@ -12,8 +12,18 @@ import logging
 
 from PySide6.QtCore import QDateTime, Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDateTimeEdit, QFormLayout, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton,
-    QSpinBox, QTableWidget, QWidget,
+    QCheckBox,
+    QComboBox,
+    QDateTimeEdit,
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QWidget,
 )
 
 from app.domain import timeutil

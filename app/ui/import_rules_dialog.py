@@ -9,8 +9,16 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtWidgets import (
-    QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QPushButton, QTableWidget, QTableWidgetItem, QTabWidget,
-    QVBoxLayout, QWidget,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
 )
 
 from app.domain.jobs import Progress
@@ -123,8 +131,7 @@ class ImportRulesDialog(QDialog):
         db_path = self.session.db_path
 
         def work(_p: Progress) -> Any:
-            from app.store import audit
-            from app.store import imports as store
+            from app.store import audit, imports as store
             from app.store.database import Database
 
             with Database.open(db_path) as db, db.transaction():

@@ -13,8 +13,19 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPushButton, QTableWidget,
-    QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
 )
 
 from app.analysis import incidents_service as svc
@@ -256,8 +267,7 @@ class IncidentDialog(QDialog):
         final = row["status"] in rules.FINAL_STATUSES
         self.form.set_read_only(final)
         self.resolution_code.setText(row.get("resolution_code") or "")
-        while self.transition_row.count():
-            item = self.transition_row.takeAt(0)
+        while (item := self.transition_row.takeAt(0)) is not None:
             widget = item.widget()
             if widget is not None and widget is not self.save_button:
                 widget.setParent(None)  # gone from findChild at once, not only after deleteLater
@@ -268,7 +278,7 @@ class IncidentDialog(QDialog):
                 status == "in-progress" and row["status"] == "resolved") else "Reopen")
             button.setObjectName(f"transition-{status}")
             button.setToolTip(TRANSITION_TIPS.get(status, f"Move to {status}"))
-            button.clicked.connect(lambda _c=False, s=status: self.move(s))
+            button.clicked.connect(lambda _c=False, s=status: self.move_to(s))
             self.transition_row.addWidget(button)
             self.transition_buttons[status] = button
         self.transition_row.addStretch()
@@ -280,9 +290,9 @@ class IncidentDialog(QDialog):
               [[timeutil.display(h["ts"], self.session.zone), h["actor"], h["action"],
                 changes.describe(h["old"], h["new"], self.session.zone)] for h in history])
         layout = self.events_tab.layout()
-        while layout.count():
-            w = layout.takeAt(0).widget()
-            if w:
+        assert layout is not None  # the QVBoxLayout made with the tab
+        while (item := layout.takeAt(0)) is not None:
+            if w := item.widget():
                 w.deleteLater()
         events = store.linked_events(db, row["id"])
         layout.addWidget(QLabel(f"{len(events)} linked event(s)"))
@@ -312,7 +322,7 @@ class IncidentDialog(QDialog):
             return
         self._changed("Saved.")
 
-    def move(self, status: str) -> None:
+    def move_to(self, status: str) -> None:
         """Apply a transition with the reason / code / notes typed above the buttons."""
         try:
             with self.session.db.transaction(wait=False):

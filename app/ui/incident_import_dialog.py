@@ -18,13 +18,24 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDialog, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSplitter, QTableWidget,
-    QTableWidgetItem, QVBoxLayout, QWidget,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
 
 from app.domain.vocab import LOG_TYPES
-from app.ingest.incidents.columns import IMPORT_FIELDS
 from app.ingest.incidents.apply import ImportResult
+from app.ingest.incidents.columns import IMPORT_FIELDS
 from app.ingest.incidents.plan import ImportOptions, ImportPlan
 from app.ui import theme, workers
 from app.ui.incident_value_map import ValueMapTable
@@ -196,7 +207,7 @@ class IncidentImportDialog(QDialog):
         name = self.profile.currentData()
         options = load_profile(self.session.db, name) if name else ImportOptions()
         zone = self.session.zone
-        options.zone = getattr(zone, "key", None) or ("UTC" if zone == dt.timezone.utc else "local")
+        options.zone = getattr(zone, "key", None) or ("UTC" if zone == dt.UTC else "local")
         return options
 
     def _run(self, fn: Any, done: Any) -> None:
@@ -259,8 +270,9 @@ class IncidentImportDialog(QDialog):
         """What the dialog shows: the profile's settings with the column choices made here."""
         options = self._base_options()
         for row in range(self.mapping.rowCount()):
-            box = self.mapping.cellWidget(row, 2)
-            options.columns[self.mapping.item(row, 0).text()] = box.currentData()  # type: ignore[attr-defined]
+            box, header = self.mapping.cellWidget(row, 2), self.mapping.item(row, 0)
+            assert isinstance(box, QComboBox) and header is not None  # each row is filled with both
+            options.columns[header.text()] = box.currentData()
         if self.date_order.currentData():
             options.date_order = self.date_order.currentData()
         options.default_log_type = self.log_type.currentText()

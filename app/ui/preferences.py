@@ -125,7 +125,7 @@ class Preferences:
     def set(self, pref: Pref, value: Any) -> None:
         if not isinstance(value, pref.kind) or not pref.valid(value):
             raise ValueError(f"{pref.label}: {value!r} is not a valid value")
-        stored: Any = QByteArray(value) if pref.kind is bytes else value
+        stored: Any = QByteArray(value) if pref.kind is bytes and isinstance(value, bytes) else value
         self.qsettings.setValue(pref.key, stored)
 
     def reset(self, pref: Pref) -> None:

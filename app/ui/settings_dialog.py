@@ -15,16 +15,27 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QComboBox, QCompleter, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QGridLayout, QGroupBox,
-    QHBoxLayout, QLabel, QLineEdit, QPushButton, QTabWidget, QVBoxLayout, QWidget,
+    QComboBox,
+    QCompleter,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
 )
 
 from app.domain import timeutil
 from app.store.database import Database
 from app.ui import theme
-from app.ui.preferences import (
-    DATE_FORMAT, DATE_FORMATS, DEFAULT_DATABASE, THEME, TIME_ZONE, Preferences,
-)
+from app.ui.preferences import DATE_FORMAT, DATE_FORMATS, DEFAULT_DATABASE, THEME, TIME_ZONE, Preferences
 from app.ui.session import Session
 
 log = logging.getLogger("issue_ledger.ui")
@@ -160,7 +171,8 @@ class SettingsDialog(QDialog):
         index = self.tabs.currentIndex()
         old = self.tabs.widget(1)
         self.tabs.removeTab(1)
-        old.deleteLater()
+        if old is not None:  # always there: the dialog builds its tabs first
+            old.deleteLater()
         self.tabs.insertTab(1, self._database_tab(), "This database")
         self.tabs.setCurrentIndex(index)
 
@@ -215,7 +227,7 @@ def _matrix_box(db: Database) -> QGroupBox:
         from app.analysis.incidents_service import priority_matrix
 
         matrix = priority_matrix(db)
-    except Exception as exc:  # a damaged setting must not stop the dialog opening
+    except Exception as exc:  # noqa: BLE001 - a damaged setting must not stop the dialog opening
         log.warning("cannot read the priority matrix: %s", exc)
         grid.addWidget(QLabel(f"Cannot read the priority matrix: {exc}"), 0, 0)
         return box
@@ -239,7 +251,7 @@ def _sla_box(db: Database) -> QGroupBox:
         from app.analysis.sla import load_policies
 
         policies = load_policies(db).to_dict()
-    except Exception as exc:  # a damaged setting must not stop the dialog opening
+    except Exception as exc:  # noqa: BLE001 - a damaged setting must not stop the dialog opening
         log.warning("cannot read the SLA policies: %s", exc)
         grid.addWidget(QLabel(f"Cannot read the SLA policies: {exc}"), 0, 0)
         return box

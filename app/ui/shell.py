@@ -17,9 +17,7 @@ from app.domain import timeutil
 from app.ui import empty_state, icons, preferences, theme
 from app.ui.menus_view import WindowMenus
 from app.ui.pages import PAGES
-from app.ui.preferences import (
-    LAST_PAGE, SPLITTER_STATE, THEME, WINDOW_GEOMETRY, WINDOW_STATE, Preferences,
-)
+from app.ui.preferences import LAST_PAGE, SPLITTER_STATE, THEME, WINDOW_GEOMETRY, WINDOW_STATE, Preferences
 
 if TYPE_CHECKING:
     from app.ui.main_window import MainWindow

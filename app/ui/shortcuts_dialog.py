@@ -9,8 +9,16 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QDialog, QDialogButtonBox, QHeaderView, QLineEdit, QMainWindow, QMenu, QTableWidget, QTableWidgetItem,
-    QVBoxLayout, QWidget,
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLineEdit,
+    QMainWindow,
+    QMenu,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
 
 # Keys handled by widgets rather than actions, worth telling people about.
@@ -85,9 +93,13 @@ class ShortcutsDialog(QDialog):
     def apply_search(self, text: str) -> None:
         needle = text.strip().lower()
         for row in range(self.table.rowCount()):
-            cells = " ".join(self.table.item(row, c).text().lower() for c in range(3))
+            cells = " ".join(self._cell(row, c).lower() for c in range(3))
             self.table.setRowHidden(row, bool(needle) and needle not in cells)
 
     def visible_rows(self) -> list[tuple[str, str, str]]:
-        return [tuple(self.table.item(r, c).text() for c in range(3))  # type: ignore[misc]
+        return [(self._cell(r, 0), self._cell(r, 1), self._cell(r, 2))
                 for r in range(self.table.rowCount()) if not self.table.isRowHidden(r)]
+
+    def _cell(self, row: int, column: int) -> str:
+        item = self.table.item(row, column)  # every cell is filled when the table is built
+        return item.text() if item is not None else ""

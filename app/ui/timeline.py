@@ -48,7 +48,7 @@ class TimelineStrip(QWidget):
         self._drag: tuple[float, float] | None = None
         self.message = "Loading…"
 
-    def sizeHint(self) -> QSize:
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
         return QSize(600, 80)
 
     # -- data -----------------------------------------------------------------------
@@ -110,7 +110,7 @@ class TimelineStrip(QWidget):
         return start + (end - start) * (pos - i)
 
     # -- painting ---------------------------------------------------------------------
-    def paintEvent(self, event: QPaintEvent) -> None:
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
         painter = QPainter(self)
         painter.fillRect(self.rect(), self.palette().base())
         if not self._buckets or self._max <= 0:
@@ -149,13 +149,13 @@ class TimelineStrip(QWidget):
             painter.drawLine(QPointF(b, 0), QPointF(b, h))
 
     # -- dragging -----------------------------------------------------------------------
-    def mousePressEvent(self, event: QMouseEvent) -> None:
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
         if event.button() == Qt.MouseButton.LeftButton and self._buckets:
             x = event.position().x()
             self._drag = (x, x)
             self.update()
 
-    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
         if self._drag:
             self._drag = (self._drag[0], event.position().x())
             self.update()
@@ -170,7 +170,7 @@ class TimelineStrip(QWidget):
             else:
                 self.setToolTip(f"{start.astimezone(self.zone):%Y-%m-%d %H:%M}: {sum(counts):,} events")
 
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
         if not self._drag:
             return
         a, b = sorted((self._drag[0], event.position().x()))

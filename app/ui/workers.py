@@ -64,7 +64,7 @@ class Task(QRunnable):
             result = self.fn(self.progress)
         except Cancelled:
             self.signals.cancelled.emit()
-        except Exception as exc:  # noqa: BLE001 - reported to the user, never swallowed
+        except Exception as exc:  # reported to the user, never swallowed
             log.exception("background task failed")
             self.signals.failed.emit(str(exc) or type(exc).__name__, traceback.format_exc())
         else:

@@ -56,7 +56,8 @@ def killed_import(campaign: Campaign, db: Path, log: Path, lines: int, step: str
     seen = events_by_import(db, sha256(log))
     for import_id, status, n in seen:
         campaign.check(n in (0, lines), f"{step}: import #{import_id} ({status}) shows {n:,} of {lines:,} events")
-        campaign.check((n == lines) == (status == "complete"), f"{step}: import #{import_id} is {status} with {n:,} events")
+        campaign.check((n == lines) == (status == "complete"),
+                       f"{step}: import #{import_id} is {status} with {n:,} events")
     visible = sum(n for _i, _s, n in seen)
     campaign.check(visible in (0, lines), f"{step}: {visible:,} events of {log.name} visible (0 or {lines:,})")
     campaign.events_checked += visible

@@ -21,7 +21,8 @@ REFERENCE = dt.datetime(2026, 11, 30, 12, 0, tzinfo=dt.UTC)
 STORED_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")
 LINE_FORMATS = tuple(n for n, cls in FORMATS.items() if issubclass(cls, LineParser))
 STARTS = (
-    "", "Nov 29 10:00:01 h app[1]: ", "<34>1 2026-11-29T22:14:15.003Z h su - - - ", "2026-11-29 10:00:00,123 ERROR [m] x.Y: ",
+    "", "Nov 29 10:00:01 h app[1]: ", "<34>1 2026-11-29T22:14:15.003Z h su - - - ",
+    "2026-11-29 10:00:00,123 ERROR [m] x.Y: ",
     '{"ts": 1764410400, "level": "error", "msg": "', '{"__REALTIME_TIMESTAMP": "1764410400000000", "MESSAGE": "',
     '127.0.0.1 - - [29/Nov/2026:10:00:00 +0000] "GET /', "[Sat Nov 29 10:00:00.123 2026] [core:error] [pid 1] ",
     "2026-11-29T10:00:00Z ", "Feb 30 25:61:61 h a: ", "9999-12-31 23:59:59 ", "0000-00-00 00:00:00 ",

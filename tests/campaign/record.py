@@ -54,7 +54,8 @@ class Campaign:
     def merge_into(self, summary: Path, part: str) -> dict[str, object]:
         """Add this part's figures to the session's summary file; returns the whole summary."""
         whole = json.loads(summary.read_text(encoding="utf-8")) if summary.exists() else {"parts": {}}
-        whole["parts"][part] = {k: v for k, v in asdict(self).items() if k in FIGURES or k in ("failures", "measured", "killed")}
+        kept = (*FIGURES, "failures", "measured", "killed")
+        whole["parts"][part] = {k: v for k, v in asdict(self).items() if k in kept}
         whole["total"] = {k: round(sum(p.get(k, 0) for p in whole["parts"].values()), 1) for k in FIGURES}
         summary.write_text(json.dumps(whole, indent=1, ensure_ascii=False), encoding="utf-8")
         return whole

@@ -142,7 +142,7 @@ def reading(path: Path, home: str) -> tuple[dict[str, object] | None, str]:
     if all(t.year < 1980 for t in times):
         return None, "lnav reads no stamp (every time is before 1980)"
     numbers = line_numbers(rows, file_lines(path))
-    mtime = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone.utc).replace(tzinfo=None)
+    mtime = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC).replace(tzinfo=None)
     kinds = [stamp_kind(r["log_raw_text"].split("\n")[0], t, mtime) for r, t in zip(rows, times)]
     yearless = [t.year for t, k in zip(times, kinds) if k == "year-less"]
     formats = collections.Counter(r["log_format"] for r in rows)

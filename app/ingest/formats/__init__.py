@@ -68,4 +68,4 @@ def make(name: str, ctx: ParseContext) -> LineParser | RecordParser:
     return FORMATS[name](ctx)
 
 
-__all__ = ["FORMATS", "DESCRIPTIONS", "make", "ParseContext", "LineParser", "RecordParser"]
+__all__ = ["DESCRIPTIONS", "FORMATS", "LineParser", "ParseContext", "RecordParser", "make"]

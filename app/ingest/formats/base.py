@@ -85,7 +85,8 @@ class RecordParser:
     def records(self, lines: Iterator[tuple[str, int]]) -> Iterator[Record]:
         raise NotImplementedError
 
-    def records_from_file(self, path: Path) -> Iterator[Record]:
+    def records_from_file(self, path: Path, progress_size: int | None = None) -> Iterator[Record]:
+        """``progress_size``: the bytes progress counts for the file (a .gz member: its packed size)."""
         raise NotImplementedError
 
 

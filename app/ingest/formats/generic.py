@@ -17,7 +17,6 @@ from app.ingest.clock import BadTime
 from app.ingest.formats.base import LineParser, ParseContext, Reject, Row
 from app.ingest.layout import Layout, learn
 
-
 _DATE_HEADER = re.compile(r"#Date:\s*(\d{4})-(\d\d)-(\d\d)|#Date:\s*(\d{1,2})/([A-Za-z]{3})/(\d{4})")
 
 

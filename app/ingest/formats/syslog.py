@@ -59,10 +59,7 @@ class BsdSyslog(LineParser):
             prefix = self._minute(minute)
         if prefix[0] == "!":
             raise Reject(prefix[1:])
-        if frac is None and sec < "60":
-            ts = f"{prefix}{sec}.000Z"
-        else:
-            ts = f"{prefix}{min(sec, '59')}.{ms3(frac)}Z"
+        ts = f"{prefix}{sec}.000Z" if frac is None and sec < "60" else f"{prefix}{min(sec, '59')}.{ms3(frac)}Z"
         if pri is None:
             return (ts, from_message(msg), None, host, tag, int(pid) if pid else None, None, msg, None)
         sev, raw, log_type = _from_pri(pri)

@@ -138,9 +138,9 @@ def _utc(stamp: str) -> str:
     except ValueError:
         raise Reject(f"cannot read SystemTime {stamp!r}") from None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.timezone.utc)
+        moment = moment.replace(tzinfo=dt.UTC)
     try:
-        u = moment.astimezone(dt.timezone.utc)
+        u = moment.astimezone(dt.UTC)
     except OverflowError:
         raise Reject(f"SystemTime {stamp!r} is out of range") from None
     return u.replace(tzinfo=None).isoformat(timespec="milliseconds") + "Z"
@@ -190,7 +190,7 @@ class Evtx(RecordParser):
                 continue
             done += 1
             self.position = int(size * done / max(total, 1))
-            xml = _without_declaration(record["data"])
+            xml = _without_declaration(record["data"])  # type: ignore[index]  # evtx's stub: next() -> Optional
             yield _record(xml)
 
     def _recovering(self, path: Path, scale: float) -> Iterator[Record]:

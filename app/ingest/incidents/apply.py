@@ -69,9 +69,9 @@ def apply_plan(db: Database, plan: ImportPlan, progress: Progress | None = None,
     are written and the rejected ones recorded with the import.
     """
     if not plan.ok and not skip_invalid:
-        first = plan.rejects[0]
-        raise ImportRefused(f"{plan.path.name}: {len(plan.rejects)} row(s) rejected (first: line {first.line}, "
-                            f"{first.field or 'row'}: {first.reason}); nothing was imported")
+        bad = plan.rejects[0]
+        raise ImportRefused(f"{plan.path.name}: {len(plan.rejects)} row(s) rejected (first: line {bad.line}, "
+                            f"{bad.field or 'row'}: {bad.reason}); nothing was imported")
     stamp = timeutil.now_iso()
     created: list[str] = []
     total = len(plan.incidents)

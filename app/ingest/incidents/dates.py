@@ -70,7 +70,8 @@ def decide(values: Iterable[Any], preferred: str | None = None, lines: Sequence[
         return Decision("mdy", "month/day (a value has a day above 12)")
     order = preferred or "dmy"
     if numeric:
-        return Decision(order, f"ambiguous, every value fits both; read as {'day/month' if order == 'dmy' else 'month/day'}")
+        reading = "day/month" if order == "dmy" else "month/day"
+        return Decision(order, f"ambiguous, every value fits both; read as {reading}")
     return Decision(order)
 
 

@@ -45,7 +45,7 @@ class ImportOptions:
                 "default_log_type": self.default_log_type, "default_client": self.default_client}
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "ImportOptions":
+    def from_dict(cls, data: dict[str, Any]) -> ImportOptions:
         known = {"columns", "values", "date_order", "zone", "default_log_type", "default_client"}
         return cls(**{k: v for k, v in data.items() if k in known})
 

@@ -45,7 +45,7 @@ MIGRATIONS: list[ModuleType] = _discover()
 LATEST: int = MIGRATIONS[-1].VERSION if MIGRATIONS else 0
 
 
-def upgrade(db: "Database", target: int | None = None) -> int:
+def upgrade(db: Database, target: int | None = None) -> int:
     """Apply every migration above the file's version (up to ``target``)."""
     from app.store.database import APPLICATION_ID
 

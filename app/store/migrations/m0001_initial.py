@@ -183,7 +183,7 @@ CREATE TABLE settings (
 """
 
 
-def upgrade(db: "Database") -> None:
+def upgrade(db: Database) -> None:
     for statement in _split(SCHEMA):
         db.execute(statement)
 

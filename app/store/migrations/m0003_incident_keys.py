@@ -14,5 +14,5 @@ if TYPE_CHECKING:
 VERSION = 3
 
 
-def upgrade(db: "Database") -> None:
+def upgrade(db: Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS incidents_external_key ON incidents(external_key)")

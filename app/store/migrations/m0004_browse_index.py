@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 VERSION = 4
 
 
-def upgrade(db: "Database") -> None:
+def upgrade(db: Database) -> None:
     db.execute(
         "CREATE INDEX IF NOT EXISTS events_browse "
         "ON events(ts, id, log_type, severity, client, site, host, component)"

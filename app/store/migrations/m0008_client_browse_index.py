@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 VERSION = 8
 
 
-def upgrade(db: "Database") -> None:
+def upgrade(db: Database) -> None:
     db.execute(
         "CREATE INDEX IF NOT EXISTS events_client_browse "
         "ON events(client, ts, id, log_type, severity, site, host, component)"

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 VERSION = 9
 
 
-def upgrade(db: "Database") -> None:
+def upgrade(db: Database) -> None:
     columns = {r[1] for r in db.execute("PRAGMA table_info(incidents)")}
     if "first_seen_at" not in columns:
         db.execute("ALTER TABLE incidents ADD COLUMN first_seen_at TEXT")

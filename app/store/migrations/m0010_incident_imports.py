@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 VERSION = 10
 
 
-def upgrade(db: "Database") -> None:
+def upgrade(db: Database) -> None:
     db.execute(
         "CREATE TABLE IF NOT EXISTS incident_imports ("
         " id INTEGER PRIMARY KEY,"

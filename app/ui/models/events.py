@@ -14,7 +14,12 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from app.domain import timeutil
 from app.domain.vocab import (
-    FLAG_DATE_FROM_FILE, FLAG_SEVERITY_INFERRED, FLAG_TIME_CHOSEN, LOG_TYPE_COLOURS, SEVERITIES, SEVERITY_COLOURS,
+    FLAG_DATE_FROM_FILE,
+    FLAG_SEVERITY_INFERRED,
+    FLAG_TIME_CHOSEN,
+    LOG_TYPE_COLOURS,
+    SEVERITIES,
+    SEVERITY_COLOURS,
     flag_notes,
 )
 from app.ingest.formats.windows import WINDOWS_FORMATS
@@ -46,7 +51,7 @@ class EventsModel(KeysetTableModel):
 
     def cell(self, record: dict[str, Any], column: Column, role: int) -> Any:
         key = column.key
-        value = record.get(key)
+        value: Any = record.get(key)
         flags = record.get("flags") or 0
         if key in ("event_code", "provider"):  # a Windows event's, blank for the others
             windows = record.get("source_format") in WINDOWS_FORMATS
@@ -87,7 +92,8 @@ class EventsModel(KeysetTableModel):
 class SeverityBadgeDelegate(QStyledItemDelegate):
     """Paints the severity as a rounded coloured badge."""
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
         # Ask the Python model directly: QModelIndex.data() returning an empty
         # QVariant loses a reference to None under PySide6 6.12 / Python 3.11.
         model = index.model()

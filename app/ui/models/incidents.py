@@ -62,7 +62,7 @@ class IncidentsModel(KeysetTableModel):
 
     def cell(self, record: dict[str, Any], column: Column, role: int) -> Any:
         key = column.key
-        value = record.get(key)
+        value: Any = record.get(key)
         if role == Qt.ItemDataRole.ToolTipRole and key in ("sla_state", "time_left_minutes"):
             return sla_text.explanation(record, _done(record)) if "sla_state" in record else None
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):

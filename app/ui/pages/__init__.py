@@ -7,9 +7,16 @@ pages are imported when first shown, which keeps start-up fast.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QWidget
+
+if TYPE_CHECKING:
+    from app.ui.session import Session
+
+PageFactory = Callable[["Session", QWidget | None], QWidget]
 
 
 @dataclass(frozen=True)
@@ -19,9 +26,10 @@ class PageSpec:
     target: str  # "module:Class"
     icon: str  # resource name under resources/icons, without extension
 
-    def load(self) -> type[QWidget]:
+    def load(self) -> PageFactory:
         module, attr = self.target.split(":")
-        return getattr(importlib.import_module(module), attr)  # type: ignore[no-any-return]
+        page: PageFactory = getattr(importlib.import_module(module), attr)
+        return page
 
 
 PAGES: tuple[PageSpec, ...] = (

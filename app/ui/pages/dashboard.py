@@ -17,6 +17,7 @@ Signals:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import threading
 from typing import Any
@@ -24,7 +25,14 @@ from typing import Any
 from PySide6.QtCore import QEvent, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
-    QComboBox, QGridLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget,
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
 )
 
 from app.charts.base import KINDS, Drill
@@ -52,8 +60,8 @@ _BUILD_LOCK = threading.Lock()
 def _warm_up(_progress: Any) -> None:
     """Import matplotlib (Agg and the QtAgg canvas) and load its font list off the GUI thread."""
     global _warmed
-    import matplotlib.collections  # noqa: F401
-    import matplotlib.dates  # noqa: F401
+    import matplotlib.collections
+    import matplotlib.dates
     import matplotlib.figure  # noqa: F401
     from matplotlib import font_manager
     from matplotlib.backends import backend_agg, backend_qtagg  # noqa: F401
@@ -159,7 +167,7 @@ class DashboardPage(QWidget):
         for kind, data in self._data.items():
             self._tasks.append(workers.start(
                 _draw_job(kind, data, self._size(kind), self._drawn_theme),
-                on_success=lambda result, k=kind, d=data: self._chart_ready(gen, k, d, result, done=False),
+                on_success=functools.partial(self._chart_ready, gen, kind, data, done=False),
                 pool=_drawing_pool()))
 
     def _filter_changed(self, _f: Filter) -> None:
@@ -212,8 +220,8 @@ class DashboardPage(QWidget):
                 self.panels[kind].show_message("Loading…")
             self._tasks.append(workers.start(
                 _gather_job(kind, path, f, zone, by, now, all_time),
-                on_success=lambda data, k=kind: self._data_ready(gen, k, data),
-                on_failure=lambda msg, _d, k=kind: self._failed(gen, k, msg), pool=_sql_pool()))
+                on_success=functools.partial(self._data_ready, gen, kind),
+                on_failure=functools.partial(self._failed, gen, kind), pool=_sql_pool()))
 
     def _data_ready(self, gen: int, kind: str, data: Any) -> None:
         """Hand a chart's data to the drawing thread, at the panel's current size and theme."""
@@ -248,7 +256,7 @@ class DashboardPage(QWidget):
         self._drawn_theme = self._theme()
         try:
             self.panels[kind].set_chart(render.build(kind, data, width, height, theme=self._drawn_theme))
-        except Exception as exc:  # noqa: BLE001 - shown in the panel, logged with its traceback
+        except Exception as exc:  # shown in the panel, logged with its traceback
             log.exception("drawing the %s chart failed", kind)
             self.panels[kind].show_message(f"Could not draw this chart: {exc}")
 
@@ -257,7 +265,8 @@ class DashboardPage(QWidget):
             self.tiles.show_kpis(kpis)
             self._done("kpis")
 
-    def _failed(self, gen: int, kind: str, message: str) -> None:
+    def _failed(self, gen: int, kind: str, message: str, _details: str = "") -> None:
+        """``_details``: the traceback a worker passes with its message; the message is what is shown."""
         if gen != self._generation:
             return
         self.error_label.setText(message)
@@ -311,11 +320,10 @@ def _draw_job(kind: str, data: Any, size: tuple[int, int], theme: str) -> Any:
         try:
             with _BUILD_LOCK:
                 chart = render.build(kind, data, size[0], size[1], theme=theme)
-                drawn = draw_off_screen(chart.figure)
-        except Exception:  # noqa: BLE001 - built again on the GUI thread, which reports the error
+                return chart, draw_off_screen(chart.figure)
+        except Exception:  # built again on the GUI thread, which reports the error
             log.exception("building the %s chart in a worker failed", kind)
-            chart = drawn = None
-        return chart, drawn
+            return None, None
     return job
 
 

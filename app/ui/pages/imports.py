@@ -9,8 +9,16 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtWidgets import (
-    QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView, QLabel, QMessageBox, QPushButton, QTableView,
-    QVBoxLayout, QWidget,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
 )
 
 from app.domain.jobs import Progress
@@ -151,8 +159,7 @@ class ImportsPage(QWidget):
         db_path, import_id = self.session.db_path, int(row["id"])
 
         def work(_p: Progress) -> int:
-            from app.store import audit
-            from app.store import imports as store
+            from app.store import audit, imports as store
             from app.store.database import Database
 
             with Database.open(db_path) as db, db.transaction():
