@@ -22,7 +22,7 @@ from app.domain.jobs import Progress
 from app.ingest import detect as detection
 from app.ingest import engine, formats, lines, parallel, steps
 from app.ingest.clock import Clock
-from app.ingest.formats.base import LineParser, ParseContext, RecordParser, Reject
+from app.ingest.formats.base import ROW_FIELDS, LineParser, ParseContext, RecordParser, Reject
 from app.ingest.formats.csvfmt import CsvExport
 from app.ingest.formats.generic import NoStampFound
 from app.ingest.rules import HostRules, TypeRules
@@ -192,7 +192,7 @@ def choose_format(source: Source, options: ImportOptions,
     return name, enc, sample
 
 
-def make_parser(fmt: str, source: Source, options: ImportOptions, sample: list[str]) -> Any:
+def make_parser(fmt: str, source: Source, options: ImportOptions, sample: list[str]) -> LineParser | RecordParser:
     """The parser for ``fmt``; a file without any time stamp is refused with its lines shown."""
     try:
         parser = formats.make(fmt, _context(source, options, sample))
@@ -226,13 +226,13 @@ def preview(path: Path, options: ImportOptions, limit: int = 20,
     fmt, enc, sample = choose_format(source, options, found)
     parser = make_parser(fmt, source, options, sample)
     rows: list[dict[str, Any]] = []
-    mapping: dict[str, str] = dict(getattr(parser, "column_mapping", getattr(parser, "mapping", {})) or {})
+    mapping = parser.shown_mapping()
     if isinstance(parser, RecordParser):
         with source.open() as reader, contextlib.ExitStack() as held:
             if fmt == "evtx":  # read by path: a .gz or zip member through a temporary copy
                 recs = parser.records_from_file(held.enter_context(source.local_file()))
             elif parser.binary:
-                recs = parser.records_from_stream(reader.stream)  # type: ignore[attr-defined]
+                recs = parser.records_from_stream(reader.stream)
             else:
                 recs = parser.records(iter((t, 0) for t in sample))
             rows = [_preview_row(res, raw) for _n, raw, _f, res in itertools.islice(recs, limit)]
@@ -246,21 +246,20 @@ def preview(path: Path, options: ImportOptions, limit: int = 20,
             if len(rows) >= limit:
                 break
     rules = TypeRules(type_rules) if type_rules is not None else TypeRules()
-    infers = getattr(parser, "infers_severity", False)
+    infers = parser.infers_severity
     for row in rows:
         if row.get("ts") is not None and infers and row.get("raw_level") is None:
             row["inferred"] = True
         if row.get("ts") is not None:
             row["log_type"] = options.log_type or row.get("log_type") or rules.resolve(
                 row.get("component"), row.get("message") or "") or parser.default_type
-    columns = list(getattr(parser, "header", None) or getattr(parser, "keys", None) or [])
+    columns = parser.shown_columns()
     return Preview(fmt, enc.name if enc else "binary", rows, mapping, columns, found)
 
 
 def _preview_row(res: object, raw: str) -> dict[str, Any]:
     if isinstance(res, tuple):
-        keys = ("ts", "severity", "raw_level", "host", "component", "pid", "event_code", "message", "log_type")
-        return dict(zip(keys, res)) | {"raw": raw}
+        return dict(zip(ROW_FIELDS, res)) | {"raw": raw}
     return {"ts": None, "message": raw, "rejected": res or "continuation of the line above", "raw": raw}
 
 
@@ -419,8 +418,7 @@ def import_source(db: Database, source: Source, options: ImportOptions, progress
     type_rules = store.type_rules(db)
     assign = engine.Assign(import_id, parser.default_type, options.log_type, options.client, options.site,
                            TypeRules(type_rules) if type_rules is not None else TypeRules(),
-                           HostRules(store.host_rules(db)), getattr(parser, "row_flags", 0),
-                           getattr(parser, "infers_severity", False), lines_before)
+                           HostRules(store.host_rules(db)), parser.row_flags, parser.infers_severity, lines_before)
     writer = steps.StepWriter(db)
     try:
         store.wait_turn(db, import_id)
@@ -432,7 +430,7 @@ def import_source(db: Database, source: Source, options: ImportOptions, progress
         writer.commit()
         log.debug("import %s: %d steps, the longest held the lock %.2f s", import_id, writer.steps, writer.longest)
         with db.transaction():
-            notes = "; ".join(getattr(parser, "notes", None) or []) or None
+            notes = "; ".join(parser.notes) or None
             store.finish(db, import_id, "complete", counts.as_tuple(), notes and f"the reader warned: {notes}")
             audit.append(db, "import", "import", import_id, new={
                 "file": source.name, "sha256": sha, "format": fmt, "read": counts.read, "accepted": counts.accepted,
@@ -462,7 +460,7 @@ def import_source(db: Database, source: Source, options: ImportOptions, progress
                       continues=base["id"] if base else None)
 
 
-def _load(db: Database, parser: Any, reader: Any, enc: lines.Encoding | None, assign: engine.Assign,
+def _load(db: Database, parser: LineParser | RecordParser, reader: Any, enc: lines.Encoding | None, assign: engine.Assign,
           progress: Progress | None, done_before: int, total: int, size: int, source: Source,
           fmt: str, writer: steps.StepWriter) -> engine.Counts:
     child_pos = [-1]  # bytes the parsing process has read, when a second process parses
@@ -472,7 +470,7 @@ def _load(db: Database, parser: Any, reader: Any, enc: lines.Encoding | None, as
             if child_pos[0] >= 0:
                 pos = child_pos[0]
             else:
-                pos = parser.position if getattr(parser, "position", -1) >= 0 else reader.position()
+                pos = parser.position if parser.position >= 0 else reader.position()
             progress.report(done_before + min(pos, size), max(total, 1), f"{c.read:,} lines")
             progress.check()
 
@@ -486,8 +484,8 @@ def _load(db: Database, parser: Any, reader: Any, enc: lines.Encoding | None, as
     return counts
 
 
-def _run(parser: Any, reader: Any, enc: lines.Encoding | None, assign: engine.Assign, sink: engine.Sink,
-         source: Source, fmt: str) -> engine.Counts:
+def _run(parser: LineParser | RecordParser, reader: Any, enc: lines.Encoding | None, assign: engine.Assign,
+         sink: engine.Sink, source: Source, fmt: str) -> engine.Counts:
     if not isinstance(parser, RecordParser):
         assert enc is not None
         counts = engine.run_lines(parser, lines.iter_lines(reader.stream, enc), assign, sink)
@@ -497,6 +495,6 @@ def _run(parser: Any, reader: Any, enc: lines.Encoding | None, assign: engine.As
             records = parser.records_from_file(local, _safe_size(source))
             return engine.run_records(records, assign, sink, parser.batch)
     if parser.binary:
-        return engine.run_records(parser.records_from_stream(reader.stream), assign, sink)  # type: ignore
+        return engine.run_records(parser.records_from_stream(reader.stream), assign, sink)
     assert enc is not None
     return engine.run_records(parser.records(lines.iter_lines(reader.stream, enc)), assign, sink)

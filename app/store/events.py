@@ -10,15 +10,12 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from app.domain.event_row import EVENT_COLUMNS
 from app.domain.filters import Filter
 from app.domain.vocab import Severity
 from app.store.database import Database
 from app.store.filter_sql import event_where
 
-EVENT_COLUMNS: tuple[str, ...] = (
-    "ts", "severity", "log_type", "raw_level", "host", "component", "pid", "event_code",
-    "message", "raw", "client", "site", "import_id", "line_no", "flags",
-)
 _INSERT = f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) VALUES ({', '.join('?' * len(EVENT_COLUMNS))})"
 
 

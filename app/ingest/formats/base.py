@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO, Protocol
 
 from app.ingest import levels
 from app.ingest.clock import Clock
@@ -13,6 +14,8 @@ from app.ingest.stamps import StampReader
 
 # (ts, severity, raw_level, host, component, pid, event_code, message, log_type or None for the rules)
 Row = tuple[str, int, "str | None", "str | None", "str | None", "int | None", "str | None", str, "str | None"]
+ROW_FIELDS: tuple[str, ...] = (
+    "ts", "severity", "raw_level", "host", "component", "pid", "event_code", "message", "log_type")
 # A record of a multi-line or binary format: (lines it spans, raw text, flags, Row | reject reason | None)
 Record = tuple[int, str, int, "Row | str | None"]
 
@@ -36,6 +39,28 @@ class ParseContext:
         return {**self.__dict__, "rescan": None}
 
 
+class Parser(Protocol):
+    """What the importer asks of every reader, line or record based: the one list of it.
+
+    ``LineParser`` and ``RecordParser`` give the defaults; a reader overrides what it knows.
+    """
+
+    name: str
+    default_type: str  # the log type when neither the line nor the rules give one
+    infers_severity: bool  # a row without a level gets one from its words, and is flagged for it
+    row_flags: int  # events.flags bits every row of this reader carries
+    position: int  # bytes read so far when the reader knows better than the stream, else -1
+    notes: Sequence[str]  # warnings the reader gathered, for the import's message
+
+    def shown_mapping(self) -> dict[str, str]:
+        """Field -> column or key, as the import dialog shows it (empty for formats without columns)."""
+        ...
+
+    def shown_columns(self) -> list[str]:
+        """The file's column names or JSON keys (empty for formats without them)."""
+        ...
+
+
 _TAIL = re.compile(
     r"[\]\)>]?\s*(?:[-|:,]\s*)?(?:\[\s*(" + levels.LEVEL_WORD + r")\s*\]|<(" + levels.LEVEL_WORD + r")>|("
     + levels.LEVEL_WORD + r"))?\b[:\s]*(?:[-|]\s+)?(.*)", re.IGNORECASE | re.DOTALL)
@@ -47,10 +72,19 @@ class LineParser:
     name = "generic"
     default_type = "application"
     infers_severity = True  # a line without a level gets one from its words, and is flagged for it
+    row_flags = 0
+    position = -1
+    notes: Sequence[str] = ()
 
     def __init__(self, ctx: ParseContext) -> None:
         self.ctx = ctx
         self.stamps = StampReader(ctx.clock, ctx.dayfirst)
+
+    def shown_mapping(self) -> dict[str, str]:
+        return {}
+
+    def shown_columns(self) -> list[str]:
+        return []
 
     def parse(self, text: str) -> Row | None:
         return self.generic(text)
@@ -75,17 +109,30 @@ class RecordParser:
     name = "records"
     default_type = "application"
     infers_severity = False
+    row_flags = 0
     binary = False
     position = -1  # bytes read so far, when the parser knows better than the stream (.evtx)
+    notes: Sequence[str] = ()
     batch = 5000  # records between progress reports
 
     def __init__(self, ctx: ParseContext) -> None:
         self.ctx = ctx
 
+    def shown_mapping(self) -> dict[str, str]:
+        return {}
+
+    def shown_columns(self) -> list[str]:
+        return []
+
     def records(self, lines: Iterator[tuple[str, int]]) -> Iterator[Record]:
         raise NotImplementedError
 
-    def records_from_file(self, path: Path) -> Iterator[Record]:
+    def records_from_file(self, path: Path, progress_size: int | None = None) -> Iterator[Record]:
+        """Records of a format read by path (.evtx); ``position`` runs up to ``progress_size``."""
+        raise NotImplementedError
+
+    def records_from_stream(self, stream: BinaryIO) -> Iterator[Record]:
+        """Records of a ``binary`` format read from its byte stream."""
         raise NotImplementedError
 
 
