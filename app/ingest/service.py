@@ -460,8 +460,8 @@ def import_source(db: Database, source: Source, options: ImportOptions, progress
                       continues=base["id"] if base else None)
 
 
-def _load(db: Database, parser: LineParser | RecordParser, reader: Any, enc: lines.Encoding | None, assign: engine.Assign,
-          progress: Progress | None, done_before: int, total: int, size: int, source: Source,
+def _load(db: Database, parser: LineParser | RecordParser, reader: Any, enc: lines.Encoding | None,
+          assign: engine.Assign, progress: Progress | None, done_before: int, total: int, size: int, source: Source,
           fmt: str, writer: steps.StepWriter) -> engine.Counts:
     child_pos = [-1]  # bytes the parsing process has read, when a second process parses
 

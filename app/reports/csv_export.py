@@ -29,8 +29,7 @@ from app.reports import files
 from app.reports.itsm import ITSM_FLAVOURS, itsm_columns, itsm_row
 from app.reports.safety import csv_line, csv_text
 from app.reports.workbook import ExportResult, record_export
-from app.store import events as event_store
-from app.store import report_queries
+from app.store import events as event_store, report_queries
 from app.store.database import Database
 
 EVENT_CSV_COLUMNS: tuple[str, ...] = (

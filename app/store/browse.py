@@ -117,6 +117,11 @@ def _guard(conn: sqlite3.Connection, seconds: float | None,
         conn.set_progress_handler(None, 0)
 
 
+def lean(db: Database) -> Database:
+    """A window's background connection, bounded in memory for good: ``Database.stay_lean`` does it."""
+    return db.stay_lean()
+
+
 class Browse:
     """One filtered, sorted listing; cheap to make, holds no connection."""
 

@@ -171,12 +171,10 @@ def histogram(
 
 
 def local_day_start(stored: str, zone: dt.tzinfo) -> str:
-    """The stored-form UTC time of local midnight (in ``zone``) of the day holding ``stored``."""
-    from app.domain import timeutil
+    """The stored-form UTC start of the local day (in ``zone``) holding ``stored``: the charts' day bucket."""
+    from app.domain import time_buckets, timeutil
 
-    local = timeutil.from_iso(stored).astimezone(zone)
-    midnight = dt.datetime(local.year, local.month, local.day, tzinfo=zone)
-    return timeutil.to_iso(midnight)
+    return timeutil.to_iso(time_buckets.floor(timeutil.from_iso(stored), "day", zone))
 
 
 def _bucket_start(prefix: str) -> str:

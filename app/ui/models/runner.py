@@ -15,6 +15,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QThreadPool
 
 from app.domain.jobs import Progress
+from app.store.browse import lean
 from app.store.database import Database
 from app.ui import workers
 
@@ -28,7 +29,7 @@ def connection(path: Path) -> Database:
         cache = _local.dbs = {}
     db = cache.get(path)
     if db is None:
-        db = cache[path] = Database.open(path, migrate=False).stay_lean()
+        db = cache[path] = lean(Database.open(path, migrate=False))
     return db
 
 
