@@ -61,8 +61,8 @@ def run_lines(parser: LineParser, lines: Iterator[tuple[str, int]], a: Assign, s
     """Parse line by line; lines without a time stamp join the event before them.
 
     Rows are plain tuples in ``EventRow`` order (cheaper to build, and to pickle
-    when another process sends them); a continuation line replaces the batch's last row, which a flush
-    always keeps back for that reason. Host and component strings are shared
+    when another process sends them); a continuation line replaces the batch's
+    last row, which a flush always keeps back for that reason. Host and component strings are shared
     per distinct value, so a batch holds a few dozen of them, not 20,000.
     """
     c = Counts()

@@ -268,16 +268,18 @@ def dry_run(paths: list[Path], options: ImportOptions,
     """What an import would do, written nowhere: detection's decision and every line's fate, per file."""
     results: list[FileResult] = []
     for item in expand(paths, options.glob):
-        if isinstance(item, SourceError):
-            result = FileResult(str(item).split(":")[0], "failed", message=str(item))
-        elif isinstance(item, Skipped):
-            result = FileResult(item.name, "skipped", message=f"{item.name}: skipped, {item.reason}")
-        else:
-            result = _dry_run_one(item, options)
+        result = _dry_run_one(item, options) if isinstance(item, Source) else _not_read(item)
         results.append(result)
         if on_file:
             on_file(result)
     return results
+
+
+def _not_read(item: SourceError | Skipped) -> FileResult:
+    """A path that named no readable log (failed) or one left out on purpose (skipped), with why."""
+    if isinstance(item, SourceError):
+        return FileResult(str(item).split(":")[0], "failed", message=str(item))
+    return FileResult(item.name, "skipped", message=f"{item.name}: skipped, {item.reason}")
 
 
 def _refused(source: Source, exc: Exception, found: detection.Detection | None) -> FileResult:
@@ -355,10 +357,8 @@ def import_paths(db: Database, paths: list[Path], options: ImportOptions, progre
     total = sum(_safe_size(s) for s in items if isinstance(s, Source))
     done_before = 0
     for item in items:
-        if isinstance(item, SourceError):
-            result = FileResult(str(item).split(":")[0], "failed", message=str(item))
-        elif isinstance(item, Skipped):
-            result = FileResult(item.name, "skipped", message=f"{item.name}: skipped, {item.reason}")
+        if not isinstance(item, Source):
+            result = _not_read(item)
         else:
             size = _safe_size(item)
             result = import_source(db, item, options, progress, done_before, total, actor)

@@ -66,25 +66,30 @@ _TAIL = re.compile(
     + levels.LEVEL_WORD + r"))?\b[:\s]*(?:[-|]\s+)?(.*)", re.IGNORECASE | re.DOTALL)
 
 
-class LineParser:
-    """One line, one event (or None: no time stamp, so a continuation)."""
+class _Defaults:
+    """The answers to ``Parser`` that a reader gives unless it knows better."""
 
-    name = "generic"
-    default_type = "application"
-    infers_severity = True  # a line without a level gets one from its words, and is flagged for it
     row_flags = 0
-    position = -1
+    position = -1  # the .evtx reader counts its own bytes
     notes: Sequence[str] = ()
-
-    def __init__(self, ctx: ParseContext) -> None:
-        self.ctx = ctx
-        self.stamps = StampReader(ctx.clock, ctx.dayfirst)
 
     def shown_mapping(self) -> dict[str, str]:
         return {}
 
     def shown_columns(self) -> list[str]:
         return []
+
+
+class LineParser(_Defaults):
+    """One line, one event (or None: no time stamp, so a continuation)."""
+
+    name = "generic"
+    default_type = "application"
+    infers_severity = True  # a line without a level gets one from its words, and is flagged for it
+
+    def __init__(self, ctx: ParseContext) -> None:
+        self.ctx = ctx
+        self.stamps = StampReader(ctx.clock, ctx.dayfirst)
 
     def parse(self, text: str) -> Row | None:
         return self.generic(text)
@@ -103,26 +108,17 @@ class LineParser:
         return (ts, sev, word, None, None, None, None, message, None)
 
 
-class RecordParser:
+class RecordParser(_Defaults):
     """Formats whose records span lines (CSV, XML) or are not lines at all (.evtx)."""
 
     name = "records"
     default_type = "application"
     infers_severity = False
-    row_flags = 0
     binary = False
-    position = -1  # bytes read so far, when the parser knows better than the stream (.evtx)
-    notes: Sequence[str] = ()
     batch = 5000  # records between progress reports
 
     def __init__(self, ctx: ParseContext) -> None:
         self.ctx = ctx
-
-    def shown_mapping(self) -> dict[str, str]:
-        return {}
-
-    def shown_columns(self) -> list[str]:
-        return []
 
     def records(self, lines: Iterator[tuple[str, int]]) -> Iterator[Record]:
         raise NotImplementedError
