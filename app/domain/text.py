@@ -51,7 +51,8 @@ _UNSHOWABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u
 _UNSHOWABLE_OR_BACKSLASH = re.compile("[\\\\\x00-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
 
 
-def _escape(match: re.Match[str]) -> str:
+def escape_match(match: re.Match[str]) -> str:
+    """One matched character as a visible escape for ``re.sub``: a backslash doubled, others by code point."""
     ch = match.group()
     if ch == "\\":
         return "\\\\"
@@ -70,4 +71,4 @@ def visible(text: str) -> str:
         return text
     if _UNSHOWABLE.search(text) is None:
         return text
-    return _UNSHOWABLE_OR_BACKSLASH.sub(_escape, text)
+    return _UNSHOWABLE_OR_BACKSLASH.sub(escape_match, text)

@@ -17,6 +17,7 @@ from typing import Any
 
 from app.ingest import layout as layouts
 from app.ingest.clock import Clock
+from app.ingest.delimiters import DELIMITERS
 from app.ingest.formats import applog, syslog, web
 from app.ingest.formats.base import ParseContext, Reject
 from app.ingest.formats.generic import ANSI
@@ -192,7 +193,7 @@ def _looks_csv(text: list[str]) -> bool:
     if len(text) < 2:
         return False
     head = text[0]
-    for d in (",", "\t", ";", "|"):
+    for d in DELIMITERS:
         n = head.count(d)
         if n == 1 and not all(_HEADER_CELL.fullmatch(c.strip().strip('"')) for c in head.split(d)):
             continue  # one delimiter is a CSV only when the first line reads as column names

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.domain.event_row import FLAGS, MESSAGE, RAW
 from app.domain.text import has_surrogate, scrub, scrub_row
 from app.domain.vocab import FLAG_REPLACED, FLAG_SEVERITY_INFERRED
 from app.ingest.formats.base import LineParser, Record, Reject
@@ -35,7 +36,7 @@ class Counts:
 class Sink:
     """Where rows go: events and rejects, in batches (the store's executemany)."""
 
-    events: Callable[[list[Any]], None]  # rows ordered as the store's EVENT_COLUMNS
+    events: Callable[[list[Any]], None]  # rows ordered as ``EventRow`` (the store's EVENT_COLUMNS)
     rejects: Callable[[list[tuple[object, ...]]], None]
     tick: Callable[[Counts], None] = lambda _c: None  # after every batch: progress and cancel
 
@@ -59,9 +60,9 @@ class Assign:
 def run_lines(parser: LineParser, lines: Iterator[tuple[str, int]], a: Assign, sink: Sink) -> Counts:
     """Parse line by line; lines without a time stamp join the event before them.
 
-    Rows are tuples (cheaper to build, and to pickle when another process sends
-    them); a continuation line replaces the batch's last row, which a flush
-    always keeps back for that reason. Host and component strings are shared
+    Rows are plain tuples in ``EventRow`` order (cheaper to build, and to pickle
+    when another process sends them); a continuation line replaces the batch's
+    last row, which a flush always keeps back for that reason. Host and component strings are shared
     per distinct value, so a batch holds a few dozen of them, not 20,000.
     """
     c = Counts()
@@ -85,10 +86,12 @@ def run_lines(parser: LineParser, lines: Iterator[tuple[str, int]], a: Assign, s
             c.rejected += 1
             continue
         if row is None:
-            if batch and len(batch[-1][9]) < MAX_JOINED:  # type: ignore[arg-type]
-                last = batch[-1]
-                batch[-1] = (*last[:8], f"{last[8]}\n{text}", f"{last[9]}\n{text}", *last[10:14],
-                             last[14] | flags)  # type: ignore[operator]
+            if batch and len(batch[-1][RAW]) < MAX_JOINED:  # type: ignore[arg-type]
+                joined = list(batch[-1])
+                joined[MESSAGE] = f"{joined[MESSAGE]}\n{text}"
+                joined[RAW] = f"{joined[RAW]}\n{text}"
+                joined[FLAGS] = joined[FLAGS] | flags  # type: ignore[operator]
+                batch[-1] = tuple(joined)
                 c.continuation += 1
             else:
                 reason = "no time stamp, and no event before it to join" if not batch else \
@@ -167,8 +170,8 @@ def run_records(records: Iterator[Record], a: Assign, sink: Sink, batch_size: in
             c.accepted += 1
             c.continuation += n - 1
         elif res is None and last is not None:
-            last[8] = f"{last[8]}\n{raw}"
-            last[9] = f"{last[9]}\n{raw}"
+            last[MESSAGE] = f"{last[MESSAGE]}\n{raw}"
+            last[RAW] = f"{last[RAW]}\n{raw}"
             c.continuation += n
         else:
             reason = res or "no time stamp, and no event before it to join"

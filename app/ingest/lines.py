@@ -14,8 +14,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
-FLAG_REPLACED = 1  # events.flags bit 0: undecodable bytes were replaced
-FLAG_CUT = 32  # events.flags bit 5: a line longer than MAX_LINE, stored cut at it
+from app.domain.vocab import FLAG_CUT, FLAG_REPLACED
+
 _LINE_END = re.compile(rb"\r\n|\r|\n")
 CHUNK = 1 << 20
 MAX_LINE = 4 << 20  # a "line" longer than this is cut, so memory stays bounded
@@ -75,11 +75,16 @@ def _utf16_lines(stream: BinaryIO, enc: Encoding) -> Iterator[tuple[str, int]]:
     text.detach()
 
 
-def _decode(raw: bytes) -> tuple[str, int]:
+def decode(raw: bytes, errors: str = "replace") -> tuple[str, int]:
+    """UTF-8, else Windows-1252 (what files from Windows desktops hold), flagged ``FLAG_REPLACED``.
+
+    The one text decoder of the importers: log lines take ``replace`` (an undefined
+    byte becomes U+FFFD, flagged); incident sheets take ``strict`` and refuse the file.
+    """
     try:
         return raw.decode("utf-8"), 0
     except UnicodeDecodeError:
-        return raw.decode("cp1252", "replace"), FLAG_REPLACED
+        return raw.decode("cp1252", errors), FLAG_REPLACED
 
 
 def _split(data: bytes) -> Iterator[tuple[str, int]]:
@@ -88,7 +93,7 @@ def _split(data: bytes) -> Iterator[tuple[str, int]]:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         for raw in data.replace(b"\r\n", b"\n").replace(b"\r", b"\n").split(b"\n"):
-            yield _decode(raw)
+            yield decode(raw)
         return
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -129,7 +134,7 @@ def _byte_lines(stream: BinaryIO, bom: int) -> Iterator[tuple[str, int]]:
             cut = data.rfind(b"\r", 0, len(data) - 1)  # a final \r may be half of \r\n
         if cut < 0:
             if len(data) > MAX_LINE:
-                text, flags = _decode(data[:MAX_LINE])
+                text, flags = decode(data[:MAX_LINE])
                 yield text, flags | FLAG_CUT
                 skipping = True
                 data = b""

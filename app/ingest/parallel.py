@@ -22,9 +22,10 @@ import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeGuard
 
 from app.ingest import engine, lines
-from app.ingest.formats.base import LineParser
+from app.ingest.formats.base import LineParser, Parser
 from app.ingest.sources import Source, damage_of
 
 log = logging.getLogger("issue_ledger.ingest")
@@ -34,7 +35,7 @@ AHEAD = 3  # batches the child may have parsed before the parent takes them
 _ROOT = Path(__file__).resolve().parents[2]  # the folder holding the ``app`` package
 
 
-def worth_it(parser: object, size: int) -> bool:
+def worth_it(parser: Parser, size: int) -> TypeGuard[LineParser]:
     """A big text log on a machine with a spare core, with a parser that can travel to another process."""
     if not isinstance(parser, LineParser) or size < MIN_BYTES or (os.cpu_count() or 1) < 2:
         return False
@@ -83,8 +84,7 @@ def _child(out_fd: int, parser: LineParser, source: Source, enc: lines.Encoding,
     try:
         with source.open() as reader:
             def tick(c: engine.Counts) -> None:
-                known: int = getattr(parser, "position", -1)  # bytes read, where the parser knows better
-                pos = known if known >= 0 else reader.position()
+                pos = parser.position if parser.position >= 0 else reader.position()
                 send("t", (c.as_tuple(), pos))
 
             sink = engine.Sink(lambda rows: send("e", rows), lambda rows: send("r", rows), tick)

@@ -21,7 +21,7 @@ from app.domain import timeutil
 from app.domain.jobs import Progress
 from app.ingest import detect as detection, engine, formats, lines, parallel, steps
 from app.ingest.clock import Clock
-from app.ingest.formats.base import LineParser, ParseContext, RecordParser, Reject
+from app.ingest.formats.base import ROW_FIELDS, LineParser, ParseContext, RecordParser, Reject
 from app.ingest.formats.csvfmt import CsvExport
 from app.ingest.formats.generic import NoStampFound
 from app.ingest.rules import HostRules, TypeRules
@@ -191,7 +191,7 @@ def choose_format(source: Source, options: ImportOptions,
     return name, enc, sample
 
 
-def make_parser(fmt: str, source: Source, options: ImportOptions, sample: list[str]) -> Any:
+def make_parser(fmt: str, source: Source, options: ImportOptions, sample: list[str]) -> LineParser | RecordParser:
     """The parser for ``fmt``; a file without any time stamp is refused with its lines shown."""
     try:
         parser = formats.make(fmt, _context(source, options, sample))
@@ -225,13 +225,13 @@ def preview(path: Path, options: ImportOptions, limit: int = 20,
     fmt, enc, sample = choose_format(source, options, found)
     parser = make_parser(fmt, source, options, sample)
     rows: list[dict[str, Any]] = []
-    mapping: dict[str, str] = dict(getattr(parser, "column_mapping", getattr(parser, "mapping", {})) or {})
+    mapping = parser.shown_mapping()
     if isinstance(parser, RecordParser):
         with source.open() as reader, contextlib.ExitStack() as held:
             if fmt == "evtx":  # read by path: a .gz or zip member through a temporary copy
                 recs = parser.records_from_file(held.enter_context(source.local_file()))
             elif parser.binary:
-                recs = parser.records_from_stream(reader.stream)  # type: ignore[attr-defined]
+                recs = parser.records_from_stream(reader.stream)
             else:
                 recs = parser.records(iter((t, 0) for t in sample))
             rows = [_preview_row(res, raw) for _n, raw, _f, res in itertools.islice(recs, limit)]
@@ -245,21 +245,20 @@ def preview(path: Path, options: ImportOptions, limit: int = 20,
             if len(rows) >= limit:
                 break
     rules = TypeRules(type_rules) if type_rules is not None else TypeRules()
-    infers = getattr(parser, "infers_severity", False)
+    infers = parser.infers_severity
     for row in rows:
         if row.get("ts") is not None and infers and row.get("raw_level") is None:
             row["inferred"] = True
         if row.get("ts") is not None:
             row["log_type"] = options.log_type or row.get("log_type") or rules.resolve(
                 row.get("component"), row.get("message") or "") or parser.default_type
-    columns = list(getattr(parser, "header", None) or getattr(parser, "keys", None) or [])
+    columns = parser.shown_columns()
     return Preview(fmt, enc.name if enc else "binary", rows, mapping, columns, found)
 
 
 def _preview_row(res: object, raw: str) -> dict[str, Any]:
     if isinstance(res, tuple):
-        keys = ("ts", "severity", "raw_level", "host", "component", "pid", "event_code", "message", "log_type")
-        return dict(zip(keys, res)) | {"raw": raw}
+        return dict(zip(ROW_FIELDS, res)) | {"raw": raw}
     return {"ts": None, "message": raw, "rejected": res or "continuation of the line above", "raw": raw}
 
 
@@ -268,16 +267,18 @@ def dry_run(paths: list[Path], options: ImportOptions,
     """What an import would do, written nowhere: detection's decision and every line's fate, per file."""
     results: list[FileResult] = []
     for item in expand(paths, options.glob):
-        if isinstance(item, SourceError):
-            result = FileResult(str(item).split(":")[0], "failed", message=str(item))
-        elif isinstance(item, Skipped):
-            result = FileResult(item.name, "skipped", message=f"{item.name}: skipped, {item.reason}")
-        else:
-            result = _dry_run_one(item, options)
+        result = _dry_run_one(item, options) if isinstance(item, Source) else _not_read(item)
         results.append(result)
         if on_file:
             on_file(result)
     return results
+
+
+def _not_read(item: SourceError | Skipped) -> FileResult:
+    """A path that named no readable log (failed) or one left out on purpose (skipped), with why."""
+    if isinstance(item, SourceError):
+        return FileResult(str(item).split(":")[0], "failed", message=str(item))
+    return FileResult(item.name, "skipped", message=f"{item.name}: skipped, {item.reason}")
 
 
 def _refused(source: Source, exc: Exception, found: detection.Detection | None) -> FileResult:
@@ -355,10 +356,8 @@ def import_paths(db: Database, paths: list[Path], options: ImportOptions, progre
     total = sum(_safe_size(s) for s in items if isinstance(s, Source))
     done_before = 0
     for item in items:
-        if isinstance(item, SourceError):
-            result = FileResult(str(item).split(":")[0], "failed", message=str(item))
-        elif isinstance(item, Skipped):
-            result = FileResult(item.name, "skipped", message=f"{item.name}: skipped, {item.reason}")
+        if not isinstance(item, Source):
+            result = _not_read(item)
         else:
             size = _safe_size(item)
             result = import_source(db, item, options, progress, done_before, total, actor)
@@ -419,8 +418,7 @@ def import_source(db: Database, source: Source, options: ImportOptions, progress
     type_rules = store.type_rules(db)
     assign = engine.Assign(import_id, parser.default_type, options.log_type, options.client, options.site,
                            TypeRules(type_rules) if type_rules is not None else TypeRules(),
-                           HostRules(store.host_rules(db)), getattr(parser, "row_flags", 0),
-                           getattr(parser, "infers_severity", False), lines_before)
+                           HostRules(store.host_rules(db)), parser.row_flags, parser.infers_severity, lines_before)
     writer = steps.StepWriter(db)
     try:
         store.wait_turn(db, import_id)
@@ -432,7 +430,7 @@ def import_source(db: Database, source: Source, options: ImportOptions, progress
         writer.commit()
         log.debug("import %s: %d steps, the longest held the lock %.2f s", import_id, writer.steps, writer.longest)
         with db.transaction():
-            notes = "; ".join(getattr(parser, "notes", None) or []) or None
+            notes = "; ".join(parser.notes) or None
             store.finish(db, import_id, "complete", counts.as_tuple(), notes and f"the reader warned: {notes}")
             audit.append(db, "import", "import", import_id, new={
                 "file": source.name, "sha256": sha, "format": fmt, "read": counts.read, "accepted": counts.accepted,
@@ -462,17 +460,16 @@ def import_source(db: Database, source: Source, options: ImportOptions, progress
                       continues=base["id"] if base else None)
 
 
-def _load(db: Database, parser: Any, reader: Any, enc: lines.Encoding | None, assign: engine.Assign,
-          progress: Progress | None, done_before: int, total: int, size: int, source: Source,
+def _load(db: Database, parser: LineParser | RecordParser, reader: Any, enc: lines.Encoding | None,
+          assign: engine.Assign, progress: Progress | None, done_before: int, total: int, size: int, source: Source,
           fmt: str, writer: steps.StepWriter) -> engine.Counts:
     child_pos = [-1]  # bytes the parsing process has read, when a second process parses
 
     def tick(c: engine.Counts) -> None:
         if progress is not None:
-            if child_pos[0] >= 0:
-                pos = child_pos[0]
-            else:
-                pos = parser.position if getattr(parser, "position", -1) >= 0 else reader.position()
+            pos = child_pos[0]
+            if pos < 0:
+                pos = parser.position if parser.position >= 0 else reader.position()
             progress.report(done_before + min(pos, size), max(total, 1), f"{c.read:,} lines")
             progress.check()
 
@@ -486,8 +483,8 @@ def _load(db: Database, parser: Any, reader: Any, enc: lines.Encoding | None, as
     return counts
 
 
-def _run(parser: Any, reader: Any, enc: lines.Encoding | None, assign: engine.Assign, sink: engine.Sink,
-         source: Source, fmt: str) -> engine.Counts:
+def _run(parser: LineParser | RecordParser, reader: Any, enc: lines.Encoding | None, assign: engine.Assign,
+         sink: engine.Sink, source: Source, fmt: str) -> engine.Counts:
     if not isinstance(parser, RecordParser):
         assert enc is not None
         counts = engine.run_lines(parser, lines.iter_lines(reader.stream, enc), assign, sink)
@@ -497,6 +494,6 @@ def _run(parser: Any, reader: Any, enc: lines.Encoding | None, assign: engine.As
             records = parser.records_from_file(local, _safe_size(source))
             return engine.run_records(records, assign, sink, parser.batch)
     if parser.binary:
-        return engine.run_records(parser.records_from_stream(reader.stream), assign, sink)  # type: ignore
+        return engine.run_records(parser.records_from_stream(reader.stream), assign, sink)
     assert enc is not None
     return engine.run_records(parser.records(lines.iter_lines(reader.stream, enc)), assign, sink)

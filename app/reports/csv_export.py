@@ -29,7 +29,7 @@ from app.reports import files
 from app.reports.itsm import ITSM_FLAVOURS, itsm_columns, itsm_row
 from app.reports.safety import csv_line, csv_text
 from app.reports.workbook import ExportResult, record_export
-from app.store import report_queries
+from app.store import events as event_store, report_queries
 from app.store.database import Database
 
 EVENT_CSV_COLUMNS: tuple[str, ...] = (
@@ -66,7 +66,7 @@ def export_events_csv(db: Database, out: str | Path, f: Filter, zone: dt.tzinfo,
 
     def rows() -> Iterable[list[Any]]:
         nonlocal written
-        total = report_queries.count_events(db, f, zone, now)
+        total = event_store.count(db, f, zone, now)
         for (event_id, ts, log_type, severity, raw_level, host, component, pid, code, message, client, site,
              import_id, line_no, flags) in report_queries.iter_events(db, f, zone, now):
             local = timeutil.from_iso(ts).astimezone(zone).strftime(fmt)[:-3]

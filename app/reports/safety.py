@@ -26,6 +26,8 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from app.domain.text import escape_match
+
 FORMULA_TRIGGERS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r", "\n")
 EXCEL_CELL_LIMIT = 32_767
 
@@ -57,19 +59,11 @@ def neutralise_csv(value: Any) -> Any:
     return value
 
 
-def _escape_char(match: re.Match[str]) -> str:
-    ch = match.group()
-    if ch == "\\":
-        return "\\\\"
-    code = ord(ch)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-
 def escape_unsafe(text: str) -> str:
     """Replace characters XLSX cannot hold (CR included) with visible escapes; other texts come back unchanged."""
     if _UNSAFE_XLSX.search(text) is None:
         return text
-    return _UNSAFE_XLSX_OR_BACKSLASH.sub(_escape_char, text)
+    return _UNSAFE_XLSX_OR_BACKSLASH.sub(escape_match, text)
 
 
 def cut_marker(full_length: int) -> str:
@@ -96,7 +90,7 @@ def excel_text(text: str) -> str:
     text cell (``xlsx_style.text_cell``), never as a value Excel would parse.
     """
     if _UNSAFE_XLSX.search(text) is not None:
-        text = _UNSAFE_XLSX_OR_BACKSLASH.sub(_escape_char, text)
+        text = _UNSAFE_XLSX_OR_BACKSLASH.sub(escape_match, text)
     if "_x" in text:
         text = _OOXML_ESCAPE.sub("_x005F_", text)
     if len(text) > EXCEL_CELL_LIMIT:
@@ -123,7 +117,7 @@ def csv_text(value: Any) -> Any:
         if value and value[0] in "=+-@\t\r\n":
             value = "'" + value
         if _UNSAFE_XML.search(value) is not None:
-            value = _UNSAFE_OR_BACKSLASH.sub(_escape_char, value)
+            value = _UNSAFE_OR_BACKSLASH.sub(escape_match, value)
         if _TRIGGER_AFTER_SEPARATOR.search(value) is not None:  # rare: search first, sub is costlier
             value = _TRIGGER_AFTER_SEPARATOR.sub(r"\1'", value)
     return value

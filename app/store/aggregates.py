@@ -16,7 +16,7 @@ from typing import Any
 from app.domain.filters import Filter
 from app.domain.masking import DIGIT_MARK
 from app.store.database import Database
-from app.store.filter_sql import Where, event_where, incident_where
+from app.store.filter_sql import event_where, incident_where
 from app.store.local_time import CLOCK_SHIFT
 from app.store.status_sql import FINAL_IN, OPEN_IN
 from app.store.visibility import visible
@@ -32,19 +32,11 @@ _SAMPLE_COLUMNS = ", ".join(f"x.{c} AS {c}" for c in (
 DIGIT_MASK_SQL = "replace(" * 10 + "e.message" + "".join(f", '{d}', '{DIGIT_MARK}')" for d in range(10))
 
 
-def _events(db: Database, f: Filter, zone: dt.tzinfo, now: dt.datetime | None) -> Where:
-    return event_where(f, zone, now)
-
-
-def _incidents(db: Database, f: Filter, zone: dt.tzinfo, now: dt.datetime | None) -> Where:
-    return incident_where(f, zone, now)
-
-
 def event_range(
     db: Database, f: Filter, zone: dt.tzinfo, now: dt.datetime | None = None,
 ) -> tuple[str | None, str | None]:
     """First and last stored time of the matching events (None, None when nothing matches)."""
-    w = _events(db, f, zone, now)
+    w = event_where(f, zone, now)
     first = db.scalar(f"SELECT e.ts FROM events e WHERE {w.sql()} ORDER BY e.ts LIMIT 1", w.params)
     last = db.scalar(f"SELECT e.ts FROM events e WHERE {w.sql()} ORDER BY e.ts DESC LIMIT 1", w.params)
     return first, last
@@ -73,17 +65,12 @@ def has_rows(db: Database) -> bool:
                           "OR EXISTS (SELECT 1 FROM incidents)"))
 
 
-def event_count(db: Database, f: Filter, zone: dt.tzinfo, now: dt.datetime | None = None) -> int:
-    w = _events(db, f, zone, now)
-    return int(db.scalar(f"SELECT count(*) FROM events e WHERE {w.sql()}", w.params))
-
-
 def event_buckets(
     db: Database, f: Filter, zone: dt.tzinfo, bucket_sql: tuple[str, list[Any]], group: str | None,
     now: dt.datetime | None = None, min_severity: int | None = None,
 ) -> list[tuple[int, Any, int]]:
     """(bucket number, group value, count) for matching events; ``bucket_sql`` from ``buckets.sql_bucket``."""
-    w = _events(db, f, zone, now)
+    w = event_where(f, zone, now)
     if min_severity is not None:
         w.add("e.severity >= ?", min_severity)
     expr, params = bucket_sql
@@ -123,7 +110,7 @@ def event_hour_weekday(
     min_severity: int, now: dt.datetime | None = None,
 ) -> list[tuple[int, int, int]]:
     """(local hour 0-23, weekday 0=Monday, count) for matching events at ``min_severity`` or worse."""
-    w = _events(db, f, zone, now)
+    w = event_where(f, zone, now)
     w.add("e.severity >= ?", min_severity)
     expr, params = local_seconds_sql
     sql = (f"SELECT (s / 3600) % 24 AS h, ((s / 86400) + 3) % 7 AS d, count(*) "
@@ -161,7 +148,7 @@ def message_counts(
     The sample is blocks of 100 consecutive ids spread evenly over the table, so
     only about one page in ``every`` is read (a modulo test would read them all).
     """
-    w = _events(db, f, zone, now)
+    w = event_where(f, zone, now)
     if every <= 1:
         sql = f"SELECT {DIGIT_MASK_SQL} AS m, count(*) FROM events e WHERE {w.sql()} GROUP BY m"
         return _packed(db, sql, w.params)  # type: ignore[return-value]
@@ -184,7 +171,7 @@ def events_by_severity_between(
     db: Database, f: Filter, zone: dt.tzinfo, since: str, until: str, now: dt.datetime | None = None,
 ) -> dict[int, int]:
     """Matching events per severity number in [since, until)."""
-    w = _events(db, f, zone, now)
+    w = event_where(f, zone, now)
     w.add("e.ts >= ? AND e.ts < ?", since, until)
     return {s: n for s, n in db.execute(
         f"SELECT e.severity, count(*) FROM events e WHERE {w.sql()} GROUP BY e.severity", w.params)}
@@ -196,7 +183,7 @@ def incident_range(
     db: Database, f: Filter, zone: dt.tzinfo, now: dt.datetime | None = None,
 ) -> tuple[str | None, str | None]:
     """First opened and last opened/resolved time of the matching incidents."""
-    w = _incidents(db, f, zone, now)
+    w = incident_where(f, zone, now)
     row = db.execute(f"SELECT min(i.opened_at), max(max(i.opened_at), coalesce(max({LEFT_AT}), '')) "
                      f"FROM incidents i WHERE {w.sql()}", w.params).fetchone()
     return (row[0], row[1] or None) if row else (None, None)
@@ -212,7 +199,7 @@ def incident_flow(
     incident's own moment (opened, resolved, left). ``bucket_sql_for(column)``
     gives the bucket SQL for a column.
     """
-    w = _incidents(db, f.replace(since=None, until=None), zone, now)
+    w = incident_where(f.replace(since=None, until=None), zone, now)
     out: dict[str, Any] = {}
     for name, column in (("opened", "i.opened_at"), ("resolved", "i.resolved_at"), ("left", LEFT_AT)):
         expr, params = bucket_sql_for(column)
@@ -229,7 +216,7 @@ def incident_mttr(
     db: Database, f: Filter, zone: dt.tzinfo, bucket_sql: tuple[str, list[Any]], now: dt.datetime | None = None,
 ) -> list[tuple[int, int, int, float]]:
     """(bucket of opening, priority, resolved count, mean minutes opened → resolved)."""
-    w = _incidents(db, f, zone, now)
+    w = incident_where(f, zone, now)
     expr, params = bucket_sql
     sql = (f"SELECT {expr} AS b, i.priority, count(*), "
            f"avg((julianday(i.resolved_at) - julianday(i.opened_at)) * 1440.0) "
@@ -241,7 +228,7 @@ def incident_counts(
     db: Database, f: Filter, zone: dt.tzinfo, first: str, second: str, now: dt.datetime | None = None,
 ) -> list[tuple[Any, Any, int]]:
     """(first group value, second group value, count) of matching incidents, e.g. client × type."""
-    w = _incidents(db, f, zone, now)
+    w = incident_where(f, zone, now)
     a, b = INCIDENT_GROUP_COLUMNS[first], INCIDENT_GROUP_COLUMNS[second]
     sql = f"SELECT {a} AS x, {b} AS y, count(*) FROM incidents i WHERE {w.sql()} GROUP BY x, y"
     return [tuple(r) for r in db.execute(sql, w.params)]  # type: ignore[misc]
@@ -249,7 +236,7 @@ def incident_counts(
 
 def open_by_priority(db: Database, f: Filter, zone: dt.tzinfo, now: dt.datetime | None = None) -> dict[int, int]:
     """Open incidents (new, in progress, on hold) per priority; time bounds ignored: open is open now."""
-    w = _incidents(db, f.replace(since=None, until=None, statuses=()), zone, now)
+    w = incident_where(f.replace(since=None, until=None, statuses=()), zone, now)
     sql = (f"SELECT i.priority, count(*) FROM incidents i WHERE {w.sql()} "
            f"AND i.status IN {OPEN_IN} GROUP BY i.priority")
     return {p: n for p, n in db.execute(sql, w.params)}
@@ -257,7 +244,7 @@ def open_by_priority(db: Database, f: Filter, zone: dt.tzinfo, now: dt.datetime 
 
 def downtime_by_client(db: Database, f: Filter, zone: dt.tzinfo, now: dt.datetime | None = None) -> dict[str, float]:
     """Recorded downtime minutes per client over the matching incidents (only where any is recorded)."""
-    w = _incidents(db, f, zone, now)
+    w = incident_where(f, zone, now)
     sql = (f"SELECT coalesce(i.client, ''), sum(i.downtime_minutes) FROM incidents i WHERE {w.sql()} "
            f"AND i.downtime_minutes IS NOT NULL GROUP BY 1")
     return {c: float(m) for c, m in db.execute(sql, w.params)}
@@ -271,7 +258,7 @@ def downtime_by_client_between(db: Database, f: Filter, zone: dt.tzinfo, start: 
     overlaps the period; an incident opened in the period with 0 minutes lists its client.
     ``f`` should carry no time bounds of its own (the period replaces them).
     """
-    w = _incidents(db, f, zone, now)
+    w = incident_where(f, zone, now)
     outage_end = "julianday(i.opened_at) + i.downtime_minutes / 1440.0"
     sql = (f"SELECT coalesce(i.client, ''), sum(max(0, (min(julianday(?), {outage_end}) "
            f"- max(julianday(?), julianday(i.opened_at))) * 1440.0)) FROM incidents i WHERE {w.sql()} "

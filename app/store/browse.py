@@ -117,15 +117,9 @@ def _guard(conn: sqlite3.Connection, seconds: float | None,
         conn.set_progress_handler(None, 0)
 
 
-def lean(db: Database, cache_mb: int = 16) -> Database:
-    """Make a background connection light on memory: no mmap, a small page cache.
-
-    A window keeps a few of these open; with the defaults each could map 256 MB
-    of a large file into the process, which shows up as resident memory.
-    """
-    db.execute("PRAGMA mmap_size=0")
-    db.execute(f"PRAGMA cache_size=-{int(cache_mb) * 1024}")
-    return db
+def lean(db: Database) -> Database:
+    """A window's background connection, bounded in memory for good: ``Database.stay_lean`` does it."""
+    return db.stay_lean()
 
 
 class Browse:

@@ -335,12 +335,24 @@ class Database:
             for name, value in old.items():
                 self.execute(f"PRAGMA {name}={int(value)}")
 
+    def stay_lean(self) -> Database:
+        """Bound the memory of a connection kept for a window's life, for good (see ``lean``).
+
+        A window keeps a few of these open in background threads; with the defaults each
+        could map 256 MB of a large file into the process, which shows as resident memory.
+        Sorts stay in memory here: browsing sorts small pages.
+        """
+        for name in ("mmap_size", "cache_size"):
+            self.execute(f"PRAGMA {name}={int(LEAN[name])}")
+        return self
+
     @property
     def user_version(self) -> int:
         return int(self.scalar("PRAGMA user_version"))
 
 
-# Pragmas of ``Database.lean``: no memory map, a 16 MB page cache, sorts spilled to a file.
+# Pragmas of ``Database.lean`` (and ``stay_lean``, sorts apart): no memory map, a 16 MB page cache,
+# sorts spilled to a file.
 LEAN: dict[str, int] = {"mmap_size": 0, "cache_size": -16000, "temp_store": 1}
 
 

@@ -10,15 +10,12 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from app.domain.event_row import EVENT_COLUMNS
 from app.domain.filters import Filter
 from app.domain.vocab import Severity
 from app.store.database import Database
 from app.store.filter_sql import event_where
 
-EVENT_COLUMNS: tuple[str, ...] = (
-    "ts", "severity", "log_type", "raw_level", "host", "component", "pid", "event_code",
-    "message", "raw", "client", "site", "import_id", "line_no", "flags",
-)
 _INSERT = f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) VALUES ({', '.join('?' * len(EVENT_COLUMNS))})"
 
 
@@ -174,12 +171,10 @@ def histogram(
 
 
 def local_day_start(stored: str, zone: dt.tzinfo) -> str:
-    """The stored-form UTC time of local midnight (in ``zone``) of the day holding ``stored``."""
-    from app.domain import timeutil
+    """The stored-form UTC start of the local day (in ``zone``) holding ``stored``: the charts' day bucket."""
+    from app.domain import time_buckets, timeutil
 
-    local = timeutil.from_iso(stored).astimezone(zone)
-    midnight = dt.datetime(local.year, local.month, local.day, tzinfo=zone)
-    return timeutil.to_iso(midnight)
+    return timeutil.to_iso(time_buckets.floor(timeutil.from_iso(stored), "day", zone))
 
 
 def _bucket_start(prefix: str) -> str:

@@ -46,11 +46,6 @@ def checkpoint(db: Database) -> tuple[int, int, int]:
     return int(row[0]), int(row[1]), int(row[2])
 
 
-def count_events(db: Database, f: Filter, zone: dt.tzinfo, now: dt.datetime | None = None) -> int:
-    w = event_where(f, zone, now)
-    return int(db.scalar(f"SELECT count(*) FROM events e WHERE {w.sql()}", w.params))
-
-
 def iter_events(
     db: Database, f: Filter, zone: dt.tzinfo, now: dt.datetime | None = None,
     columns: Sequence[str] = EVENT_EXPORT_COLUMNS,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from app.domain.vocab import FLAG_TIME_CHOSEN
 from app.ingest.formats.applog import AppLog
 from app.ingest.formats.base import LineParser, ParseContext, RecordParser, Reject, Row
 from app.ingest.formats.csvfmt import CsvExport
@@ -11,15 +12,13 @@ from app.ingest.formats.syslog import BsdSyslog, Rfc5424
 from app.ingest.formats.web import AccessLog, ErrorLog
 from app.ingest.formats.windows import EventXml, Evtx
 
-FLAG_FILE_TIME = 4
-
 
 class PlainText(LineParser):
     """Lines taken at a time the user chose (``--time-from``): only ever by explicit choice (flag bit 2)."""
 
     name = "text"
     default_type = "application"
-    row_flags = FLAG_FILE_TIME
+    row_flags = FLAG_TIME_CHOSEN
 
     def parse(self, text: str) -> Row | None:
         from app.ingest import levels

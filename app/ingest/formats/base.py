@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO, Protocol
 
 from app.ingest import levels
 from app.ingest.clock import Clock
@@ -13,6 +14,8 @@ from app.ingest.stamps import StampReader
 
 # (ts, severity, raw_level, host, component, pid, event_code, message, log_type or None for the rules)
 Row = tuple[str, int, "str | None", "str | None", "str | None", "int | None", "str | None", str, "str | None"]
+ROW_FIELDS: tuple[str, ...] = (
+    "ts", "severity", "raw_level", "host", "component", "pid", "event_code", "message", "log_type")
 # A record of a multi-line or binary format: (lines it spans, raw text, flags, Row | reject reason | None)
 Record = tuple[int, str, int, "Row | str | None"]
 
@@ -36,12 +39,48 @@ class ParseContext:
         return {**self.__dict__, "rescan": None}
 
 
+class Parser(Protocol):
+    """What the importer asks of every reader, line or record based: the one list of it.
+
+    ``LineParser`` and ``RecordParser`` give the defaults; a reader overrides what it knows.
+    """
+
+    name: str
+    default_type: str  # the log type when neither the line nor the rules give one
+    infers_severity: bool  # a row without a level gets one from its words, and is flagged for it
+    row_flags: int  # events.flags bits every row of this reader carries
+    position: int  # bytes read so far when the reader knows better than the stream, else -1
+    notes: Sequence[str]  # warnings the reader gathered, for the import's message
+
+    def shown_mapping(self) -> dict[str, str]:
+        """Field -> column or key, as the import dialog shows it (empty for formats without columns)."""
+        ...
+
+    def shown_columns(self) -> list[str]:
+        """The file's column names or JSON keys (empty for formats without them)."""
+        ...
+
+
 _TAIL = re.compile(
     r"[\]\)>]?\s*(?:[-|:,]\s*)?(?:\[\s*(" + levels.LEVEL_WORD + r")\s*\]|<(" + levels.LEVEL_WORD + r")>|("
     + levels.LEVEL_WORD + r"))?\b[:\s]*(?:[-|]\s+)?(.*)", re.IGNORECASE | re.DOTALL)
 
 
-class LineParser:
+class _Defaults:
+    """The answers to ``Parser`` that a reader gives unless it knows better."""
+
+    row_flags = 0
+    position = -1  # the .evtx reader counts its own bytes
+    notes: Sequence[str] = ()
+
+    def shown_mapping(self) -> dict[str, str]:
+        return {}
+
+    def shown_columns(self) -> list[str]:
+        return []
+
+
+class LineParser(_Defaults):
     """One line, one event (or None: no time stamp, so a continuation)."""
 
     name = "generic"
@@ -69,14 +108,13 @@ class LineParser:
         return (ts, sev, word, None, None, None, None, message, None)
 
 
-class RecordParser:
+class RecordParser(_Defaults):
     """Formats whose records span lines (CSV, XML) or are not lines at all (.evtx)."""
 
     name = "records"
     default_type = "application"
     infers_severity = False
     binary = False
-    position = -1  # bytes read so far, when the parser knows better than the stream (.evtx)
     batch = 5000  # records between progress reports
 
     def __init__(self, ctx: ParseContext) -> None:
@@ -86,7 +124,14 @@ class RecordParser:
         raise NotImplementedError
 
     def records_from_file(self, path: Path, progress_size: int | None = None) -> Iterator[Record]:
-        """``progress_size``: the bytes progress counts for the file (a .gz member: its packed size)."""
+        """Records of a format read by path (.evtx); ``position`` runs up to ``progress_size``.
+
+        ``progress_size`` is the bytes progress counts for the file (a .gz member: its packed size).
+        """
+        raise NotImplementedError
+
+    def records_from_stream(self, stream: BinaryIO) -> Iterator[Record]:
+        """Records of a ``binary`` format read from its byte stream."""
         raise NotImplementedError
 
 

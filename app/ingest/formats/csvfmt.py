@@ -10,11 +10,11 @@ import csv
 import re
 from collections.abc import Iterator
 
+from app.domain.vocab import FLAG_TIME_CHOSEN
 from app.ingest import levels
+from app.ingest.delimiters import sniff_delimiter
 from app.ingest.formats.base import ParseContext, Record, RecordParser, Reject, Row, to_int
 from app.ingest.stamps import StampReader
-
-FLAG_FILE_TIME = 4  # events.flags bit 2: no time in the record; the file's modification time was used
 
 NAMES: dict[str, tuple[str, ...]] = {
     "time": ("_time", "timestamp", "@timestamp", "time", "datetime", "date and time", "date_time", "eventtime",
@@ -28,11 +28,6 @@ NAMES: dict[str, tuple[str, ...]] = {
     "code": ("event id", "eventid", "event_id", "code", "status", "instance id"),
 }
 _DATE_PARTS = ("month", "date", "day")
-
-
-def sniff_delimiter(header: str) -> str:
-    counts = {d: header.count(d) for d in (",", "\t", ";", "|")}
-    return max(counts, key=lambda d: counts[d])
 
 
 def _norm(name: str) -> str:
@@ -100,12 +95,14 @@ class CsvExport(RecordParser):
         except ValueError:
             return False
 
-    @property
-    def column_mapping(self) -> dict[str, str]:
+    def shown_mapping(self) -> dict[str, str]:
         out = dict(self.mapping)
         if len(self.time_columns) > 1:
             out["time"] = "+".join(self.header[c] for c in self.time_columns)
         return out
+
+    def shown_columns(self) -> list[str]:
+        return list(self.header)
 
     def records(self, lines: Iterator[tuple[str, int]]) -> Iterator[Record]:
         consumed = [0, 0]  # lines taken, flags seen
@@ -133,7 +130,7 @@ class CsvExport(RecordParser):
             taken = consumed[0]
             flags, consumed[1] = consumed[1], 0
             if not self.time_columns:
-                flags |= FLAG_FILE_TIME
+                flags |= FLAG_TIME_CHOSEN
             raw = self.delimiter.join(row)
             if first:
                 first = False

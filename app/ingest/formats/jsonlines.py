@@ -65,6 +65,12 @@ class JsonLines(LineParser):
         self.keys = keys
         self.mapping = auto_mapping(keys, ctx.mapping)
 
+    def shown_mapping(self) -> dict[str, str]:
+        return dict(self.mapping)
+
+    def shown_columns(self) -> list[str]:
+        return list(self.keys)
+
     def parse(self, text: str) -> Row | None:
         if not text.strip():
             return None

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from app.ingest.delimiters import sniff_delimiter, spaced_after
+from app.ingest.lines import decode
 
 
 class SheetError(ValueError):
@@ -37,23 +41,20 @@ def read_table(path: Path) -> Table:
 
 
 def _decode(data: bytes, path: Path) -> str:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise SheetError(f"{path}: not a text file in UTF-8 or Windows-1252")
+    try:
+        return decode(data.removeprefix(codecs.BOM_UTF8), "strict")[0]
+    except UnicodeDecodeError:
+        raise SheetError(f"{path}: not a text file in UTF-8 or Windows-1252") from None
 
 
 def _read_csv(path: Path) -> Table:
     text = _decode(path.read_bytes(), path)
     if not text.strip():
         raise SheetError(f"{path}: the file is empty")
-    try:
-        dialect: Any = csv.Sniffer().sniff(text[:65536].split("\n", 1)[0], delimiters=",;\t|")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    header = text[:65536].split("\n", 1)[0]
+    delimiter = sniff_delimiter(header)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter,
+                        skipinitialspace=spaced_after(header, delimiter))
     try:
         headers = [h.strip() for h in next(reader)]
     except csv.Error as exc:
