@@ -90,8 +90,8 @@ def default_path() -> Path:
 class Database:
     """An open Issue Ledger file.
 
-    One connection per thread: workers call ``Database.open(path)`` themselves
-    (cheap) rather than sharing the GUI's connection.
+    One connection per thread: a background thread opens its own (cheap; the
+    window's keep one per worker thread) rather than sharing the GUI's connection.
     """
 
     def __init__(self, conn: sqlite3.Connection, path: Path, read_only: bool = False) -> None:

@@ -26,7 +26,10 @@ from app.domain.vocab import LOG_TYPES
 from app.ingest.incidents.columns import IMPORT_FIELDS
 from app.ingest.incidents.apply import ImportResult
 from app.ingest.incidents.plan import ImportOptions, ImportPlan
+from app.domain.jobs import Progress
+from app.store.database import Database
 from app.ui import workers
+from app.ui.db_ops import DbOp
 from app.ui.incident_value_map import ValueMapTable
 from app.ui.session import Session
 
@@ -63,7 +66,7 @@ class IncidentImportDialog(QDialog):
         self.resize(1000, 720)
         self.path: Path | None = None
         self.plan: ImportPlan | None = None
-        self._tasks: list[workers.Task] = []
+        self._tasks: list[workers.Task[Any]] = []
         self._importing = False
         self.file = QLineEdit()
         self.file.setObjectName("path")
@@ -202,7 +205,8 @@ class IncidentImportDialog(QDialog):
     def _run(self, fn: Any, done: Any) -> None:
         self.preview_button.setEnabled(False)
         self.import_button.setEnabled(False)
-        self._tasks.append(workers.start(fn, on_success=done, on_failure=self._failed))
+        self._tasks.append(DbOp(self, self.session.db_path, fn, on_success=done,
+                                on_failure=self._failed).run_in_background())
 
     def _failed(self, message: str, _details: str) -> None:
         self._importing = False
@@ -270,15 +274,13 @@ class IncidentImportDialog(QDialog):
 
     # -- actions -------------------------------------------------------------------
     def preview(self) -> None:
-        path, options, db_path = self.path, self.options(), self.session.db_path
+        path, options = self.path, self.options()
         assert path is not None
 
-        def work(_p: object) -> ImportPlan:
+        def work(db: Database, _p: Progress) -> ImportPlan:
             from app.ingest.incidents.apply import plan_file
-            from app.store.database import Database
 
-            with Database.open(db_path) as db:
-                return plan_file(db, path, options)
+            return plan_file(db, path, options)
 
         self.notes.setText("Checking every row…")
         self._run(work, self._show_plan)
@@ -315,15 +317,13 @@ class IncidentImportDialog(QDialog):
         self.notes.setText("Preview again to check the rows with the values mapped.")
 
     def apply(self) -> None:
-        plan, db_path, skip = self.plan, self.session.db_path, self.skip_invalid.isChecked()
+        plan, skip = self.plan, self.skip_invalid.isChecked()
         assert plan is not None
 
-        def work(progress: Any) -> ImportResult:
+        def work(db: Database, progress: Progress) -> ImportResult:
             from app.ingest.incidents.apply import apply_plan
-            from app.store.database import Database
 
-            with Database.open(db_path) as db:
-                return apply_plan(db, plan, progress, skip_invalid=skip)
+            return apply_plan(db, plan, progress, skip_invalid=skip)
 
         self.notes.setText("Importing…")
         self._importing = True
