@@ -20,7 +20,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-from PySide6.QtCore import QThread, Qt
+from PySide6.QtCore import Qt, QThread
 
 from app.store.browse import lean
 from app.store.database import Database
@@ -114,5 +114,5 @@ def _thread_ended(ident: int) -> None:
 def _close(db: Database) -> None:
     try:
         db.close()
-    except Exception:  # noqa: BLE001 - a thread ending must not fail; the file is left to SQLite's recovery
+    except Exception:  # a thread ending must not fail; SQLite recovers the file when next opened
         log.exception("closing %s failed", db.path)

@@ -18,10 +18,10 @@ from PySide6.QtCore import QUrl, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QTextBrowser, QVBoxLayout, QWidget
 
 from app.domain import timeutil
+from app.domain.jobs import Progress
 from app.domain.vocab import SEVERITIES, SEVERITY_COLOURS, flag_notes
 from app.ingest.formats.windows import binary_data
 from app.store import events as event_store
-from app.domain.jobs import Progress
 from app.store.database import Database
 from app.ui import workers
 from app.ui.db_ops import DbOp, Kind

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -34,6 +35,7 @@ from app.ui.incident_value_map import ValueMapTable
 from app.ui.session import Session
 
 IGNORE = "(leave out)"
+T = TypeVar("T")
 REPORT_COLUMNS = ("line", "key", "verdict", "status", "priority", "title", "reason")
 
 
@@ -202,11 +204,17 @@ class IncidentImportDialog(QDialog):
         options.zone = getattr(zone, "key", None) or ("UTC" if zone == dt.timezone.utc else "local")
         return options
 
-    def _run(self, fn: Any, done: Any) -> None:
+    def _run(self, fn: Callable[[Progress], T], done: Callable[[T], None]) -> None:
+        """File work without the database (reading the headers)."""
+        self._track(workers.start(fn, parent=self, on_success=done, on_failure=self._failed))
+
+    def _run_on_db(self, op: Callable[[Database, Progress], T], done: Callable[[T], None]) -> None:
+        self._track(DbOp(self, self.session.db_path, op, on_success=done, on_failure=self._failed).run_in_background())
+
+    def _track(self, task: workers.Task[Any]) -> None:
         self.preview_button.setEnabled(False)
         self.import_button.setEnabled(False)
-        self._tasks.append(DbOp(self, self.session.db_path, fn, on_success=done,
-                                on_failure=self._failed).run_in_background())
+        self._tasks.append(task)
 
     def _failed(self, message: str, _details: str) -> None:
         self._importing = False
@@ -219,7 +227,7 @@ class IncidentImportDialog(QDialog):
             return
         path, options = self.path, self._base_options()
 
-        def work(_p: object) -> tuple[Path, str | None, list[str], list[Any], dict[int, str]]:
+        def work(_p: Progress) -> tuple[Path, str | None, list[str], list[Any], dict[int, str]]:
             from app.ingest.incidents.columns import apply_profile, auto_map
             from app.ingest.incidents.reader import read_table
 
@@ -283,7 +291,7 @@ class IncidentImportDialog(QDialog):
             return plan_file(db, path, options)
 
         self.notes.setText("Checking every row…")
-        self._run(work, self._show_plan)
+        self._run_on_db(work, self._show_plan)
 
     def _show_plan(self, plan: ImportPlan) -> None:
         self.plan = plan
@@ -328,7 +336,7 @@ class IncidentImportDialog(QDialog):
         self.notes.setText("Importing…")
         self._importing = True
         self.close_button.setEnabled(False)
-        self._run(work, self._applied)
+        self._run_on_db(work, self._applied)
 
     def _applied(self, result: ImportResult) -> None:
         self._importing = False

@@ -19,9 +19,9 @@ from app.domain.jobs import Progress
 from app.store import events as event_store
 from app.store.database import Database
 from app.ui import workers
-from app.ui.db_ops import DbOp, Kind
 from app.ui.browse_table import BrowseTable
 from app.ui.count_label import CountLabel
+from app.ui.db_ops import DbOp, Kind
 from app.ui.event_details import EventDetails
 from app.ui.filter_bar import FilterBar
 from app.ui.models.events import EventsModel, SeverityBadgeDelegate
