@@ -150,3 +150,24 @@ def test_the_session_has_no_unused_connection_opener() -> None:
     from app.ui.session import Session
 
     assert not hasattr(Session, "open_worker_db")
+
+
+def test_a_kept_connection_holds_no_memory_map_between_operations(qtbot, new_db_path: Path) -> None:
+    """A closed connection held no mapped pages; the one a worker keeps must not hold them either."""
+    from app.ui import workers
+    from app.ui.db_ops import DbOp
+
+    maps: list[tuple[int, Database]] = []
+    pool = workers.pool("test-rest", 1)
+
+    def mapped(db: Database, _progress: Progress) -> int:
+        maps.append((int(db.scalar("PRAGMA mmap_size")), db))
+        return 0
+
+    done: list[int] = []
+    DbOp(None, new_db_path, mapped, on_success=done.append).run_in_background(pool)
+    DbOp(None, new_db_path, mapped, on_success=done.append).run_in_background(pool)
+    qtbot.waitUntil(lambda: done == [0, 0])
+    assert [size for size, _db in maps] == [268435456, 268435456]  # mapped while it works, as a new one is
+    db = maps[1][1]
+    assert db is maps[0][1] and int(db.scalar("PRAGMA mmap_size")) == 0  # and unmapped while it waits

@@ -2,7 +2,9 @@
 
 A connection is opened on a thread's first use of a file and kept for the
 thread's later work (a page, a count, a save), so a busy pool does not reopen
-the file per task. When the thread ends (a pool's idle expiry, the pool
+the file per task. Between operations a kept connection with the usual settings
+unmaps the file and frees its page cache, so it holds no more memory than a
+closed one did. When the thread ends (a pool's idle expiry, the pool
 deleted with its model, ``waitForDone`` at exit or in tests) the thread closes
 its connections itself, right before it stops: none outlives its thread.
 
@@ -60,14 +62,31 @@ def borrowed(path: Path, kind: Kind = Kind.FULL) -> Iterator[Database]:
             yield db
         return
     db = connection(path, kind)
+    kept_light = kind is not Kind.LEAN  # a lean one holds no map and a small cache anyway
     try:
+        if kept_light:
+            db.wake()
         yield db
     except BaseException as exc:
         from app.domain.jobs import Cancelled
 
         if not isinstance(exc, Cancelled):
             close_here(path, kind)
+            raise
+        _rest(db, path, kind, kept_light)
         raise
+    _rest(db, path, kind, kept_light)
+
+
+def _rest(db: Database, path: Path, kind: Kind, kept_light: bool) -> None:
+    """Between operations a kept connection holds no more memory than a closed one did."""
+    if not kept_light:
+        return
+    try:
+        db.rest()
+    except Exception:  # a connection that cannot rest is not kept: the next operation opens a fresh one
+        log.exception("resting the connection to %s failed", path)
+        close_here(path, kind)
 
 
 def connection(path: Path, kind: Kind = Kind.FULL) -> Database:
