@@ -24,7 +24,6 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, QThread
 
-from app.store.browse import lean
 from app.store.database import Database
 
 log = logging.getLogger("issue_ledger.ui.connections")
@@ -44,6 +43,8 @@ _by_thread: dict[int, dict[tuple[Path, Kind], Database]] = {}
 
 def _open(path: Path, kind: Kind) -> Database:
     if kind is Kind.LEAN:
+        from app.store.browse import lean  # in the worker: the window's first paint does not wait for it
+
         return lean(Database.open(path, migrate=False))
     if kind is Kind.PLAIN:
         return Database.open(path, migrate=False)
