@@ -171,3 +171,25 @@ def test_a_kept_connection_holds_no_memory_map_between_operations(qtbot, new_db_
     assert [size for size, _db in maps] == [268435456, 268435456]  # mapped while it works, as a new one is
     db = maps[1][1]
     assert db is maps[0][1] and int(db.scalar("PRAGMA mmap_size")) == 0  # and unmapped while it waits
+
+
+def test_no_worker_connection_is_left_open_at_exit(qtbot, demo_db: Database) -> None:
+    """What ``application.run`` does after the event loop: every worker thread ends and closes its connections."""
+    from app.ui import application, connections
+    from app.ui.pages.events import EventsPage
+
+    path = demo_db.path
+    demo_db.close()
+    manager = application.WindowManager(timeutil.UTC)
+    assert manager.open(path)
+    window = manager.window
+    assert window is not None
+    page = window.show_page("events")
+    assert isinstance(page, EventsPage)
+    model = page.model
+    qtbot.waitUntil(lambda: model.total is not None, timeout=10_000)  # the page and count threads hold theirs
+    assert connections.open_count() > 0
+    session_db = window.session.db
+    application.shutdown(manager)
+    assert connections.open_count() == 0
+    session_db.close()
