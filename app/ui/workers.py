@@ -126,15 +126,15 @@ def run_inline() -> Iterator[None]:
         _inline[0] = before
 
 
-def _guarded(callback: Callable[..., None], owner: QObject | None) -> Callable[..., None]:
-    if owner is None:
+def _guarded(callback: Callable[..., None], parent: QObject | None) -> Callable[..., None]:
+    if parent is None:
         return callback
 
     def call(*args: Any) -> None:
-        if shiboken6.isValid(owner):
+        if shiboken6.isValid(parent):
             callback(*args)
         else:
-            log.debug("dropped a result for a deleted %s", type(owner).__name__)
+            log.debug("dropped a result for a deleted %s", type(parent).__name__)
 
     return call
 
