@@ -41,6 +41,15 @@ def _workers_finished() -> Iterator[None]:
 
 
 @pytest.fixture
+def inline_ops() -> Iterator[None]:
+    """Background tasks and database operations run at once on the test's thread (Picard's FakeThreadPool)."""
+    from app.ui import workers
+
+    with workers.run_inline():
+        yield
+
+
+@pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "ledger.db"
 

@@ -42,7 +42,7 @@ def test_wait_all_waits_for_named_pools(qtbot) -> None:
     import time
 
     done: list[int] = []
-    workers.start(lambda _p: (time.sleep(0.2), done.append(1)), pool=workers.pool("test-pool", 1))
+    workers.start(lambda _p: (time.sleep(0.2), done.append(1)), parent=None, pool=workers.pool("test-pool", 1))
     assert workers.wait_all()
     assert done == [1]
 

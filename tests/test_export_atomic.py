@@ -35,6 +35,14 @@ def _export_rows(path: Path) -> list[dict[str, Any]]:
         return [json.loads(r["new"]) for r in db.rows("SELECT new FROM audit_log WHERE action = 'export'")]
 
 
+def _export_on_own_connection(path: Path, out: Path) -> Any:
+    """The window's export, on a connection of its own as in a worker thread."""
+    from app.ui.export_dialog import run_export
+
+    with Database.open(path) as db:
+        return run_export(db, "xlsx", out, Filter(), timeutil.UTC, True, Progress())
+
+
 def _dead_pid() -> int:
     """The id of a process that has finished (not reused this soon in practice)."""
     done = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
@@ -46,8 +54,6 @@ def test_no_export_leaves_a_file_without_its_audit_row(run_cli, demo_db: Databas
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     """A second connection holds the write lock past the writers' wait while every export runs."""
     monkeypatch.setenv("ISSUE_LEDGER_WRITE_WAIT", "3")
-    from app.ui.export_dialog import run_export
-
     path = demo_db.path
     demo_db.close()
     out = tmp_path / "out"
@@ -58,8 +64,7 @@ def test_no_export_leaves_a_file_without_its_audit_row(run_cli, demo_db: Databas
     try:
         with ThreadPoolExecutor(len(CLI_EXPORTS) + 1) as pool:
             runs = [pool.submit(run_cli, "--db", path, *args, out / name) for args, name in CLI_EXPORTS]
-            gui = pool.submit(run_export, path, "xlsx", out / "window.xlsx", Filter(), timeutil.UTC, True,
-                              Progress())
+            gui = pool.submit(_export_on_own_connection, path, out / "window.xlsx")
             results = [r.result() for r in runs]
             gui_error = gui.exception()
     finally:

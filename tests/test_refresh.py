@@ -109,7 +109,7 @@ def _hold(pool) -> threading.Event:
         started.set()
         gate.wait(30)
 
-    workers.start(wait, pool=pool)
+    workers.start(wait, parent=None, pool=pool)
     assert started.wait(10)
     return gate
 

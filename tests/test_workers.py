@@ -1,4 +1,4 @@
-"""Background tasks: results arrive on the GUI thread, cancel works, deleted owners are skipped."""
+"""Background tasks: results arrive on the GUI thread, cancel works, results for a deleted parent are skipped."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ def test_result_and_progress_arrive(qtbot) -> None:
             progress.report(i + 1, 3, "step")
         return 42
 
-    workers.start(work, on_success=results.append, on_progress=lambda d, t, s: seen.append((d, t, s)))
+    workers.start(work, parent=None, on_success=results.append, on_progress=lambda d, t, s: seen.append((d, t, s)))
     qtbot.waitUntil(lambda: results == [42])
     assert seen[-1] == (3, 3, "step")
 
@@ -34,7 +34,7 @@ def test_cancel_stops_the_work(qtbot) -> None:
             progress.report(0, 1)
 
     cancelled: list[bool] = []
-    task = workers.start(work, on_cancel=lambda: cancelled.append(True))
+    task = workers.start(work, parent=None, on_cancel=lambda: cancelled.append(True))
     assert started.wait(5)
     with qtbot.waitSignal(task.signals.finished, timeout=5000):
         task.cancel()
@@ -47,7 +47,7 @@ def test_failure_reports_message_and_details(qtbot) -> None:
     def work(_progress: Progress) -> None:
         raise ValueError("bad line 7")
 
-    workers.start(work, on_failure=lambda m, d: failures.append((m, d)))
+    workers.start(work, parent=None, on_failure=lambda m, d: failures.append((m, d)))
     qtbot.waitUntil(lambda: bool(failures))
     assert failures[0][0] == "bad line 7" and "ValueError" in failures[0][1]
 
@@ -55,7 +55,7 @@ def test_failure_reports_message_and_details(qtbot) -> None:
 def test_result_for_a_deleted_widget_is_dropped(qtbot) -> None:
     gate = threading.Event()
     label = QLabel("waiting")
-    task = workers.start(lambda _p: gate.wait(5) and "done", on_success=lambda text: label.setText(text))
+    task = workers.start(lambda _p: gate.wait(5) and "done", parent=label, on_success=lambda text: label.setText(text))
     label.deleteLater()
     qtbot.waitUntil(lambda: not shiboken6.isValid(label))
     with qtbot.waitSignal(task.signals.finished, timeout=5000):

@@ -29,6 +29,7 @@ WRITE_WAIT_ENV = "ISSUE_LEDGER_WRITE_WAIT"  # seconds a writer waits for the wri
 DEFAULT_WRITE_WAIT_S = 600.0  # imports commit in short steps, so a wait this long means something is stuck
 FIRST_TRY_MS = 200  # a writer that waits longer than this says so once
 WAITING = "waiting for another import to finish writing…"
+MMAP_BYTES = 268435456  # a connection's memory map of the file (256 MB)
 
 
 def write_wait_seconds() -> float:
@@ -90,8 +91,8 @@ def default_path() -> Path:
 class Database:
     """An open Issue Ledger file.
 
-    One connection per thread: workers call ``Database.open(path)`` themselves
-    (cheap) rather than sharing the GUI's connection.
+    One connection per thread: a background thread opens its own (cheap; the
+    window's keep one per worker thread) rather than sharing the GUI's connection.
     """
 
     def __init__(self, conn: sqlite3.Connection, path: Path, read_only: bool = False) -> None:
@@ -182,7 +183,7 @@ class Database:
         self.conn.execute(f"PRAGMA busy_timeout={self._wait_ms()}")
         self.conn.execute("PRAGMA temp_store=MEMORY")
         self.conn.execute("PRAGMA cache_size=-65536")
-        self.conn.execute("PRAGMA mmap_size=268435456")
+        self.conn.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
 
     def close(self) -> None:
         with contextlib.suppress(sqlite3.Error):
@@ -310,6 +311,19 @@ class Database:
         if not self._told_waiting:
             self._told_waiting = True
             _wait_notice[0](WAITING)
+
+    def rest(self) -> None:
+        """Hold a connection kept between a worker's operations light: unmap the file, free the page cache.
+
+        Mapped pages count as the process's memory for as long as the map stays;
+        a closed connection held none, and a kept one should not hold more.
+        """
+        self.conn.execute("PRAGMA mmap_size=0")
+        self.conn.execute("PRAGMA shrink_memory")
+
+    def wake(self) -> None:
+        """Map the file again for the next operation, as a newly opened connection has it."""
+        self.conn.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
 
     @contextlib.contextmanager
     def lean(self, **settings: int) -> Iterator[Database]:

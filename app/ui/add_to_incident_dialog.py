@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
 
 from app.domain.jobs import Progress
 from app.store import incidents as store
-from app.ui import workers
+from app.store.database import Database
+from app.ui.db_ops import DbOp, Kind
 from app.ui.session import Session
 
 
@@ -72,15 +73,9 @@ class AddToIncidentDialog(QDialog):
         self._load_choices()
 
     def _load_choices(self) -> None:
-        path = self.session.db_path
-
-        def work(_p: Progress) -> list[tuple[str, str]]:
-            from app.ui.models.runner import connection
-
-            return store.open_incidents(connection(path))
-
-        workers.start(work, on_success=self._choices_loaded,
-                      on_failure=lambda m, _d: self.message.setText(f"Open incidents not listed: {m}"))
+        DbOp(self, self.session.db_path, lambda db, _p: store.open_incidents(db), kind=Kind.LEAN,
+             on_success=self._choices_loaded,
+             on_failure=lambda m, _d: self.message.setText(f"Open incidents not listed: {m}")).run_in_background()
 
     def _choices_loaded(self, rows: list[tuple[str, str]]) -> None:
         self.choices.setStringList([f"{n} — {t}" for n, t in rows])
@@ -92,16 +87,14 @@ class AddToIncidentDialog(QDialog):
             return
         path, ids = self.session.db_path, self.event_ids
 
-        def work(_p: Progress) -> int:
+        def work(db: Database, _p: Progress) -> int:
             from app.analysis import incidents_service as svc
-            from app.store.database import Database
 
-            with Database.open(path) as db:
-                return svc.link_events(db, number, ids)
+            return svc.link_events(db, number, ids)
 
         self.add_button.setEnabled(False)
         self.message.setText(f"Linking to {number}…")
-        workers.start(work, on_success=lambda n: self._done(number, n), on_failure=self._failed)
+        DbOp(self, path, work, on_success=lambda n: self._done(number, n), on_failure=self._failed).run_in_background()
 
     def _done(self, number: str, count: int) -> None:
         self.session.data_changed.emit()

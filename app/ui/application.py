@@ -77,6 +77,14 @@ class WindowManager:
             old.deleteLater()
         return True
 
+    def close(self) -> None:
+        """Delete the window at exit: its pages' worker threads end with it and close their connections."""
+        import shiboken6
+
+        window, self.window = self.window, None
+        if window is not None and shiboken6.isValid(window):
+            shiboken6.delete(window)
+
 
 def run(db_path: Path | None, zone: dt.tzinfo | None) -> int:
     """Open the window; ``None`` means "not given": the Settings defaults apply."""
@@ -99,7 +107,13 @@ def run(db_path: Path | None, zone: dt.tzinfo | None) -> int:
     if not manager.open(db_path):
         return 1
     code = app.exec()
+    shutdown(manager)
+    return int(code)
+
+
+def shutdown(manager: WindowManager) -> None:
+    """After the event loop: let background work finish, then end every worker thread (each closes its connections)."""
     from app.ui import workers
 
-    workers.wait_all(10_000)
-    return int(code)
+    workers.wait_all(10_000)  # the shared pools' threads end here
+    manager.close()  # and the window's models' threads with it

@@ -2,8 +2,8 @@
 
 SQLite's ``PRAGMA data_version`` changes on a connection each time another
 connection commits, so it must be read on one connection that stays open: the
-watcher holds it, and only its one worker thread uses it (a thread-local would
-not do: PySide gives pool threads a fresh Python thread state for every task).
+watcher's one worker thread keeps it (``app.ui.connections``) until the watcher
+stops or the thread ends.
 A timer asks every ``POLL_MS``; the GUI thread never waits, and at most one
 question is in flight, so a slow disk never queues them.
 
@@ -30,7 +30,8 @@ from typing import Any
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 
 from app.store.database import Database
-from app.ui import workers
+from app.ui import connections, workers
+from app.ui.db_ops import DbOp, Kind
 
 log = logging.getLogger("issue_ledger.ui.data_watch")
 
@@ -38,7 +39,7 @@ POLL_MS = 500  # a write shows within about a second (the task asks for 2 s at m
 
 
 def _pool() -> QThreadPool:
-    """One thread for every watcher: it keeps their connections open between looks."""
+    """One thread for every watcher: it keeps their connections open between looks (it never expires)."""
     pool = workers.pool("data-version", 1)
     pool.setExpiryTimeout(-1)
     return pool
@@ -52,11 +53,10 @@ class DataWatcher(QObject):
         self.path = path
         self._version: int | None = None
         self._marks: tuple[int, ...] | None = None  # newest row ids when the counter last moved
-        self._task: workers.Task | None = None
+        self._task: workers.Task[Any] | None = None
         self._absorb = False  # the next answer is the baseline after our own write
         self._again = False  # ask once more as soon as the answer in flight arrives
         self._reporting = False
-        self._db: Database | None = None  # opened, used and closed in the watcher's thread only
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self.look)
@@ -68,9 +68,8 @@ class DataWatcher(QObject):
     def stop(self) -> None:
         """Stop looking and close the connection (in its thread, after any question in flight)."""
         self.timer.stop()
-        if self._db is not None:
-            db, self._db = self._db, None
-            workers.start(lambda _progress: db.close(), pool=_pool())
+        path = self.path
+        workers.start(lambda _progress: connections.close_here(path, Kind.PLAIN), parent=None, pool=_pool())
 
     @property
     def watching(self) -> bool:
@@ -92,18 +91,16 @@ class DataWatcher(QObject):
             return
         known = self._version
 
-        def ask(_progress: Any) -> tuple[int, tuple[int, ...] | None]:
+        def ask(db: Database, _progress: Any) -> tuple[int, tuple[int, ...] | None]:
             from app.store import stats
 
-            if self._db is None:
-                self._db = Database.open(self.path, migrate=False)
-            version = stats.data_version(self._db)
-            return version, (stats.change_marks(self._db) if version != known else None)
+            version = stats.data_version(db)
+            return version, (stats.change_marks(db) if version != known else None)
 
         absorbing = self._absorb
         self._absorb = False
-        self._task = workers.start(ask, on_success=lambda answer: self._answered(answer[0], answer[1], absorbing),
-                                   on_failure=self._failed, pool=_pool(), owner=self)
+        self._task = DbOp(self, self.path, ask, on_success=lambda answer: self._answered(*answer, absorbing),
+                          on_failure=self._failed, kind=Kind.PLAIN).run_in_background(_pool())
 
     def _answered(self, version: int, marks: tuple[int, ...] | None, absorbing: bool) -> None:
         self._task = None

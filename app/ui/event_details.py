@@ -19,10 +19,13 @@ from PySide6.QtCore import QUrl, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QTextBrowser, QVBoxLayout, QWidget
 
 from app.domain import timeutil
+from app.domain.jobs import Progress
 from app.domain.vocab import SEVERITIES, SEVERITY_COLOURS, flag_notes
 from app.ingest.formats.windows import binary_data
 from app.store import events as event_store
+from app.store.database import Database
 from app.ui import workers
+from app.ui.db_ops import DbOp, Kind
 from app.ui.session import Session
 
 _FIELDS = ("id", "ts", "severity", "log_type", "raw_level", "host", "component", "pid", "event_code", "client",
@@ -96,12 +99,11 @@ class EventDetails(QWidget):
             return
         path, lines = self.session.db_path, self.context_spin.value()
 
-        def load(_progress: object) -> dict[str, Any] | None:
-            from app.ui.models.runner import connection
+        def load(db: Database, _progress: Progress) -> dict[str, Any] | None:
+            return event_store.details(db, event_id, lines)
 
-            return event_store.details(connection(path), event_id, lines)
-
-        self._task = workers.start(load, on_success=functools.partial(self._loaded, event_id))
+        self._task = DbOp(self, path, load, on_success=functools.partial(self._loaded, event_id),
+                          kind=Kind.LEAN).run_in_background()
 
     def _loaded(self, event_id: int, details: dict[str, Any] | None) -> None:
         if event_id != self.event_id:

@@ -1,6 +1,6 @@
 """File ▸ Export report…: the audit workbook or a CSV for the current filter, in a worker.
 
-The export runs on its own connection in a worker thread with progress and
+The export runs as a background database operation with progress and
 Cancel; the file is written under a temporary name and renamed at the end, so
 a cancelled or failed export leaves nothing behind.
 
@@ -36,6 +36,7 @@ from app.domain.jobs import Progress
 from app.reports.sheets_summary import describe_filter
 from app.store.database import Database
 from app.ui import workers
+from app.ui.db_ops import DbOp
 from app.ui.session import Session
 
 log = logging.getLogger("issue_ledger.ui.export")
@@ -50,20 +51,19 @@ KINDS: dict[str, tuple[str, str]] = {
 }
 
 
-def run_export(db_path: Path, kind: str, out: Path, f: Filter, zone: dt.tzinfo, include_events: bool,
+def run_export(db: Database, kind: str, out: Path, f: Filter, zone: dt.tzinfo, include_events: bool,
                progress: Progress) -> Any:
-    """The work itself, on the worker's own connection (callable without Qt)."""
+    """The work itself, on the worker's connection (callable without Qt)."""
     from app.reports import csv_export
     from app.reports.workbook import export_workbook
 
-    with Database.open(db_path) as db:
-        if kind == "xlsx":
-            return export_workbook(db, out, f, zone, include_events=include_events, progress=progress)
-        if kind == "events":
-            return csv_export.export_events_csv(db, out, f, zone, progress=progress)
-        if kind == "incidents":
-            return csv_export.export_incidents_csv(db, out, f, zone, progress=progress)
-        return csv_export.export_itsm_csv(db, out, f, zone, flavour=kind, progress=progress)
+    if kind == "xlsx":
+        return export_workbook(db, out, f, zone, include_events=include_events, progress=progress)
+    if kind == "events":
+        return csv_export.export_events_csv(db, out, f, zone, progress=progress)
+    if kind == "incidents":
+        return csv_export.export_incidents_csv(db, out, f, zone, progress=progress)
+    return csv_export.export_itsm_csv(db, out, f, zone, flavour=kind, progress=progress)
 
 
 class ExportDialog(QDialog):
@@ -73,7 +73,7 @@ class ExportDialog(QDialog):
                  include_events: bool = True) -> None:
         super().__init__(parent)
         self.session = session
-        self.task: workers.Task | None = None
+        self.task: workers.Task[Any] | None = None
         self.setWindowTitle("Export report")
         self.setMinimumWidth(560)
 
@@ -155,7 +155,7 @@ class ExportDialog(QDialog):
             self.path_edit.setText(name)
 
     # -- running -----------------------------------------------------------------
-    def start_export(self) -> workers.Task | None:
+    def start_export(self) -> workers.Task[Any] | None:
         """Start the export in a worker; returns the task (tests wait on its signals)."""
         out = Path(self.path_edit.text()).expanduser()
         suffix = KINDS[self.kind][1]
@@ -171,14 +171,13 @@ class ExportDialog(QDialog):
                                       "or change the file name.")
             return None
         self._replace_ok = None
-        args = (self.session.db_path, self.kind, out, self.session.filter, self.session.zone,
-                self.events_check.isChecked())
+        args = (self.kind, out, self.session.filter, self.session.zone, self.events_check.isChecked())
         self._set_running(True)
         self.status_label.setText("Exporting…")
-        self.task = workers.start(
-            lambda progress: run_export(*args, progress),
+        self.task = DbOp(
+            self, self.session.db_path, lambda db, progress: run_export(db, *args, progress),
             on_success=self._done, on_failure=self._failed, on_progress=self._progress, on_cancel=self._cancelled,
-        )
+        ).run_in_background()
         return self.task
 
     def cancel_or_close(self) -> None:

@@ -40,8 +40,9 @@ from app.domain import timeutil
 from app.domain.filters import TIME_PRESETS, Filter, Restriction, restrictions, without
 from app.domain.vocab import PRIORITY_LABELS, SEVERITIES
 from app.store import facets, views
-from app.store.database import UserFacingStoreError
+from app.store.database import Database, UserFacingStoreError
 from app.ui import workers
+from app.ui.db_ops import DbOp, Kind
 from app.ui.filter_widgets import Chip, FacetPopup
 from app.ui.search_box import SearchBox
 from app.ui.session import Session
@@ -263,10 +264,8 @@ class FilterBar(QWidget):
         path, f, zone, kind = self.session.db_path, self.session.filter, self.session.zone, self.kind
         labels = self._labels(name)
 
-        def count(_progress: object) -> list[tuple[Any, int]]:
-            from app.ui.models.runner import connection
-
-            return facets.facet_counts(connection(path), kind, name, f, zone)
+        def count(db: Database, _progress: object) -> list[tuple[Any, int]]:
+            return facets.facet_counts(db, kind, name, f, zone)
 
         def show(counts: list[tuple[Any, int]]) -> None:
             popup.set_counts(counts, list(getattr(self.session.filter, field)), labels)
@@ -275,7 +274,8 @@ class FilterBar(QWidget):
             popup.status.setText(f"Could not count: {message}")
             popup.status.setVisible(True)
 
-        self._popup_task = workers.start(count, on_success=show, on_failure=failed)
+        self._popup_task = DbOp(popup, path, count, on_success=show, on_failure=failed,
+                                 kind=Kind.LEAN).run_in_background()
         return popup
 
     def _labels(self, name: str) -> dict[Any, str]:

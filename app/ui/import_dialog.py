@@ -34,7 +34,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.jobs import Progress
+from app.store.database import Database
 from app.ui import workers
+from app.ui.db_ops import DbOp
 from app.ui.define_format_dialog import DefineFormatDialog
 from app.ui.import_models import preview_model
 from app.ui.import_options import ImportOptionsForm, MappingEditor
@@ -238,7 +240,7 @@ class ImportDialog(QDialog):
         names = ", ".join(p.name or str(p) for p in paths)
         db_path = self.session.db_path
 
-        def work(_progress: Progress) -> Any:
+        def work(db: Database, _progress: Progress) -> Any:
             if not first.exists():
                 return _NoPreview(f"Nothing at <b>{html.escape(str(first))}</b> yet: finish the path, or browse.")
             if first.is_dir() and not folders:
@@ -247,20 +249,19 @@ class ImportDialog(QDialog):
             from app.ingest.formats.base import Reject
             from app.ingest.service import preview
             from app.store import imports as store
-            from app.store.database import Database
 
-            with Database.open(db_path) as db:
-                rules = store.type_rules(db)
+
+            rules = store.type_rules(db)
             try:
                 return preview(first, options, type_rules=rules)
             except Reject as exc:  # a refused file is an answer, not a failure: it says why and what to do
                 return _NoPreview(_why_no_preview(str(exc)))
 
         self.detected_label.setText(f"Reading {html.escape(first.name or str(first))}…")
-        self._preview_task = workers.start(
-            work, on_success=lambda result: self._show_preview(generation, first, names, result),
+        self._preview_task = DbOp(
+            self, db_path, work, on_success=lambda result: self._show_preview(generation, first, names, result),
             on_failure=lambda message, _details: self._show_no_preview(
-                generation, first, _NoPreview(_why_no_preview(message))))
+                generation, first, _NoPreview(_why_no_preview(message)))).run_in_background()
 
     def _show_preview(self, generation: int, first: Path, names: str, result: Any) -> None:
         if isinstance(result, _NoPreview):
@@ -335,7 +336,7 @@ class ImportDialog(QDialog):
             return sample(first, options)
 
         self.options.define_button.setEnabled(False)
-        workers.start(work, on_success=lambda result: self._open_define(result, options.zone_name),
+        workers.start(work, parent=self, on_success=lambda result: self._open_define(result, options.zone_name),
                       on_failure=self._define_failed)
 
     def _open_define(self, result: Any, zone_name: str) -> None:
@@ -365,12 +366,10 @@ class ImportDialog(QDialog):
         options = self.options.options(self.mapping.mapping())
         db_path = self.session.db_path
 
-        def work(progress: Progress) -> Any:
+        def work(db: Database, progress: Progress) -> Any:
             from app.ingest.service import import_paths
-            from app.store.database import Database
 
-            with Database.open(db_path) as db:
-                return import_paths(db, paths, options, progress=_KiB(progress))
+            return import_paths(db, paths, options, progress=_KiB(progress))
 
         self._started = time.perf_counter()
         self._last_lines = 0
@@ -379,8 +378,8 @@ class ImportDialog(QDialog):
         self.status.setText("Importing…")
         self.import_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
-        self.task = workers.start(work, on_success=self._finished, on_failure=self._failed,
-                                  on_progress=self._progress, on_cancel=self._cancelled)
+        self.task = DbOp(self, db_path, work, on_success=self._finished, on_failure=self._failed,
+                         on_progress=self._progress, on_cancel=self._cancelled).run_in_background()
 
     def _progress(self, done: int, total: int, text: str) -> None:
         self.progress.setRange(0, max(total, 1))

@@ -1,12 +1,10 @@
 """Editing the import rules: log type by component (and message), client and site by host name.
 
 Rules apply to imports made after saving; a row with an empty pattern is dropped.
-Reads and the save run in workers on their own connection.
+Reads and the save run as background database operations.
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 from PySide6.QtWidgets import (
     QDialog,
@@ -22,7 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.jobs import Progress
-from app.ui import workers
+from app.store.database import Database
+from app.ui.db_ops import DbOp
 from app.ui.session import Session
 
 TYPE_KEYS = ("component", "message", "log_type")
@@ -104,16 +103,14 @@ class ImportRulesDialog(QDialog):
         layout.addWidget(self.buttons)
         db_path = session.db_path
 
-        def load(_p: Progress) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+        def load(db: Database, _p: Progress) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
             from app.ingest.rules import DEFAULT_TYPE_RULES
             from app.store import imports as store
-            from app.store.database import Database
 
-            with Database.open(db_path) as db:
-                saved = store.type_rules(db)
-                return list(DEFAULT_TYPE_RULES if saved is None else saved), store.host_rules(db)
+            saved = store.type_rules(db)
+            return list(DEFAULT_TYPE_RULES if saved is None else saved), store.host_rules(db)
 
-        self.task = workers.start(load, on_success=self._loaded)
+        self.task = DbOp(self, db_path, load, on_success=self._loaded).run_in_background()
 
     def _loaded(self, rules: tuple[list[dict[str, str]], list[dict[str, str]]]) -> None:
         self.type_rules.set_rules(rules[0])
@@ -130,17 +127,16 @@ class ImportRulesDialog(QDialog):
             return
         db_path = self.session.db_path
 
-        def work(_p: Progress) -> Any:
+        def work(db: Database, _p: Progress) -> None:
             from app.store import audit, imports as store
-            from app.store.database import Database
 
-            with Database.open(db_path) as db, db.transaction():
+            with db.transaction():
                 store.save_type_rules(db, types)
                 store.save_host_rules(db, hosts)
                 audit.append(db, "update", "settings", "import-rules", new={"types": types, "hosts": hosts})
 
         self.buttons.setEnabled(False)
-        workers.start(work, on_success=lambda _r: self.accept(), on_failure=self._failed)
+        DbOp(self, db_path, work, on_success=lambda _r: self.accept(), on_failure=self._failed).run_in_background()
 
     def _failed(self, message: str, _details: str) -> None:
         self.buttons.setEnabled(True)

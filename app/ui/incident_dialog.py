@@ -167,7 +167,8 @@ class NewIncidentDialog(QDialog):
 
         self.create_button.setEnabled(False)
         self.message.setText("Waiting for an import to finish writing; the incident is saved then…")
-        write_queue.submit(self.session.db_path, create, self._created, lambda text, _details: self._not_saved(text))
+        write_queue.submit(self, self.session.db_path, create, self._created,
+                           lambda text, _details: self._not_saved(text))
 
     def _created(self, outcome: tuple[bool, Any]) -> None:
         ok, value = outcome

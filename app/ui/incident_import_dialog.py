@@ -13,8 +13,9 @@ worker, since a path on an unreachable share can stall.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -33,15 +34,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.jobs import Progress
 from app.domain.vocab import LOG_TYPES
 from app.ingest.incidents.apply import ImportResult
 from app.ingest.incidents.columns import IMPORT_FIELDS
 from app.ingest.incidents.plan import ImportOptions, ImportPlan
+from app.store.database import Database
 from app.ui import theme, workers
+from app.ui.db_ops import DbOp
 from app.ui.incident_value_map import ValueMapTable
 from app.ui.session import Session
 
 IGNORE = "(leave out)"
+T = TypeVar("T")
 REPORT_COLUMNS = ("line", "key", "verdict", "status", "priority", "title", "reason")
 
 
@@ -74,7 +79,7 @@ class IncidentImportDialog(QDialog):
         self.resize(1000, 720)
         self.path: Path | None = None
         self.plan: ImportPlan | None = None
-        self._tasks: list[workers.Task] = []
+        self._tasks: list[workers.Task[Any]] = []
         self._importing = False
         self.file = QLineEdit()
         self.file.setObjectName("path")
@@ -210,10 +215,17 @@ class IncidentImportDialog(QDialog):
         options.zone = getattr(zone, "key", None) or ("UTC" if zone == dt.UTC else "local")
         return options
 
-    def _run(self, fn: Any, done: Any) -> None:
+    def _run(self, fn: Callable[[Progress], T], done: Callable[[T], None]) -> None:
+        """File work without the database (reading the headers)."""
+        self._track(workers.start(fn, parent=self, on_success=done, on_failure=self._failed))
+
+    def _run_on_db(self, op: Callable[[Database, Progress], T], done: Callable[[T], None]) -> None:
+        self._track(DbOp(self, self.session.db_path, op, on_success=done, on_failure=self._failed).run_in_background())
+
+    def _track(self, task: workers.Task[Any]) -> None:
         self.preview_button.setEnabled(False)
         self.import_button.setEnabled(False)
-        self._tasks.append(workers.start(fn, on_success=done, on_failure=self._failed))
+        self._tasks.append(task)
 
     def _failed(self, message: str, _details: str) -> None:
         self._importing = False
@@ -226,7 +238,7 @@ class IncidentImportDialog(QDialog):
             return
         path, options = self.path, self._base_options()
 
-        def work(_p: object) -> tuple[Path, str | None, list[str], list[Any], dict[int, str]]:
+        def work(_p: Progress) -> tuple[Path, str | None, list[str], list[Any], dict[int, str]]:
             from app.ingest.incidents.columns import apply_profile, auto_map
             from app.ingest.incidents.reader import read_table
 
@@ -282,18 +294,16 @@ class IncidentImportDialog(QDialog):
 
     # -- actions -------------------------------------------------------------------
     def preview(self) -> None:
-        path, options, db_path = self.path, self.options(), self.session.db_path
+        path, options = self.path, self.options()
         assert path is not None
 
-        def work(_p: object) -> ImportPlan:
+        def work(db: Database, _p: Progress) -> ImportPlan:
             from app.ingest.incidents.apply import plan_file
-            from app.store.database import Database
 
-            with Database.open(db_path) as db:
-                return plan_file(db, path, options)
+            return plan_file(db, path, options)
 
         self.notes.setText("Checking every row…")
-        self._run(work, self._show_plan)
+        self._run_on_db(work, self._show_plan)
 
     def _show_plan(self, plan: ImportPlan) -> None:
         self.plan = plan
@@ -327,20 +337,18 @@ class IncidentImportDialog(QDialog):
         self.notes.setText("Preview again to check the rows with the values mapped.")
 
     def apply(self) -> None:
-        plan, db_path, skip = self.plan, self.session.db_path, self.skip_invalid.isChecked()
+        plan, skip = self.plan, self.skip_invalid.isChecked()
         assert plan is not None
 
-        def work(progress: Any) -> ImportResult:
+        def work(db: Database, progress: Progress) -> ImportResult:
             from app.ingest.incidents.apply import apply_plan
-            from app.store.database import Database
 
-            with Database.open(db_path) as db:
-                return apply_plan(db, plan, progress, skip_invalid=skip)
+            return apply_plan(db, plan, progress, skip_invalid=skip)
 
         self.notes.setText("Importing…")
         self._importing = True
         self.close_button.setEnabled(False)
-        self._run(work, self._applied)
+        self._run_on_db(work, self._applied)
 
     def _applied(self, result: ImportResult) -> None:
         self._importing = False

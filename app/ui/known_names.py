@@ -18,23 +18,19 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from app.domain.names import near_matches
 from app.store import incidents as store
 from app.ui import workers
+from app.ui.db_ops import DbOp, Kind
 from app.ui.incident_form import IncidentForm
 from app.ui.session import Session
 
 log = logging.getLogger("issue_ledger.ui.incidents")
 
 
-def load_into(session: Session, form: IncidentForm) -> workers.Task:
+def load_into(session: Session, form: IncidentForm) -> workers.Task[dict[str, list[str]]]:
     """Fill the form's completers from the names already in use, read in a worker."""
-    path = session.db_path
-
-    def work(_progress: Any) -> dict[str, list[str]]:
-        from app.ui.models.runner import connection
-
-        return store.known_values(connection(path))
-
-    return workers.start(work, on_success=form.set_known_values,
-                         on_failure=lambda message, _d: log.warning("cannot read known names: %s", message))
+    return DbOp(form, session.db_path, lambda db, _progress: store.known_values(db),
+                on_success=form.set_known_values, kind=Kind.LEAN,
+                on_failure=lambda message, _d: log.warning("cannot read known names: %s", message),
+                ).run_in_background()
 
 
 def check_client(form: IncidentForm, parent: QWidget, proceed: Callable[[], None],

@@ -23,11 +23,14 @@ from PySide6.QtWidgets import (
 )
 
 from app import APP_NAME
+from app.domain.jobs import Progress
 from app.store import stats
+from app.store.database import Database
 from app.ui import shell, window_actions, workers
 from app.ui.actions import ActionSet
 from app.ui.dashboard_tiles import UPDATING
 from app.ui.data_watch import DataWatcher
+from app.ui.db_ops import DbOp
 from app.ui.pages import PAGES
 from app.ui.pages.welcome import WelcomePage
 from app.ui.session import Session
@@ -149,13 +152,8 @@ class MainWindow(QMainWindow):
         if shown and not shown.endswith(UPDATING):
             self.counts_label.setText(f"{shown} · {UPDATING}")  # the old totals stay up until the new ones
 
-        def count(_progress: object) -> tuple[int, int]:
-            from app.store.database import Database
-
-            with Database.open(path) as db:
-                return stats.quick_counts(db)
-
-        self._counts_task = workers.start(count, on_success=self._show_counts)
+        self._counts_task = DbOp(self, path, lambda db, _progress: stats.quick_counts(db),
+                                 on_success=self._show_counts).run_in_background()
 
     def _show_counts(self, counts: tuple[int, int]) -> None:
         events, incidents = counts
@@ -173,12 +171,10 @@ class MainWindow(QMainWindow):
         self.welcome.progress.setVisible(True)
         self.welcome.progress.setRange(0, 100)
 
-        def work(progress: object) -> object:
+        def work(db: Database, progress: Progress) -> object:
             from app.demo.generator import generate
-            from app.store.database import Database
 
-            with Database.open(path) as db:
-                return generate(db, progress=progress.report)  # type: ignore[attr-defined]
+            return generate(db, progress=progress.report)
 
         def done(_summary: object) -> None:
             self.welcome.progress.setVisible(False)
@@ -193,8 +189,8 @@ class MainWindow(QMainWindow):
 
             show_error(self, "Could not load demo data", message, details)
 
-        workers.start(work, on_success=done, on_failure=failed,
-                      on_progress=lambda d, t, _s: self.welcome.progress.setValue(int(100 * d / max(t, 1))))
+        DbOp(self, path, work, on_success=done, on_failure=failed,
+             on_progress=lambda d, t, _s: self.welcome.progress.setValue(int(100 * d / max(t, 1)))).run_in_background()
 
     def show_import(self, paths: object = None) -> QWidget:
         """File ▸ Import… (``paths`` from a drop, else the user picks)."""

@@ -47,7 +47,3 @@ class Session(QObject):
         if f != self._filter:
             self._filter = f
             self.filter_changed.emit(f)
-
-    def open_worker_db(self) -> Database:
-        """A connection of its own for a worker thread."""
-        return Database.open(self.db.path)

@@ -2,15 +2,18 @@
 
 The call shape follows Anki's ``QueryOp``: give a function that takes a
 ``Progress`` and returns a result; get signals back on the GUI thread. The work
-function must never touch widgets. Pass ``pool=None`` in tests to run inline.
+function must never touch widgets. Work on the database goes through
+``app.ui.db_ops.DbOp``, which hands it a connection as well. Tests can run every
+task inline, on the calling thread (``run_inline``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import traceback
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, Generic, TypeVar
 
 import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
@@ -18,6 +21,8 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from app.domain.jobs import Cancelled, Progress
 
 log = logging.getLogger("issue_ledger.ui.workers")
+
+T = TypeVar("T")
 
 
 class TaskSignals(QObject):
@@ -46,12 +51,13 @@ class _SignalProgress(Progress):
         self._signals.progress.emit(int(done), int(total), text)
 
 
-class Task(QRunnable):
-    """One piece of background work."""
+class Task(QRunnable, Generic[T]):
+    """One piece of background work; ``succeeded`` carries its ``T``."""
 
-    def __init__(self, fn: Callable[[Progress], Any]) -> None:
+    def __init__(self, fn: Callable[[Progress], T], name: str = "") -> None:
         super().__init__()
         self.fn = fn
+        self.name = name or getattr(fn, "__qualname__", repr(fn))
         self.signals = TaskSignals()
         self.progress = _SignalProgress(self.signals)
         self.setAutoDelete(False)
@@ -72,62 +78,63 @@ class Task(QRunnable):
         self.signals.finished.emit()
 
 
-_running: set[Task] = set()
+_running: set[Task[Any]] = set()
 _started = [0]  # tasks started so far (``settle`` watches it)
+_inline = [False]  # tests: run every task at once on the calling thread
 
 
 def start(
-    fn: Callable[[Progress], Any],
-    on_success: Callable[[Any], None] | None = None,
+    fn: Callable[[Progress], T],
+    *,
+    parent: QObject | None,
+    on_success: Callable[[T], None] | None = None,
     on_failure: Callable[[str, str], None] | None = None,
     on_progress: Callable[[int, int, str], None] | None = None,
     on_cancel: Callable[[], None] | None = None,
     pool: QThreadPool | None = None,
-    owner: QObject | None = None,
-) -> Task:
+    name: str = "",
+) -> Task[T]:
     """Start ``fn`` in the global pool (or ``pool``) and wire the callbacks.
 
     Work often outlives the widget that asked for it (a page closed, a window
     replaced by another database). Callbacks are therefore dropped once their
-    ``owner`` is deleted; without an explicit owner it is the QObject behind a
-    bound-method callback or the one a lambda closes over (``self``).
+    ``parent`` is deleted; ``None`` says the callbacks touch no widget.
     """
-    task = Task(fn)
+    task: Task[T] = Task(fn, name)
     for signal, callback in ((task.signals.succeeded, on_success), (task.signals.failed, on_failure),
                              (task.signals.progress, on_progress), (task.signals.cancelled, on_cancel)):
         if callback is not None:
-            signal.connect(_guarded(callback, owner or _owner_of(callback)))
+            signal.connect(_guarded(callback, parent))
     _running.add(task)
     _started[0] += 1
     task.signals.finished.connect(lambda: _running.discard(task))
-    (pool or QThreadPool.globalInstance()).start(task)
+    if _inline[0]:
+        task.run()  # the signals are delivered at once: same thread
+    else:
+        (pool or QThreadPool.globalInstance()).start(task)
     return task
 
 
-def _owner_of(callback: Callable[..., Any]) -> QObject | None:
-    """The QObject a callback belongs to: a bound method's instance or a closed-over object."""
-    bound = getattr(callback, "__self__", None)
-    if isinstance(bound, QObject):
-        return bound
-    for cell in getattr(callback, "__closure__", None) or ():
-        try:
-            value = cell.cell_contents
-        except ValueError:  # an empty cell
-            continue
-        if isinstance(value, QObject):
-            return value
-    return None
+@contextlib.contextmanager
+def run_inline() -> Iterator[None]:
+    """Run every task started inside at once, on the calling thread (for tests, as Picard's FakeThreadPool)."""
+    before = _inline[0]
+    _inline[0] = True
+    try:
+        yield
+    finally:
+        _inline[0] = before
 
 
-def _guarded(callback: Callable[..., None], owner: QObject | None) -> Callable[..., None]:
-    if owner is None:
+def _guarded(callback: Callable[..., None], parent: QObject | None) -> Callable[..., None]:
+    if parent is None:
         return callback
 
     def call(*args: Any) -> None:
-        if shiboken6.isValid(owner):
+        if shiboken6.isValid(parent):
             callback(*args)
         else:
-            log.debug("dropped a result for a deleted %s", type(owner).__name__)
+            log.debug("dropped a result for a deleted %s", type(parent).__name__)
 
     return call
 
@@ -170,4 +177,4 @@ def settle(timeout_ms: int = 30_000, rounds: int = 20) -> bool:
 
 def running() -> list[str]:
     """What is still running (the work functions' names), for messages."""
-    return sorted(getattr(t.fn, "__qualname__", repr(t.fn)) for t in _running)
+    return sorted(t.name for t in _running)

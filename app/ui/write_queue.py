@@ -4,33 +4,25 @@ A save first tries the lock without waiting, on the GUI connection (the usual
 case: done at once). When a background import holds it (it commits in steps of
 about a second), the save is queued here instead: it waits on this thread,
 never on the GUI thread, and queued writes run one at a time in the order asked.
-The work function gets that thread's own connection and must not touch widgets;
-the caller's form stays open on failure so nothing typed is lost.
+Each is a ``DbOp`` on the "writes" pool's single thread, which keeps one
+connection for them; the work must not touch widgets, and the caller's form
+stays open on failure so nothing typed is lost.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TypeVar
+
+from PySide6.QtCore import QObject
 
 from app.store.database import Database
 from app.ui import workers
+from app.ui.db_ops import DbOp, Kind
 
-_local = threading.local()
+T = TypeVar("T")
 POOL = "writes"
-
-
-def _connection(path: Path) -> Database:
-    """The write thread's connection to ``path``, opened once."""
-    cache: dict[Path, Database] | None = getattr(_local, "dbs", None)
-    if cache is None:
-        cache = _local.dbs = {}
-    if path not in cache:
-        cache[path] = Database.open(path, migrate=False)
-    return cache[path]
-
 
 _pending = [0]  # writes queued and not yet finished
 
@@ -40,12 +32,13 @@ def pending() -> int:
     return _pending[0]
 
 
-def submit(path: Path, fn: Callable[[Database], Any], on_success: Callable[[Any], None],
-           on_failure: Callable[[str, str], None]) -> workers.Task:
+def submit(parent: QObject | None, path: Path, fn: Callable[[Database], T], on_success: Callable[[T], None],
+           on_failure: Callable[[str, str], None]) -> workers.Task[T]:
     """Queue ``fn(db)`` behind the window's other writes; the callbacks run on the GUI thread."""
     _pending[0] += 1
-    task = workers.start(lambda _progress: fn(_connection(path)), on_success=on_success, on_failure=on_failure,
-                         pool=workers.pool(POOL, 1))
+    op = DbOp(parent, path, lambda db, _progress: fn(db), on_success=on_success, on_failure=on_failure,
+              kind=Kind.PLAIN)
+    task = op.run_in_background(workers.pool(POOL, 1))
     task.signals.finished.connect(_done)
     return task
 

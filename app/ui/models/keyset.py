@@ -155,7 +155,7 @@ class KeysetTableModel(QAbstractTableModel):
                 self.loading_changed.emit(False)
                 self.failed.emit(message)
 
-        task = self.runner.run(fn, on_success, on_failure, slow, on_progress)
+        task = self.runner.run(fn, on_success, on_failure, slow, on_progress, parent=self)
         self._tasks = [t for t in self._tasks if not t.progress.cancelled][-20:] + [task]
 
     def _start_count(self) -> None:

@@ -1,36 +1,25 @@
-"""Where the table models run their SQL: a one-thread pool with a connection of its own.
+"""Where the table models run their SQL: two one-thread pools, each thread with its own lean connection.
 
 Pages must come back in the order asked, so they share one thread; counts and
 anchors (which can take a few hundred ms on millions of rows) use another so a
-page is never queued behind a count.
+page is never queued behind a count. The threads live as long as the model
+(its pools are the model's children) and close their connections when they end.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TypeVar
 
 from PySide6.QtCore import QObject, QThreadPool
 
 from app.domain.jobs import Progress
-from app.store.browse import lean
 from app.store.database import Database
 from app.ui import workers
+from app.ui.db_ops import DbOp, Kind
 
-_local = threading.local()
-
-
-def connection(path: Path) -> Database:
-    """This thread's connection to ``path`` (opened once per thread and file)."""
-    cache: dict[Path, Database] | None = getattr(_local, "dbs", None)
-    if cache is None:
-        cache = _local.dbs = {}
-    db = cache.get(path)
-    if db is None:
-        db = cache[path] = lean(Database.open(path, migrate=False))
-    return db
+T = TypeVar("T")
 
 
 class SqlRunner(QObject):
@@ -46,12 +35,14 @@ class SqlRunner(QObject):
         self.slow.setMaxThreadCount(1)
         self.slow.setExpiryTimeout(-1)
 
-    def run(self, fn: Callable[[Database, Progress], Any], on_success: Callable[[Any], None],
+    def run(self, fn: Callable[[Database, Progress], T], on_success: Callable[[T], None],
             on_failure: Callable[[str, str], None] | None = None, slow: bool = False,
-            on_progress: Callable[[int, int, str], None] | None = None) -> workers.Task:
-        path = self.path
-        return workers.start(lambda progress: fn(connection(path), progress), on_success=on_success,
-                             on_failure=on_failure, on_progress=on_progress, pool=self.slow if slow else self.pages)
+            on_progress: Callable[[int, int, str], None] | None = None,
+            parent: QObject | None = None) -> workers.Task[T]:
+        """Run ``fn`` on this model's page (or ``slow``) thread; callbacks are dropped once ``parent`` is gone."""
+        op = DbOp(parent or self, self.path, fn, on_success=on_success, on_failure=on_failure,
+                  on_progress=on_progress, kind=Kind.LEAN)
+        return op.run_in_background(self.slow if slow else self.pages)
 
     def wait(self, ms: int = 10_000) -> bool:
         return self.pages.waitForDone(ms) and self.slow.waitForDone(ms)

@@ -26,7 +26,9 @@ from PySide6.QtWidgets import (
 from app.analysis.integrity import IntegrityReport
 from app.domain import changes, timeutil
 from app.store import audit
+from app.store.database import Database
 from app.ui import theme, workers
+from app.ui.db_ops import DbOp
 from app.ui.session import Session
 
 LIMIT = 5000
@@ -143,18 +145,16 @@ class AuditPage(QWidget):
         query = {"entity": self._choice(self.entity), "action": self._choice(self.action),
                  "actor": self._choice(self.actor), "text": self.text.text().strip() or None}
 
-        def work(_progress: object) -> tuple[list[dict[str, Any]], dict[str, list[str]]]:
-            from app.store.database import Database
-
-            with Database.open(path) as db:
-                rows = audit.search(db, limit=LIMIT, **query)
-                choices = {c: audit.distinct_values(db, c) for c in ("entity", "action", "actor")}
+        def work(db: Database, _progress: object) -> tuple[list[dict[str, Any]], dict[str, list[str]]]:
+            rows = audit.search(db, limit=LIMIT, **query)
+            choices = {c: audit.distinct_values(db, c) for c in ("entity", "action", "actor")}
             return rows, choices
 
         self._generation += 1
         generation = self._generation
         self.count.setText("Loading…")
-        self._task = workers.start(work, on_success=lambda result: self._loaded(result, generation))
+        self._task = DbOp(self, path, work, on_success=lambda result: self._loaded(result, generation)
+                          ).run_in_background()
 
     def _loaded(self, result: tuple[list[dict[str, Any]], dict[str, list[str]]], generation: int) -> None:
         if generation != self._generation:
@@ -177,16 +177,15 @@ class AuditPage(QWidget):
     def verify(self) -> None:
         path: Path = self.session.db_path
 
-        def work(_progress: object) -> IntegrityReport:
+        def work(db: Database, _progress: object) -> IntegrityReport:
             from app.analysis.integrity import check
-            from app.store.database import Database
 
-            with Database.open(path) as db:
-                return check(db)
+            return check(db)
 
         self.verify_button.setEnabled(False)
         self.result.setText("Verifying…")
-        self._verify_task = workers.start(work, on_success=self._verified, on_failure=self._verify_failed)
+        self._verify_task = DbOp(self, path, work, on_success=self._verified,
+                                 on_failure=self._verify_failed).run_in_background()
 
     def _verified(self, report: IntegrityReport) -> None:
         self.verify_button.setEnabled(True)

@@ -20,6 +20,7 @@ import datetime as dt
 import functools
 import logging
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QEvent, QThreadPool, QTimer, Signal
@@ -38,10 +39,13 @@ from PySide6.QtWidgets import (
 from app.charts.base import KINDS, Drill
 from app.domain.chart_window import DEFAULT_DAYS
 from app.domain.filters import Filter
+from app.domain.jobs import Progress
 from app.store import aggregates
+from app.store.database import Database
 from app.ui import workers
 from app.ui.dashboard_chart import ChartPanel, draw_off_screen
 from app.ui.dashboard_tiles import KpiTiles
+from app.ui.db_ops import DbOp
 from app.ui.filter_bar import FilterBar
 from app.ui.session import Session
 
@@ -84,7 +88,7 @@ def warm_up() -> None:
     """Start importing matplotlib in the drawing thread (once per process)."""
     global _warming
     if not _warmed and _warming is None:
-        _warming = workers.start(_warm_up, pool=_drawing_pool())
+        _warming = workers.start(_warm_up, parent=None, pool=_drawing_pool())
 
 
 class DashboardPage(QWidget):
@@ -166,7 +170,7 @@ class DashboardPage(QWidget):
         self._drawn_theme = self._theme()
         for kind, data in self._data.items():
             self._tasks.append(workers.start(
-                _draw_job(kind, data, self._size(kind), self._drawn_theme),
+                _draw_job(kind, data, self._size(kind), self._drawn_theme), parent=self,
                 on_success=functools.partial(self._chart_ready, gen, kind, data, done=False),
                 pool=_drawing_pool()))
 
@@ -210,18 +214,18 @@ class DashboardPage(QWidget):
         for kind in kinds:
             self.panels[kind].set_updating(True)
         if not only:
-            self._tasks.append(workers.start(
-                _kpi_job(path, f, zone, now),
+            self._tasks.append(DbOp(
+                self, path, _kpi_job(f, zone, now),
                 on_success=lambda k: self._kpis_ready(gen, k),
-                on_failure=lambda msg, _d: self._failed(gen, "kpis", msg), pool=_sql_pool()))
+                on_failure=lambda msg, _d: self._failed(gen, "kpis", msg)).run_in_background(_sql_pool()))
         warm_up()
         for kind in kinds:
             if self.panels[kind].chart is None:
                 self.panels[kind].show_message("Loading…")
-            self._tasks.append(workers.start(
-                _gather_job(kind, path, f, zone, by, now, all_time),
+            self._tasks.append(DbOp(
+                self, path, _gather_job(kind, f, zone, by, now, all_time),
                 on_success=functools.partial(self._data_ready, gen, kind),
-                on_failure=functools.partial(self._failed, gen, kind), pool=_sql_pool()))
+                on_failure=functools.partial(self._failed, gen, kind)).run_in_background(_sql_pool()))
 
     def _data_ready(self, gen: int, kind: str, data: Any) -> None:
         """Hand a chart's data to the drawing thread, at the panel's current size and theme."""
@@ -229,7 +233,7 @@ class DashboardPage(QWidget):
             return
         self._data[kind] = data
         self._tasks.append(workers.start(
-            _draw_job(kind, data, self._size(kind), self._theme()),
+            _draw_job(kind, data, self._size(kind), self._theme()), parent=self,
             on_success=lambda result: self._chart_ready(gen, kind, data, result),
             on_failure=lambda msg, _d: self._failed(gen, kind, msg), pool=_drawing_pool()))
 
@@ -298,16 +302,14 @@ class DashboardPage(QWidget):
             window.show_page(drill.page)
 
 
-def _gather_job(kind: str, path: Any, f: Filter, zone: dt.tzinfo, by: str, now: dt.datetime | None,
-                all_time: bool = False) -> Any:
-    """The chart's SQL, in the global pool."""
-    def job(progress: Any) -> Any:
+def _gather_job(kind: str, f: Filter, zone: dt.tzinfo, by: str, now: dt.datetime | None,
+                all_time: bool = False) -> Callable[[Database, Progress], Any]:
+    """The chart's SQL, in the dashboard's SQL pool."""
+    def job(db: Database, progress: Progress) -> Any:
         from app.charts import render
-        from app.store.database import Database
 
         progress.check()
-        with Database.open(path) as db:
-            return render.gather(kind, db, f, zone, by=by, now=now, all_time=all_time)
+        return render.gather(kind, db, f, zone, by=by, now=now, all_time=all_time)
     return job
 
 
@@ -327,12 +329,10 @@ def _draw_job(kind: str, data: Any, size: tuple[int, int], theme: str) -> Any:
     return job
 
 
-def _kpi_job(path: Any, f: Filter, zone: dt.tzinfo, now: dt.datetime | None) -> Any:
-    def job(progress: Any) -> Any:
+def _kpi_job(f: Filter, zone: dt.tzinfo, now: dt.datetime | None) -> Callable[[Database, Progress], Any]:
+    def job(db: Database, progress: Progress) -> Any:
         from app.analysis import kpis
-        from app.store.database import Database
 
         progress.check()
-        with Database.open(path) as db:
-            return kpis.compute(db, f, zone, now)
+        return kpis.compute(db, f, zone, now)
     return job

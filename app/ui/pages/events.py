@@ -15,10 +15,13 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QPushButton, QSplitter
 from app.domain import timeutil
 from app.domain.chart_window import DEFAULT_DAYS
 from app.domain.filters import Filter
+from app.domain.jobs import Progress
 from app.store import events as event_store
+from app.store.database import Database
 from app.ui import workers
 from app.ui.browse_table import BrowseTable
 from app.ui.count_label import CountLabel
+from app.ui.db_ops import DbOp, Kind
 from app.ui.event_details import EventDetails
 from app.ui.filter_bar import FilterBar
 from app.ui.models.events import EventsModel, SeverityBadgeDelegate
@@ -117,20 +120,17 @@ class EventsPage(QWidget):
         self.timeline.set_message("Loading…")
         path, zone, all_time = self.session.db_path, self.session.zone, self.all_time_button.isChecked()
 
-        def work(progress: Any) -> dict[str, Any]:
-            from app.ui.models.runner import connection
-
-            return event_store.histogram(connection(path), f, zone, cancelled=lambda: progress.cancelled,
-                                         all_time=all_time)
+        def work(db: Database, progress: Progress) -> dict[str, Any]:
+            return event_store.histogram(db, f, zone, cancelled=lambda: progress.cancelled, all_time=all_time)
 
         def done(data: dict[str, Any], f: Filter = f) -> None:
             if f == self.session.filter and all_time == self.all_time_button.isChecked():
                 self.timeline.set_histogram(data)
                 self._show_window(data.get("earliest"))
 
-        self._timeline_task = workers.start(work, on_success=done,
-                                            on_failure=lambda m, _d: self.timeline.set_message(m),
-                                            pool=self.model.runner.slow)
+        self._timeline_task = DbOp(self, path, work, on_success=done, kind=Kind.LEAN,
+                                   on_failure=lambda m, _d: self.timeline.set_message(m),
+                                   ).run_in_background(self.model.runner.slow)
 
     def _show_window(self, earliest: str | None) -> None:
         """Say on the button that older events are left out of the timeline, and since when."""

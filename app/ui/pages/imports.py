@@ -1,6 +1,6 @@
 """The Imports page: past imports with their counts; an import's rejected lines; import and remove.
 
-Reads run in workers on their own connection. Opening the page also turns
+Reads and removals run as background database operations. Opening the page also turns
 imports left ``running`` by a crashed process into ``incomplete`` ones.
 """
 
@@ -22,7 +22,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.jobs import Progress
+from app.store.database import Database
 from app.ui import workers
+from app.ui.db_ops import DbOp
 from app.ui.import_models import RowsModel, imports_model, rejects_model
 from app.ui.session import Session
 
@@ -48,14 +50,12 @@ class RejectsDialog(QDialog):
         layout.addWidget(buttons)
         db_path, import_id = session.db_path, int(import_row["id"])
 
-        def work(_p: Progress) -> list[dict[str, Any]]:
+        def work(db: Database, _p: Progress) -> list[dict[str, Any]]:
             from app.store import imports as store
-            from app.store.database import Database
 
-            with Database.open(db_path) as db:
-                return store.rejects(db, import_id)
+            return store.rejects(db, import_id)
 
-        self.task = workers.start(work, on_success=self._loaded)
+        self.task = DbOp(self, db_path, work, on_success=self._loaded).run_in_background()
 
     def _loaded(self, rows: list[dict[str, Any]]) -> None:
         self.model.set_rows(rows)
@@ -97,22 +97,20 @@ class ImportsPage(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.view, 1)
         self.rejects_dialog: RejectsDialog | None = None
-        self.task: workers.Task | None = None
+        self.task: workers.Task[Any] | None = None
         session.data_changed.connect(self.refresh)
         self.refresh()
 
     def refresh(self) -> None:
         db_path = self.session.db_path
 
-        def work(_p: Progress) -> tuple[list[int], list[dict[str, Any]]]:
+        def work(db: Database, _p: Progress) -> tuple[list[int], list[dict[str, Any]]]:
             from app.store import imports as store
-            from app.store.database import Database
 
-            with Database.open(db_path) as db:
-                stale = store.recover_interrupted(db)
-                return stale, store.listing(db)
+            stale = store.recover_interrupted(db)
+            return stale, store.listing(db)
 
-        self.task = workers.start(work, on_success=self._loaded)
+        self.task = DbOp(self, db_path, work, on_success=self._loaded).run_in_background()
 
     def _loaded(self, result: tuple[list[int], list[dict[str, Any]]]) -> None:
         stale, rows = result
@@ -158,14 +156,13 @@ class ImportsPage(QWidget):
             return
         db_path, import_id = self.session.db_path, int(row["id"])
 
-        def work(_p: Progress) -> int:
+        def work(db: Database, _p: Progress) -> int:
             from app.store import audit, imports as store
-            from app.store.database import Database
 
-            with Database.open(db_path) as db, db.transaction():
+            with db.transaction():
                 n = store.delete(db, import_id)
                 audit.append(db, "delete", "import", import_id, old={"file": row["file"], "events": n})
                 return n
 
-        workers.start(work, on_success=lambda _n: self.session.data_changed.emit())
+        DbOp(self, db_path, work, on_success=lambda _n: self.session.data_changed.emit()).run_in_background()
 
