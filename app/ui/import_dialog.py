@@ -236,7 +236,7 @@ class ImportDialog(QDialog):
         options = self.options.options(self.mapping.mapping())
         first = paths[0]
         names = ", ".join(p.name or str(p) for p in paths)
-        db_path = self.session.db_path
+        session = self.session
 
         def work(_progress: Progress) -> Any:
             if not first.exists():
@@ -246,13 +246,10 @@ class ImportDialog(QDialog):
                                   "its first log.")
             from app.ingest.formats.base import Reject
             from app.ingest.service import preview
-            from app.store import imports as store
-            from app.store.database import Database
 
-            with Database.open(db_path) as db:
-                rules = store.type_rules(db)
             try:
-                return preview(first, options, type_rules=rules)
+                with session.open_worker_db() as db:
+                    return preview(db, first, options)
             except Reject as exc:  # a refused file is an answer, not a failure: it says why and what to do
                 return _NoPreview(_why_no_preview(str(exc)))
 
@@ -363,13 +360,12 @@ class ImportDialog(QDialog):
         if not paths or self.task is not None:
             return
         options = self.options.options(self.mapping.mapping())
-        db_path = self.session.db_path
+        session = self.session
 
         def work(progress: Progress) -> Any:
             from app.ingest.service import import_paths
-            from app.store.database import Database
 
-            with Database.open(db_path) as db:
+            with session.open_worker_db() as db:
                 return import_paths(db, paths, options, progress=_KiB(progress))
 
         self._started = time.perf_counter()
