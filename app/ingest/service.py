@@ -214,12 +214,12 @@ def _user_format(spec: str, sample: list[str]) -> str:
         raise Reject(f"{exc}{builtin}") from None
 
 
-def preview(path: Path, options: ImportOptions, limit: int = 20,
-            type_rules: list[dict[str, str]] | None = None) -> Preview:
+def preview(db: Database, path: Path, options: ImportOptions, limit: int = 20) -> Preview:
     """The detected format, the mapping and the first ``limit`` parsed rows, for the import dialog.
 
-    Rows show the log type the import would give (``type_rules`` as saved, else the defaults).
+    Rows show the log type the import would give: by the type rules saved in ``db``, else the defaults.
     """
+    type_rules = store.type_rules(db)
     source = next(s for s in expand([path], options.glob) if isinstance(s, Source))
     found, _enc, _sample = examine(source, options)
     fmt, enc, sample = choose_format(source, options, found)

@@ -13,7 +13,7 @@ import logging
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -34,13 +34,15 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.jobs import Progress
-from app.store.database import Database
 from app.ui import workers
 from app.ui.db_ops import DbOp
 from app.ui.define_format_dialog import DefineFormatDialog
 from app.ui.import_models import preview_model
 from app.ui.import_options import ImportOptionsForm, MappingEditor
 from app.ui.session import Session
+
+if TYPE_CHECKING:
+    from app.store.database import Database
 
 log = logging.getLogger("issue_ledger.ui.import")
 
@@ -248,12 +250,9 @@ class ImportDialog(QDialog):
                                   "its first log.")
             from app.ingest.formats.base import Reject
             from app.ingest.service import preview
-            from app.store import imports as store
 
-
-            rules = store.type_rules(db)
             try:
-                return preview(first, options, type_rules=rules)
+                return preview(db, first, options)
             except Reject as exc:  # a refused file is an answer, not a failure: it says why and what to do
                 return _NoPreview(_why_no_preview(str(exc)))
 

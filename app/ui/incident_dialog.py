@@ -1,10 +1,11 @@
 """Opening one incident (details, transitions, History, linked events) and logging a new one.
 
-``open_incident`` and ``new_incident`` are what the pages call. Saves go through
-``app.analysis.incidents_service`` (one small transaction) and emit
-``session.data_changed``. A new incident is saved at once when the database is
-free, else through the window's write queue (an import is writing), so the window
-never freezes; a save that fails leaves the form open with everything typed.
+``open_incident`` and ``new_incident`` are what the pages call. The window shows
+``app.analysis.incident_view``'s read model; saves go through ``app.analysis.incident_edits``
+(one small transaction, never waiting behind an import) and emit ``session.data_changed``.
+A new incident is saved at once when the database is free, else through the window's
+write queue (an import is writing), so the window never freezes; a save that fails
+leaves the form open with everything typed.
 """
 
 from __future__ import annotations
@@ -28,11 +29,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.analysis import incidents_service as svc
+from app.analysis import incident_edits as edits, incidents_service as svc
+from app.analysis.incident_edits import UserFacingStoreError, WriteBusy
+from app.analysis.incident_view import evidence, incident_view
 from app.domain import changes, incidents as rules, sla_text, timeutil
 from app.domain.vocab import Severity
-from app.store import audit, incidents as store
-from app.store.database import UserFacingStoreError, WriteBusy
 from app.ui import known_names, write_queue
 from app.ui.incident_form import IncidentForm
 from app.ui.session import Session
@@ -122,7 +123,7 @@ class NewIncidentDialog(QDialog):
             layout.addWidget(QLabel(f"<b>{len(self.event_ids)} event(s) will be linked</b> "
                                     f"(first seen {timeutil.display(pre.get('first_seen'), session.zone)}, "
                                     f"last seen {timeutil.display(pre.get('last_seen'), session.zone)})"))
-            layout.addWidget(_events_table(session, store.events_by_ids(session.db, self.event_ids)), 1)
+            layout.addWidget(_events_table(session, evidence(session.db, self.event_ids)), 1)
         else:
             self.form.set_values({"opened_at": timeutil.now_iso(), "log_type": "application"})
         layout.addWidget(self.message)
@@ -148,8 +149,7 @@ class NewIncidentDialog(QDialog):
         values, event_ids = self.form.values(), list(self.event_ids)
         if not write_queue.pending():
             try:
-                with self.session.db.transaction(wait=False):
-                    row = svc.create(self.session.db, values, event_ids=event_ids)
+                row = edits.create_now(self.session.db, values, event_ids)
             except WriteBusy:
                 pass  # an import is writing: queue it below
             except (rules.IncidentError, UserFacingStoreError) as exc:
@@ -253,13 +253,9 @@ class IncidentDialog(QDialog):
 
     def reload(self) -> None:
         """Show the stored state: fields, allowed transitions, history, linked events."""
-        from app.analysis.sla import compute, load_policies
-
-        db = self.session.db
-        self.row = svc.get(db, self.number)
-        row = self.row
-        holds = store.holds(db, [row["id"]]).get(row["id"], [])
-        figures = compute(row, holds, load_policies(db), timeutil.from_iso(timeutil.now_iso()))
+        view = incident_view(self.session.db, self.number)
+        self.row = row = view.row
+        figures = view.figures
         self.setWindowTitle(f"{row['number']} — {row['title']}")
         self.header.setText(f"<h3>{row['number']} · P{row['priority']} · {row['status']}</h3>"
                             + sla_line(row, figures)
@@ -286,7 +282,7 @@ class IncidentDialog(QDialog):
         self.transition_row.addWidget(self.save_button)
         self.save_button.setVisible(not final)
         self.move_box.setVisible(not final)
-        history = audit.history(db, "incident", self.number)
+        history = view.history
         _fill(self.history, ["When", "Who", "Action", "Changes"],
               [[timeutil.display(h["ts"], self.session.zone), h["actor"], h["action"],
                 changes.describe(h["old"], h["new"], self.session.zone)] for h in history])
@@ -295,7 +291,7 @@ class IncidentDialog(QDialog):
         while (item := layout.takeAt(0)) is not None:
             if w := item.widget():
                 w.deleteLater()
-        events = store.linked_events(db, row["id"])
+        events = view.events
         layout.addWidget(QLabel(f"{len(events)} linked event(s)"))
         layout.addWidget(_events_table(self.session, events))
 
@@ -307,8 +303,8 @@ class IncidentDialog(QDialog):
 
     def _update(self) -> None:
         try:
-            with self.session.db.transaction(wait=False):  # never freeze the window behind an import's step
-                row = svc.update(self.session.db, self.number, self.form.values())
+            # never freezes the window behind an import's step: WriteBusy at once instead
+            row = edits.update_now(self.session.db, self.number, self.form.values())
         except rules.IncidentError as exc:
             self.message.setText(str(exc))
             return
@@ -326,12 +322,10 @@ class IncidentDialog(QDialog):
     def move_to(self, status: str) -> None:
         """Apply a transition with the reason / code / notes typed above the buttons."""
         try:
-            with self.session.db.transaction(wait=False):
-                if self.row["status"] not in rules.FINAL_STATUSES and self.form.is_valid():
-                    svc.update(self.session.db, self.number, self.form.values())
-                svc.transition(self.session.db, self.number, status, reason=self.reason.text() or None,
-                               resolution_code=self.resolution_code.text() or None,
-                               notes=self.notes.text() or None)
+            typed = self.row["status"] not in rules.FINAL_STATUSES and self.form.is_valid()
+            edits.move_now(self.session.db, self.number, status, self.form.values() if typed else None,
+                           reason=self.reason.text() or None, resolution_code=self.resolution_code.text() or None,
+                           notes=self.notes.text() or None)
         except rules.IncidentError as exc:
             self.message.setText(str(exc))
             return
