@@ -93,7 +93,7 @@ class AddToIncidentDialog(QDialog):
         path, ids = self.session.db_path, self.event_ids
 
         def work(_p: Progress) -> int:
-            from app.analysis import incidents_service as svc
+            from app.incidents import service as svc
             from app.store.database import Database
 
             with Database.open(path) as db:

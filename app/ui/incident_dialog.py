@@ -1,7 +1,7 @@
 """Opening one incident (details, transitions, History, linked events) and logging a new one.
 
 ``open_incident`` and ``new_incident`` are what the pages call. Saves go through
-``app.analysis.incidents_service`` (one small transaction) and emit
+``app.incidents.service`` (one small transaction) and emit
 ``session.data_changed``. A new incident is saved at once when the database is
 free, else through the window's write queue (an import is writing), so the window
 never freezes; a save that fails leaves the form open with everything typed.
@@ -28,9 +28,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.analysis import incidents_service as svc
 from app.domain import changes, incidents as rules, sla_text, timeutil
 from app.domain.vocab import Severity
+from app.incidents import service as svc
 from app.store import audit, incidents as store
 from app.store.database import UserFacingStoreError, WriteBusy
 from app.ui import known_names, write_queue
