@@ -37,6 +37,7 @@ def main() -> None:
     from app.demo.generator import generate
     from app.domain import sla as rules
     from app.domain.filters import Filter
+    from app.incidents.service import save_policies
     from app.ingest.incidents.apply import apply_plan, plan_file
     from app.ingest.incidents.plan import ImportOptions
     from app.store import audit
@@ -49,7 +50,7 @@ def main() -> None:
               lambda: generate(db, events=2000, incidents=args.incidents, end=end))
         rows = timed("incident_sla_rows, 24x7", lambda: sla.incident_sla_rows(db, Filter(), dt.UTC, end))
         print(f"  {len(rows):,} rows")
-        sla.save_policies(db, rules.SlaPolicies.from_dict({
+        save_policies(db, rules.SlaPolicies.from_dict({
             "calendars": [{"name": "office", "zone": "Asia/Manila", "days": ["mon", "tue", "wed", "thu", "fri"],
                            "hours": "08:00-18:00", "holidays": ["2026-11-01", "2026-11-30"]}],
             "default_calendar": "office"}))

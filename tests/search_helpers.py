@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.analysis import incidents_service
+from app.incidents import service as incidents_service
 from app.store import events as event_store
 from app.store.database import Database
 

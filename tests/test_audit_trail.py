@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from app.analysis import incidents_service as svc
+from app.incidents import service as svc
 from app.store import audit
 from app.store.database import Database
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from app.analysis import availability, incidents_service as svc, kpis
+from app.analysis import availability, kpis
 from app.domain import timeutil
 from app.domain.filters import Filter
+from app.incidents import service as svc
 from app.ingest.service import ImportOptions, import_paths
 from app.store.database import Database
 from app.ui.dashboard_tiles import KpiTiles

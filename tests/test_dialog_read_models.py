@@ -12,9 +12,9 @@ import pytest
 
 import app.ui.import_dialog
 import app.ui.incident_dialog
-from app.analysis import incident_edits as edits, incidents_service as svc
-from app.analysis.incident_view import evidence, incident_view
 from app.domain import incidents as rules
+from app.incidents import edits, service as svc
+from app.incidents.view import evidence, incident_view
 from app.ingest.service import ImportOptions, import_paths, preview
 from app.store import imports as imports_store
 from app.store.database import Database

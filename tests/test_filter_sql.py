@@ -68,7 +68,7 @@ def test_bad_time_raises_filter_error() -> None:
 @pytest.mark.parametrize("text", HOSTILE)
 def test_hostile_search_never_fails_and_never_touches_tables(demo_db: Database, text: str) -> None:
     before = demo_db.scalar("SELECT count(*) FROM events")
-    settings.put(demo_db, "saved_views", {"kept": {"search": "timeout"}})
+    settings.SAVED_VIEWS.write(demo_db, {"kept": {"search": "timeout"}})
     kept = [tuple(r) for r in demo_db.execute("SELECT key, value FROM settings ORDER BY key")]
     f = Filter(search=text)
     assert store.count(demo_db, f, UTC) == len(Browse("events", f, UTC).page(demo_db, limit=100_000))

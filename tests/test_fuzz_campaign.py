@@ -19,9 +19,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 from python_calamine import CalamineWorkbook
 
-from app.analysis import incidents_service
 from app.domain import timeutil
 from app.domain.filters import Filter
+from app.incidents import service as incidents_service
 from app.ingest import detect
 from app.ingest.formats import FORMATS
 from app.ingest.formats.windows import EventXml, Evtx

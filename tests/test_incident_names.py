@@ -11,9 +11,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from app.analysis import incidents_service as svc
 from app.domain import timeutil
 from app.domain.names import near_matches
+from app.incidents import service as svc
 from app.store import events as event_store, incidents as store
 from app.store.database import Database
 from app.ui.incident_dialog import new_incident, open_incident

@@ -11,8 +11,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QPushButton
 
-from app.analysis import incidents_service as svc
 from app.domain import sla_text, timeutil
+from app.incidents import service as svc
 from app.store import incidents as store
 from app.store.database import Database
 from app.ui.incident_dialog import IncidentDialog, open_incident, sla_line

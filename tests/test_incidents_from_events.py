@@ -11,8 +11,9 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QContextMenuEvent
 from PySide6.QtWidgets import QApplication
 
-from app.analysis import incidents_service as svc, sla
+from app.analysis import sla
 from app.domain import timeutil
+from app.incidents import service as svc
 from app.store import audit, incidents as store, migrations
 from app.store.database import Database
 from app.ui.add_to_incident_dialog import AddToIncidentDialog

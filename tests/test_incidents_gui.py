@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
-from app.analysis import incidents_service as svc
 from app.domain import timeutil
+from app.incidents import service as svc
 from app.store import incidents as store
 from app.store.database import Database
 from app.ui.incident_dialog import IncidentDialog, NewIncidentDialog, new_incident, open_incident

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from app.analysis import incidents_service as svc
 from app.domain import incidents as rules
 from app.domain.vocab import STATUSES
+from app.incidents import service as svc
 from app.store import audit, incidents as store
 from app.store.database import Database
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from app.analysis import incidents_service as svc, sla
+from app.analysis import sla
 from app.domain import sla as rules
 from app.domain.filters import Filter
+from app.incidents import service as svc
 from app.store.database import Database
 
 UTC = dt.UTC
@@ -69,7 +70,7 @@ def test_business_calendar_per_client(db: Database) -> None:
                        "hours": "09:00-17:00"}],
         "clients": {"Acme": {"calendar": "office", "targets": {"P4": [240, 600]}}},
     })
-    sla.save_policies(db, policies)
+    svc.save_policies(db, policies)
     assert sla.load_policies(db) == policies
     # Opened Friday 16:00 London (= UTC in November), resolved Monday 11:00: 1 h + 2 h on the clock.
     n = _incident(db, "2026-11-27T16:00:00.000Z", 3)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QTableWidget
 
-from app.analysis import incidents_service as svc, sla
+from app.analysis import sla
 from app.domain import timeutil
 from app.domain.sla_text import days_text, parse_days
+from app.incidents import service as svc
 from app.store.database import Database
 from app.ui.main_window import MainWindow
 from app.ui.session import Session

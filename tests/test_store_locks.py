@@ -25,7 +25,7 @@ def _count_elsewhere(run_cli, path: Path) -> str:  # type: ignore[no-untyped-def
 
 
 def test_writes_of_a_long_lived_connection_survive_another_process(db_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
-    from app.analysis import incidents_service
+    from app.incidents import service as incidents_service
 
     window = Database.open(db_path)  # the session's connection, open as long as the window
     try:

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from app.analysis import incidents_service as svc
+from app.incidents import service as svc
 from app.store import audit
 from app.store.database import Database
 

@@ -73,7 +73,7 @@ def test_a_queued_save_lands_once_the_lock_is_free(qtbot, db: Database, db_path:
 
 
 def test_editing_an_incident_while_the_lock_is_held_never_freezes(qtbot: Any, db: Database, db_path: Path) -> None:
-    from app.analysis import incidents_service as svc
+    from app.incidents import service as svc
     from app.ui.incident_dialog import open_incident
 
     row = svc.create(db, {"title": "VPN drops", "log_type": "network", "impact": 2, "urgency": 2})

@@ -2,7 +2,7 @@
 
 The chain proves the trail was not edited; it says nothing about the incidents
 table itself, which anyone with the file can change with one UPDATE. Every change
-the app makes goes through ``incidents_service`` with an audit row carrying the
+the app makes goes through ``app.incidents.service`` with an audit row carrying the
 new values, so the replay of those rows must equal each incident's current state.
 A difference is an edit, delete or insert made behind the app's back.
 """

@@ -24,27 +24,16 @@ from app.domain import sla, timeutil
 from app.domain.filters import Filter
 from app.domain.incidents import FINAL_STATUSES
 from app.domain.vocab import Status
-from app.store import incidents as store, settings
+from app.store import incidents as store
 from app.store.database import Database
+from app.store.settings import SLA_POLICIES
 
-SETTINGS_KEY = "sla_policies"
 STATES: tuple[str, ...] = ("met", "at risk", "breached", "running", "n/a")
 
 
 def load_policies(db: Database) -> sla.SlaPolicies:
-    """The saved policies (defaults when none were saved)."""
-    return sla.SlaPolicies.from_dict(settings.get(db, SETTINGS_KEY))
-
-
-def save_policies(db: Database, policies: sla.SlaPolicies) -> None:
-    """Store the policies, with an audit row holding old and new."""
-    from app.store import audit
-
-    with db.transaction():
-        old = settings.get(db, SETTINGS_KEY)
-        new = policies.to_dict()
-        settings.put(db, SETTINGS_KEY, new)
-        audit.append(db, "update", "settings", SETTINGS_KEY, old=old, new=new)
+    """The saved policies (defaults when none were saved; ``app.incidents.service.save_policies`` saves them)."""
+    return sla.SlaPolicies.from_dict(SLA_POLICIES.read(db))
 
 
 def _t(text: str | None) -> dt.datetime | None:

@@ -1,6 +1,6 @@
 """``issue-ledger incident add|update|show`` and the ``incidents`` listing.
 
-Both go through ``app.analysis.incidents_service``, the path the window uses, so a
+Both go through ``app.incidents.service``, the path the window uses, so a
 refused transition is refused the same way here and there.
 """
 
@@ -91,8 +91,8 @@ def incident() -> None:
 def add(obj: CliContext, output: str, opened: str | None, event_ids: tuple[int, ...], backdate: bool,
         **fields: Any) -> None:
     """Log a new incident; prints it (number, priority, status, …)."""
-    from app.analysis import incidents_service as svc
     from app.domain.incidents import IncidentError
+    from app.incidents import service as svc
 
     if backdate and not event_ids:
         raise click.UsageError("--backdate opens the incident at its first event: give --event")
@@ -126,9 +126,9 @@ def _check_events(db: Any, event_ids: tuple[int, ...]) -> None:
 @pass_ctx
 def link(obj: CliContext, number: str, event_ids: tuple[int, ...]) -> None:
     """Add events to NUMBER's linked events; an earlier event moves its first seen back (audited)."""
-    from app.analysis import incidents_service as svc
     from app.domain import timeutil
     from app.domain.incidents import IncidentError
+    from app.incidents import service as svc
     from app.store import incidents as store
 
     db = obj.db()
@@ -163,8 +163,8 @@ def update(obj: CliContext, number: str, status: str | None, reason: str | None,
            notes: str | None, at: str | None, opened: str | None, pairs: tuple[str, ...], output: str,
            **fields: Any) -> None:
     """Change fields and/or the status of NUMBER; all or nothing."""
-    from app.analysis import incidents_service as svc
     from app.domain.incidents import INT_FIELDS, IncidentError
+    from app.incidents import service as svc
 
     changes = {k: v for k, v in fields.items() if v is not None}
     for pair in pairs:
@@ -207,8 +207,9 @@ def update(obj: CliContext, number: str, status: str | None, reason: str | None,
 @pass_ctx
 def show(obj: CliContext, number: str, output: str) -> None:
     """One incident with its SLA figures, holds, allowed next statuses and linked events."""
-    from app.analysis import incidents_service as svc, sla
+    from app.analysis import sla
     from app.domain.incidents import IncidentError, allowed_transitions
+    from app.incidents import service as svc
     from app.store import incidents as store
 
     db = obj.db()
@@ -234,8 +235,8 @@ def show(obj: CliContext, number: str, output: str) -> None:
 @pass_ctx
 def delete(obj: CliContext, number: str, yes: bool) -> None:
     """Delete NUMBER (the audit trail keeps the whole record; the number is not reused)."""
-    from app.analysis import incidents_service as svc
     from app.domain.incidents import IncidentError
+    from app.incidents import service as svc
 
     if not yes:
         click.confirm(f"Delete {number}?", abort=True)
@@ -252,8 +253,8 @@ def delete(obj: CliContext, number: str, yes: bool) -> None:
 @pass_ctx
 def matrix(obj: CliContext, cells: tuple[str, ...]) -> None:
     """Show (or change) the impact × urgency → priority matrix."""
-    from app.analysis import incidents_service as svc
     from app.domain.incidents import IncidentError
+    from app.incidents import service as svc
 
     db = obj.db()
     current = {i: dict(row) for i, row in svc.priority_matrix(db).items()}

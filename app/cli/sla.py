@@ -30,6 +30,7 @@ def sla(obj: CliContext, output: str, by: str, show_policies: bool, policy_file:
     """MTTA, MTTR, SLA clock and breach rate per priority or client, plus a total row."""
     from app.analysis import sla as analysis
     from app.domain.sla import PolicyError, SlaPolicies
+    from app.incidents.service import save_policies
     from app.store.filter_sql import FilterError
 
     db = obj.db()
@@ -38,7 +39,7 @@ def sla(obj: CliContext, output: str, by: str, show_policies: bool, policy_file:
             policies = SlaPolicies.from_dict(json.loads(policy_file.read_text(encoding="utf-8")))
         except (OSError, json.JSONDecodeError, PolicyError, AttributeError) as exc:
             raise click.ClickException(f"{policy_file}: {exc}") from None
-        analysis.save_policies(db, policies)
+        save_policies(db, policies)
         click.echo(f"SLA policies replaced from {policy_file}")
         return
     if show_policies:

@@ -16,12 +16,11 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.store import settings
 from app.store.database import Database, UserFacingStoreError
+from app.store.settings import AUDIT_CHAIN_KEY
 
 KEY_ENV = "ISSUE_LEDGER_AUDIT_KEY"
 KEY_FILE_ENV = "ISSUE_LEDGER_AUDIT_KEY_FILE"
-SETTING = "audit_chain_key"
 
 
 class AuditKeyError(UserFacingStoreError):
@@ -58,7 +57,7 @@ def fingerprint(key: bytes) -> str:
 
 def sealing(db: Database) -> Sealing | None:
     """The database's record that its trail is keyed (None: an unkeyed trail)."""
-    saved = settings.get(db, SETTING)
+    saved = AUDIT_CHAIN_KEY.read(db)
     if not isinstance(saved, dict):
         return None
     return Sealing(int(saved.get("from", 0) or 0), str(saved.get("fingerprint", "")))
@@ -74,7 +73,7 @@ def signer_for_append(db: Database, next_id: int) -> bytes | None:
     sealed = sealing(db)
     if sealed is None:
         if key is not None:
-            settings.put(db, SETTING, {"from": next_id, "fingerprint": fingerprint(key)})
+            AUDIT_CHAIN_KEY.write(db, {"from": next_id, "fingerprint": fingerprint(key)})
         return key
     if key is None:
         raise AuditKeyError(f"{db.path}: the audit trail is keyed (from row {sealed.from_id}); "

@@ -20,11 +20,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from app.domain import timeutil
-from app.store import settings
 from app.store.database import Database, UserFacingStoreError, write_wait_seconds
+from app.store.settings import HOST_RULES, LOG_TYPE_RULES
 
-TYPE_RULES_KEY = "ingest.log_type_rules"
-HOST_RULES_KEY = "ingest.host_rules"
 BULK_MIN_ROWS = 50_000  # below this the trigger and indexes cost less than rebuilding them
 FTS_BULK_HASH = 64 << 20  # FTS5 'hashsize' while building the full-text rows of a bulk load
 FTS_DEFAULT_HASH = 1 << 20  # FTS5's own default
@@ -260,18 +258,18 @@ def full_text_after(db: Database) -> Iterator[None]:
 
 def type_rules(db: Database) -> list[dict[str, str]] | None:
     """The saved log-type rules, or None for the defaults."""
-    return settings.get(db, TYPE_RULES_KEY)  # type: ignore[no-any-return]
+    return LOG_TYPE_RULES.read(db)
 
 
 def save_type_rules(db: Database, rules: list[dict[str, str]]) -> None:
     with db.transaction():
-        settings.put(db, TYPE_RULES_KEY, rules)
+        LOG_TYPE_RULES.write(db, rules)
 
 
 def host_rules(db: Database) -> list[dict[str, str]]:
-    return settings.get(db, HOST_RULES_KEY, []) or []  # type: ignore[no-any-return]
+    return HOST_RULES.read(db) or []
 
 
 def save_host_rules(db: Database, rules: list[dict[str, str]]) -> None:
     with db.transaction():
-        settings.put(db, HOST_RULES_KEY, rules)
+        HOST_RULES.write(db, rules)

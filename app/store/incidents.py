@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from app.store.database import Database
+from app.store.settings import INCIDENT_NUMBER_FLOOR
 from app.store.status_sql import OPEN_IN
 
 if TYPE_CHECKING:
@@ -28,7 +29,7 @@ def format_number(n: int) -> str:
 def next_number(db: Database) -> str:
     """The next free ``INC-nnnnnn`` (numbers are never reused, even after a delete)."""
     last = db.scalar("SELECT max(CAST(substr(number, 5) AS INTEGER)) FROM incidents WHERE number LIKE 'INC-%'")
-    floor = db.scalar("SELECT value FROM settings WHERE key = 'incident_number_floor'")
+    floor = INCIDENT_NUMBER_FLOOR.read(db)
     return format_number(max(int(last or 0), int(floor or 0)) + 1)
 
 

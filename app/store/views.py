@@ -12,10 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.domain.filters import Filter
-from app.store import settings
 from app.store.database import Database, UserFacingStoreError
+from app.store.settings import SAVED_VIEWS
 
-KEY = "saved_views"
 KINDS = ("events", "incidents")
 
 
@@ -57,13 +56,13 @@ def from_dict(data: Any, where: str = "view") -> SavedView:
 
 
 def list_views(db: Database, kind: str | None = None) -> list[SavedView]:
-    stored = settings.get(db, KEY, {}) or {}
+    stored = SAVED_VIEWS.read(db) or {}
     out = [from_dict(v, f"saved view {k!r}") for k, v in sorted(stored.items(), key=lambda kv: kv[0].lower())]
     return [v for v in out if kind is None or v.kind == kind]
 
 
 def get(db: Database, name: str) -> SavedView | None:
-    stored = settings.get(db, KEY, {}) or {}
+    stored = SAVED_VIEWS.read(db) or {}
     data = stored.get(" ".join(name.split()))
     return from_dict(data) if data else None
 
@@ -76,10 +75,10 @@ def save(db: Database, name: str, f: Filter, kind: str = "events") -> SavedView:
     if kind not in KINDS:
         raise ValueError(f"kind {kind!r} unknown; expected events or incidents")
     with db.transaction():
-        stored = settings.get(db, KEY, {}) or {}
+        stored = SAVED_VIEWS.read(db) or {}
         old = stored.get(view.name)
         stored[view.name] = view.to_dict()
-        settings.put(db, KEY, stored)
+        SAVED_VIEWS.write(db, stored)
         audit.append(db, "update" if old else "create", "view", view.name, old=old, new=view.to_dict())
     return view
 
@@ -88,11 +87,11 @@ def delete(db: Database, name: str) -> bool:
     from app.store import audit
 
     with db.transaction():
-        stored = settings.get(db, KEY, {}) or {}
+        stored = SAVED_VIEWS.read(db) or {}
         old = stored.pop(" ".join(name.split()), None)
         if old is None:
             return False
-        settings.put(db, KEY, stored)
+        SAVED_VIEWS.write(db, stored)
         audit.append(db, "delete", "view", old["name"], old=old)
     return True
 

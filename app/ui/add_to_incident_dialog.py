@@ -88,7 +88,7 @@ class AddToIncidentDialog(QDialog):
         path, ids = self.session.db_path, self.event_ids
 
         def work(db: Database, _p: Progress) -> int:
-            from app.analysis import incidents_service as svc
+            from app.incidents import service as svc
 
             return svc.link_events(db, number, ids)
 

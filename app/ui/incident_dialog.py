@@ -1,7 +1,7 @@
 """Opening one incident (details, transitions, History, linked events) and logging a new one.
 
 ``open_incident`` and ``new_incident`` are what the pages call. The window shows
-``app.analysis.incident_view``'s read model; saves go through ``app.analysis.incident_edits``
+``app.incidents.view``'s read model; saves go through ``app.incidents.edits``
 (one small transaction, never waiting behind an import) and emit ``session.data_changed``.
 A new incident is saved at once when the database is free, else through the window's
 write queue (an import is writing), so the window never freezes; a save that fails
@@ -29,11 +29,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.analysis import incident_edits as edits, incidents_service as svc
-from app.analysis.incident_edits import UserFacingStoreError, WriteBusy
-from app.analysis.incident_view import evidence, incident_view
 from app.domain import changes, incidents as rules, sla_text, timeutil
 from app.domain.vocab import Severity
+from app.incidents import edits, service as svc
+from app.incidents.edits import UserFacingStoreError, WriteBusy
+from app.incidents.view import evidence, incident_view
 from app.ui import known_names, write_queue
 from app.ui.incident_form import IncidentForm
 from app.ui.session import Session

@@ -224,7 +224,7 @@ def _matrix_box(db: Database) -> QGroupBox:
     box = QGroupBox("Priority matrix (impact × urgency)")
     grid = QGridLayout(box)
     try:
-        from app.analysis.incidents_service import priority_matrix
+        from app.incidents.service import priority_matrix
 
         matrix = priority_matrix(db)
     except Exception as exc:  # noqa: BLE001 - a damaged setting must not stop the dialog opening

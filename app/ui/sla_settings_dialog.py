@@ -23,9 +23,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.analysis import incidents_service as svc, sla
+from app.analysis import sla
 from app.domain.incidents import IncidentError
 from app.domain.sla import PolicyError
+from app.incidents import service as svc
 from app.ui.session import Session
 from app.ui.sla_policy_form import SlaPolicyForm
 
@@ -89,7 +90,7 @@ class SlaSettingsDialog(QDialog):
                 if matrix != svc.priority_matrix(db):
                     svc.save_priority_matrix(db, matrix)
                 if policies != sla.load_policies(db):
-                    sla.save_policies(db, policies)
+                    svc.save_policies(db, policies)
         except IncidentError as exc:
             self.message.setText(str(exc))
             return

@@ -17,10 +17,9 @@ from typing import Any
 from app.domain import timeutil
 from app.domain.jobs import Progress
 from app.ingest.incidents.plan import ImportOptions, ImportPlan, build_plan
-from app.store import audit, incident_imports, incidents as store, settings
+from app.store import audit, incident_imports, incidents as store
 from app.store.database import Database
-
-PROFILES_KEY = "incident_import_profiles"
+from app.store.settings import INCIDENT_IMPORT_PROFILES
 
 
 class ImportRefused(ValueError):
@@ -39,7 +38,7 @@ class ImportResult:
 
 def plan_file(db: Database, path: Path, options: ImportOptions) -> ImportPlan:
     """Build the plan against this database (already-imported keys are skipped)."""
-    from app.analysis.incidents_service import priority_matrix
+    from app.incidents.service import priority_matrix
     from app.ingest.incidents.columns import apply_profile, auto_map
     from app.ingest.incidents.reader import SheetError, read_table
 
@@ -117,7 +116,7 @@ def import_file(db: Database, path: Path, options: ImportOptions, dry_run: bool 
 
 
 def profiles(db: Database) -> dict[str, dict[str, Any]]:
-    return dict(settings.get(db, PROFILES_KEY, {}) or {})
+    return dict(INCIDENT_IMPORT_PROFILES.read(db) or {})
 
 
 def load_profile(db: Database, name: str) -> ImportOptions:
@@ -134,5 +133,5 @@ def save_profile(db: Database, name: str, options: ImportOptions) -> None:
         saved = profiles(db)
         old = saved.get(name)
         saved[name] = options.to_dict()
-        settings.put(db, PROFILES_KEY, saved)
-        audit.append(db, "update", "settings", f"{PROFILES_KEY}/{name}", old=old, new=saved[name])
+        INCIDENT_IMPORT_PROFILES.write(db, saved)
+        audit.append(db, "update", "settings", f"{INCIDENT_IMPORT_PROFILES.key}/{name}", old=old, new=saved[name])

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from app.analysis import incidents_service as svc
+from app.incidents import service as svc
 from app.store.database import Database, UserFacingStoreError, WriteBusy
 
 __all__ = ["UserFacingStoreError", "WriteBusy", "create_now", "move_now", "update_now"]

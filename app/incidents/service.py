@@ -1,4 +1,5 @@
-"""Create, edit and move incidents: the one path the CLI, the form and the importer share.
+"""Create, edit and move incidents, and save the policies they follow: the one path the CLI, the form and the
+importer share.
 
 Every change runs in one transaction with its audit row (who, old → new), so an
 edit and its record in the audit trail are never separated.
@@ -12,16 +13,16 @@ from typing import Any
 
 from app.domain import incidents as rules, timeutil
 from app.domain.priority import DEFAULT_MATRIX, priority_for
+from app.domain.sla import SlaPolicies
 from app.domain.vocab import Status
-from app.store import audit, incidents as store, settings
+from app.store import audit, incidents as store
 from app.store.database import Database
-
-MATRIX_KEY = "priority_matrix"
+from app.store.settings import INCIDENT_NUMBER_FLOOR, PRIORITY_MATRIX, SLA_POLICIES
 
 
 def priority_matrix(db: Database) -> dict[int, dict[int, int]]:
     """The saved impact × urgency matrix, else the ServiceNow-style default."""
-    saved = settings.get(db, MATRIX_KEY)
+    saved = PRIORITY_MATRIX.read(db)
     if not saved:
         return DEFAULT_MATRIX
     return {int(i): {int(u): int(p) for u, p in row.items()} for i, row in saved.items()}
@@ -33,10 +34,19 @@ def save_priority_matrix(db: Database, matrix: dict[int, dict[int, int]]) -> Non
             if int(matrix[i][u]) not in (1, 2, 3, 4):
                 raise rules.IncidentError(f"impact {i} × urgency {u}: {matrix[i][u]!r} is not P1-P4", "priority")
     with db.transaction():
-        old = settings.get(db, MATRIX_KEY)
+        old = PRIORITY_MATRIX.stored(db)
         new = {str(i): {str(u): int(p) for u, p in row.items()} for i, row in matrix.items()}
-        settings.put(db, MATRIX_KEY, new)
-        audit.append(db, "update", "settings", MATRIX_KEY, old=old, new=new)
+        PRIORITY_MATRIX.write(db, new)
+        audit.append(db, "update", "settings", PRIORITY_MATRIX.key, old=old, new=new)
+
+
+def save_policies(db: Database, policies: SlaPolicies) -> None:
+    """Store the SLA policies, with an audit row holding old and new."""
+    with db.transaction():
+        old = SLA_POLICIES.stored(db)
+        new = policies.to_dict()
+        SLA_POLICIES.write(db, new)
+        audit.append(db, "update", "settings", SLA_POLICIES.key, old=old, new=new)
 
 
 def get(db: Database, number: str) -> dict[str, Any]:
@@ -228,7 +238,7 @@ def delete(db: Database, number: str, actor: str | None = None) -> dict[str, Any
         row = get(db, number)
         linked = store.linked_event_ids(db, row["id"])
         store.delete(db, row["id"])
-        floor = int(settings.get(db, "incident_number_floor", 0) or 0)
-        settings.put(db, "incident_number_floor", max(floor, int(row["number"][4:])))
+        floor = int(INCIDENT_NUMBER_FLOOR.read(db) or 0)
+        INCIDENT_NUMBER_FLOOR.write(db, max(floor, int(row["number"][4:])))
         audit.append(db, "delete", "incident", row["number"], old={**row, "linked_events": linked}, actor=actor)
         return row

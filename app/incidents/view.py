@@ -11,8 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from app.analysis import incidents_service as svc, sla
+from app.analysis import sla
 from app.domain import timeutil
+from app.incidents import service as svc
 from app.store import audit, incidents as store
 from app.store.database import Database
 
