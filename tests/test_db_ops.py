@@ -64,7 +64,7 @@ def test_no_connection_outlives_its_thread(qtbot, new_db_path: Path) -> None:
     assert all(threading.get_ident() != ident for _db, ident in seen)  # none ran on the GUI thread
     assert workers.wait_all()
     assert [db for db, _ident in seen if not _closed(db)] == []
-    assert connections.open_count() == 0
+    assert connections.open_count(new_db_path) == 0
 
 
 def test_a_failed_operation_gets_a_fresh_connection_next_time(qtbot, new_db_path: Path) -> None:
@@ -120,16 +120,17 @@ def test_a_window_leaves_no_connection_open_once_its_threads_end(qtbot, demo_db:
     from app.ui.session import Session
 
     window = MainWindow(Session(demo_db, timeutil.UTC))
+    path = window.session.db_path
     window.show()
     for name in ("dashboard", "events", "incidents", "imports", "audit"):
         window.show_page(name)
         assert workers.settle(30_000)
-    assert connections.open_count() > 0  # the pages' threads keep theirs while the window lives
+    assert connections.open_count(path) > 0  # the pages' threads keep theirs while the window lives
     window.close()
     with qtbot.waitSignal(window.destroyed, timeout=10_000):
         window.deleteLater()  # its models' page and count threads end with it
     assert workers.settle(30_000)  # and the shared pools' threads end here
-    assert connections.open_count() == 0
+    assert connections.open_count(path) == 0
 
 
 def test_no_widget_opens_a_database_connection_itself() -> None:
@@ -188,8 +189,9 @@ def test_no_worker_connection_is_left_open_at_exit(qtbot, demo_db: Database) -> 
     assert isinstance(page, EventsPage)
     model = page.model
     qtbot.waitUntil(lambda: model.total is not None, timeout=10_000)  # the page and count threads hold theirs
-    assert connections.open_count() > 0
+    db_path = window.session.db_path
+    assert connections.open_count(db_path) > 0
     session_db = window.session.db
     application.shutdown(manager)
-    assert connections.open_count() == 0
+    assert connections.open_count(db_path) == 0
     session_db.close()

@@ -117,10 +117,14 @@ def close_here(path: Path, kind: Kind | None = None) -> None:
         _close(db)
 
 
-def open_count() -> int:
-    """How many connections worker threads hold now (tests check that none outlives its thread)."""
+def open_count(path: Path | None = None) -> int:
+    """How many connections worker threads hold now, to ``path`` or to any file.
+
+    Tests check that none outlives its thread; naming the file keeps other tests'
+    threads, still alive in a shared pool, out of the count.
+    """
     with _lock:
-        return sum(len(mine) for mine in _by_thread.values())
+        return sum(1 for mine in _by_thread.values() for key in mine if path is None or key[0] == path)
 
 
 def _thread_ended(ident: int) -> None:
