@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from app.domain import timeutil
@@ -46,3 +47,13 @@ def test_the_import_dialog_status_comes_from_the_counts_not_the_text(qtbot, db: 
                                     file=1, files=1))
     assert dialog.status.text().startswith("2.0 of 4.0 MiB · 1,234 lines · ")
     assert dialog.progress.value() == 2048 and dialog.progress.maximum() == 4096
+
+
+def test_lines_per_second_start_afresh_with_the_next_file_even_after_a_short_one(qtbot, db: Database) -> None:
+    dialog = ImportDialog(Session(db, timeutil.UTC), None)
+    qtbot.addWidget(dialog)
+    dialog._progress(ProgressUpdate(1, 100, unit="KiB", lines=10, file=1, files=2))  # a short first file
+    time.sleep(0.2)
+    dialog._progress(ProgressUpdate(50, 100, unit="KiB", lines=5000, file=2, files=2))  # more lines than it had
+    rate = int(dialog.status.text().split(" · ")[-1].removesuffix(" lines/s").replace(",", ""))
+    assert rate > 100_000  # timed from the second file's start, not from the first's (at most 25,000)
