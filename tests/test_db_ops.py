@@ -107,7 +107,7 @@ def test_inline_ops_run_at_once_on_the_callers_thread(inline_ops: None, new_db_p
         return int(db.scalar("SELECT count(*) FROM events"))
 
     task = DbOp(parent, new_db_path, op, on_success=results.append,
-                on_progress=lambda d, t, s: progress.append((d, t, s))).run_in_background()
+                on_progress=lambda u: progress.append((u.done, u.total, u.text))).run_in_background()
     assert results == [0] and progress == [(1, 1, "counted")]  # already delivered: nothing to wait for
     assert seen[0][1] == threading.get_ident()
     assert _closed(seen[0][0])  # the GUI thread keeps no connection

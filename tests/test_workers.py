@@ -20,7 +20,8 @@ def test_result_and_progress_arrive(qtbot) -> None:
             progress.report(i + 1, 3, "step")
         return 42
 
-    workers.start(work, parent=None, on_success=results.append, on_progress=lambda d, t, s: seen.append((d, t, s)))
+    workers.start(work, parent=None, on_success=results.append,
+                  on_progress=lambda u: seen.append((u.done, u.total, u.text)))
     qtbot.waitUntil(lambda: results == [42])
     assert seen[-1] == (3, 3, "step")
 

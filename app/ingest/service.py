@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from app.domain import timeutil
-from app.domain.jobs import Progress
+from app.domain.jobs import Progress, ProgressUpdate, Relay
 from app.ingest import detect as detection, engine, formats, lines, parallel, steps
 from app.ingest.clock import Clock
 from app.ingest.formats.base import ROW_FIELDS, LineParser, ParseContext, RecordParser, Reject
@@ -354,13 +354,17 @@ def import_paths(db: Database, paths: list[Path], options: ImportOptions, progre
     results: list[FileResult] = []
     items = list(expand(paths, options.glob))
     total = sum(_safe_size(s) for s in items if isinstance(s, Source))
+    files = sum(isinstance(s, Source) for s in items)
     done_before = 0
+    file = 0
     for item in items:
         if not isinstance(item, Source):
             result = _not_read(item)
         else:
             size = _safe_size(item)
-            result = import_source(db, item, options, progress, done_before, total, actor)
+            file += 1
+            part = Relay(progress, _stamp(file, files)) if progress is not None else None
+            result = import_source(db, item, options, part, done_before, total, actor)
             done_before += size
         results.append(result)
         if on_file:
@@ -368,6 +372,11 @@ def import_paths(db: Database, paths: list[Path], options: ImportOptions, progre
         if result.status == "cancelled":
             break
     return results
+
+
+def _stamp(file: int, files: int) -> Callable[[ProgressUpdate], ProgressUpdate]:
+    """Marks one file's reports with its place in the import (the dialog restarts its lines/s there)."""
+    return lambda update: replace(update, file=file, files=files)
 
 
 def _safe_size(s: Source) -> int:
@@ -470,7 +479,7 @@ def _load(db: Database, parser: LineParser | RecordParser, reader: Any, enc: lin
             pos = child_pos[0]
             if pos < 0:
                 pos = parser.position if parser.position >= 0 else reader.position()
-            progress.report(done_before + min(pos, size), max(total, 1), f"{c.read:,} lines")
+            progress.update(_counted(done_before + min(pos, size), total, c))
             progress.check()
 
     sink = engine.Sink(writer.events, writer.rejects, tick)
@@ -479,8 +488,13 @@ def _load(db: Database, parser: LineParser | RecordParser, reader: Any, enc: lin
     else:
         counts = _run(parser, reader, enc, assign, sink, source, fmt)
     if progress is not None:
-        progress.report(done_before + size, max(total, 1), f"{counts.read:,} lines")
+        progress.update(_counted(done_before + size, total, counts))
     return counts
+
+
+def _counted(done: int, total: int, c: engine.Counts) -> ProgressUpdate:
+    return ProgressUpdate(done, max(total, 1), f"{c.read:,} lines", unit="bytes", lines=c.read, events=c.accepted,
+                          rejected=c.rejected)
 
 
 def _run(parser: LineParser | RecordParser, reader: Any, enc: lines.Encoding | None, assign: engine.Assign,

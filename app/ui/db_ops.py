@@ -8,7 +8,7 @@ Modelled on Anki's ``QueryOp``/``CollectionOp`` and napari's typed workers::
 The operation runs in a worker with that thread's connection (``app.ui.connections``)
 and a ``Progress``; its typed result comes back to ``on_success`` on the GUI
 thread. ``on_failure(message, details)``, ``on_cancel()`` and
-``on_progress(done, total, text)`` likewise. The operation must never touch
+``on_progress(update)`` (a ``ProgressUpdate``) likewise. The operation must never touch
 widgets, and must not close the connection it is handed. Callbacks are dropped
 once ``parent`` is deleted: work often outlives the page that asked for it.
 """
@@ -21,7 +21,7 @@ from typing import Generic, TypeVar
 
 from PySide6.QtCore import QObject, QThreadPool
 
-from app.domain.jobs import Progress
+from app.domain.jobs import Progress, ProgressUpdate
 from app.store.database import Database
 from app.ui import connections, workers
 from app.ui.connections import Kind
@@ -42,7 +42,7 @@ class DbOp(Generic[T]):
         *,
         on_success: Callable[[T], None] | None = None,
         on_failure: Callable[[str, str], None] | None = None,
-        on_progress: Callable[[int, int, str], None] | None = None,
+        on_progress: Callable[[ProgressUpdate], None] | None = None,
         on_cancel: Callable[[], None] | None = None,
         kind: Kind = Kind.FULL,
     ) -> None:

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.filters import Filter
-from app.domain.jobs import Progress
+from app.domain.jobs import Progress, ProgressUpdate
 from app.reports.sheets_summary import describe_filter
 from app.store.database import Database
 from app.ui import workers
@@ -196,11 +196,12 @@ class ExportDialog(QDialog):
         if running:
             self.progress_bar.setRange(0, 0)
 
-    def _progress(self, done: int, total: int, text: str) -> None:
+    def _progress(self, update: ProgressUpdate) -> None:
+        done, total = update.done, update.total
         if total > 0:
             self.progress_bar.setRange(0, 1000)
             self.progress_bar.setValue(int(1000 * min(done, total) / total))
-        self.status_label.setText(text)
+        self.status_label.setText(update.text)
 
     def _done(self, result: Any) -> None:
         self.task = None

@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.jobs import Progress
+from app.domain.jobs import Progress, ProgressUpdate, Relay
 from app.ui import workers
 from app.ui.db_ops import DbOp
 from app.ui.define_format_dialog import DefineFormatDialog
@@ -57,22 +57,9 @@ class _NoPreview:
     text: str
 
 
-class _KiB(Progress):
-    """Forwards progress in KiB (Qt's int is 32-bit) and shares the task's cancel flag."""
-
-    def __init__(self, inner: Progress) -> None:
-        super().__init__()
-        self.inner = inner
-
-    def report(self, done: int, total: int, text: str = "") -> None:
-        self.inner.report(done // 1024, max(total // 1024, 1), text)
-
-    def check(self) -> None:
-        self.inner.check()
-
-    @property
-    def cancelled(self) -> bool:
-        return self.inner.cancelled
+def _in_kib(update: ProgressUpdate) -> ProgressUpdate:
+    """The bar counts KiB: Qt's int is 32-bit, and a day of logs is more bytes than that."""
+    return replace(update, done=update.done // 1024, total=max(update.total // 1024, 1), unit="KiB")
 
 
 def _why_no_preview(message: str) -> str:
@@ -102,7 +89,7 @@ class ImportDialog(QDialog):
         self._preview_timer.setInterval(PREVIEW_DELAY_MS)
         self._preview_timer.timeout.connect(self._preview_typed)
         self._started = 0.0
-        self._last_lines = 0
+        self._file: int | None = None  # the file of the import that the lines/s count
 
         self.path_edit = QLineEdit()
         self.path_edit.setPlaceholderText("Files or folders to import (drop them on the window, or browse)")
@@ -368,10 +355,10 @@ class ImportDialog(QDialog):
         def work(db: Database, progress: Progress) -> Any:
             from app.ingest.service import import_paths
 
-            return import_paths(db, paths, options, progress=_KiB(progress))
+            return import_paths(db, paths, options, progress=Relay(progress, _in_kib))
 
         self._started = time.perf_counter()
-        self._last_lines = 0
+        self._file = None
         self.progress.setVisible(True)
         self.progress.setRange(0, 0)
         self.status.setText("Importing…")
@@ -380,13 +367,15 @@ class ImportDialog(QDialog):
         self.task = DbOp(self, db_path, work, on_success=self._finished, on_failure=self._failed,
                          on_progress=self._progress, on_cancel=self._cancelled).run_in_background()
 
-    def _progress(self, done: int, total: int, text: str) -> None:
+    def _progress(self, update: ProgressUpdate) -> None:
+        """The bar and the status line, from the update's counts (its text is not read)."""
+        done, total, lines = update.done, update.total, update.lines or 0
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(min(done, total))
-        lines = int("".join(ch for ch in text.split(" ")[0] if ch.isdigit()) or 0)
-        if lines < self._last_lines:
-            self._started = time.perf_counter()  # the next file began
-        self._last_lines = lines
+        if update.file != self._file:
+            if self._file is not None:
+                self._started = time.perf_counter()  # the next file began: its lines/s start afresh
+            self._file = update.file
         rate = lines / max(time.perf_counter() - self._started, 1e-6)
         self.status.setText(f"{done / 1024:,.1f} of {total / 1024:,.1f} MiB · {lines:,} lines · {rate:,.0f} lines/s")
 

@@ -189,8 +189,8 @@ class MainWindow(QMainWindow):
 
             show_error(self, "Could not load demo data", message, details)
 
-        DbOp(self, path, work, on_success=done, on_failure=failed,
-             on_progress=lambda d, t, _s: self.welcome.progress.setValue(int(100 * d / max(t, 1)))).run_in_background()
+        DbOp(self, path, work, on_success=done, on_failure=failed, on_progress=lambda u: self.welcome.progress.setValue(
+            int(100 * u.done / max(u.total, 1)))).run_in_background()
 
     def show_import(self, paths: object = None) -> QWidget:
         """File ▸ Import… (``paths`` from a drop, else the user picks)."""

@@ -18,7 +18,7 @@ from typing import Any, Generic, TypeVar
 import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
-from app.domain.jobs import Cancelled, Progress
+from app.domain.jobs import Cancelled, Progress, ProgressUpdate
 
 log = logging.getLogger("issue_ledger.ui.workers")
 
@@ -27,14 +27,14 @@ T = TypeVar("T")
 
 class TaskSignals(QObject):
     """Signals:
-        progress(done, total, text): the work reported progress.
+        progress(update): the work reported progress (a ``ProgressUpdate``: counts as fields).
         succeeded(result): the work returned.
         failed(message, details): the work raised; message first, traceback folded in details.
         cancelled(): the work stopped on request.
         finished(): always last.
     """
 
-    progress = Signal(int, int, str)
+    progress = Signal(object)
     succeeded = Signal(object)
     failed = Signal(str, str)
     cancelled = Signal()
@@ -47,8 +47,11 @@ class _SignalProgress(Progress):
         self._signals = signals
 
     def report(self, done: int, total: int, text: str = "") -> None:
+        self.update(ProgressUpdate(int(done), int(total), text))
+
+    def update(self, update: ProgressUpdate) -> None:
         self.check()
-        self._signals.progress.emit(int(done), int(total), text)
+        self._signals.progress.emit(update)
 
 
 class Task(QRunnable, Generic[T]):
@@ -89,7 +92,7 @@ def start(
     parent: QObject | None,
     on_success: Callable[[T], None] | None = None,
     on_failure: Callable[[str, str], None] | None = None,
-    on_progress: Callable[[int, int, str], None] | None = None,
+    on_progress: Callable[[ProgressUpdate], None] | None = None,
     on_cancel: Callable[[], None] | None = None,
     pool: QThreadPool | None = None,
     name: str = "",

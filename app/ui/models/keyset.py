@@ -25,7 +25,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from app.domain.filters import Filter
-from app.domain.jobs import Progress
+from app.domain.jobs import Progress, ProgressUpdate
 from app.store.browse import Browse, Key
 from app.store.database import Database
 from app.store.filter_sql import FilterError
@@ -142,9 +142,9 @@ class KeysetTableModel(QAbstractTableModel):
     def _run(self, fn: Any, done: Any, slow: bool = False) -> None:
         gen = self._generation
 
-        def on_progress(tested: int, total: int, _text: str) -> None:
+        def on_progress(update: ProgressUpdate) -> None:
             if gen == self._generation:
-                self.scan_progress.emit(tested, total)
+                self.scan_progress.emit(update.done, update.total)  # rows tested by the regex, of how many
 
         def on_success(result: Any) -> None:
             if gen == self._generation:

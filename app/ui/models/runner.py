@@ -14,7 +14,7 @@ from typing import TypeVar
 
 from PySide6.QtCore import QObject, QThreadPool
 
-from app.domain.jobs import Progress
+from app.domain.jobs import Progress, ProgressUpdate
 from app.store.database import Database
 from app.ui import workers
 from app.ui.db_ops import DbOp, Kind
@@ -37,7 +37,7 @@ class SqlRunner(QObject):
 
     def run(self, fn: Callable[[Database, Progress], T], on_success: Callable[[T], None],
             on_failure: Callable[[str, str], None] | None = None, slow: bool = False,
-            on_progress: Callable[[int, int, str], None] | None = None,
+            on_progress: Callable[[ProgressUpdate], None] | None = None,
             parent: QObject | None = None) -> workers.Task[T]:
         """Run ``fn`` on this model's page (or ``slow``) thread; callbacks are dropped once ``parent`` is gone."""
         op = DbOp(parent or self, self.path, fn, on_success=on_success, on_failure=on_failure,
