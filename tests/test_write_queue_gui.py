@@ -93,3 +93,34 @@ def test_editing_an_incident_while_the_lock_is_held_never_freezes(qtbot: Any, db
     with qtbot.waitSignal(dialog.saved, timeout=5000):
         qtbot.mouseClick(dialog.save_button, LEFT)
     assert store.get_by_number(db, row["number"])["title"] == "VPN drops every hour"
+
+
+def test_the_windows_own_writes_never_wait_long_for_the_lock(qtbot, demo_db: Database) -> None:
+    """Settings saved on the GUI thread wait at most the window's limit, then say so and keep the dialog."""
+    from app.ui.application import WINDOW_WAIT_S, WindowManager
+    from app.ui.sla_settings_dialog import SlaSettingsDialog
+
+    path = demo_db.path
+    demo_db.close()
+    manager = WindowManager(timeutil.UTC)
+    assert manager.open(path)
+    window = manager.window
+    assert window is not None and window.session.db.wait_limit_s == WINDOW_WAIT_S
+    qtbot.addWidget(window)
+    dialog = SlaSettingsDialog(window.session, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    cell = dialog.cells[(1, 1)]
+    cell.setCurrentIndex((cell.currentIndex() + 1) % cell.count())  # a change to save
+    holder = _hold_lock(path)  # the writers' wait is 10 minutes: the window must not use it
+    try:
+        started = time.monotonic()
+        qtbot.mouseClick(dialog.save_button, LEFT)
+        waited = time.monotonic() - started
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert waited < WINDOW_WAIT_S + 2
+    assert "still holds the database" in dialog.message.text() and dialog.isVisible()
+    qtbot.mouseClick(dialog.save_button, LEFT)  # the same choice saves once the lock is free
+    assert not dialog.isVisible()

@@ -102,6 +102,7 @@ class Database:
         self._tx_depth = 0
         self._lock = threading.RLock()
         self._told_waiting = False  # the waiting notice is given once per connection
+        self.wait_limit_s: float | None = None  # this connection's own limit (the window's), else the writers' wait
         self.regexp = RegexpFunction()  # REGEXP for the filter's regex; counts rows tested
         self.regexp.install(conn)
         # The filter's message pattern: the masking the top-messages chart groups by.
@@ -272,7 +273,15 @@ class Database:
                     self.execute("COMMIT")
 
     def _wait_ms(self) -> int:
-        return int(write_wait_seconds() * 1000)
+        return int(self._wait_s() * 1000)
+
+    def _wait_s(self) -> float:
+        return write_wait_seconds() if self.wait_limit_s is None else self.wait_limit_s
+
+    def limit_wait(self, seconds: float) -> None:
+        """Wait at most ``seconds`` for the lock on this connection (the window's: its thread must not freeze)."""
+        self.wait_limit_s = seconds
+        self.conn.execute(f"PRAGMA busy_timeout={self._wait_ms()}")
 
     def _begin_immediate(self, wait: bool = True) -> None:
         """Take the write lock, waiting for another writer (saying so once) up to the configured limit.
@@ -304,7 +313,7 @@ class Database:
     def _locked(self, exc: sqlite3.Error) -> Exception:
         if not _is_busy(exc):
             return translate(exc, self.path)
-        return locked_error(self.path)
+        return locked_error(self.path, self.wait_limit_s)
 
     def notify_waiting(self) -> None:
         """Tell the user once that this writer waits for another one."""
@@ -427,8 +436,11 @@ def _is_busy(exc: sqlite3.Error) -> bool:
     return code.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "database is locked" in str(exc)
 
 
-def locked_error(path: Path) -> UserFacingStoreError:
-    """The one line for a writer that waited as long as it may."""
+def locked_error(path: Path, seconds: float | None = None) -> UserFacingStoreError:
+    """The one line for a writer that waited as long as it may (``seconds``: a connection's own limit)."""
+    if seconds is not None:
+        return UserFacingStoreError(f"{path}: another writer still holds the database after waiting {seconds:g} s; "
+                                    "nothing was written, try again")
     return UserFacingStoreError(
         f"{path}: another writer still holds the database after waiting {write_wait_seconds():g} s; "
         f"nothing was written (try again, or wait longer with {WRITE_WAIT_ENV}=SECONDS)")

@@ -17,6 +17,9 @@ from app.ui.session import Session
 
 qt_log = logging.getLogger("issue_ledger.qt")
 log = logging.getLogger("issue_ledger.ui")
+# The window's own connection runs on the GUI thread: a write there waits at most this long for the
+# lock (imports hold it about a second at a time), then says so, rather than freezing the window.
+WINDOW_WAIT_S = 3.0
 
 _LEVELS = {
     QtMsgType.QtDebugMsg: logging.DEBUG,
@@ -53,6 +56,7 @@ class WindowManager:
     def open(self, path: Path) -> bool:
         try:
             db = Database.open(path)
+            db.limit_wait(WINDOW_WAIT_S)
         except UserFacingStoreError as exc:
             QMessageBox.warning(self.window, "Cannot open database", str(exc))
             return False

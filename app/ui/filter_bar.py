@@ -344,7 +344,7 @@ class FilterBar(QWidget):
         if ok and name.strip():
             try:
                 self.save_view(name)
-            except ValueError as exc:
+            except (ValueError, UserFacingStoreError) as exc:  # a bad name, or an import writing past the wait
                 QMessageBox.warning(self, "Save view", str(exc))
 
     def ask_export(self) -> None:

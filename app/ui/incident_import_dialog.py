@@ -39,7 +39,7 @@ from app.domain.vocab import LOG_TYPES
 from app.ingest.incidents.apply import ImportResult
 from app.ingest.incidents.columns import IMPORT_FIELDS
 from app.ingest.incidents.plan import ImportOptions, ImportPlan
-from app.store.database import Database
+from app.store.database import Database, UserFacingStoreError
 from app.ui import theme, workers
 from app.ui.db_ops import DbOp
 from app.ui.incident_value_map import ValueMapTable
@@ -371,7 +371,11 @@ class IncidentImportDialog(QDialog):
         if not name:
             self.notes.setText("Give the profile a name first.")
             return
-        save_profile(self.session.db, name, self.options())
+        try:
+            save_profile(self.session.db, name, self.options())
+        except UserFacingStoreError as exc:  # an import kept writing past the window's wait: try again
+            self.notes.setText(str(exc))
+            return
         self._load_profiles()
         self.profile.setCurrentIndex(self.profile.findData(name))
         self.notes.setText(f"Saved profile {name!r}.")

@@ -27,6 +27,7 @@ from app.analysis import sla
 from app.domain.incidents import IncidentError
 from app.domain.sla import PolicyError
 from app.incidents import service as svc
+from app.store.database import UserFacingStoreError
 from app.ui.session import Session
 from app.ui.sla_policy_form import SlaPolicyForm
 
@@ -91,8 +92,8 @@ class SlaSettingsDialog(QDialog):
                     svc.save_priority_matrix(db, matrix)
                 if policies != sla.load_policies(db):
                     svc.save_policies(db, policies)
-        except IncidentError as exc:
-            self.message.setText(str(exc))
+        except (IncidentError, UserFacingStoreError) as exc:  # UserFacing: an import kept writing past the wait
+            self.message.setText(str(exc))  # the dialog stays open with what was chosen, to save again
             return
         self.session.data_changed.emit()
         self.saved.emit()
