@@ -5,30 +5,17 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMainWindow, QMenu
+from PySide6.QtWidgets import QMainWindow, QMenu
 
-from app.domain import timeutil
 from app.store.database import Database
-from app.ui import window_actions, workers
+from app.ui import window_actions
 from app.ui.actions import ActionSet, Command, Condition, Menu, Separator
-from app.ui.main_window import MainWindow
-from app.ui.session import Session
+from tests.window_helpers import open_window
 
 UI = Path(__file__).resolve().parents[1] / "app" / "ui"
 
 
-def _window(qtbot, db: Database) -> MainWindow:
-    window = MainWindow(Session(db, timeutil.UTC))
-    qtbot.addWidget(window, before_close_func=_settle)
-    window.show()
-    return window
 
-
-def _settle(window: MainWindow) -> None:
-    workers.wait_all(30_000)
-    QApplication.processEvents()
-    window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
 
 def _walk(menu: QMenu, menu_id: str, set_: ActionSet, out: list[tuple[str, str]]) -> None:
@@ -49,7 +36,7 @@ def _walk(menu: QMenu, menu_id: str, set_: ActionSet, out: list[tuple[str, str]]
 
 
 def test_the_menu_bar_is_the_action_table_in_order(qtbot, db: Database) -> None:
-    window = _window(qtbot, db)
+    window = open_window(qtbot, db)
     rows = window_actions.table(window)
     expected = [(row.parent or "bar", f"menu:{row.id}") if isinstance(row, Menu)
                 else (row.menu, "---") if isinstance(row, Separator) else (row.menu, row.id) for row in rows]

@@ -17,8 +17,8 @@ from app.store.database import Database, default_path
 from app.ui import preferences, startup, workers
 from app.ui.main_window import MainWindow
 from app.ui.preferences import DEFAULT_DATABASE, TIME_ZONE
-from app.ui.session import Session
 from app.ui.shortcuts_dialog import collect
+from tests.window_helpers import open_window
 
 
 @pytest.fixture(autouse=True)
@@ -27,18 +27,7 @@ def _restore_display_format(qapp: QApplication) -> Iterator[None]:
     timeutil.set_display_format(None)
 
 
-def _window(qtbot, db: Database) -> MainWindow:
-    window = MainWindow(Session(db, timeutil.UTC))
-    qtbot.addWidget(window, before_close_func=_settle)
-    window.show()
-    return window
 
-
-def _settle(window: MainWindow) -> None:
-    """Let the window's workers finish and deliver, then delete it, so later theme switches stay quick."""
-    workers.wait_all(30_000)
-    QApplication.processEvents()
-    window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
 
 def _menu_titles(window: MainWindow) -> list[str]:
@@ -46,7 +35,7 @@ def _menu_titles(window: MainWindow) -> list[str]:
 
 
 def test_menus_are_in_place(qtbot, db: Database) -> None:
-    window = _window(qtbot, db)
+    window = open_window(qtbot, db)
     titles = _menu_titles(window)
     assert titles.index("View") == titles.index("Help") - 1
     file_texts = [a.text() for a in window.menuBar().actions()[0].menu().actions()]
@@ -56,7 +45,7 @@ def test_menus_are_in_place(qtbot, db: Database) -> None:
 
 
 def test_no_two_commands_share_a_shortcut(qtbot, db: Database) -> None:
-    window = _window(qtbot, db)
+    window = open_window(qtbot, db)
     seen: dict[str, str] = {}
     for where, what, keys in collect(window):
         for key in keys.split(", "):
@@ -66,7 +55,7 @@ def test_no_two_commands_share_a_shortcut(qtbot, db: Database) -> None:
 
 
 def test_shortcuts_dialog_lists_and_filters(qtbot, db: Database) -> None:
-    window = _window(qtbot, db)
+    window = open_window(qtbot, db)
     window.shell.menus.shortcuts_action.trigger()
     dialog = window.shell.menus.dialog
     qtbot.waitUntil(dialog.isVisible)
@@ -82,25 +71,25 @@ def test_shortcuts_dialog_lists_and_filters(qtbot, db: Database) -> None:
 
 
 def test_go_to_shortcut_changes_page(qtbot, demo_db: Database) -> None:
-    window = _window(qtbot, demo_db)
+    window = open_window(qtbot, demo_db)
     window.shell.menus.page_actions["incidents"].trigger()
     assert window.stack.currentWidget() is window.pages["incidents"]
 
 
 def test_geometry_comes_back(qtbot, db: Database) -> None:
-    window = _window(qtbot, db)  # empty: the welcome page, so no page's minimum size interferes
+    window = open_window(qtbot, db)  # empty: the welcome page, so no page's minimum size interferes
     window.resize(QSize(700, 560))
     window.move(QPoint(40, 30))
     window.close()
-    again = _window(qtbot, db)
+    again = open_window(qtbot, db)
     assert again.size() == QSize(700, 560)
 
 
 def test_last_page_comes_back(qtbot, demo_db: Database) -> None:
-    window = _window(qtbot, demo_db)
+    window = open_window(qtbot, demo_db)
     window.show_page("reports")
     window.close()
-    again = _window(qtbot, demo_db)
+    again = open_window(qtbot, demo_db)
     assert again.stack.currentWidget() is again.pages["reports"]
     assert again.nav.currentItem().text() == "Reports"
 
@@ -112,7 +101,7 @@ def test_recent_databases_menu_opens_and_forgets(qtbot, db: Database, tmp_path: 
     prefs = preferences.current()
     prefs.add_recent(gone)
     prefs.add_recent(other)
-    window = _window(qtbot, db)
+    window = open_window(qtbot, db)
     menu = window.shell.menus.recent_menu
     window.shell.menus.fill_recent()
     texts = [a.text() for a in menu.actions()]
@@ -131,7 +120,7 @@ def test_recent_databases_menu_opens_and_forgets(qtbot, db: Database, tmp_path: 
 
 def test_settings_dialog_saves_and_applies(qtbot, db: Database) -> None:
     demo_db = db  # the default matrix and SLA targets show on an empty database too
-    window = _window(qtbot, demo_db)
+    window = open_window(qtbot, demo_db)
     window.shell.menus.settings_action.trigger()
     dialog = window.shell.settings_dialog
     qtbot.waitUntil(dialog.isVisible)
@@ -161,7 +150,7 @@ def test_settings_dialog_saves_and_applies(qtbot, db: Database) -> None:
 
 def test_settings_dialog_refuses_a_default_database_in_a_missing_folder(qtbot, db: Database,
                                                                        tmp_path: Path) -> None:
-    window = _window(qtbot, db)
+    window = open_window(qtbot, db)
     window.shell.show_settings()
     dialog = window.shell.settings_dialog
     dialog.database_edit.setText(str(tmp_path / "no-such-folder" / "ledger.db"))
@@ -174,7 +163,7 @@ def test_settings_dialog_refuses_a_default_database_in_a_missing_folder(qtbot, d
 
 
 def test_settings_dialog_refuses_a_bad_zone(qtbot, db: Database) -> None:
-    window = _window(qtbot, db)
+    window = open_window(qtbot, db)
     window.shell.show_settings()
     dialog = window.shell.settings_dialog
     dialog.zone_combo.setCurrentText("Atlantis/Capital")
@@ -186,7 +175,7 @@ def test_settings_dialog_refuses_a_bad_zone(qtbot, db: Database) -> None:
 
 
 def test_about_names_version_and_folders(qtbot, db: Database) -> None:
-    window = _window(qtbot, db)
+    window = open_window(qtbot, db)
     window.show_about()
     box = window.about_box
     qtbot.waitUntil(box.isVisible)
@@ -208,14 +197,14 @@ def test_start_uses_explicit_values_then_preferences(tmp_path: Path) -> None:
 
 
 def test_no_dead_band_beside_the_navigation(qtbot, db: Database) -> None:
-    window = _window(qtbot, db)
+    window = open_window(qtbot, db)
     splitter = window.centralWidget()
     qtbot.waitUntil(lambda: splitter.sizes()[0] > 0)
     assert splitter.sizes()[0] == window.nav.width()
 
 
 def test_database_tab_opens_the_editors_and_shows_what_was_saved(qtbot, db: Database) -> None:
-    window = _window(qtbot, db)
+    window = open_window(qtbot, db)
     window.shell.show_settings()
     dialog = window.shell.settings_dialog
     qtbot.mouseClick(dialog.sla_button, Qt.MouseButton.LeftButton)
