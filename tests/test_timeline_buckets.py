@@ -85,3 +85,9 @@ def test_strip_steps_week_bars_from_monday_to_monday(qtbot) -> None:
     starts = [when.astimezone(KOLKATA) for when, _ in strip.buckets]
     assert len(starts) == 5 and all((s.weekday(), s.hour, s.minute) == (0, 0, 0) for s in starts)
     assert [sum(c or ()) for _, c in strip.buckets] == [1, 0, 0, 0, 2]
+
+
+def test_a_range_ending_before_it_starts_counts_nothing_rather_than_crashing(demo_db: Database) -> None:
+    f = Filter(since="2026-11-30T00:00:00Z", until="2026-11-29T00:00:00Z")
+    assert series.trend(demo_db, f, KOLKATA).total == 0  # was an IndexError from the shared bucket counting
+    assert event_store.histogram(demo_db, f, KOLKATA)["counts"] == {}

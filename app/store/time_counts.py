@@ -34,7 +34,9 @@ def bucket_counts(
     forces the GROUP BY (tests compare both ways).
     """
     starts = time_buckets.starts_between(start, end, size, zone)
-    ends = [*starts[1:], time_buckets.next_start(starts[-1], size, zone)] if starts else []
+    if not starts:
+        return [], [], {}
+    ends = [*starts[1:], time_buckets.next_start(starts[-1], size, zone)]
     counts: dict[Any, list[int]] = {}
     keys = walk_keys(db, f, by) if fast else None
     if keys is not None and len(starts) * len(keys) <= WALK_LIMIT:
