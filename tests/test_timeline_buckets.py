@@ -91,3 +91,14 @@ def test_a_range_ending_before_it_starts_counts_nothing_rather_than_crashing(dem
     f = Filter(since="2026-11-30T00:00:00Z", until="2026-11-29T00:00:00Z")
     assert series.trend(demo_db, f, KOLKATA).total == 0  # was an IndexError from the shared bucket counting
     assert event_store.histogram(demo_db, f, KOLKATA)["counts"] == {}
+
+
+def test_a_stamp_from_year_1_leaves_no_event_out_of_the_timeline(db: Database) -> None:
+    stamps = ["0001-01-02T00:00:00.000Z", "1970-01-01T00:00:00.000Z", "2026-11-01T00:00:00.000Z",
+              "2026-11-02T00:00:00.000Z"]
+    add(db, stamps)
+    series.trend(db, Filter(), KOLKATA, all_time=True)  # was an OverflowError: a week starting before year 1
+    data = event_store.histogram(db, Filter(), KOLKATA, all_time=True)
+    assert data["size"] == "week"  # 105,000 weeks: too many to list, so only those with events are counted
+    assert sum(map(sum, data["counts"].values())) == len(stamps)
+    assert min(data["counts"]) == "0001-01-01T00:00:00.000Z"  # the calendar's first moment, not before it

@@ -58,8 +58,8 @@ def finer_size(size: str, start: dt.datetime, end: dt.datetime, zone: dt.tzinfo,
         return None  # nothing to size the bars by
     starts = time_buckets.starts_between(start, end, size, zone)
     runs = empty_runs([totals.get(s, 0) for s in starts])
-    if not runs:
-        return None
+    if not runs or len(starts) >= time_buckets.MAX_STARTS:
+        return None  # no gaps, or too long a range to list its buckets (and so its gaps)
     ends = [*starts[1:], time_buckets.next_start(starts[-1], size, zone)]
     busy = (end - start) - sum((ends[b] - starts[a] for a, b in runs), dt.timedelta())
     finer = time_buckets.choose(start, start + busy)

@@ -179,10 +179,14 @@ def _severity_buckets(db: Database, f: Filter, zone: dt.tzinfo, size: str, start
                       end: dt.datetime, now: dt.datetime | None) -> dict[str, list[int]]:
     """Bucket start (stored-form UTC) -> six severity counts, counted as the trend chart counts them."""
     from app.domain import timeutil
-    from app.store.time_counts import bucket_counts
+    from app.store.time_counts import bucket_counts, grouped_counts, listable
 
-    starts, _ends, by_severity = bucket_counts(db, f, zone, size, start, end, "severity", now)
     counts: dict[str, list[int]] = {}
+    if not listable(size, start, end):  # a stamp from year 1 beside today's: count the buckets that have events
+        for when, sev, n in grouped_counts(db, f, zone, size, start, end, "severity", now):
+            counts.setdefault(timeutil.to_iso(when), [0] * 6)[int(sev)] += n
+        return counts
+    starts, _ends, by_severity = bucket_counts(db, f, zone, size, start, end, "severity", now)
     for sev, row in by_severity.items():
         for i, n in enumerate(row):
             if n:

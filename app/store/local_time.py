@@ -46,11 +46,14 @@ def sql_bucket(size: str, spans: list[OffsetSpan], column: str) -> tuple[str, li
     arithmetic on ``unixepoch`` keeps a covering index enough and no text is built per row.
     """
     seconds = SECONDS[size]
+    # CLOCK_SHIFT keeps times before 1970 positive, where SQLite's ``/`` truncating toward zero would put
+    # them in the bucket after their own; it is whole weeks, so the numbers after 1970 stay as they were.
+    back = CLOCK_SHIFT // seconds
     if size in ("minute", "hour") and len({s.offset % seconds for s in spans}) == 1:
-        return f"((unixepoch({column}) + ?) / {seconds})", [spans[0].offset % seconds]
+        return f"((unixepoch({column}) + ? + {CLOCK_SHIFT}) / {seconds} - {back})", [spans[0].offset % seconds]
     case, params = offset_case(spans, column)
     shift = WEEK_SHIFT if size == "week" else 0
-    return f"((unixepoch({column}) + {case} + {shift}) / {seconds})", params
+    return f"((unixepoch({column}) + {case} + {shift + CLOCK_SHIFT}) / {seconds} - {back})", params
 
 
 def bucket_start(number: int, size: str, spans: list[OffsetSpan], zone: dt.tzinfo) -> dt.datetime:

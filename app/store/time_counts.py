@@ -44,13 +44,30 @@ def bucket_counts(
         for group, i, n in aggregates.event_range_counts(db, str(by), keys, edges):
             counts.setdefault(group, [0] * len(starts))[i] += n
         return starts, ends, counts
-    spans = offset_spans(zone, start, end)
     index = {s: i for i, s in enumerate(starts)}
-    for number, group, n in aggregates.event_buckets(db, f, zone, sql_bucket(size, spans, "e.ts"), by, now):
-        at = index.get(bucket_start(number, size, spans, zone))
+    for when, group, n in grouped_counts(db, f, zone, size, start, end, by, now):
+        at = index.get(when)
         if at is not None:
             counts.setdefault(group, [0] * len(starts))[at] += n
     return starts, ends, counts
+
+
+def grouped_counts(
+    db: Database, f: Filter, zone: dt.tzinfo, size: str, start: dt.datetime, end: dt.datetime, by: str | None,
+    now: dt.datetime | None = None,
+) -> list[tuple[dt.datetime, Any, int]]:
+    """(bucket start, group value, count) of each bucket that has events: one GROUP BY, no list of buckets.
+
+    Serves ranges too long to list every bucket (``time_buckets.MAX_STARTS``) without leaving events out.
+    """
+    spans = offset_spans(zone, start, end)
+    return [(bucket_start(number, size, spans, zone), group, n)
+            for number, group, n in aggregates.event_buckets(db, f, zone, sql_bucket(size, spans, "e.ts"), by, now)]
+
+
+def listable(size: str, start: dt.datetime, end: dt.datetime) -> bool:
+    """Whether every bucket of ``start``..``end`` can be listed (a local week is 7 days give or take an hour)."""
+    return (end - start).total_seconds() < (time_buckets.MAX_STARTS - 2) * time_buckets.SECONDS[size]
 
 
 def walk_keys(db: Database, f: Filter, by: str | None) -> list[Any] | None:
