@@ -102,3 +102,13 @@ def test_a_stamp_from_year_1_leaves_no_event_out_of_the_timeline(db: Database) -
     assert data["size"] == "week"  # 105,000 weeks: too many to list, so only those with events are counted
     assert sum(map(sum, data["counts"].values())) == len(stamps)
     assert min(data["counts"]) == "0001-01-01T00:00:00.000Z"  # the calendar's first moment, not before it
+
+
+def test_days_before_1970_hold_their_own_events(db: Database) -> None:
+    add(db, ["1969-12-30T12:00:00.000Z", "1969-12-31T12:00:00.000Z", "1969-12-31T13:00:00.000Z"])
+    data = series.trend(db, Filter(), timeutil.UTC, size="day", fast=False, all_time=True)
+    assert [sum(col) for col in zip(*data.series.values(), strict=True)] == [1, 2]  # was [0, 1]: a day late
+    f = Filter(log_types=("system",), since="1969-12-29T00:00:00Z", until="1970-01-01T00:00:00Z")  # the GROUP BY
+    counts = event_store.histogram(db, f, timeutil.UTC)["counts"]
+    assert {k: sum(v) for k, v in counts.items()} == {
+        "1969-12-30T12:00:00.000Z": 1, "1969-12-31T12:00:00.000Z": 1, "1969-12-31T13:00:00.000Z": 1}
