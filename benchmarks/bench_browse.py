@@ -117,6 +117,29 @@ def bench_store(path: Path) -> list[str]:
     return fails
 
 
+def bench_timeline(path: Path) -> None:
+    """The Events timeline's histogram (a worker thread's query) per zone: default window, all time, filtered."""
+    from app.domain import timeutil
+    from app.domain.filters import Filter
+    from app.store import events as event_store
+    from app.store.browse import lean
+    from app.store.database import Database
+
+    db = lean(Database.open(path))
+    host = db.scalar("SELECT host FROM events GROUP BY host ORDER BY count(*) LIMIT 1")
+    timelines = {"default window": (Filter(), False), "all time": (Filter(), True),
+                 "type network": (Filter(log_types=("network",)), False), f"host {host}": (Filter(hosts=(host,)), True),
+                 "regex timed? ?out": (Filter(regex=r"timed? ?out"), False)}
+    for zone_name in ("Asia/Manila", "Asia/Kolkata", "Europe/London"):
+        zone = timeutil.get_zone(zone_name)
+        for name, (f, all_time) in timelines.items():
+            h = event_store.histogram(db, f, zone, all_time=all_time)
+            ms = median_ms(lambda f=f, all_time=all_time: event_store.histogram(db, f, zone, all_time=all_time),
+                           1 if f.regex else 5)
+            print(f"timeline {zone_name:14s} {name[:24]:24s} {ms:7.1f} ms ({len(h['counts'])} {h['size']} bars)")
+    db.close()
+
+
 def bench_gui(path: Path) -> None:
     """In its own process: the Events page on the file, UI-thread stalls while filters apply."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -221,7 +244,7 @@ def bench_cli(path: Path) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", type=Path, default=Path("/tmp/bench1m.db"))
-    parser.add_argument("--part", choices=["all", "store", "gui", "cli"], default="all")
+    parser.add_argument("--part", choices=["all", "store", "timeline", "gui", "cli"], default="all")
     args = parser.parse_args()
     if not args.db.exists():
         print(f"making {args.db} (1,000,000 demo events)…", flush=True)
@@ -230,6 +253,8 @@ def main() -> int:
     fails: list[str] = []
     if args.part in ("all", "store"):
         fails = bench_store(args.db)
+    if args.part in ("all", "timeline"):
+        bench_timeline(args.db)
     if args.part == "gui":
         bench_gui(args.db)
     elif args.part == "all":

@@ -15,7 +15,7 @@ from app.analysis import buckets
 from app.domain import chart_window, masking, timeutil
 from app.domain.filters import Filter
 from app.domain.vocab import LOG_TYPES, SEVERITIES, Severity
-from app.store import aggregates
+from app.store import aggregates, time_counts
 from app.store.database import Database
 
 GROUPS: tuple[str, ...] = ("severity", "type", "client")
@@ -133,49 +133,14 @@ def trend(db: Database, f: Filter, zone: dt.tzinfo, by: str = "severity", size: 
     start, end = span
     auto_size = size is None
     size = size or buckets.choose(start, end)
-    starts = buckets.starts_between(start, end, size, zone)
-    ends = starts[1:] + [buckets.next_start(starts[-1], size, zone)] if starts else []
-    counts: dict[object, list[int]] = {}
-    keys = _index_walk_keys(db, f, by, fast)
-    if keys is not None and len(starts) * len(keys) <= 20_000:
-        edges = [timeutil.to_iso(max(s, start)) for s in starts] + [timeutil.to_iso(min(ends[-1], end))]
-        for group, i, n in aggregates.event_range_counts(db, by, keys, edges):
-            counts.setdefault(group, [0] * len(starts))[i] += n
-    else:
-        spans = buckets.offset_spans(zone, start, end)
-        index = {s: i for i, s in enumerate(starts)}
-        for number, group, n in aggregates.event_buckets(db, f, zone, buckets.sql_bucket(size, spans, "e.ts"),
-                                                         by, now):
-            at = index.get(buckets.bucket_start(number, size, spans, zone))
-            if at is not None:
-                counts.setdefault(group, [0] * len(starts))[at] += n
+    starts, ends, counts = time_counts.bucket_counts(db, f, zone, size, start, end, by, now, fast)
     out = TimeSeries(size, zone, starts, ends, by, _ordered(by, counts), start, end, earliest)
-    if auto_size and out.gaps():
-        # the bars only cover the islands: size them by the time that has events, not by the whole range
-        busy = (end - start) - sum(((b - a) for a, b in out.gaps()), dt.timedelta())
-        finer = buckets.choose(start, start + busy)
-        if buckets.BUCKETS.index(finer) < buckets.BUCKETS.index(size):
+    if auto_size:
+        totals = [sum(col) for col in zip(*out.series.values(), strict=True)]
+        finer = chart_window.finer_size(size, start, end, zone, dict(zip(starts, totals, strict=False)))
+        if finer is not None:
             return dataclasses.replace(trend(db, f, zone, by, finer, now, fast, all_time=True), earliest=earliest)
     return out
-
-
-def _index_walk_keys(db: Database, f: Filter, by: str, fast: bool) -> list[object] | None:
-    """The group values to count range by range on an index, or None when the filter needs the general query.
-
-    That path serves filters restricting only time and the grouped column (severity
-    or client), which is what the dashboard shows by default.
-    """
-    if not fast or by not in ("severity", "client"):
-        return None
-    allowed = {"since", "until", "severities", "min_severity"} if by == "severity" else {"since", "until", "clients"}
-    if set(f.to_dict()) - allowed:
-        return None
-    if by == "client":
-        return list(f.clients) if f.clients else list(aggregates.distinct_clients(db))
-    levels = [int(Severity.parse(s)) for s in f.severities] if f.severities else list(range(6))
-    if f.min_severity:
-        levels = [v for v in levels if v >= int(Severity.parse(f.min_severity))]
-    return list(levels)
 
 
 def _ordered(by: str, counts: dict[object, list[int]]) -> dict[str, list[int]]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from app.domain import timeutil
+from app.domain import time_buckets, timeutil
 from app.domain.filters import Filter
 
 DEFAULT_DAYS = 30
@@ -44,3 +44,24 @@ def empty_runs(counts: list[int], share: float = GAP_SHARE, least: int = 10) -> 
                 out.append((run_start, i - 1))
             run_start = None
     return out
+
+
+def finer_size(size: str, start: dt.datetime, end: dt.datetime, zone: dt.tzinfo,
+               totals: dict[dt.datetime, int]) -> str | None:
+    """A finer bucket size for ``start``..``end`` once its gaps are cut out, else None.
+
+    ``totals`` maps bucket starts (UTC) to their counts. The bars then cover only the
+    islands, so they are sized by the time that has events, not by the whole range:
+    a 2005 import beside this month's gets day bars rather than one week bar each.
+    """
+    if not any(totals.values()):
+        return None  # nothing to size the bars by
+    starts = time_buckets.starts_between(start, end, size, zone)
+    runs = empty_runs([totals.get(s, 0) for s in starts])
+    if not runs or len(starts) >= time_buckets.MAX_STARTS:
+        return None  # no gaps, or too long a range to list its buckets (and so its gaps)
+    ends = [*starts[1:], time_buckets.next_start(starts[-1], size, zone)]
+    busy = (end - start) - sum((ends[b] - starts[a] for a, b in runs), dt.timedelta())
+    finer = time_buckets.choose(start, start + busy)
+    order = list(time_buckets.SECONDS)
+    return finer if order.index(finer) < order.index(size) else None

@@ -14,6 +14,8 @@ import datetime as dt
 
 UTC = dt.UTC
 SECONDS: dict[str, int] = {"minute": 60, "hour": 3600, "day": 86400, "week": 604800}
+# At most this many buckets are listed: a stamp from year 1 beside today's would otherwise be 105,000 weeks.
+MAX_STARTS = 100_000
 
 
 def choose(start: dt.datetime, end: dt.datetime) -> str:
@@ -33,9 +35,13 @@ def local_to_utc(wall: dt.datetime, zone: dt.tzinfo) -> dt.datetime:
 
     A wall time the clock skips (spring forward) is read with the offset before
     the change, so a skipped midnight (America/Santiago) lands where the clock
-    resumes, 01:00, and the day starts then.
+    resumes, 01:00, and the day starts then. A time off either end of the calendar
+    is clamped to that end.
     """
-    return wall.replace(tzinfo=zone).astimezone(UTC)
+    try:
+        return wall.replace(tzinfo=zone).astimezone(UTC)
+    except OverflowError:  # local midnight of 1 Jan, year 1, east of Greenwich: before the calendar starts
+        return (dt.datetime.min if wall.year == 1 else dt.datetime.max).replace(tzinfo=UTC)
 
 
 def floor(moment: dt.datetime, size: str, zone: dt.tzinfo) -> dt.datetime:
@@ -66,7 +72,7 @@ def starts_between(start: dt.datetime, end: dt.datetime, size: str, zone: dt.tzi
     """Every bucket start (UTC) from the bucket holding ``start`` up to before ``end``."""
     out: list[dt.datetime] = []
     t = floor(start, size, zone)
-    while t < end and len(out) < 100_000:
+    while t < end and len(out) < MAX_STARTS:
         out.append(t)
         t = next_start(t, size, zone)
     return out

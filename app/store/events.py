@@ -113,61 +113,85 @@ def details(db: Database, event_id: int, context_lines: int = 5) -> dict[str, An
     }
 
 
-# Bucket widths the timeline can use, with the ISO prefix length that names each bucket.
-_BUCKETS: tuple[tuple[int, int], ...] = ((60, 16), (600, 15), (3600, 13), (86400, 10))
-
-
 def histogram(
-    db: Database, f: Filter, zone: dt.tzinfo, now: dt.datetime | None = None, max_buckets: int = 240,
+    db: Database, f: Filter, zone: dt.tzinfo, now: dt.datetime | None = None,
     cancelled: Any = None, all_time: bool = False,
 ) -> dict[str, Any]:
-    """Events per time bucket and severity, for the timeline strip.
+    """Events per time bucket and severity, for the timeline strip: the trend chart's bars.
 
-    Buckets are minutes, 10 minutes, hours or local calendar days in ``zone``
-    (counted per UTC hour, then folded, so a 23- or 25-hour day stays one bar),
-    whichever keeps the range under ``max_buckets``; ``counts`` maps each
-    bucket's start (stored-form UTC) -> six counts, debug to critical. Without
-    a time range in the filter it covers the 30 days ending at the newest
-    matching event unless ``all_time``; ``earliest`` then names the first event
-    the window leaves out (None when nothing is left out).
+    Buckets are local minutes, hours, days or weeks in ``zone``, sized from the range
+    by the charts' chooser (``time_buckets.choose``, from the time that has events when
+    long empty stretches are folded) and counted by ``time_counts.bucket_counts`` as the
+    trend chart counts them, so a bar starts where the chart's does, in half-hour zones
+    and across DST too.
+    ``counts`` maps each bucket's start (stored-form UTC) -> six counts, debug to
+    critical; ``size`` names the bucket and ``width`` is its length in seconds
+    (a local day can be 23 or 25 hours). Without a time range in the filter it covers
+    the 30 days ending at the newest matching event unless ``all_time``; ``earliest``
+    then names the first event the window leaves out (None when nothing is left out).
     """
-    from app.domain import chart_window, timeutil
+    from app.domain import chart_window, time_buckets, timeutil
     from app.store.browse import CHECK_EVERY, REGEX_CHECK_EVERY, _guard
 
     every = REGEX_CHECK_EVERY if f.regex else CHECK_EVERY
     earliest = None
     if not all_time and not chart_window.has_time_range(f):
-        w = event_where(f, zone, now)
         with _guard(db.conn, None, cancelled, every=every):
-            first, last = db.execute(f"SELECT min(e.ts), max(e.ts) FROM events e WHERE {w.sql()}",
-                                     w.params).fetchone()
+            first, last = _first_last(db, f, zone, now)
         narrowed = chart_window.windowed(f, last)
         if first is not None and narrowed.since is not None and first < narrowed.since:
             f, earliest = narrowed, first
-    w = event_where(f, zone, now)
     since, until = f.time_bounds(zone, now)
     with _guard(db.conn, None, cancelled, every=every):
-        if f.regex and not (since and until):  # one pass of the regex, not one per end
-            first, last = db.execute(f"SELECT min(e.ts), max(e.ts) FROM events e WHERE {w.sql()}", w.params).fetchone()
-            lo, hi = since or first, until or last
-        else:
-            lo = since or db.scalar(f"SELECT min(e.ts) FROM events e WHERE {w.sql()}", w.params)
-            hi = until or db.scalar(f"SELECT max(e.ts) FROM events e WHERE {w.sql()}", w.params)
+        lo, hi = _first_last(db, f, zone, now, since, until)
     if not lo or not hi:
-        return {"start": None, "end": None, "width": 3600, "counts": {}, "earliest": None}
-    span = max(1.0, (timeutil.from_iso(hi) - timeutil.from_iso(lo)).total_seconds())
-    width, prefix = next(((s, p) for s, p in _BUCKETS if span / s <= max_buckets), _BUCKETS[-1])
-    counts: dict[str, list[int]] = {}
-    days = width == 86400
-    sql = (f"SELECT substr(e.ts, 1, {13 if days else prefix}) AS b, e.severity, count(*) FROM events e "
-           f"WHERE {w.sql()} GROUP BY b, e.severity")
+        return {"start": None, "end": None, "size": "hour", "width": 3600, "counts": {}, "earliest": None}
+    start = timeutil.from_iso(lo)
+    end = timeutil.from_iso(until) if until else timeutil.from_iso(hi) + dt.timedelta(milliseconds=1)
+    size = time_buckets.choose(start, end)
     with _guard(db.conn, None, cancelled, every=every):
-        for bucket, sev, n in db.execute(sql, w.params):
-            start = _bucket_start(bucket)
-            if days:
-                start = local_day_start(start, zone)
-            counts.setdefault(start, [0] * 6)[int(sev)] += int(n)
-    return {"start": lo, "end": hi, "width": width, "counts": counts, "earliest": earliest}
+        counts = _severity_buckets(db, f, zone, size, start, end, now)
+        finer = chart_window.finer_size(size, start, end, zone, {timeutil.from_iso(k): sum(c)
+                                                                  for k, c in counts.items()})
+        if finer is not None:
+            size, counts = finer, _severity_buckets(db, f, zone, finer, start, end, now)
+    return {"start": lo, "end": hi, "size": size, "width": time_buckets.SECONDS[size], "counts": counts,
+            "earliest": earliest}
+
+
+def _first_last(db: Database, f: Filter, zone: dt.tzinfo, now: dt.datetime | None,
+                first: str | None = None, last: str | None = None) -> tuple[str | None, str | None]:
+    """The first and last matching stored times, looking up only the ends not given.
+
+    Without a regex each end is an index look-up; with one, a single pass finds both.
+    """
+    if first and last:
+        return first, last
+    w = event_where(f, zone, now)
+    if f.regex:
+        lo, hi = db.execute(f"SELECT min(e.ts), max(e.ts) FROM events e WHERE {w.sql()}", w.params).fetchone()
+        return first or lo, last or hi
+    return (first or db.scalar(f"SELECT min(e.ts) FROM events e WHERE {w.sql()}", w.params),
+            last or db.scalar(f"SELECT max(e.ts) FROM events e WHERE {w.sql()}", w.params))
+
+
+def _severity_buckets(db: Database, f: Filter, zone: dt.tzinfo, size: str, start: dt.datetime,
+                      end: dt.datetime, now: dt.datetime | None) -> dict[str, list[int]]:
+    """Bucket start (stored-form UTC) -> six severity counts, counted as the trend chart counts them."""
+    from app.domain import timeutil
+    from app.store.time_counts import bucket_counts, grouped_counts, listable
+
+    counts: dict[str, list[int]] = {}
+    if not listable(size, start, end):  # a stamp from year 1 beside today's: count the buckets that have events
+        for when, sev, n in grouped_counts(db, f, zone, size, start, end, "severity", now):
+            counts.setdefault(timeutil.to_iso(when), [0] * 6)[int(sev)] += n
+        return counts
+    starts, _ends, by_severity = bucket_counts(db, f, zone, size, start, end, "severity", now)
+    for sev, row in by_severity.items():
+        for i, n in enumerate(row):
+            if n:
+                counts.setdefault(timeutil.to_iso(starts[i]), [0] * 6)[int(sev)] += n
+    return counts
 
 
 def local_day_start(stored: str, zone: dt.tzinfo) -> str:
@@ -175,9 +199,3 @@ def local_day_start(stored: str, zone: dt.tzinfo) -> str:
     from app.domain import time_buckets, timeutil
 
     return timeutil.to_iso(time_buckets.floor(timeutil.from_iso(stored), "day", zone))
-
-
-def _bucket_start(prefix: str) -> str:
-    """``2026-11-30T12:3`` -> ``2026-11-30T12:30:00.000Z`` and so on."""
-    template = "0000-01-01T00:00:00.000Z"
-    return prefix + template[len(prefix):]

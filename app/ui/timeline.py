@@ -18,9 +18,11 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from app.domain import timeutil
+from app.domain import time_buckets, timeutil
 from app.domain.chart_window import empty_runs
 from app.domain.vocab import SEVERITIES, SEVERITY_COLOURS
+
+_SIZE_OF_WIDTH = {seconds: size for size, seconds in time_buckets.SECONDS.items()}
 
 
 class TimelineStrip(QWidget):
@@ -42,6 +44,7 @@ class TimelineStrip(QWidget):
         self.setToolTip("Events over time by severity; drag to select a time range")
         self._start: dt.datetime | None = None
         self._width_s = 3600
+        self._size = "hour"
         self._buckets: list[tuple[dt.datetime, list[int] | None]] = []  # None: a folded gap
         self.earliest: str | None = None  # the first event the default window leaves out
         self._max = 0
@@ -60,6 +63,7 @@ class TimelineStrip(QWidget):
     def set_histogram(self, data: dict[str, Any]) -> None:
         """Take ``app.store.events.histogram`` output."""
         self._width_s = int(data.get("width") or 3600)
+        self._size = data.get("size") or _SIZE_OF_WIDTH.get(self._width_s, "hour")
         self.earliest = data.get("earliest")
         counts: dict[str, list[int]] = data.get("counts") or {}
         if not counts:
@@ -76,17 +80,12 @@ class TimelineStrip(QWidget):
         self.update()
 
     def _steps(self, first: dt.datetime, last: dt.datetime) -> list[dt.datetime]:
-        """Bucket starts from ``first`` to ``last``: fixed steps, or local midnights for days."""
+        """Bucket starts from ``first`` to ``last``, stepped on the local clock as the store bucketed them."""
         out = []
         when = first
         while when <= last:
             out.append(when)
-            if self._width_s >= 86400:
-                local = when.astimezone(self.zone).replace(tzinfo=None) + dt.timedelta(days=1)
-                nxt = dt.datetime(local.year, local.month, local.day, tzinfo=self.zone)
-                when = nxt.astimezone(timeutil.UTC)
-            else:
-                when = when + dt.timedelta(seconds=self._width_s)
+            when = time_buckets.next_start(when, self._size, self.zone)
         return out
 
     def set_message(self, text: str) -> None:
