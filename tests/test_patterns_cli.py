@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 
-from app.patterns.miner import Miner
 from app.store.database import Database
 
 FIELDS = ["id", "template", "count", "first_seen", "last_seen", "new", "spiking", "incidents"]
@@ -49,6 +48,10 @@ def test_events_json_carries_pattern_id_and_same_shapes_share_it(run_cli: Any, t
     assert len({e["pattern_id"] for e in events[:5]}) == 1
     assert len({e["pattern_id"] for e in events[5:]}) == 1
     assert events[0]["pattern_id"] != events[5]["pattern_id"]
+    templates = {r["id"]: r["template"] for r in json.loads(_ok(run_cli("--db", db, "patterns", "--output", "json")))}
+    # The words that vary are parameters, though later messages of a shape are only looked up, not mined.
+    assert templates[events[0]["pattern_id"]] == "Accepted publickey for <*> from <IP> port <NUM> ssh2"
+    assert templates[events[5]["pattern_id"]] == "e1000e: <*> NIC Link is Down"
 
 
 def test_second_import_reuses_the_first_files_pattern_ids(run_cli: Any, tmp_path: Path) -> None:
@@ -82,6 +85,8 @@ def test_second_loghub_file_reuses_pattern_ids(run_cli: Any, tmp_path: Path, ext
     Every event of the second file whose true event type (the authors' EventId) the first file
     had too gets an id the first file's events of that type got.
     """
+    from app.patterns.miner import Miner
+
     for sample in sorted((extdata / "loghub").glob("*/*_2k.log")):
         lines = sample.read_text(encoding="utf-8").splitlines()
         with sample.with_name(sample.name + "_structured.csv").open(encoding="utf-8", newline="") as fh:

@@ -29,7 +29,7 @@ MASKS: tuple[tuple[str, str], ...] = (
     (_EDGE_L + r"(\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})" + _EDGE_R, "IP"),
     (r"((?<=[\s=:(\[])|^)((/[\w.\-]+){2,}/?)", "PATH"),
     (r"((?<=[^A-Za-z0-9.])|^)([\w\-]+(\.[\w\-]+){2,})" + _EDGE_R, "NAME"),  # hosts, classes, versions
-    (_EDGE_L + r"((?=[a-fA-F]*\d)[a-fA-F\d]{6,})" + _EDGE_R, "HEX"),
+    (_EDGE_L + r"((?=[a-fA-F]*\d)[a-fA-F\d]{8,})" + _EDGE_R, "HEX"),
     (_EDGE_L + r"([\-\+]?\d+)" + _EDGE_R, "NUM"),
     (_EDGE_L + r"(0x[a-f0-9A-F]+)" + _EDGE_R, "HEX"),
 )
@@ -37,6 +37,10 @@ MASKS: tuple[tuple[str, str], ...] = (
 SIMILARITY = 0.7
 DEPTH = 4
 _DIGITS = re.compile(r"\d+")
+KEY_MAX = 1000  # longer messages are remembered for one import only: the table of keys stays small
+# Messages of one key that drain3 still sees (the first one included), so that the template learns which
+# words vary ("agent<*>", not the first message's "agent98"); the rest are only looked up.
+TEACH = 3
 
 
 def config() -> TemplateMinerConfig:
@@ -73,21 +77,38 @@ class Miner:
             self._tm.load_state()
             self._tm.persistence_handler = None  # no snapshot per message: saved once, with the import
         self._seen: dict[str, int] = {}
+        self._learning: dict[str, int] = {}  # key -> messages of it drain3 has seen, until TEACH
         self.touched: set[int] = set()  # clusters created or changed since loading
         self.new_keys: dict[str, int] = {}  # keys first mined here, for the caller to save
 
     def pattern_of(self, message: str) -> int:
         key = _DIGITS.sub("0", message)
         pid = self._seen.get(key)
+        if pid is not None:
+            seen = self._learning.get(key)
+            if seen is not None:
+                self._teach(key, message, pid, seen)
+            return pid
+        pid = self._lookup(key) if self._lookup is not None else None
         if pid is None:
-            pid = self._lookup(key) if self._lookup is not None else None
-            if pid is None:
-                result = self._tm.add_log_message(message)
-                pid = int(result["cluster_id"])
-                self.touched.add(pid)
+            result = self._tm.add_log_message(message)
+            pid = int(result["cluster_id"])
+            self.touched.add(pid)
+            if len(key) <= KEY_MAX:
                 self.new_keys[key] = pid
-            self._seen[key] = pid
+        self._seen[key] = pid
+        self._learning[key] = 1
         return pid
+
+    def _teach(self, key: str, message: str, pid: int, seen: int) -> None:
+        """Show drain3 one more message of a known key; its id stays the key's (ids never move)."""
+        if seen + 1 >= TEACH:
+            del self._learning[key]
+        else:
+            self._learning[key] = seen + 1
+        result = self._tm.add_log_message(message)
+        if int(result["cluster_id"]) == pid and result["change_type"] != "none":
+            self.touched.add(pid)
 
     def templates(self, ids: set[int] | None = None) -> list[tuple[int, str, list[int]]]:
         """(id, template, positions of its parameters among the template's words) of the clusters asked for."""
