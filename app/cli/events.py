@@ -40,7 +40,9 @@ def events(obj: CliContext, output: str, limit: int, oldest_first: bool, count_o
         if count_only:
             click.echo(store.count(db, f, obj.zone))
             return
-        rows = [store.as_public(r) for r in store.page(db, f, obj.zone, limit=limit, newest_first=not oldest_first)]
+        columns = store.PUBLIC_COLUMNS if output == "table" else (*store.PUBLIC_COLUMNS, "pattern_id")
+        rows = [store.as_public(r) for r in store.page(db, f, obj.zone, limit=limit, newest_first=not oldest_first,
+                                                       columns=columns)]
     except FilterError as exc:
         raise click.UsageError(str(exc)) from None
     if output == "table":
@@ -48,7 +50,7 @@ def events(obj: CliContext, output: str, limit: int, oldest_first: bool, count_o
             r["ts"] = timeutil.display(r["ts"], obj.zone)
         emit_rows(rows, output, ["ts", "severity", "log_type", "host", "component", "message"])
     else:
-        emit_rows(rows, output, list(store.PUBLIC_COLUMNS))
+        emit_rows(rows, output, list(columns))
 
 
 def merge(base: Any, extra: Any) -> Any:

@@ -22,6 +22,7 @@ COMMANDS: dict[str, str] = {
     "stats": "app.cli.core:stats",
     "gui": "app.cli.core:gui",
     "events": "app.cli.events:events",
+    "patterns": "app.cli.patterns:patterns",
     "chart": "app.cli.chart:chart",
     "views": "app.cli.views:views",
     "import": "app.cli.imports:import_",

@@ -31,6 +31,8 @@ class EventRow(NamedTuple):
 
 
 EVENT_COLUMNS: tuple[str, ...] = EventRow._fields
+TS = EVENT_COLUMNS.index("ts")
+SEVERITY = EVENT_COLUMNS.index("severity")
 MESSAGE = EVENT_COLUMNS.index("message")
 RAW = EVENT_COLUMNS.index("raw")
 FLAGS = EVENT_COLUMNS.index("flags")

@@ -26,6 +26,7 @@ from app.ingest.formats.csvfmt import CsvExport
 from app.ingest.formats.generic import NoStampFound
 from app.ingest.rules import HostRules, TypeRules
 from app.ingest.sources import Skipped, Source, SourceError, damage_of, expand
+from app.patterns.collect import Collector
 from app.store import audit, imports as store
 from app.store.database import Database
 
@@ -431,6 +432,7 @@ def import_source(db: Database, source: Source, options: ImportOptions, progress
     writer = steps.StepWriter(db)
     try:
         store.wait_turn(db, import_id)
+        collector = writer.patterns = Collector.load(db)  # after our turn: the previous import's patterns are in
         # Lean: an index rebuild's sort spills to a file and reads go unmapped, so memory stays flat
         # whatever the file's size (3,000,000 lines peaked at 400 MB with sorts in RAM).
         with db.lean(cache_size=IMPORT_CACHE_KIB), source.open() as reader:
@@ -441,6 +443,7 @@ def import_source(db: Database, source: Source, options: ImportOptions, progress
         with db.transaction():
             notes = "; ".join(parser.notes) or None
             store.finish(db, import_id, "complete", counts.as_tuple(), notes and f"the reader warned: {notes}")
+            collector.save(db)
             audit.append(db, "import", "import", import_id, new={
                 "file": source.name, "sha256": sha, "format": fmt, "read": counts.read, "accepted": counts.accepted,
                 "continuation": counts.continuation, "rejected": counts.rejected,

@@ -14,6 +14,8 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
+from app.domain.event_row import MESSAGE, SEVERITY, TS
+from app.patterns.collect import Collector
 from app.store import events as event_store, imports as store
 from app.store.database import Database
 
@@ -39,6 +41,7 @@ class StepWriter:
         self._rows = 0
         self.steps = 0  # committed steps, for tests and the log
         self.longest = 0.0  # the longest a step held the lock, in seconds
+        self.patterns: Collector | None = None  # set once the import has its turn: labels each event
 
     def _open(self) -> None:
         if self._step is None:
@@ -60,7 +63,10 @@ class StepWriter:
         for at in range(0, len(rows), CHUNK):
             self._open()
             chunk = rows[at:at + CHUNK]
-            event_store.insert_many(self.db, chunk)
+            if self.patterns is not None:
+                label = self.patterns.label
+                chunk = [(*r, label(r[MESSAGE], r[TS], r[SEVERITY])) for r in chunk]
+            event_store.insert_many(self.db, chunk, with_pattern=self.patterns is not None)
             self._rows += len(chunk)
             if self._due():
                 self.commit()

@@ -17,11 +17,14 @@ from app.store.database import Database
 from app.store.filter_sql import event_where
 
 _INSERT = f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) VALUES ({', '.join('?' * len(EVENT_COLUMNS))})"
+_INSERT_PATTERNED = (f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}, pattern_id)"
+                     f" VALUES ({', '.join('?' * (len(EVENT_COLUMNS) + 1))})")
 
 
-def insert_many(db: Database, rows: Iterable[Sequence[Any]]) -> int:
-    """Insert rows ordered as ``EVENT_COLUMNS``; the caller owns the transaction."""
-    cur = db.executemany(_INSERT, rows)
+def insert_many(db: Database, rows: Iterable[Sequence[Any]], with_pattern: bool = False) -> int:
+    """Insert rows ordered as ``EVENT_COLUMNS`` (then ``pattern_id`` if ``with_pattern``); the caller owns the
+    transaction."""
+    cur = db.executemany(_INSERT_PATTERNED if with_pattern else _INSERT, rows)
     return cur.rowcount
 
 

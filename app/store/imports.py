@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from app.domain import timeutil
+from app.store import patterns
 from app.store.database import Database, UserFacingStoreError, write_wait_seconds
 from app.store.settings import HOST_RULES, LOG_TYPE_RULES
 
@@ -92,6 +93,7 @@ def delete(db: Database, import_id: int) -> int:
     """Remove an import with its events and rejects; returns the events removed."""
     with db.transaction():
         n = int(db.scalar("SELECT count(*) FROM events WHERE import_id = ?", (import_id,)))
+        patterns.forget_import(db, import_id)
         db.execute("DELETE FROM events WHERE import_id = ?", (import_id,))
         db.execute("DELETE FROM import_rejects WHERE import_id = ?", (import_id,))
         db.execute("DELETE FROM imports WHERE id = ?", (import_id,))

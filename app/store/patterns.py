@@ -1,0 +1,110 @@
+"""SQL for log templates: the miner's state, the patterns, their daily counts, and the listing's aggregates.
+
+Counts by day and severity are added in the same transaction that makes an import's
+events visible, and taken away with them when an import is deleted, so the stored
+trend always matches the events there are.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from app.domain.timeutil import now_iso
+from app.store.database import Database
+from app.store.filter_sql import Where
+from app.store.visibility import visible
+
+Day = tuple[int, str, int]  # (pattern id, UTC day, severity)
+
+
+def load_state(db: Database) -> bytes | None:
+    state = db.scalar("SELECT miner FROM pattern_state WHERE id = 1")
+    return bytes(state) if state is not None else None
+
+
+def known_key(db: Database, key: str) -> int | None:
+    """The pattern a message (digits blanked) was given when first mined."""
+    pid = db.scalar("SELECT pattern_id FROM pattern_keys WHERE key = ?", (key,))
+    return int(pid) if pid is not None else None
+
+
+def save(db: Database, state: bytes, templates: Iterable[tuple[int, str, list[int]]],
+         days: Mapping[Day, int], seen: Mapping[int, tuple[str, str]], keys: Mapping[str, int]) -> None:
+    """The miner's state, its changed templates, new message keys and new counts; the caller owns the transaction."""
+    db.executemany("INSERT OR IGNORE INTO pattern_keys (key, pattern_id) VALUES (?, ?)", keys.items())
+    db.execute("INSERT INTO pattern_state (id, miner, saved_at) VALUES (1, ?, ?) "
+               "ON CONFLICT(id) DO UPDATE SET miner = excluded.miner, saved_at = excluded.saved_at",
+               (state, now_iso()))
+    db.executemany("INSERT INTO patterns (id, template, params) VALUES (?, ?, ?) "
+                   "ON CONFLICT(id) DO UPDATE SET template = excluded.template, params = excluded.params",
+                   [(i, t, json.dumps(p)) for i, t, p in templates])
+    db.executemany("INSERT INTO pattern_days (pattern_id, day, severity, count) VALUES (?, ?, ?, ?) "
+                   "ON CONFLICT DO UPDATE SET count = count + excluded.count",
+                   [(*k, n) for k, n in days.items()])
+    totals: dict[int, int] = {}
+    for (pid, _day, _sev), n in days.items():
+        totals[pid] = totals.get(pid, 0) + n
+    db.executemany("UPDATE patterns SET count = count + ?, first_seen = min(coalesce(first_seen, ?), ?),"
+                   " last_seen = max(coalesce(last_seen, ?), ?) WHERE id = ?",
+                   [(totals.get(pid, 0), first, first, last, last, pid) for pid, (first, last) in seen.items()])
+
+
+def forget_import(db: Database, import_id: int) -> None:
+    """Take an import's events out of the daily counts (before they are deleted, in the same transaction)."""
+    rows = db.rows("SELECT pattern_id AS p, substr(ts, 1, 10) AS d, severity AS s, count(*) AS n FROM events"
+                   " WHERE import_id = ? AND pattern_id IS NOT NULL GROUP BY 1, 2, 3", (import_id,))
+    db.executemany("UPDATE pattern_days SET count = count - ? WHERE pattern_id = ? AND day = ? AND severity = ?",
+                   [(r["n"], r["p"], r["d"], r["s"]) for r in rows])
+    db.execute("DELETE FROM pattern_days WHERE count <= 0")
+    db.executemany("UPDATE patterns SET count = max(count - ?, 0) WHERE id = ?", [(r["n"], r["p"]) for r in rows])
+
+
+def unmined(db: Database, after: int, limit: int) -> list[dict[str, Any]]:
+    """Visible events without a pattern yet (imported before patterns existed), by id."""
+    return db.rows("SELECT id, ts, severity, message FROM events INDEXED BY events_unmined"
+                   f" WHERE pattern_id IS NULL AND id > ? AND {visible()} ORDER BY id LIMIT ?", (after, limit))
+
+
+def unmined_count(db: Database) -> int:
+    return int(db.scalar(f"SELECT count(*) FROM events INDEXED BY events_unmined WHERE pattern_id IS NULL"
+                         f" AND {visible()}"))
+
+
+def set_patterns(db: Database, pairs: Iterable[tuple[int, int]]) -> None:
+    """``(pattern id, event id)`` pairs; the caller owns the transaction."""
+    db.executemany("UPDATE events SET pattern_id = ? WHERE id = ?", pairs)
+
+
+def import_running(db: Database) -> bool:
+    return db.scalar("SELECT 1 FROM imports WHERE status = 'running' LIMIT 1") is not None
+
+
+def tally(db: Database, where: Where, bucket_chars: int) -> list[dict[str, Any]]:
+    """Per pattern and time bucket (an ISO prefix of ``bucket_chars``), the matching events' count and span."""
+    return db.rows(f"SELECT e.pattern_id AS id, substr(e.ts, 1, {int(bucket_chars)}) AS bucket, count(*) AS n,"
+                   f" min(e.ts) AS first, max(e.ts) AS last FROM events e"
+                   f" WHERE e.pattern_id IS NOT NULL AND {where.sql()} GROUP BY 1, 2", where.params)
+
+
+def describe(db: Database, ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    """Template and overall first/last seen of each pattern named."""
+    wanted = list(ids)
+    out: dict[int, dict[str, Any]] = {}
+    for at in range(0, len(wanted), 500):
+        part = wanted[at:at + 500]
+        for r in db.rows(f"SELECT id, template, params, first_seen, last_seen, count FROM patterns"
+                         f" WHERE id IN ({', '.join('?' * len(part))})", part):
+            out[int(r["id"])] = r
+    return out
+
+
+def incidents_by_pattern(db: Database) -> dict[int, list[str]]:
+    """Numbers of the incidents linked to each pattern's events."""
+    out: dict[int, list[str]] = {}
+    for r in db.rows("SELECT DISTINCT e.pattern_id AS p, i.number AS n FROM incident_events ie"
+                     " JOIN events e ON e.id = ie.event_id JOIN incidents i ON i.id = ie.incident_id"
+                     f" WHERE e.pattern_id IS NOT NULL AND {visible('e')} ORDER BY i.number"):
+        out.setdefault(int(r["p"]), []).append(r["n"])
+    return out
