@@ -229,6 +229,34 @@ def show(obj: CliContext, number: str, output: str) -> None:
     _show(row, output, obj)
 
 
+@incident.command("changes")
+@click.argument("number")
+@click.option("--hours", type=click.IntRange(1, 24), default=4, show_default=True,
+              help="How many hours before the incident opened to compare with the same hours of earlier days.")
+@click.option("--limit", type=click.IntRange(1, None), default=50, show_default=True, help="At most N rows.")
+@click.option("--output", "-o", "output", type=click.Choice(["table", "json"]), default="table", show_default=True,
+              help="Output format.")
+@pass_ctx
+def changes(obj: CliContext, number: str, hours: int, limit: int, output: str) -> None:
+    """What changed before NUMBER opened: patterns, hosts, components and log files that rose most, and new patterns."""
+    from app.domain import timeutil
+    from app.domain.incidents import IncidentError
+    from app.patterns.changes import changes as find
+
+    try:
+        found = find(obj.db(), number, hours, limit)
+    except IncidentError as exc:
+        raise _fail(exc) from None
+    if output == "json":
+        emit_json(found.as_json())
+        return
+    start, end = (timeutil.display(t, obj.zone, "%Y-%m-%d %H:%M") for t in found.window)
+    click.echo(f"{found.number}: {start} to {end} against the same hours of {found.baseline_days} earlier day(s)")
+    emit_rows([{"kind": r.kind, "before": r.before, "baseline": r.baseline, "score": round(r.score, 1),
+                "new": "new" if r.new else "", "label": visible(r.label)} for r in found.rows], "table",
+              ["kind", "before", "baseline", "score", "new", "label"])
+
+
 @incident.command("delete")
 @click.argument("number")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")

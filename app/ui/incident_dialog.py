@@ -35,6 +35,7 @@ from app.incidents import edits, service as svc
 from app.incidents.edits import UserFacingStoreError, WriteBusy
 from app.incidents.view import evidence, incident_view
 from app.ui import known_names, write_queue
+from app.ui.incident_changes import ChangesTab
 from app.ui.incident_form import IncidentForm
 from app.ui.session import Session
 
@@ -240,6 +241,10 @@ class IncidentDialog(QDialog):
         self.tabs.addTab(details, "Details")
         self.tabs.addTab(self.history, "History")
         self.tabs.addTab(self.events_tab, "Linked events")
+        self.changes_tab = ChangesTab(session, self.number)
+        self.changes_tab.linked.connect(lambda _n: self.reload())
+        self.tabs.addTab(self.changes_tab, "What changed")
+        self.tabs.currentChanged.connect(self._tab_shown)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
         self.close_button = close.button(QDialogButtonBox.StandardButton.Close)
@@ -294,6 +299,11 @@ class IncidentDialog(QDialog):
         events = view.events
         layout.addWidget(QLabel(f"{len(events)} linked event(s)"))
         layout.addWidget(_events_table(self.session, events))
+
+    def _tab_shown(self, index: int) -> None:
+        """What changed is computed the first time it is shown, not for every incident opened."""
+        if self.tabs.widget(index) is self.changes_tab and not self.changes_tab.loaded:
+            self.changes_tab.load()
 
     def save(self) -> None:
         if not self.form.is_valid():
