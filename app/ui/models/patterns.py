@@ -31,9 +31,10 @@ def severity_text(row: dict[str, Any]) -> str:
 
 
 def hosts_text(row: dict[str, Any]) -> str:
+    """How many hosts, then the busiest few (the tool tip lists them all with their counts)."""
     hosts = list(row["hosts"])
     shown = ", ".join(h or "(none)" for h in hosts[:MAX_HOSTS])
-    return shown + (f" +{len(hosts) - MAX_HOSTS}" if len(hosts) > MAX_HOSTS else "")
+    return shown if len(hosts) == 1 else f"{len(hosts)}: {shown}" + (", …" if len(hosts) > MAX_HOSTS else "")
 
 
 class PatternsModel(QAbstractTableModel):

@@ -49,6 +49,7 @@ class PatternsPage(QWidget):
         self.table.setItemDelegateForColumn(TREND, SparklineDelegate(self.table))
         self.table.setItemDelegateForColumn(MIX, SeverityMixDelegate(self.table))
         self.table.verticalHeader().setVisible(False)
+        self.table.setWordWrap(False)  # one line a pattern: the tool tips hold the full template and hosts
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
