@@ -6,7 +6,7 @@
 
 Starts Xvfb, makes a demo database (fixed seed and end, so reruns match) and one
 Excel report from it, opens the window with its own settings folder, moves through
-the pages with the same Ctrl+1…Ctrl+6 shortcuts a person uses (xdotool), and grabs
+the pages with the same Ctrl+1…Ctrl+7 shortcuts a person uses (xdotool), and grabs
 each with ImageMagick's ``import``. Needs: Xvfb, xdotool, imagemagick (apt-get install xvfb xdotool imagemagick).
 """
 
@@ -58,6 +58,8 @@ def command(binary: str | None) -> list[str]:
 def make_demo(base: list[str], db: Path, events: int, env: dict[str, str]) -> None:
     subprocess.run([*base, "--db", str(db), "demo", "--events", str(events), "--seed", "1",
                     "--end", "2026-11-30T12:00:00Z"], check=True, env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
+    subprocess.run([*base, "--db", str(db), "patterns", "--rebuild"], check=True, env=env, cwd=ROOT,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # the Patterns page lists mined events
 
 
 def make_report(base: list[str], db: Path, env: dict[str, str]) -> None:

@@ -49,6 +49,8 @@ _OPTIONS: list[Callable[[F], F]] = [
     click.option("--message-like", "pattern", metavar="PATTERN",
                  help='A masked message as the top-messages chart shows it ("Call <n> dropped: timeout after '
                       '<n> s"): events whose message masks to exactly PATTERN (not used for incidents).'),
+    click.option("--pattern", "pattern_id", type=int, metavar="ID",
+                 help="A mined pattern's id (issue-ledger patterns): that pattern's events (not used for incidents)."),
     click.option("--view", "view_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
                  help="Start from a saved view (JSON exported from the window); options add to it."),
 ]
@@ -102,7 +104,8 @@ def build_filter(kwargs: dict[str, Any]) -> Filter:
     if kwargs.get("weekdays"):
         kwargs["weekdays"] = tuple(WEEKDAY_NAMES.index(d.lower()) for d in kwargs["weekdays"])
     names = ("log_types", "severities", "min_severity", "since", "until", "hosts", "components", "clients",
-             "sites", "hours", "weekdays", "search", "include", "exclude", "statuses", "priorities", "regex", "pattern")
+             "sites", "hours", "weekdays", "search", "include", "exclude", "statuses", "priorities", "regex", "pattern",
+             "pattern_id")
     changes: dict[str, Any] = {}
     for name in names:
         if name not in kwargs:

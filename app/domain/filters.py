@@ -33,7 +33,8 @@ class Filter:
     (``app.domain.text_search``); ``regex`` is a regular expression tested on
     the rows every other field leaves. ``pattern`` is a masked message as the
     "Most frequent messages" chart shows it (``app.domain.masking``): events whose
-    message masks to exactly that text; it does not apply to incidents.
+    message masks to exactly that text; it does not apply to incidents. ``pattern_id`` is a mined
+    pattern's id (``app.patterns``): that pattern's events, as the Patterns page drills down to them.
     """
 
     log_types: tuple[str, ...] = ()
@@ -54,6 +55,7 @@ class Filter:
     weekdays: tuple[int, ...] = ()
     regex: str | None = None
     pattern: str | None = None
+    pattern_id: int | None = None
 
     def __post_init__(self) -> None:
         if self.regex:
@@ -149,6 +151,8 @@ def restrictions(f: Filter, zone: dt.tzinfo | None = None) -> list[Restriction]:
     if f.pattern:
         shown = f.pattern if len(f.pattern) <= 60 else f.pattern[:59] + "…"
         out.append(Restriction("pattern", f.pattern, f"Message like: {shown}"))
+    if f.pattern_id is not None:
+        out.append(Restriction("pattern_id", f.pattern_id, f"Pattern: #{f.pattern_id}"))
     for term in f.include:
         out.append(Restriction("include", term, f"Contains: {term}"))
     for term in f.exclude:
@@ -160,7 +164,7 @@ def without(f: Filter, r: Restriction) -> Filter:
     """``f`` with one restriction removed."""
     if r.field == "time":
         return f.replace(since=None, until=None)
-    if r.field in ("min_severity", "search", "regex", "pattern"):
+    if r.field in ("min_severity", "search", "regex", "pattern", "pattern_id"):
         return f.replace(**{r.field: None})
     return f.replace(**{r.field: tuple(v for v in getattr(f, r.field) if v != r.value)})
 

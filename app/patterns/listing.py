@@ -22,8 +22,12 @@ NEW_WITHOUT_START = dt.timedelta(days=1)  # no start time given: "new" is first 
 
 
 def listing(db: Database, f: Filter, zone: dt.tzinfo, sort: str = "count",
-            now: dt.datetime | None = None) -> list[dict[str, Any]]:
-    """One row per pattern with matching events: id, template, count, first_seen, last_seen, new, spiking, incidents."""
+            now: dt.datetime | None = None, detail: bool = False) -> list[dict[str, Any]]:
+    """One row per pattern with matching events: id, template, count, first_seen, last_seen, new, spiking, incidents.
+
+    ``detail`` adds what the Patterns page draws: ``series`` (counts per bucket, oldest first), ``severities``
+    (count by severity number) and ``hosts`` (count by host, largest first).
+    """
     if sort not in SORTS:
         raise ValueError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
     since, until = f.time_bounds(zone, now)
@@ -50,7 +54,9 @@ def listing(db: Database, f: Filter, zone: dt.tzinfo, sort: str = "count",
         rows.append({"id": pid, "template": info.get("template", ""), "count": sum(series),
                      "first_seen": first_seen, "last_seen": info.get("last_seen"),
                      "new": bool(first_seen and first_seen >= new_from), "spiking": spiking(series[:-1], series[-1]),
-                     "incidents": linked.get(pid, []), "_z": z})
+                     "incidents": linked.get(pid, []), "_z": z, **({"series": series} if detail else {})})
+    if detail:
+        _add_detail(db, f, zone, now, rows)
     rows.sort(key=lambda r: (-r["count"], r["id"]))
     if sort == "growth":
         rows.sort(key=lambda r: -r["_z"])
@@ -60,6 +66,21 @@ def listing(db: Database, f: Filter, zone: dt.tzinfo, sort: str = "count",
     for r in rows:
         del r["_z"]
     return rows
+
+
+def _add_detail(db: Database, f: Filter, zone: dt.tzinfo, now: dt.datetime | None,
+                rows: list[dict[str, Any]]) -> None:
+    sev: dict[int, dict[int, int]] = {}
+    hosts: dict[int, dict[str, int]] = {}
+    for r in store.mix(db, event_where(f, zone, now)):
+        pid, n = int(r["id"]), int(r["n"])
+        by_sev = sev.setdefault(pid, {})
+        by_sev[int(r["severity"])] = by_sev.get(int(r["severity"]), 0) + n
+        by_host = hosts.setdefault(pid, {})
+        by_host[r["host"] or ""] = by_host.get(r["host"] or "", 0) + n
+    for row in rows:
+        row["severities"] = sev.get(row["id"], {})
+        row["hosts"] = dict(sorted(hosts.get(row["id"], {}).items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 def _parse(iso: str) -> dt.datetime:

@@ -121,6 +121,8 @@ def event_where(f: Filter, zone: dt.tzinfo, now: dt.datetime | None = None, alia
     _in(w, a + "component", f.components)
     _in(w, a + "client", f.clients)
     _in(w, a + "site", f.sites)
+    if f.pattern_id is not None:
+        w.add(a + "pattern_id = ?", int(f.pattern_id))
     _clock(w, f, zone, a + "ts", since, until, now)
     _search(w, f, "events_fts", a + "message", a + "id")
     _terms(w, f, "events_fts", a + "message", a + "id")

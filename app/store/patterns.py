@@ -88,6 +88,12 @@ def tally(db: Database, where: Where, bucket_chars: int) -> list[dict[str, Any]]
                    f" WHERE e.pattern_id IS NOT NULL AND {where.sql()} GROUP BY 1, 2", where.params)
 
 
+def mix(db: Database, where: Where) -> list[dict[str, Any]]:
+    """Per pattern, severity and host, the matching events' count: the Patterns page's severity mix and hosts."""
+    return db.rows(f"SELECT e.pattern_id AS id, e.severity AS severity, e.host AS host, count(*) AS n FROM events e"
+                   f" WHERE e.pattern_id IS NOT NULL AND {where.sql()} GROUP BY 1, 2, 3", where.params)
+
+
 def describe(db: Database, ids: Iterable[int]) -> dict[int, dict[str, Any]]:
     """Template and overall first/last seen of each pattern named."""
     wanted = list(ids)

@@ -235,8 +235,8 @@ class FilterBar(QWidget):
             self.chips_row.removeWidget(chip)
             chip.deleteLater()
         self.chips = []
-        relevant = {"events": {"statuses", "priorities"}, "incidents": {"severities", "min_severity", "hosts",
-                                                                       "components", "pattern"}}[self.kind]
+        not_for_incidents = {"severities", "min_severity", "hosts", "components", "pattern", "pattern_id"}
+        relevant = {"events": {"statuses", "priorities"}, "incidents": not_for_incidents}[self.kind]
         for i, r in enumerate(restrictions(f, self.session.zone)):
             tip = f"{r.label} (not used for {self.kind})" if r.field in relevant else r.label
             chip = Chip(r.label, tip, self)

@@ -27,6 +27,7 @@ log = logging.getLogger("issue_ledger.ui")
 NAV_TIPS: dict[str, str] = {
     "dashboard": "Trend charts and KPI tiles for the current filter",
     "events": "Browse and search every imported log event",
+    "patterns": "Recurring problems: message templates with their trend, new and spiking ones",
     "incidents": "Open, edit and track incidents and their SLA clocks",
     "reports": "Excel audit reports and CSV exports",
     "imports": "Past imports, with their rejected lines",
