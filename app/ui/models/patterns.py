@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QPointF, QRect, Qt
+from PySide6.QtCore import QPointF, QRect, Qt
 from PySide6.QtGui import QColor, QPainter, QPen, QPolygonF
-from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem, QWidget
+from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
 
 from app.domain import timeutil
 from app.domain.vocab import SEVERITY_COLOURS, Severity
+from app.ui.models.rows import Index, RowsModel
 
-Index = QModelIndex | QPersistentModelIndex
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the row's dict, for the delegates and the drill-down
 HEADERS = ("Pattern", "Badges", "Count", "Trend", "First seen", "Last seen", "Severity mix", "Hosts", "Incidents")
 TREND, MIX = HEADERS.index("Trend"), HEADERS.index("Severity mix")
@@ -37,38 +37,19 @@ def hosts_text(row: dict[str, Any]) -> str:
     return shown if len(hosts) == 1 else f"{len(hosts)}: {shown}" + (", …" if len(hosts) > MAX_HOSTS else "")
 
 
-class PatternsModel(QAbstractTableModel):
+class PatternsModel(RowsModel):
     """Read-only rows of patterns; ``pattern_id(row)`` names the pattern to drill down to."""
 
-    def __init__(self, zone: Any, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.zone = zone
-        self.rows: list[dict[str, Any]] = []
-
-    def set_rows(self, rows: list[dict[str, Any]]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
+    HEADERS = HEADERS
 
     def pattern_id(self, row: int) -> int | None:
         return int(self.rows[row]["id"]) if 0 <= row < len(self.rows) else None
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802 - Qt override
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802 - Qt override
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802 - Qt override
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section]
-        return None
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+        r = self.row_at(index)
+        if r is None:
             return None
-        r, col = self.rows[index.row()], index.column()
+        col = index.column()
         if role == ROW_ROLE:
             return r
         if role == Qt.ItemDataRole.DisplayRole:
