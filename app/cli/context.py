@@ -7,14 +7,8 @@ from pathlib import Path
 
 import click
 
-from app.store.database import (
-    DamagedDatabaseError,
-    Database,
-    MissingDatabaseError,
-    UserFacingStoreError,
-    default_path,
-    set_wait_notice,
-)
+from app.store.database import DamagedDatabaseError, Database, MissingDatabaseError, UserFacingStoreError, default_path
+from app.store.db_errors import set_wait_notice
 
 
 class NoDatabase(click.ClickException):

@@ -1,5 +1,6 @@
 """The only layer that speaks SQL."""
 
-from app.store.database import Database, StoreError, UserFacingStoreError
+from app.store.database import Database
+from app.store.db_errors import StoreError, UserFacingStoreError
 
 __all__ = ["Database", "StoreError", "UserFacingStoreError"]

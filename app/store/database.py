@@ -1,8 +1,6 @@
 """One way to reach the database: open, migrate, transact.
 
-Errors come in two kinds, as in qutebrowser's ``misc/sql.py``: the ones a user
-can fix (not a database, newer version, disk full, locked) raise
-``UserFacingStoreError`` with a message fit for a dialog; anything else is a bug.
+What a failure becomes for the user, and how long a writer waits, is ``app.store.db_errors``.
 """
 
 from __future__ import annotations
@@ -13,69 +11,33 @@ import os
 import sqlite3
 import threading
 import urllib.parse
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from app.domain.masking import pattern_of
 from app.domain.text import scrub_value
 from app.store import dbfile
+from app.store.db_errors import (
+    DamagedDatabaseError,
+    MissingDatabaseError,
+    UserFacingStoreError,
+    WriteBusy,
+    is_busy,
+    is_damaged,
+    locked_error,
+    tell_waiting,
+    translate,
+    write_wait_seconds,
+)
 from app.store.text_search import RegexpFunction
 
 log = logging.getLogger("issue_ledger.store")
 
+
 APPLICATION_ID = 0x49534C44  # "ISLD": marks the file as ours in the SQLite header.
-WRITE_WAIT_ENV = "ISSUE_LEDGER_WRITE_WAIT"  # seconds a writer waits for the write lock before giving up
-DEFAULT_WRITE_WAIT_S = 600.0  # imports commit in short steps, so a wait this long means something is stuck
 FIRST_TRY_MS = 200  # a writer that waits longer than this says so once
-WAITING = "waiting for another import to finish writing…"
 MMAP_BYTES = 268435456  # a connection's memory map of the file (256 MB)
-
-
-def write_wait_seconds() -> float:
-    """How long a writer waits for the lock: $ISSUE_LEDGER_WRITE_WAIT seconds, else 10 minutes."""
-    try:
-        return max(0.0, float(os.environ.get(WRITE_WAIT_ENV) or DEFAULT_WRITE_WAIT_S))
-    except ValueError:
-        return DEFAULT_WRITE_WAIT_S
-
-
-def _log_wait(message: str) -> None:
-    log.warning("%s", message)
-
-
-_wait_notice: list[Callable[[str], None]] = [_log_wait]
-
-
-def set_wait_notice(notice: Callable[[str], None]) -> None:
-    """Where a writer says it is waiting for the lock (the CLI prints to stderr; the default logs)."""
-    _wait_notice[0] = notice
-
-
-class StoreError(Exception):
-    """A store failure that is a bug rather than something the user can fix."""
-
-
-class UserFacingStoreError(StoreError):
-    """A failure the user can act on; the message names the file."""
-
-
-class DamagedDatabaseError(UserFacingStoreError):
-    """SQLite found pages it did not write (overwritten, truncated): a finding for ``verify``, not a crash."""
-
-
-class MissingDatabaseError(UserFacingStoreError):
-    """The named database does not exist and the caller may not create one (a mistyped path)."""
-
-
-class WriteBusy(UserFacingStoreError):
-    """Another writer holds the lock and the caller asked not to wait (``transaction(wait=False)``)."""
-
-
-_USER_FACING_CODES = {
-    "SQLITE_FULL", "SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_READONLY",
-    "SQLITE_CANTOPEN", "SQLITE_NOTADB", "SQLITE_CORRUPT", "SQLITE_IOERR", "SQLITE_PERM",
-}
 
 
 def default_path() -> Path:
@@ -297,9 +259,9 @@ class Database:
                 self.conn.execute("BEGIN IMMEDIATE")
                 return
             except sqlite3.OperationalError as exc:
-                if not wait and _is_busy(exc):
+                if not wait and is_busy(exc):
                     raise WriteBusy(f"{self.path}: another writer holds the database") from exc
-                if not _is_busy(exc) or wait_ms <= FIRST_TRY_MS:
+                if not is_busy(exc) or wait_ms <= FIRST_TRY_MS:
                     raise self._locked(exc) from exc
             self.notify_waiting()
             self.conn.execute(f"PRAGMA busy_timeout={wait_ms - FIRST_TRY_MS}")
@@ -311,7 +273,7 @@ class Database:
             self.conn.execute(f"PRAGMA busy_timeout={wait_ms}")
 
     def _locked(self, exc: sqlite3.Error) -> Exception:
-        if not _is_busy(exc):
+        if not is_busy(exc):
             return translate(exc, self.path)
         return locked_error(self.path, self.wait_limit_s)
 
@@ -319,7 +281,7 @@ class Database:
         """Tell the user once that this writer waits for another one."""
         if not self._told_waiting:
             self._told_waiting = True
-            _wait_notice[0](WAITING)
+            tell_waiting()
 
     def rest(self) -> None:
         """Hold a connection kept between a worker's operations light: unmap the file, free the page cache.
@@ -423,46 +385,3 @@ def _connect_read_only(path: Path) -> sqlite3.Connection:
             f"{path}: read-only, and its latest changes are still in {wal.name}, which cannot be read without "
             "write access to the folder; copy both files to a writable folder")
     return sqlite3.connect(uri + "?mode=ro&immutable=1", uri=True, isolation_level=None, check_same_thread=False)
-
-
-def is_damaged(exc: sqlite3.Error) -> bool:
-    """SQLite found pages that are not what it wrote: overwritten, truncated or garbled."""
-    code = getattr(exc, "sqlite_errorname", "") or ""
-    return code.startswith("SQLITE_CORRUPT") or "malformed" in str(exc)
-
-
-def _is_busy(exc: sqlite3.Error) -> bool:
-    code = getattr(exc, "sqlite_errorname", "") or ""
-    return code.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "database is locked" in str(exc)
-
-
-def locked_error(path: Path, seconds: float | None = None) -> UserFacingStoreError:
-    """The one line for a writer that waited as long as it may (``seconds``: a connection's own limit)."""
-    if seconds is not None:
-        return UserFacingStoreError(f"{path}: another writer still holds the database after waiting {seconds:g} s; "
-                                    "nothing was written, try again")
-    return UserFacingStoreError(
-        f"{path}: another writer still holds the database after waiting {write_wait_seconds():g} s; "
-        f"nothing was written (try again, or wait longer with {WRITE_WAIT_ENV}=SECONDS)")
-
-
-def translate(exc: sqlite3.Error, path: Path) -> Exception:
-    """Map sqlite3 errors onto the user-fixable / bug split."""
-    code = getattr(exc, "sqlite_errorname", "") or ""
-    kind = "_".join(code.split("_")[:2])
-    if kind == "SQLITE_READONLY" or "readonly" in str(exc):
-        return UserFacingStoreError(f"{path}: the database is read-only; nothing was changed ({exc})")
-    if is_damaged(exc):
-        return DamagedDatabaseError(f"{path}: the database file is damaged ({exc})")
-    if kind in ("SQLITE_BUSY", "SQLITE_LOCKED") or "database is locked" in str(exc):
-        return locked_error(path)
-    if kind == "SQLITE_FULL" or code == "SQLITE_IOERR_WRITE":  # ENOSPC, or a file-size limit (EFBIG)
-        return UserFacingStoreError(f"{path}: cannot write: the disk is full (or the file may grow no larger); "
-                                    f"the unfinished change was rolled back ({exc})")
-    if kind in _USER_FACING_CODES:
-        return UserFacingStoreError(f"{path}: {exc}")
-    if isinstance(exc, sqlite3.OperationalError) and any(
-        s in str(exc) for s in ("database is locked", "disk is full", "readonly")
-    ):
-        return UserFacingStoreError(f"{path}: {exc}")
-    return exc
