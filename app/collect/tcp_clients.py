@@ -8,7 +8,7 @@ import socket
 import time
 from collections.abc import Callable
 
-from app.collect.framing import FrameTooLong, Framer
+from app.collect.framing import Framer, FrameTooLong
 
 RECV = 1 << 16
 Put = Callable[[list[tuple[bytes | FrameTooLong, str, float]]], None]
