@@ -62,7 +62,7 @@ class NetSink:
         if not batch:
             return
         db, a = self.db, self.assign
-        with db.transaction():
+        with db.transaction(), import_store.full_text_after(db):
             line = live_imports.messages_so_far(db, self.import_id)
             rows: list[EventRow] = []
             rejects: list[tuple[object, ...]] = []
