@@ -4,8 +4,9 @@
 
 A separate process sends half RFC 5424 and half RFC 3164 messages to a listener
 on 127.0.0.1 (UDP: one socket, flooding or at a set rate; TCP: four connections,
-newline framed, as fast as the receiver takes them). The figure is messages received per second, from the first send to the
-last message handed over (or stored); drops are what never arrived.
+newline framed, as fast as the receiver takes them). The figure is messages
+received per second, from the first send to the last message handed over (or
+stored); drops are what never arrived.
 """
 
 from __future__ import annotations
