@@ -28,7 +28,7 @@ log = logging.getLogger("issue_ledger.collect.syslog")
 UTC = dt.UTC
 UDP_RCVBUF = 16 << 20  # asked for; the kernel may grant less (net.core.rmem_max)
 MAX_DATAGRAM = 65_535
-MAX_QUEUED = 1_000_000  # messages waiting for the worker; beyond this new ones are dropped and counted
+MAX_QUEUED = 200_000  # messages waiting for the worker; beyond this new ones are dropped and counted
 Batch = list[Parsed | Reject]
 _Item = tuple[bytes | FrameTooLong, str, float]  # (message, peer, receipt time)
 
