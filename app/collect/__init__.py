@@ -1,0 +1,1 @@
+"""Live collection: receiving and following logs as they are written (no Qt)."""
