@@ -46,7 +46,7 @@ def fire(db: Database, rule: Rule, trigger: Trigger, now: dt.datetime | None = N
                 linked = incidents.link_events(db, number, trigger.event_ids, actor=actor, now=stamp)
                 audit.append(db, "note", "incident", number, new={
                     "note": f"Alert rule {rule.name} fired again: {_summary(rule, firing)}; "
-                            f"{linked} more event(s) linked.", "rule": rule.name}, actor=actor, ts=stamp)
+                            f"{linked} more event(s) linked.", "rule": rule.name}, actor=actor)
                 firing.update(action="incident-updated", incident_number=number)
             else:
                 made = incidents.create(db, _incident(db, rule, trigger, firing), trigger.event_ids, actor=actor,
@@ -54,8 +54,7 @@ def fire(db: Database, rule: Rule, trigger: Trigger, now: dt.datetime | None = N
                 firing.update(action="incident-created", incident_number=made["number"])
         firing["id"] = store.insert_firing(db, firing, trigger.event_ids)
         audit.append(db, "fire", "alert_rule", rule.name, new={
-            k: v for k, v in firing.items() if k not in ("rule_id", "rule_name") and v is not None}, actor=actor,
-            ts=stamp)
+            k: v for k, v in firing.items() if k not in ("rule_id", "rule_name") and v is not None}, actor=actor)
     return firing
 
 
