@@ -98,7 +98,7 @@ def after_import(db: Database, import_id: int) -> list[dict[str, Any]]:
     """``evaluate_import`` for the import service: a rule that fails is logged, and the import stays done."""
     try:
         return evaluate_import(db, import_id)
-    except Exception:  # noqa: BLE001 - the import has committed; alerts must not turn it into a failure
+    except Exception:  # the import has committed; alerts must not turn it into a failure
         log.warning("alert rules could not be evaluated after import %s", import_id, exc_info=True)
         return []
 

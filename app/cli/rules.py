@@ -235,7 +235,7 @@ def test(obj: CliContext, name: str, since: str | None, until: str | None, outpu
         return
     for r in rows:
         for key in ("trigger_at", "window_start", "window_end"):
-            r[key] = timeutil.display(r[key], obj.zone, "%Y-%m-%d %H:%M:%S")
+            r[key] = timeutil.display(str(r[key]), obj.zone, "%Y-%m-%d %H:%M:%S")
     emit_rows(rows, "table", ["trigger_at", "host", "count", "score", "window_start", "window_end"])
     click.echo(f"{len(rows)} firing(s) of {rule.name!r} ({rule.describe()}); nothing was written", err=True)
 

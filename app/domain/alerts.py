@@ -49,7 +49,7 @@ class Rule:
     name: str
     condition: str
     window_s: int
-    filter: Filter = Filter()
+    filter: Filter = dataclasses.field(default_factory=Filter)
     threshold: int = 1
     cooldown_s: int = DEFAULT_COOLDOWN_S
     severity: str = "warning"

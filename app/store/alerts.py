@@ -102,7 +102,8 @@ def open_incident(db: Database, rule_id: int, host: str) -> str | None:
 def firings(db: Database, rule_name: str | None = None, limit: int = 1000,
             after_id: int = 0) -> list[dict[str, Any]]:
     """Firings newest first, with the incident each made; ``after_id`` gives only those newer than one seen."""
-    clauses, params = ["id > ?"], [after_id]
+    clauses: list[str] = ["id > ?"]
+    params: list[Any] = [after_id]
     if rule_name:
         clauses.append("rule_name = ?")
         params.append(" ".join(rule_name.split()))
