@@ -136,3 +136,19 @@ def test_evaluate_range_the_collectors_entry_point(db: Database, tmp_path: Path)
     assert engine.evaluate_range(db, first, last) == []  # the same events again: inside the cooldown
     assert _counts(db)[1:] == (1, 0) and _counts(db)[0] == before[0] + 3  # two rules created, one firing
     assert audit.verify(db).ok
+
+
+def test_a_ledger_from_before_alert_rules_upgrades_and_keeps_its_events(tmp_path: Path) -> None:
+    from app.store import migrations
+
+    path = tmp_path / "old.db"
+    with Database.open(path, migrate=False) as old:
+        migrations.upgrade(old, target=11)
+        assert old.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'alert_rules'") == 0
+        _import(old, _log(tmp_path / "a.log", [(_at(10, 0, i), "gw1", "charon[1]: DPD timeout for peer")
+                                               for i in range(6)]))
+    with Database.open(path) as db:
+        assert db.user_version == migrations.LATEST >= 15
+        rules.add(db, Rule("dpd", "count", 60, Filter(search="DPD timeout"), threshold=5))
+        assert [t.count for t in engine.replay(db, rules.get(db, "dpd"))] == [6]
+        assert audit.verify(db).ok
