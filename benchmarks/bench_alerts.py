@@ -3,10 +3,10 @@
 
     python3 benchmarks/bench_alerts.py [--events N] [--batch N]
 
-Makes a demo database (its events labelled with patterns), then times ``evaluate_range`` over the newest batch of events with no rule enabled (what
-every import and collector batch pays when nobody uses alerts), with four enabled rules (count on a search, count
-on errors, spike, new pattern), and a replay of the count rule over all the data. Medians of 5; the evaluation runs
-after a first one that fired, as it does in use (cooldowns hold).
+Makes a demo database (its events labelled with patterns), then times ``evaluate_range`` over the newest
+batch of events with no rule enabled (what every import and collector batch pays when nobody uses alerts),
+with four enabled rules (count on a search, count on errors, spike, new pattern), and a replay of the count
+rule over all the data. Medians of 5; the evaluation runs after a first one, as it does in use (cooldowns hold).
 """
 
 from __future__ import annotations
