@@ -77,12 +77,10 @@ def evaluate_range(db: Database, first_event_id: int, last_event_id: int,
     for rule in store.list_rules(db, enabled_only=True):
         if rule.condition == "heartbeat":
             continue
-        try:
-            triggers = _live(db, rule, first_event_id, last_event_id)
-        except FilterError as exc:
+        try:  # one rule that cannot run (a bad filter, an incident closed meanwhile) leaves the others running
+            fired += [actions.fire(db, rule, t, now) for t in _live(db, rule, first_event_id, last_event_id)]
+        except ValueError as exc:
             log.warning("alert rule %s skipped: %s", rule.name, exc)
-            continue
-        fired += [actions.fire(db, rule, t, now) for t in triggers]
     return fired
 
 
