@@ -25,6 +25,7 @@ COMMANDS: dict[str, str] = {
     "patterns": "app.cli.patterns:patterns",
     "chart": "app.cli.chart:chart",
     "views": "app.cli.views:views",
+    "rules": "app.cli.rules:rules",
     "import": "app.cli.imports:import_",
     "imports": "app.cli.imports:imports",
     "rejects": "app.cli.imports:rejects",

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from app.alerts.engine import after_import
 from app.domain import timeutil
 from app.domain.jobs import Progress, ProgressUpdate, Relay
 from app.ingest import detect as detection, engine, formats, lines, parallel, steps
@@ -367,6 +368,8 @@ def import_paths(db: Database, paths: list[Path], options: ImportOptions, progre
             part = Relay(progress, _stamp(file, files)) if progress is not None else None
             result = import_source(db, item, options, part, done_before, total, actor)
             done_before += size
+            if result.ok and result.import_id is not None:
+                after_import(db, result.import_id)  # alert rules, once the file's events are visible
         results.append(result)
         if on_file:
             on_file(result)
