@@ -56,10 +56,12 @@ def test_burst_fires_once_one_p2_incident_then_cooldown_then_the_open_incident_i
     linked = _sql(db, "SELECT e.message FROM incident_events ie JOIN events e ON e.id = ie.event_id")
     assert len(linked) == 20 and all("DPD timeout" in m for (m,) in linked)
 
-    # Another burst ten minutes later, inside the 30-minute cooldown: no firing, nothing linked.
+    # Another burst ten minutes later, inside the 30-minute cooldown: no firing; the outage's further
+    # events join the open incident's evidence.
     _import(run_cli, db, _burst(tmp_path / "b.log", 10, 10))
     assert len(_firings(run_cli, db)) == 1
-    assert _sql(db, "SELECT count(*) FROM incident_events")[0][0] == 20
+    assert _sql(db, "SELECT count(*) FROM incident_events")[0][0] == 40
+    assert _sql(db, "SELECT count(*) FROM incidents")[0][0] == 1
 
     # An hour later, the incident still open: the same incident takes the new events, no second one.
     _import(run_cli, db, _burst(tmp_path / "c.log", 11, 0))
@@ -68,7 +70,7 @@ def test_burst_fires_once_one_p2_incident_then_cooldown_then_the_open_incident_i
     assert fired[0]["action"] == "incident-updated" and fired[0]["incident_number"] == number
     assert _sql(db, "SELECT count(*) FROM incidents")[0][0] == 1
     incident = json.loads(_ok(run_cli("--db", db, "incident", "show", number, "--output", "json")))
-    assert len(incident["linked_events"]) == 40
+    assert len(incident["linked_events"]) == 60
     notes = _sql(db, "SELECT new FROM audit_log WHERE action = 'note' AND entity = 'incident' AND entity_id = ?",
                  number)
     assert len(notes) == 1 and "fired again" in json.loads(notes[0][0])["note"]

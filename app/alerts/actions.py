@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from app.alerts.conditions import Trigger
+from app.alerts.conditions import MAX_EVIDENCE, Hit, Trigger
 from app.domain import timeutil
 from app.domain.alerts import Rule, format_duration
 from app.incidents import service as incidents
@@ -56,6 +56,21 @@ def fire(db: Database, rule: Rule, trigger: Trigger, now: dt.datetime | None = N
         audit.append(db, "fire", "alert_rule", rule.name, new={
             k: v for k, v in firing.items() if k not in ("rule_id", "rule_name") and v is not None}, actor=actor)
     return firing
+
+
+def absorb(db: Database, rule: Rule, hits: list[Hit], now: dt.datetime | None = None) -> int:
+    """Link matching events that fired nothing (they came during the cooldown) to the rule's open
+    incident for their host: the rest of the outage joins its evidence. Returns how many were linked."""
+    by_host: dict[str, list[int]] = {}
+    for h in hits:
+        by_host.setdefault(h[2], []).append(h[0])
+    stamp = timeutil.to_iso(now) if now is not None else timeutil.now_iso()
+    linked = 0
+    for host, ids in by_host.items():
+        number = store.open_incident(db, int(rule.id or 0), host)
+        if number:
+            linked += incidents.link_events(db, number, ids[:MAX_EVIDENCE], actor=actor_for(rule), now=stamp)
+    return linked
 
 
 def _where(host: str) -> str:

@@ -78,7 +78,11 @@ def evaluate_range(db: Database, first_event_id: int, last_event_id: int,
         if rule.condition == "heartbeat":
             continue
         try:  # one rule that cannot run (a bad filter, an incident closed meanwhile) leaves the others running
-            fired += [actions.fire(db, rule, t, now) for t in _live(db, rule, first_event_id, last_event_id)]
+            triggers, new = _live(db, rule, first_event_id, last_event_id)
+            fired += [actions.fire(db, rule, t, now) for t in triggers]
+            if rule.incident and rule.condition != "new_pattern":
+                covered = {i for t in triggers for i in t.event_ids}
+                actions.absorb(db, rule, [h for h in new if h[0] not in covered], now)
         except ValueError as exc:
             log.warning("alert rule %s skipped: %s", rule.name, exc)
     return fired
@@ -101,11 +105,14 @@ def after_import(db: Database, import_id: int) -> list[dict[str, Any]]:
         return []
 
 
-def _live(db: Database, rule: Rule, first: int, last: int) -> list[Trigger]:
+def _live(db: Database, rule: Rule, first: int, last: int) -> tuple[list[Trigger], list[Hit]]:
+    """What fires among the events with ids in [first, last], and those events (the rule's matches)."""
     where = _where(rule)
     new = store.hits_in_ids(db, where, first, last)
-    if not new:
-        return []
+    return (_triggers(db, rule, where, new, first, last) if new else []), new
+
+
+def _triggers(db: Database, rule: Rule, where: Where, new: list[Hit], first: int, last: int) -> list[Trigger]:
 
     def is_new(h: Hit) -> bool:
         return first <= h[0] <= last
