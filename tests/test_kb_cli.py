@@ -56,7 +56,8 @@ def test_done_when_a_later_event_of_the_same_problem_finds_the_article_and_the_i
                 "--notes", "Carrier re-keyed the tunnel; restarted ipsec on dialer01"))
     drafted = json.loads(_ok(run_cli("--db", db, "kb", "draft", number, "--output", "json")))
     article = drafted["id"]
-    assert isinstance(article, int) and drafted["incidents"] == [number] and drafted["patterns"] == [dpd[0]["pattern_id"]]
+    assert isinstance(article, int) and drafted["incidents"] == [number]
+    assert drafted["patterns"] == [dpd[0]["pattern_id"]]
 
     later = _syslog(tmp_path / "dec.log", 9, [f"dialer02 asterisk[977]: DPD timeout on trunk 12 peer 10.8.1.{20 + i}"
                                               for i in range(2)], NOISE[:1])

@@ -211,7 +211,8 @@ def draft(obj: CliContext, number: str, output: str) -> None:
     if output == "json":
         row = articles.get(db, article_id)
         emit_json({"id": article_id, "title": row["title"], "source_incident": row["source_incident"],
-                   "patterns": [p["id"] for p in row["patterns"]], "incidents": [i["number"] for i in row["incidents"]]})
+                   "patterns": [p["id"] for p in row["patterns"]],
+                   "incidents": [i["number"] for i in row["incidents"]]})
     else:
         click.echo(article_id)
 
