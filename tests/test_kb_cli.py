@@ -78,6 +78,7 @@ def test_done_when_a_later_event_of_the_same_problem_finds_the_article_and_the_i
 
     verified = run_cli("--db", db, "verify")
     assert verified.returncode == 0 and "intact" in verified.stdout, verified.stdout
+    assert "articles: match the audit trail" in verified.stdout
     with Database.open(db) as d:
         assert d.scalar("SELECT count(*) FROM audit_log WHERE entity = 'article' AND action = 'create'"
                         " AND entity_id = ?", (str(article),)) == 1

@@ -247,3 +247,34 @@ def test_verify_stays_green_after_article_changes(db: Database, tmp_path: Path) 
     report = integrity.check(db)
     assert report.ok, report.findings()
     assert [r["action"] for r in _audit(db)] == ["create", "update", "unlink", "create", "delete"]
+
+
+def test_verify_finds_articles_changed_behind_the_apps_back(db: Database, tmp_path: Path) -> None:
+    events = _import(db, tmp_path / "a.log", _dpd(1, 2) + _other(1))
+    number = _fixed_incident(db, events[:2])
+    drafted = draft.draft_from_incident(db, number)
+    other = articles.add(db, "Printer queue stuck", "## Resolution\nRestart the spooler", tags="printing")
+    articles.update(db, other, {"tags": "printing, spooler"})
+    gone = articles.add(db, "Old", "old")
+    articles.remove(db, gone)
+    assert integrity.check(db).ok
+    pid = _pattern(db, events[3])
+    db.execute("UPDATE kb_articles SET resolution = 'Reboot everything' WHERE id = ?", (other,))
+    db.execute("INSERT INTO kb_article_patterns (article_id, pattern_id) VALUES (?, ?)", (drafted, pid))
+    db.execute("INSERT INTO kb_articles (title, created_at, updated_at) VALUES ('Ghost', 'x', 'x')")
+    ghost = int(db.scalar("SELECT max(id) FROM kb_articles"))
+    assert ghost > gone  # ids are never handed out again
+    report = integrity.check(db)
+    assert not report.ok and report.incidents == []
+    dpd = _pattern(db, events[0])
+    assert report.articles == [
+        f"article {drafted}: patterns is {sorted([dpd, pid])!r} but the audit trail says [{dpd}] "
+        "(changed outside the app)",
+        f"article {other}: resolution is 'Reboot everything' but the audit trail says 'Restart the spooler' "
+        "(changed outside the app)",
+        f"article {ghost} has no audit row creating it (inserted outside the app)",
+    ]
+    assert "articles: 3 finding(s)" in report.lines()
+    db.execute("DELETE FROM kb_articles WHERE id = ?", (other,))
+    assert f"article {other} is missing from the database, but the audit trail never deleted it " \
+           "(deleted outside the app)" in integrity.check(db).articles

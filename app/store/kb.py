@@ -200,3 +200,13 @@ def articles_by_pattern(db: Database, pattern_ids: Sequence[int]) -> dict[int, l
                 f" ON a.id = ap.article_id WHERE ap.pattern_id IN ({_marks(part)}) ORDER BY a.id", part):
             out.setdefault(int(pid), []).append((int(aid), str(title)))
     return out
+
+
+def all_by_id(db: Database) -> dict[str, dict[str, Any]]:
+    """Every article's text and pattern ids by id (as text, like audit rows name it), to compare with the trail."""
+    out = {str(r["id"]): {**r, "patterns": []} for r in db.rows(
+        "SELECT id, title, symptoms, cause, resolution, body, tags, author FROM kb_articles")}
+    for article_id, pattern_id in db.execute("SELECT article_id, pattern_id FROM kb_article_patterns"):
+        if str(article_id) in out:
+            out[str(article_id)]["patterns"].append(int(pattern_id))
+    return out

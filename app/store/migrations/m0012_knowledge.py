@@ -22,7 +22,7 @@ _OLD = ", ".join(f"old.{c.strip()}" for c in FTS_COLUMNS.split(","))
 
 SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS kb_articles (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,  -- an id is never handed out again after a delete
     title TEXT NOT NULL,
     symptoms TEXT NOT NULL DEFAULT '',
     cause TEXT NOT NULL DEFAULT '',
