@@ -112,12 +112,15 @@ def test_add_show_list_search_link_update_remove(run_cli: Any, new_db_path: Path
     assert "Silent calls after SBC" in text and "## Resolution" in text and number in text
 
     body_file = tmp_path / "printer.md"
-    body_file.write_text("Spooler hangs on PRN-7.\n\n## Resolution\nRestart the spooler.\n", encoding="utf-8")
+    body_file.write_text("Spooler hangs on PRN-7 \x1b[31mred\x1b[0m.\n\n## Resolution\nRestart the spooler.\n",
+                         encoding="utf-8")
     other = int(_ok(run_cli("--db", db, "kb", "add", "--title", "Printer queue stuck", "--body-file", body_file)))
 
     def ids(*args: str) -> list[int]:
         return [r["id"] for r in json.loads(_ok(run_cli("--db", db, "kb", *args, "-o", "json")))]
 
+    shown_text = _ok(run_cli("--db", db, "kb", "show", str(other)))
+    assert "PRN-7 \\x1b[31mred\\x1b[0m." in shown_text and "\x1b" not in shown_text  # a terminal escape is shown
     assert ids("search", "10.20.30.40") == [aid]  # an address typed as is
     assert ids("search", "INC-000001") == [aid]  # an incident number typed as is
     assert ids("search", "10.20.30.41") == []

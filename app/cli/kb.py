@@ -16,6 +16,7 @@ import click
 
 from app.cli.context import CliContext, pass_ctx
 from app.cli.output import emit_json, emit_rows, table
+from app.domain.text import visible
 
 LIST_COLUMNS = ("id", "updated_at", "title", "tags", "patterns", "incidents")
 TEXT_OR_JSON = click.option("--output", "-o", "output", type=click.Choice(["text", "json"]), default="text",
@@ -122,7 +123,7 @@ def show(obj: CliContext, article_id: int, output: str) -> None:
     click.echo(table([{"field": k, "value": v} for k, v in fields if v not in (None, "")], ["field", "value"],
                      max_width=100))
     click.echo("")
-    click.echo(row["body"])
+    click.echo("\n".join(visible(line) for line in row["body"].splitlines()))  # log lines may hold ESC
 
 
 def _listing(obj: CliContext, rows: list[dict[str, Any]], output: str) -> None:
