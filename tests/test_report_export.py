@@ -115,7 +115,7 @@ def test_empty_database_exports(db: Database, tmp_path: Path) -> None:
     result = export_workbook(db, out, Filter(), timeutil.UTC, now=NOW)
     assert (result.events, result.incidents) == (0, 0)
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == ["Summary", "Incidents", "Events", "Audit trail", "Charts"]
+    assert wb.sheetnames == ["Summary", "Incidents", "Patterns", "Events", "Audit trail", "Charts"]
     assert wb["Events"].max_row == 1
 
 

@@ -44,7 +44,7 @@ def _rows(ws: Any) -> list[tuple[Any, ...]]:
 
 def test_sheets_properties_and_protection(exported: dict[str, Any]) -> None:
     wb = exported["wb"]
-    assert wb.sheetnames == ["Summary", "Incidents", "Events", "Audit trail", "Charts"]
+    assert wb.sheetnames == ["Summary", "Incidents", "Patterns", "Events", "Audit trail", "Charts"]
     assert wb.properties.creator.endswith("(auditor-test)")
     assert wb.properties.title.startswith("Audit report")
     assert "audit report" in wb.properties.subject
@@ -246,10 +246,87 @@ def test_filtered_report_without_events(demo_db: Database, tmp_path: Path) -> No
     f = Filter(log_types=("security",), statuses=("closed",))
     result = export_workbook(demo_db, out, f, ZONE, include_events=False, now=NOW)
     wb = openpyxl.load_workbook(out, read_only=True)
-    assert wb.sheetnames == ["Summary", "Incidents", "Audit trail", "Charts"]
+    assert wb.sheetnames == ["Summary", "Incidents", "Patterns", "Audit trail", "Charts"]
     expected = demo_db.scalar("SELECT count(*) FROM incidents WHERE log_type='security' AND status='closed'")
     assert result.incidents == expected == len(list(wb["Incidents"].iter_rows())) - 1
     info = {r[0]: r[1] for r in wb["Summary"].iter_rows(values_only=True) if len(r) > 1 and r[0]}
     assert info["Filter"] == "log types: security; statuses: closed"
     assert info["Events sheets"] == "not included (--no-events)"
     wb.close()
+
+
+def _pattern_sheet_db(demo_db: Database) -> dict[str, Any]:
+    """The demo with every event given its pattern, an incident on the busiest one and two articles on it."""
+    from app.domain.jobs import Progress
+    from app.incidents import service as svc
+    from app.kb import articles
+    from app.patterns import backfill
+
+    backfill.fill(demo_db, Progress())
+    top = int(demo_db.scalar("SELECT pattern_id FROM events GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1"))
+    events = [r[0] for r in demo_db.execute("SELECT id FROM events WHERE pattern_id = ? LIMIT 3", (top,))]
+    number = svc.create(demo_db, {"title": "Case saves slow", "log_type": "application", "impact": 2,
+                                  "urgency": 2}, event_ids=events)["number"]
+    hostile = articles.add(demo_db, "=HYPERLINK(\"http://evil.example\")", "x", patterns=[top])
+    plain = articles.add(demo_db, "Case saves: check the CRM database", "y", patterns=[top], incidents=[number])
+    return {"top": top, "number": number, "articles": (hostile, plain)}
+
+
+def test_patterns_sheet_lists_the_top_patterns_with_trend_incidents_and_articles(
+        demo_db: Database, tmp_path: Path) -> None:
+    import openpyxl
+
+    made = _pattern_sheet_db(demo_db)
+    out = tmp_path / "patterns.xlsx"
+    export_workbook(demo_db, out, Filter(), ZONE, include_events=False, now=NOW)
+    wb = openpyxl.load_workbook(out)
+    ws = wb["Patterns"]
+    rows = _rows(ws)
+    header, body = rows[0], [r for r in rows[1:] if r[0] is not None]
+    assert header[:7] == ("Pattern", "Template", "Count", "First seen (Asia/Manila)", "Last seen (Asia/Manila)",
+                          "New", "Spiking")
+    assert header[7].startswith("Trend (one block per") and header[9:] == ("Linked incidents",
+                                                                            "Knowledge-base articles")
+    counts = {int(r[0]): int(r[1]) for r in demo_db.execute(
+        "SELECT pattern_id, count(*) FROM events WHERE pattern_id IS NOT NULL GROUP BY 1")}
+    assert len(body) == min(50, len(counts))
+    assert [r[2] for r in body] == sorted((r[2] for r in body), reverse=True)
+    assert {r[0]: r[2] for r in body} == {pid: n for pid, n in counts.items() if pid in {r[0] for r in body}}
+    assert min(r[2] for r in body) >= sorted(counts.values(), reverse=True)[len(body) - 1]
+    first = body[0]
+    assert first[0] == made["top"]
+    template, first_seen, last_seen = demo_db.rows(
+        "SELECT template, first_seen, last_seen FROM patterns WHERE id = ?", (made["top"],))[0].values()
+    assert first[1] == template
+    assert same_time(first[3], local(first_seen, ZONE)) and same_time(first[4], local(last_seen, ZONE))
+    assert isinstance(first[5], bool) and isinstance(first[6], bool)
+    trend = first[7]
+    assert 1 < len(trend) <= 60 and set(trend) <= set("▁▂▃▄▅▆▇█") and "█" in trend
+    assert isinstance(first[8], int) and first[8] > 0
+    assert first[9] == f"{made['number']} Case saves slow"
+    hostile, plain = made["articles"]
+    assert first[10].splitlines() == [f'#{hostile} =HYPERLINK("http://evil.example")',
+                                      f"#{plain} Case saves: check the CRM database"]
+    assert all(r[10] is None for r in body[1:])
+    assert ws.cell(2, 11).data_type == "s"  # an article title that looks like a formula stays text
+    setup = ws.page_setup
+    assert (setup.orientation, setup.fitToWidth) == ("landscape", 1) and ws.protection.sheet
+    wb.close()
+
+
+def test_patterns_sheet_follows_the_filter_and_says_when_events_lack_patterns(
+        demo_db: Database, tmp_path: Path) -> None:
+    import openpyxl
+
+    out = tmp_path / "unmined.xlsx"
+    export_workbook(demo_db, out, Filter(), ZONE, include_events=False, now=NOW)
+    rows = _rows(openpyxl.load_workbook(out)["Patterns"])
+    assert rows[-1][0] == "5,000 events have no pattern yet (imported before patterns existed) and are not " \
+                          "counted here; 'issue-ledger patterns' gives them theirs."
+    _pattern_sheet_db(demo_db)
+    f = Filter(severities=("error", "critical"))
+    export_workbook(demo_db, out, f, ZONE, include_events=False, now=NOW)
+    body = [r for r in _rows(openpyxl.load_workbook(out)["Patterns"])[1:] if r[0] is not None]
+    expected = {int(r[0]): int(r[1]) for r in demo_db.execute(
+        "SELECT pattern_id, count(*) FROM events WHERE severity >= 4 GROUP BY 1")}
+    assert body and {r[0]: r[2] for r in body} == expected

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from app.analysis import incident_replay
-from app.store import audit, audit_heads, audit_key, incidents
+from app.analysis import article_replay, incident_replay
+from app.store import audit, audit_heads, audit_key, incidents, kb
 from app.store.database import Database
 
 
@@ -25,6 +25,7 @@ class IntegrityReport:
     heads: list[str] = field(default_factory=list)
     heads_file: Path | None = None
     heads_checked: int = 0
+    articles: list[str] = field(default_factory=list)  # knowledge-base articles against the replayed trail
 
     @property
     def database_ok(self) -> bool:
@@ -32,13 +33,13 @@ class IntegrityReport:
 
     @property
     def ok(self) -> bool:
-        return self.database_ok and self.chain.ok and not self.incidents and not self.heads
+        return self.database_ok and self.chain.ok and not self.incidents and not self.articles and not self.heads
 
     def findings(self) -> list[str]:
         """Everything wrong, one line each, naming the row, incident, field or heads-file line."""
         out = [] if self.database_ok else [f"database: {'; '.join(self.database)}"]
         out += [] if self.chain.ok else [self.chain.describe()]
-        return out + self.incidents + self.heads
+        return out + self.incidents + self.articles + self.heads
 
     def lines(self) -> list[str]:
         """The text ``verify`` prints: a line per check, then each finding."""
@@ -46,13 +47,15 @@ class IntegrityReport:
                  if self.heads_checked or self.heads_file else "heads: none recorded (no export yet, or no --head)")
         out = [f"database: {'ok' if self.database_ok else '; '.join(self.database)}",
                f"incidents: {'match the audit trail' if not self.incidents else f'{len(self.incidents)} finding(s)'}",
+               f"articles: {'match the audit trail' if not self.articles else f'{len(self.articles)} finding(s)'}",
                heads, self.chain.describe()]
-        return out + [f"finding: {f}" for f in self.incidents + self.heads]
+        return out + [f"finding: {f}" for f in self.incidents + self.articles + self.heads]
 
     def to_dict(self) -> dict[str, Any]:
         return {"ok": self.ok, "database": "ok" if self.database_ok else self.database, "rows": self.chain.count,
                 "head": self.chain.head, "broken_id": self.chain.broken_id, "reason": self.chain.reason,
-                "keyed_from": self.chain.keyed_from, "incidents": self.incidents, "heads": self.heads,
+                "keyed_from": self.chain.keyed_from, "incidents": self.incidents, "articles": self.articles,
+                "heads": self.heads,
                 "heads_file": str(self.heads_file) if self.heads_file else None,
                 "heads_checked": self.heads_checked, "findings": self.findings()}
 
@@ -74,4 +77,5 @@ def check(db: Database, *, head: str | None = None, heads_file: Path | None = No
     if head:
         recorded.append(audit_heads.given_head(head))
     problems += audit_heads.compare(db, recorded)
-    return IntegrityReport(audit.quick_check(db), chain, found, problems, heads_file, len(recorded))
+    articles = article_replay.compare(audit.entity_changes(db, "article"), kb.all_by_id(db))
+    return IntegrityReport(audit.quick_check(db), chain, found, problems, heads_file, len(recorded), articles)

@@ -33,6 +33,7 @@ COMMANDS: dict[str, str] = {
     "formats": "app.cli.formats:formats_",
     "incident": "app.cli.incidents:incident",
     "incidents": "app.cli.incidents:incidents",
+    "kb": "app.cli.kb:kb",
     "sla": "app.cli.sla:sla",
     "verify": "app.cli.sla:verify",
     "report": "app.cli.report:report",

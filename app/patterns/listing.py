@@ -22,11 +22,12 @@ NEW_WITHOUT_START = dt.timedelta(days=1)  # no start time given: "new" is first 
 
 
 def listing(db: Database, f: Filter, zone: dt.tzinfo, sort: str = "count",
-            now: dt.datetime | None = None, detail: bool = False) -> list[dict[str, Any]]:
+            now: dt.datetime | None = None, detail: bool = False, series: bool = False) -> list[dict[str, Any]]:
     """One row per pattern with matching events: id, template, count, first_seen, last_seen, new, spiking, incidents.
 
     ``detail`` adds what the Patterns page draws: ``series`` (counts per bucket, oldest first), ``severities``
-    (count by severity number) and ``hosts`` (count by host, largest first).
+    (count by severity number) and ``hosts`` (count by host, largest first). ``series`` adds the series alone
+    (the report's trend), with ``bucket`` saying whether its buckets are UTC hours or days.
     """
     if sort not in SORTS:
         raise ValueError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
@@ -48,13 +49,15 @@ def listing(db: Database, f: Filter, zone: dt.tzinfo, sort: str = "count",
     rows = []
     for pid, counts in per.items():
         info = known.get(pid, {})
-        series = [counts.get(b, 0) for b in buckets]
-        z = robust_z(series[:-1], series[-1])
+        counted = [counts.get(b, 0) for b in buckets]
+        z = robust_z(counted[:-1], counted[-1])
         first_seen = info.get("first_seen")
-        rows.append({"id": pid, "template": info.get("template", ""), "count": sum(series),
+        rows.append({"id": pid, "template": info.get("template", ""), "count": sum(counted),
                      "first_seen": first_seen, "last_seen": info.get("last_seen"),
-                     "new": bool(first_seen and first_seen >= new_from), "spiking": spiking(series[:-1], series[-1]),
-                     "incidents": linked.get(pid, []), "_z": z, **({"series": series} if detail else {})})
+                     "new": bool(first_seen and first_seen >= new_from),
+                     "spiking": spiking(counted[:-1], counted[-1]), "incidents": linked.get(pid, []), "_z": z,
+                     **({"series": counted} if detail or series else {}),
+                     **({"bucket": "hour" if width == HOUR else "day"} if series else {})})
     if detail:
         _add_detail(db, f, zone, now, rows)
     rows.sort(key=lambda r: (-r["count"], r["id"]))

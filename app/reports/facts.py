@@ -15,6 +15,7 @@ from app.analysis import sla
 from app.domain import timeutil
 from app.domain.vocab import LOG_TYPES, OPEN_STATUSES, SEVERITIES, STATUSES
 from app.reports.context import ReportContext
+from app.reports.pattern_rows import PatternFacts, top_patterns
 from app.store import audit, audit_key, report_queries
 
 SLA_COLUMNS: tuple[str, ...] = (
@@ -43,6 +44,7 @@ class ReportFacts:
     sla_by: dict[str, dict[Any, dict[str, Any]]] = field(default_factory=dict)  # "priority"/"client" -> key -> figures
     daily_severity: list[tuple[dt.date, list[int]]] = field(default_factory=list)
     daily_incidents: list[tuple[dt.date, int, int]] = field(default_factory=list)  # day, opened, resolved
+    patterns: PatternFacts = field(default_factory=PatternFacts)  # the Patterns sheet
 
 
 def _load_incidents(ctx: ReportContext) -> tuple[list[dict[str, Any]], dict[str, Any], dict[str, Any]]:
@@ -123,4 +125,5 @@ def gather(ctx: ReportContext, database_sha256: str) -> ReportFacts:
         if r.get("resolved_at"):
             opened.setdefault(timeutil.from_iso(r["resolved_at"]).astimezone(zone).date(), [0, 0])[1] += 1
     facts.daily_incidents = [(d, v[0], v[1]) for d, v in _fill_days(opened, 2)]
+    facts.patterns = top_patterns(ctx)
     return facts

@@ -96,17 +96,6 @@ def _link_cell(ws: Any, url: Any) -> Any:
     return cell
 
 
-def _yes_no(ws: Any, flag: bool | None) -> Any:
-    """A breach flag: a real TRUE/FALSE (filters and the colour rule read it) that shows as Yes/No."""
-    from openpyxl.cell import WriteOnlyCell
-
-    if flag is None:
-        return None
-    cell = WriteOnlyCell(ws, value=flag)
-    cell.number_format = '"Yes";"Yes";"No"'
-    return cell
-
-
 def write_incidents(wb: Any, ctx: ReportContext, facts: ReportFacts) -> int:
     """Write the Incidents sheet; returns the number of rows."""
     from openpyxl.utils import get_column_letter
@@ -130,7 +119,7 @@ def write_incidents(wb: Any, ctx: ReportContext, facts: ReportFacts) -> int:
             cells[url_col] = _link_cell(ws, facts.incidents[n - 1].get("external_url"))
         cells[title_col] = xlsx_style.wrapped_cell(ws, values[title_col])
         for col in flag_cols:
-            cells[col] = _yes_no(ws, values[col])
+            cells[col] = xlsx_style.yes_no(ws, values[col])
         xlsx_style.set_row_height(ws, n + 1, xlsx_style.wrapped_lines(values[title_col], PRINTED["title"]))
         ws.append(cells)
         if n % 1000 == 0:

@@ -1,4 +1,4 @@
-"""The Excel audit report: Summary, Incidents, Events, Audit trail and Charts in one workbook.
+"""The Excel audit report: Summary, Incidents, Patterns, Events, Audit trail and Charts in one workbook.
 
 The whole workbook is written in openpyxl's write-only mode (rows stream to
 disk), from one read snapshot of the database, to a temporary file renamed into
@@ -63,6 +63,7 @@ def _write(path: Path, ctx: ReportContext, facts: ReportFacts) -> tuple[str, ...
     from app.reports.sheets_charts import write_charts
     from app.reports.sheets_events import PRINTED_ROWS, write_events
     from app.reports.sheets_incidents import printed_columns_text, write_incidents
+    from app.reports.sheets_patterns import write_patterns
     from app.reports.sheets_summary import page_text, write_summary
     from app.reports.xlsx_whitespace import keep_whitespace_only_texts
 
@@ -86,6 +87,7 @@ def _write(path: Path, ctx: ReportContext, facts: ReportFacts) -> tuple[str, ...
         ctx.progress.report(0, max(facts.event_count, 1), "summary and incidents")
         write_summary(wb, ctx, facts)
         write_incidents(wb, ctx, facts)
+        write_patterns(wb, ctx, facts.patterns)
         if ctx.include_events:
             write_events(wb, ctx, facts.event_count)
         ctx.progress.check()

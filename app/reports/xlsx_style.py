@@ -88,6 +88,17 @@ def bold(ws: Any, value: Any, size: float | None = None) -> Any:
     return cell
 
 
+def yes_no(ws: Any, flag: bool | None) -> Any:
+    """A flag (breached, new, spiking): a real TRUE/FALSE (filters and colour rules read it) shown as Yes/No."""
+    from openpyxl.cell import WriteOnlyCell
+
+    if flag is None:
+        return None
+    cell = WriteOnlyCell(ws, value=flag)
+    cell.number_format = '"Yes";"Yes";"No"'
+    return cell
+
+
 def wrapped_lines(value: Any, width: float) -> int:
     """How many lines a text takes wrapped in a column ``width`` characters wide (1 for anything else).
 

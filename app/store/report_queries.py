@@ -129,3 +129,14 @@ def recent_exports(db: Database, limit: int = 20) -> list[dict[str, Any]]:
         "SELECT id, ts, actor, entity_id, new FROM audit_log WHERE action = 'export' AND entity = 'report'"
         " ORDER BY id DESC LIMIT ?", (limit,),
     )
+
+
+def incident_titles(db: Database, numbers: Sequence[str]) -> dict[str, str]:
+    """number -> title of the incidents named (the Patterns sheet lists a pattern's incidents with their titles)."""
+    wanted = list(dict.fromkeys(numbers))
+    out: dict[str, str] = {}
+    for at in range(0, len(wanted), 500):
+        part = wanted[at:at + 500]
+        out.update((str(n), str(t)) for n, t in db.execute(
+            f"SELECT number, title FROM incidents WHERE number IN ({', '.join('?' * len(part))})", part))
+    return out

@@ -27,7 +27,8 @@ from typing import Any
 from app.domain.text import scrub
 from app.domain.text_search import OPERATORS, compile_regex, is_column_filter, is_prefix, pieces, uses_syntax
 
-FTS_COLUMNS = {"events_fts": "message", "incidents_fts": "title, description"}
+FTS_COLUMNS = {"events_fts": "message", "incidents_fts": "title, description",
+               "kb_fts": "title, symptoms, cause, resolution, body, tags"}
 _local = threading.local()
 
 
@@ -109,7 +110,7 @@ def _bare(piece: str) -> str:
 
 
 def text_search(text: str, table: str) -> TextSearch:
-    """How ``text`` searches ``table`` (``events_fts`` or ``incidents_fts``); never raises for any text."""
+    """How ``text`` searches ``table`` (``events_fts``, ``incidents_fts`` or ``kb_fts``); never raises for any text."""
     if table not in FTS_COLUMNS:
         raise ValueError(f"not a full-text table: {table!r}")
     text = text.strip()
