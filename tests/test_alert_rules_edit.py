@@ -29,5 +29,5 @@ def test_an_edit_that_changes_nothing_writes_nothing_and_a_taken_name_is_refused
     before = db.scalar("SELECT count(*) FROM audit_log")
     rules.update(db, "a", Rule("a", "count", 300, threshold=2))
     assert db.scalar("SELECT count(*) FROM audit_log") == before
-    with pytest.raises(rules.RuleError, match="^name: a rule named 'b' exists"):
+    with pytest.raises(rules.RuleError, match=r"^name: a rule named 'b' exists"):
         rules.update(db, "a", Rule("b", "count", 300, threshold=2))
