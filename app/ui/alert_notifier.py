@@ -46,7 +46,8 @@ def describe(firings: list[dict[str, Any]]) -> tuple[str, str]:
     for f in firings[:3]:
         where = f["host"] or "any host"
         made = f" → {f['incident_number']}" if f["incident_number"] else ""
-        lines.append(f"{f['rule_name']} on {where}: {f['count']:,} event(s){made}")
+        what = "silent for its window" if f["condition"] == "heartbeat" else f"{f['count']:,} event(s)"
+        lines.append(f"{f['rule_name']} on {where}: {what}{made}")
     if len(firings) > 3:
         lines.append(f"… and {len(firings) - 3} more")
     return title, "\n".join(lines)

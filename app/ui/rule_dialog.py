@@ -95,7 +95,9 @@ class RuleDialog(QDialog):
         layout.addWidget(self.buttons)
         for name, widget in self._named().items():
             widget.setObjectName(name)
-        self.set_rule(rule or Rule("", "count", 300, threshold=5))
+        self.set_rule(rule or Rule("new", "count", 300, threshold=5))
+        if rule is None:
+            self.name.clear()
         if pattern_id is not None:
             self.pattern.setValue(pattern_id)
             self.condition.setCurrentIndex(self.condition.findData("count"))
