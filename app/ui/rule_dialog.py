@@ -300,9 +300,11 @@ class RuleDialog(QDialog):
         if shown is not None:
             shown.setText(message)
             shown.setVisible(True)
-            self.message.setText("Fix the field marked below its entry.")
+            self.message.setText("Fix the field marked in red.")
         else:
             self.message.setText(message)
+        self.layout().activate()  # room for the message's lines: the form grows rather than clip it
+        self.resize(self.width(), max(self.height(), self.sizeHint().height()))
 
     # -- saving ----------------------------------------------------------------------------------------
     def save(self) -> None:

@@ -91,6 +91,7 @@ class RuleTestDialog(QDialog):
         bar.addWidget(self.run_button)
         bar.addWidget(self.cancel_button)
         bar.addWidget(self.progress, 1)
+        bar.addStretch()  # the buttons keep their size while the bar is hidden
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

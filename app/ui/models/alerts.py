@@ -109,7 +109,11 @@ class ReplayModel(RowsModel):
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         r = self.row_at(index)
-        if r is None or role != Qt.ItemDataRole.DisplayRole:
+        if r is None:
+            return None
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in (2, 3, 6):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role != Qt.ItemDataRole.DisplayRole:
             return None
         score = "" if r["score"] is None else f"{r['score']:.1f}"
         return (timeutil.display(r["trigger_at"], self.zone), r["host"] or "any host", f"{r['count']:,}", score,

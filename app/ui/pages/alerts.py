@@ -66,7 +66,7 @@ class AlertsPage(QWidget):
         self.firings_model = FiringsModel(session.zone, self)
         self.rules_table = _table(self.rules_model, "rulesTable")
         self.table = _table(self.firings_model, "firingsTable")  # ``table``: the page's main view
-        for col, width in enumerate((190, 230, 65, 75, 95, 150, 70, 150)):
+        for col, width in enumerate((170, 210, 60, 70, 90, 150, 65, 140)):
             self.rules_table.setColumnWidth(col, width)
         for col, width in enumerate((150, 190, 130, 70, 60, 130, 100)):
             self.table.setColumnWidth(col, width)
@@ -111,7 +111,7 @@ class AlertsPage(QWidget):
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(top)
         splitter.addWidget(bottom)
-        splitter.setSizes([300, 400])
+        splitter.setSizes([250, 450])
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
         self.confirm: QMessageBox | None = None
@@ -143,8 +143,8 @@ class AlertsPage(QWidget):
         chosen = self.selected_rule()
         self.rules_model.set_rows(rules)
         self.firings_model.set_rows(firings)
-        if chosen is not None:
-            self.select_rule(chosen.name)
+        if not (chosen is not None and self.select_rule(chosen.name)) and rules:
+            self.rules_table.selectRow(0)  # Edit and Test at hand at once
         more = f" (the newest {FIRINGS_SHOWN})" if len(firings) >= FIRINGS_SHOWN else ""
         self.firings_count.setText(f"{len(firings):,} firing(s){more} · {len(rules):,} rule(s)")
         self._selection_changed()
