@@ -59,7 +59,7 @@ class RulesModel(RowsModel):
         if role == Qt.ItemDataRole.DecorationRole and col == 4:
             return icons.severity_icon(rule.severity)
         if role == Qt.ItemDataRole.ForegroundRole and not rule.enabled:
-            return Qt.GlobalColor.gray
+            return QGuiApplication.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText)
         if role == Qt.ItemDataRole.TextAlignmentRole and col == 8:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
