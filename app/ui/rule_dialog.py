@@ -303,7 +303,9 @@ class RuleDialog(QDialog):
             self.message.setText("Fix the field marked in red.")
         else:
             self.message.setText(message)
-        self.layout().activate()  # room for the message's lines: the form grows rather than clip it
+        box = self.layout()
+        if box is not None:
+            box.activate()  # room for the message's lines: the form grows rather than clip it
         self.resize(self.width(), max(self.height(), self.sizeHint().height()))
 
     # -- saving ----------------------------------------------------------------------------------------
