@@ -6,7 +6,7 @@
 
 Starts Xvfb, makes a demo database (fixed seed and end, so reruns match) and one
 Excel report from it, opens the window with its own settings folder, moves through
-the pages with the same Ctrl+1…Ctrl+7 shortcuts a person uses (xdotool), and grabs
+the pages with the same Ctrl+1…Ctrl+8 shortcuts a person uses (xdotool), and grabs
 each with ImageMagick's ``import``. Needs: Xvfb, xdotool, imagemagick (apt-get install xvfb xdotool imagemagick).
 """
 
@@ -60,6 +60,26 @@ def make_demo(base: list[str], db: Path, events: int, env: dict[str, str]) -> No
                     "--end", "2026-11-30T12:00:00Z"], check=True, env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
     subprocess.run([*base, "--db", str(db), "patterns", "--rebuild"], check=True, env=env, cwd=ROOT,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # the Patterns page lists mined events
+
+
+def make_alerts(base: list[str], db: Path, env: dict[str, str]) -> None:
+    """Three alert rules and a burst of VPN timeouts on two gateways, so the Alerts page shows firings."""
+    def cli(*args: str) -> None:
+        subprocess.run([*base, "--db", str(db), "--tz", "UTC", *args], check=True, env=env, cwd=ROOT,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    cli("rules", "add", "DPD timeouts", "--search", "DPD timeout", "--threshold", "5", "--window", "5m",
+        "--severity", "error", "--incident", "--impact", "2", "--urgency", "1", "--client", "Acme Telecom")
+    cli("rules", "add", "Auth failure spike", "--search", "Failed password", "--condition", "spike", "--window", "10m")
+    cli("rules", "add", "Dialer silent", "--host", "dialer-01", "--condition", "heartbeat", "--window", "15m",
+        "--no-notify", "--disabled")
+    log = db.parent / "vpn.log"
+    with log.open("w", encoding="utf-8") as f:
+        for host, minute in (("vpn-gw7", 20), ("vpn-gw2", 35)):
+            for k in range(20):
+                f.write(f"Nov 30 11:{minute + k // 12:02d}:{5 * k % 60:02d} {host} charon[4242]: DPD timeout for peer "
+                        f"203.0.113.{k} closing SA\n")
+    cli("import", str(log))
 
 
 def make_report(base: list[str], db: Path, env: dict[str, str]) -> None:
@@ -130,6 +150,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--events", type=int, default=50_000, help="demo events (default 50,000)")
     parser.add_argument("--wait", type=float, default=2.5, help="seconds to let each page load")
     parser.add_argument("--dark", default=",".join(DARK_PAGES), help="pages also taken in the dark theme")
+    parser.add_argument("--pages", default="", help="only these pages in the light theme (default: all)")
     args = parser.parse_args(argv)
     need("Xvfb", "xdotool", "import")
     OUT.mkdir(parents=True, exist_ok=True)
@@ -141,7 +162,9 @@ def main(argv: list[str] | None = None) -> int:
             db = tmp / "Northwind BPO.db"
             make_demo(base, db, args.events, {**os.environ, "LANG": "C.UTF-8"})
             make_report(base, db, {**os.environ, "LANG": "C.UTF-8"})
-            shoot(base, db, "light", [s.key for s in PAGES], display, tmp, args.wait)
+            make_alerts(base, db, {**os.environ, "LANG": "C.UTF-8"})
+            light = [k for k in args.pages.split(",") if k] if args.pages else [s.key for s in PAGES]
+            shoot(base, db, "light", light, display, tmp, args.wait)
             dark = [k for k in args.dark.split(",") if k]
             if dark:
                 shoot(base, db, "dark", dark, display, tmp, args.wait)

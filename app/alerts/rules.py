@@ -1,4 +1,4 @@
-"""Add, remove, enable and disable alert rules: each change audited in its own transaction.
+"""Add, edit, remove, enable and disable alert rules: each change audited in its own transaction.
 
 The one path the CLI (``issue-ledger rules``) and the window's Rules page share.
 """
@@ -61,3 +61,26 @@ def set_enabled(db: Database, name: str, enabled: bool, actor: str | None = None
         audit.append(db, "update", "alert_rule", rule.name, old={"enabled": rule.enabled}, new={"enabled": enabled},
                      actor=actor)
     return dataclasses.replace(rule, enabled=enabled, updated_at=stamp)
+
+
+def update(db: Database, name: str, rule: Rule, actor: str | None = None) -> Rule:
+    """Save an edited rule in place: it keeps its id, so its firings, cooldowns and open incident stay its own.
+
+    Only the fields that changed are written and audited; a new name already taken is refused.
+    """
+    with db.transaction():
+        old = get(db, name)
+        new = dataclasses.replace(rule, name=" ".join(rule.name.split()), id=old.id, created_at=old.created_at,
+                                  updated_at=old.updated_at)
+        if new.name != old.name and store.get_rule(db, new.name) is not None:
+            raise RuleError(f"name: a rule named {new.name!r} exists; choose another name")
+        before, after = _audited(old), _audited(new)
+        changed = {k for k in after if after[k] != before.get(k)}
+        if not changed:
+            return old
+        stamp = timeutil.now_iso()
+        row = store.rule_row(dataclasses.replace(new, updated_at=stamp))
+        store.update_rule(db, int(old.id or 0), {k: row[k] for k in row if k in changed | {"updated_at"}})
+        audit.append(db, "update", "alert_rule", old.name, old={k: before.get(k) for k in sorted(changed)},
+                     new={k: after[k] for k in sorted(changed)}, actor=actor)
+    return dataclasses.replace(new, updated_at=stamp)

@@ -33,7 +33,7 @@ def _rule(row: dict[str, Any]) -> Rule:
     return Rule.from_dict(data)
 
 
-def _row(rule: Rule) -> dict[str, Any]:
+def rule_row(rule: Rule) -> dict[str, Any]:
     data = rule.to_dict()
     data["filter"] = json.dumps(rule.filter.to_dict(), sort_keys=True, ensure_ascii=False)
     for flag in ("notify", "incident", "enabled"):
@@ -42,7 +42,7 @@ def _row(rule: Rule) -> dict[str, Any]:
 
 
 def insert_rule(db: Database, rule: Rule) -> int:
-    row = _row(rule)
+    row = rule_row(rule)
     sql = f"INSERT INTO alert_rules ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})"
     return int(db.execute(sql, list(row.values())).lastrowid or 0)
 
@@ -109,6 +109,17 @@ def firings(db: Database, rule_name: str | None = None, limit: int = 1000,
         params.append(" ".join(rule_name.split()))
     return db.rows(f"SELECT id, {', '.join(FIRING_COLUMNS)} FROM alert_firings WHERE {' AND '.join(clauses)}"
                    " ORDER BY id DESC LIMIT ?", [*params, int(limit)])
+
+
+def firing_totals(db: Database) -> dict[int, tuple[int, str | None]]:
+    """Per rule id: how many times it fired and when it last did (the window's rules list)."""
+    return {int(r[0]): (int(r[1]), r[2]) for r in db.execute(
+        "SELECT rule_id, count(*), max(fired_at) FROM alert_firings WHERE rule_id IS NOT NULL GROUP BY rule_id")}
+
+
+def last_firing_id(db: Database) -> int:
+    """The newest firing's id (0 with none): where the window's notifications start."""
+    return int(db.scalar("SELECT max(id) FROM alert_firings") or 0)
 
 
 def firing_event_ids(db: Database, firing_id: int) -> list[int]:

@@ -20,6 +20,8 @@ MESSAGES: dict[str, str] = {
                  "with <b>Incident ▸ New incident…</b>.",
     "imports": "<b>Nothing imported yet.</b><br>Click <b>Import logs…</b> or use <b>File ▸ Import…</b> (Ctrl+I) "
                "for log files, a folder or a .zip.",
+    "alerts": "<b>Nothing has fired yet.</b><br>Click <b>New rule…</b> to watch for bursts, spikes, new patterns "
+              "or silence;<br>rules run as logs arrive and can open incidents.",
     "audit": "<b>No audit entries match.</b><br>Every change to incidents, imports and settings is recorded "
              "here as it happens.",
     "reports": "<b>No reports exported yet.</b><br>Choose a report above and click <b>Export…</b>, or use "

@@ -28,6 +28,7 @@ from app.store import stats
 from app.store.database import Database
 from app.ui import shell, window_actions, workers
 from app.ui.actions import ActionSet
+from app.ui.alert_notifier import AlertNotifier
 from app.ui.dashboard_tiles import UPDATING
 from app.ui.data_watch import DataWatcher
 from app.ui.db_ops import DbOp
@@ -87,6 +88,7 @@ class MainWindow(QMainWindow):
             self.nav.setCurrentRow(0)
         self.refresh_counts()
         self.shell = shell.Shell(self)  # icons, theme, settings, recent databases, remembered layout
+        self.alerts = AlertNotifier(self)  # tray messages for new firings, the Alerts count, heartbeat ticks
         # Every menu and command, from one table; the shell's handlers serve some of them.
         self.action_set = ActionSet(self, window_actions.table(self))
         actions = self.action_set.actions
@@ -144,6 +146,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         self.watcher.stop()
+        self.alerts.stop()
         super().closeEvent(event)
 
     def refresh_counts(self) -> None:

@@ -29,6 +29,7 @@ NAV_TIPS: dict[str, str] = {
     "events": "Browse and search every imported log event",
     "patterns": "Recurring problems: message templates with their trend, new and spiking ones",
     "incidents": "Open, edit and track incidents and their SLA clocks",
+    "alerts": "Alert rules and what they fired: notifications and incidents opened on their own",
     "reports": "Excel audit reports and CSV exports",
     "imports": "Past imports, with their rejected lines",
     "audit": "Every change, in a tamper-evident hash chain",

@@ -37,6 +37,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("events", "Events", "app.ui.pages.events:EventsPage", "events"),
     PageSpec("patterns", "Patterns", "app.ui.pages.patterns:PatternsPage", "patterns"),
     PageSpec("incidents", "Incidents", "app.ui.pages.incidents:IncidentsPage", "incidents"),
+    PageSpec("alerts", "Alerts", "app.ui.pages.alerts:AlertsPage", "alerts"),
     PageSpec("reports", "Reports", "app.ui.pages.reports:ReportsPage", "reports"),
     PageSpec("imports", "Imports", "app.ui.pages.imports:ImportsPage", "imports"),
     PageSpec("audit", "Audit trail", "app.ui.pages.audit:AuditPage", "audit"),

@@ -9,8 +9,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtCore import QModelIndex
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+from PySide6.QtCore import QModelIndex, QPoint, Qt
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QHeaderView, QLabel, QMenu, QTableView, QVBoxLayout, QWidget
 
 from app.domain.filters import Filter
 from app.domain.jobs import Progress
@@ -56,6 +56,9 @@ class PatternsPage(QWidget):
         for col, width in enumerate((300, 70, 65, 100, 135, 135, 90, 110)):
             self.table.setColumnWidth(col, width)
         self.table.doubleClicked.connect(self._drill)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
+        self.menu: QMenu | None = None
         bar = QHBoxLayout()
         bar.addWidget(self.count_label)
         bar.addStretch()
@@ -119,3 +122,28 @@ class PatternsPage(QWidget):
         window = self.window()
         if hasattr(window, "show_page"):
             window.show_page("events")
+
+    def _context_menu(self, pos: QPoint) -> QMenu | None:
+        """List the pattern's events, or watch it with a new alert rule."""
+        index = self.table.indexAt(pos)
+        if not index.isValid():
+            return None
+        self.table.selectRow(index.row())
+        pid = self.model.pattern_id(index.row())
+        menu = QMenu(self)
+        menu.setObjectName("patternMenu")
+        menu.addAction("List its events", lambda: self._drill(index))
+        alert = menu.addAction("New alert rule from this pattern…", lambda: self.new_alert_rule(pid))
+        alert.setEnabled(pid is not None and not self.session.db.read_only)
+        self.menu = menu
+        menu.popup(self.table.viewport().mapToGlobal(pos))
+        return menu
+
+    def new_alert_rule(self, pattern_id: int | None) -> QWidget | None:
+        """The rule editor on a new rule watching ``pattern_id`` (a count rule to start with)."""
+        if pattern_id is None:
+            return None
+        from app.ui.rule_dialog import edit_rule
+
+        self.rule_dialog = edit_rule(self.session, None, self, pattern_id)
+        return self.rule_dialog
