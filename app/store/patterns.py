@@ -17,6 +17,12 @@ from app.store.filter_sql import Where
 from app.store.visibility import visible
 
 Day = tuple[int, str, int]  # (pattern id, UTC day, severity)
+SCHEMA = 11  # the schema that brought patterns (app/store/migrations/m0011_patterns.py)
+
+
+def available(db: Database) -> bool:
+    """Whether the file's schema has patterns (a file opened without migrating may be older)."""
+    return db.user_version >= SCHEMA
 
 
 def load_state(db: Database) -> bytes | None:
@@ -114,3 +120,4 @@ def incidents_by_pattern(db: Database) -> dict[int, list[str]]:
                      f" WHERE e.pattern_id IS NOT NULL AND {visible('e')} ORDER BY i.number"):
         out.setdefault(int(r["p"]), []).append(r["n"])
     return out
+
