@@ -32,11 +32,18 @@ def test_upgrade_keeps_rows_and_serves_the_pattern_drill_down_from_the_index(tmp
     db = Database.open(path)
     assert db.user_version >= 13
     indexes = {i.name: i.columns for i in sqlite_utils.Database(db.conn)["events"].indexes}
-    assert indexes["events_pattern"] == ["pattern_id", "ts", "id", "severity", "host"]
-    assert db.scalar("SELECT count(*) FROM sqlite_stat1 WHERE idx = 'events_pattern'") == 1
+    assert indexes["events_pattern"] == ["pattern_id", "ts", "id"]
+    assert indexes["events_pattern_mix"] == ["pattern_id", "severity", "host", "ts"]
+    assert db.scalar("SELECT count(*) FROM sqlite_stat1 WHERE idx LIKE 'events_pattern%'") == 2
     count_sql = "SELECT count(*) FROM events WHERE pattern_id = ? AND severity >= 4"
     plan = " ".join(r[3] for r in db.execute("EXPLAIN QUERY PLAN " + count_sql, [pid]))
-    assert "COVERING INDEX events_pattern" in plan
+    assert "COVERING INDEX events_pattern_mix" in plan
+    newest = "SELECT id FROM events WHERE pattern_id = ? AND ts >= '2000' ORDER BY ts DESC, id DESC LIMIT 5"
+    plan = " ".join(r[3] for r in db.execute("EXPLAIN QUERY PLAN " + newest, [pid]))
+    assert "COVERING INDEX events_pattern " in plan and "TEMP B-TREE" not in plan
+    mix_sql = "SELECT pattern_id, severity, host, count(*) FROM events WHERE pattern_id IS NOT NULL GROUP BY 1, 2, 3"
+    plan = " ".join(r[3] for r in db.execute("EXPLAIN QUERY PLAN " + mix_sql))
+    assert "COVERING INDEX events_pattern_mix" in plan and "TEMP B-TREE" not in plan
     b = Browse("events", Filter(pattern_id=pid, min_severity="error"), timeutil.UTC)
     assert [r["id"] for r in b.page(db, None, 5000)] == before and before
     assert b.count(db) == len(before)
