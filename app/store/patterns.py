@@ -97,10 +97,19 @@ def mix(db: Database, where: Where) -> list[dict[str, Any]]:
 
 
 def span(db: Database, where: Where) -> tuple[str | None, str | None]:
-    """The first and last time among the matching events that have a pattern."""
-    row = db.execute(f"SELECT min(e.ts), max(e.ts) FROM events e WHERE e.pattern_id IS NOT NULL AND {where.sql()}",
-                     where.params).fetchone()
-    return (row[0], row[1]) if row else (None, None)
+    """The first and last time among the matching events that have a pattern.
+
+    Unfiltered, two ``ORDER BY ts LIMIT 1`` reads from the ends of ``events_ts`` (0 ms): ``min`` and
+    ``max`` in one SELECT read every row (0.2 s on a million events). A filter's own index rarely
+    holds ``ts`` in order, where one SELECT reading the matching rows once is the cheaper.
+    """
+    if where.clauses:
+        row = db.execute(f"SELECT min(e.ts), max(e.ts) FROM events e WHERE e.pattern_id IS NOT NULL"
+                         f" AND {where.sql()}", where.params).fetchone()
+        return (row[0], row[1]) if row else (None, None)
+    ends = [db.scalar(f"SELECT e.ts FROM events e WHERE e.pattern_id IS NOT NULL AND {where.sql()}"
+                      f" ORDER BY e.ts {order} LIMIT 1", where.params) for order in ("ASC", "DESC")]
+    return ends[0], ends[1]
 
 
 def bucket_counts(db: Database, where: Where, ids: Sequence[int],
