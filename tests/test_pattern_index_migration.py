@@ -32,7 +32,7 @@ def test_upgrade_keeps_rows_and_serves_the_pattern_drill_down_from_the_index(tmp
     db = Database.open(path)
     assert db.user_version >= 13
     indexes = {i.name: i.columns for i in sqlite_utils.Database(db.conn)["events"].indexes}
-    assert indexes["events_pattern"] == ["pattern_id", "ts", "id"]
+    assert indexes["events_pattern"] == ["pattern_id", "ts"]
     assert indexes["events_pattern_mix"] == ["pattern_id", "severity", "host", "ts"]
     assert db.scalar("SELECT count(*) FROM sqlite_stat1 WHERE idx LIKE 'events_pattern%'") == 2
     count_sql = "SELECT count(*) FROM events WHERE pattern_id = ? AND severity >= 4"
