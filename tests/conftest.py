@@ -80,6 +80,29 @@ def demo_db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def unmined_demo_db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo database without patterns, like a file from before patterns never given them."""
+    from app.demo.generator import generate
+
+    path = tmp_path_factory.mktemp("unmined") / "demo.db"
+    with Database.open(path) as database:
+        generate(database, events=5000, seed=7, end=DEMO_END, patterns=False)
+        database.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return path
+
+
+@pytest.fixture
+def unmined_demo_db(unmined_demo_db_template: Path, tmp_path: Path) -> Iterator[Database]:
+    import shutil
+
+    path = tmp_path / "unmined.db"
+    shutil.copy(unmined_demo_db_template, path)
+    database = Database.open(path)
+    yield database
+    database.close()
+
+
 @pytest.fixture
 def demo_db(demo_db_template: Path, tmp_path: Path) -> Iterator[Database]:
     import shutil

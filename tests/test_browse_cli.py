@@ -68,14 +68,32 @@ def test_views_command_round_trip(run_cli, demo_file: Path, tmp_path: Path) -> N
     assert result.returncode != 0 and "bad.json: not JSON" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_events_like_a_frequent_message_counts_what_its_bar_shows(run_cli, demo_file: Path) -> None:
+def test_events_of_a_top_pattern_count_what_its_bar_shows(run_cli, demo_file: Path) -> None:
     from app.analysis import series
     from app.domain import timeutil
     from app.domain.filters import Filter
 
     with Database.open(demo_file) as db:
         top = series.top_messages(db, Filter(), timeutil.UTC)
+    pattern_id, count = top.ids[1], top.counts[1]
+    result = run_cli("--db", demo_file, "events", "--pattern", str(pattern_id), "--count")
+    assert result.returncode == 0, result.stderr
+    assert int(result.stdout) == count
+
+
+def test_events_like_a_frequent_message_counts_what_its_bar_shows(run_cli, unmined_demo_db_template: Path,
+                                                                   tmp_path: Path) -> None:
+    """A file whose events have no patterns yet: the bars are masked messages, and --message-like counts one."""
+    from app.analysis import series
+    from app.domain import timeutil
+    from app.domain.filters import Filter
+
+    path = tmp_path / "unmined.db"
+    shutil.copy(unmined_demo_db_template, path)
+    with Database.open(path) as db:
+        top = series.top_messages(db, Filter(), timeutil.UTC)
+    assert not top.ids
     pattern, count = top.patterns[1], top.counts[1]
-    result = run_cli("--db", demo_file, "events", "--message-like", pattern, "--count")
+    result = run_cli("--db", path, "events", "--message-like", pattern, "--count")
     assert result.returncode == 0, result.stderr
     assert int(result.stdout) == count

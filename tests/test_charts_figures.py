@@ -181,28 +181,29 @@ def test_index_walk_and_group_by_agree(demo_db: Database, by: str, f: Filter) ->
     assert fast.total == event_store.count(demo_db, f, ZONE)
 
 
-def test_top_messages_sample_on_a_large_table(demo_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
-    exact = series.top_messages(demo_db, Filter(), ZONE)
+def test_top_messages_sample_on_a_large_table(unmined_demo_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Events without patterns are counted by masked message, from a sample on a large table."""
+    exact = series.top_messages(unmined_demo_db, Filter(), ZONE)
     assert not exact.estimated and exact.total == 5000
     subset_filter = Filter(log_types=("security",), search="password")
-    subset = series.top_messages(demo_db, subset_filter, ZONE)
-    assert subset.total == event_store.count(demo_db, subset_filter, ZONE)
+    subset = series.top_messages(unmined_demo_db, subset_filter, ZONE)
+    assert subset.total == event_store.count(unmined_demo_db, subset_filter, ZONE)
     monkeypatch.setattr(series, "TOP_SAMPLE", 1000)
     monkeypatch.setattr(series, "TOP_EXACT_LIMIT", 100)
-    sampled = series.top_messages(demo_db, Filter(), ZONE)
+    sampled = series.top_messages(unmined_demo_db, Filter(), ZONE)
     assert sampled.every == 5 and sampled.estimated
     assert sampled.total == pytest.approx(5000, rel=0.02)
     assert sampled.patterns[0] in exact.patterns[:3]
     # a filtered sample is read from the same blocks, then filtered
-    sampled_subset = series.top_messages(demo_db, subset_filter, ZONE)
+    sampled_subset = series.top_messages(unmined_demo_db, subset_filter, ZONE)
     assert sampled_subset.every == 5 and sampled_subset.total == pytest.approx(subset.total, rel=0.4)
 
 
-def test_every_frequent_message_lists_exactly_its_bar(demo_db: Database) -> None:
-    """The drill-down of each bar is its masked message: the Events page counts what the bar shows."""
+def test_every_masked_message_lists_exactly_its_bar(unmined_demo_db: Database) -> None:
+    """Without patterns, the drill-down of each bar is its masked message: the Events page counts what it shows."""
     network = Filter(log_types=("network",))
     for f in (Filter(), network):
-        data = series.top_messages(demo_db, f, ZONE)
+        data = series.top_messages(unmined_demo_db, f, ZONE)
         assert not data.estimated and len(data.patterns) >= 8
         chart = render.build("top", data)
         coll = chart.bars()[0]
@@ -210,7 +211,44 @@ def test_every_frequent_message_lists_exactly_its_bar(demo_db: Database) -> None
             drill = chart.drill_for(coll, i)
             assert drill is not None and drill.page == "events"
             assert drill.changes == {"pattern": pattern}
-            assert event_store.count(demo_db, f.replace(**drill.changes), ZONE) == count, pattern
+            assert event_store.count(unmined_demo_db, f.replace(**drill.changes), ZONE) == count, pattern
+        assert not data.ids
+
+
+def test_every_top_pattern_lists_exactly_its_bar(demo_db: Database) -> None:
+    """Mined events: each bar is a pattern, labelled with its template, drilling down to that pattern's events."""
+    templates = {r["id"]: r["template"] for r in demo_db.rows("SELECT id, template FROM patterns")}
+    network = Filter(log_types=("network",))
+    for f in (Filter(), network):
+        data = series.top_messages(demo_db, f, ZONE)
+        assert len(data.ids) >= 5 and data.total == event_store.count(demo_db, f, ZONE)
+        assert data.patterns == [templates[i] for i in data.ids]
+        assert data.counts == sorted(data.counts, reverse=True)
+        chart = render.build("top", data)
+        assert "Top patterns" in chart_text(chart)
+        assert "no pattern yet" not in chart_text(chart)
+        coll = chart.bars()[0]
+        for i, (pid, count) in enumerate(zip(data.ids, data.counts)):
+            drill = chart.drill_for(coll, i)
+            assert drill is not None and drill.page == "events"
+            assert drill.changes == {"pattern_id": pid}
+            assert event_store.count(demo_db, f.replace(**drill.changes), ZONE) == count, pid
+
+
+def test_top_patterns_fall_back_to_messages_while_some_events_are_unmined(demo_db: Database) -> None:
+    """One matching event without a pattern would be left out of a pattern count: the bars become messages."""
+    network = Filter(log_types=("network",))
+    with demo_db.transaction():
+        demo_db.execute("UPDATE events SET pattern_id = NULL WHERE id = (SELECT min(id) FROM events"
+                        " WHERE log_type = 'security')")
+    assert series.top_messages(demo_db, network, ZONE).ids  # the unmined event is not in this filter
+    data = series.top_messages(demo_db, Filter(), ZONE)
+    assert not data.ids and data.total == 5000 and "<" in data.patterns[0]
+    chart = render.build("top", data)
+    assert "Top patterns" in chart_text(chart) and "no pattern yet" in chart_text(chart)
+    drill = chart.drill_for(chart.bars()[0], 0)
+    assert drill is not None and drill.changes == {"pattern": data.patterns[0]}
+    assert event_store.count(demo_db, Filter(pattern=data.patterns[0]), ZONE) == data.counts[0]
 
 
 def test_a_message_pattern_matches_whole_masked_messages_only(db: Database) -> None:
@@ -223,3 +261,8 @@ def test_a_message_pattern_matches_whole_masked_messages_only(db: Database) -> N
     assert event_store.count(db, Filter(pattern="Job <n> done"), ZONE) == 2
     assert event_store.count(db, Filter(pattern="<n>"), ZONE) == 1
     assert event_store.count(db, Filter(pattern="Job <n> done", exclude=("12",)), ZONE) == 1
+
+
+def chart_text(chart: base.Chart) -> str:
+    """Every text drawn on the figure (titles are figure texts here)."""
+    return " ".join(t.get_text() for t in chart.figure.findobj(lambda a: hasattr(a, "get_text")))

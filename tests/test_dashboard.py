@@ -200,7 +200,7 @@ def _press_on(qtbot, panel, coll, index: int, horizontal: bool = False) -> None:
     qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=point)
 
 
-def test_click_on_a_frequent_message_lists_exactly_its_events(qtbot, window: MainWindow, demo_db: Database) -> None:
+def test_click_on_a_top_pattern_lists_exactly_its_events(qtbot, window: MainWindow, demo_db: Database) -> None:
     page = window.pages["dashboard"]
     panel = page.panels["top"]
     coll = panel.chart.bars()[0]
@@ -210,9 +210,11 @@ def test_click_on_a_frequent_message_lists_exactly_its_events(qtbot, window: Mai
         _press_on(qtbot, panel, coll, 2)
     events = window.pages["events"]
     assert window.stack.currentWidget() is events
-    pattern = window.session.filter.pattern
-    assert pattern and pattern.startswith(label.rstrip("…"))
-    assert any(chip.label.text().startswith("Message like") for chip in events.filter_bar.chips)
+    pattern_id = window.session.filter.pattern_id
+    assert pattern_id is not None and window.session.filter.pattern is None
+    template = demo_db.scalar("SELECT template FROM patterns WHERE id = ?", [pattern_id])
+    assert template.startswith(label.rstrip("…"))
+    assert any(chip.label.text() == f"Pattern: #{pattern_id}" for chip in events.filter_bar.chips)
     qtbot.waitUntil(lambda: events.model.total is not None, timeout=10_000)
     assert events.model.total == counts[2] > 0
     assert events.count_label.text() == f"{int(counts[2]):,} events"

@@ -66,3 +66,44 @@ def test_demo_added_twice_continues_the_incident_numbers(tmp_path: Path) -> None
         numbers = [r[0] for r in db.conn.execute("SELECT number FROM incidents ORDER BY number")]
         assert len(numbers) == 40 and numbers[-1] == "INC-000040"
         assert audit.verify(db).ok
+
+
+def test_demo_events_have_their_patterns_at_once(run_cli, tmp_path: Path) -> None:
+    """``issue-ledger demo`` labels every event as an import does: ``patterns`` has nothing left to mine."""
+    import json
+
+    path = tmp_path / "demo.db"
+    made = run_cli("--db", path, "demo", "--events", "3000", "--incidents", "20", "--end", "2026-06-01")
+    assert made.returncode == 0, made.stderr
+    with Database.open(path) as db:
+        assert db.scalar("SELECT count(*) FROM events WHERE pattern_id IS NULL") == 0
+        assert db.scalar("SELECT sum(count) FROM patterns") == 3000
+        assert db.scalar("SELECT sum(count) FROM pattern_days") == 3000
+        assert db.scalar("SELECT count(*) FROM pattern_state") == 1
+    rebuilt = run_cli("--db", path, "patterns", "--rebuild")
+    assert rebuilt.returncode == 0 and rebuilt.stdout.strip() == "0 events given patterns" and not rebuilt.stderr
+    listed = run_cli("--db", path, "patterns", "-o", "json", "--limit", "1000")
+    rows = json.loads(listed.stdout)
+    assert sum(r["count"] for r in rows) == 3000 and len(rows) >= 20
+    verified = run_cli("--db", path, "verify")
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+
+
+def test_demo_added_twice_keeps_one_set_of_patterns(tmp_path: Path) -> None:
+    """The second demo continues the first one's miner: the same message shape keeps its id."""
+    with Database.open(tmp_path / "twice.db") as db:
+        generate(db, events=1000, incidents=5, seed=1, end=END)
+        first = dict(db.conn.execute("SELECT message, pattern_id FROM events").fetchall())
+        generate(db, events=1000, incidents=5, seed=2, end=END)
+        second = db.conn.execute("SELECT message, pattern_id FROM events WHERE id > 1000").fetchall()
+        assert db.scalar("SELECT count(*) FROM events WHERE pattern_id IS NULL") == 0
+        assert db.scalar("SELECT sum(count) FROM patterns") == 2000
+    again = [(m, p) for m, p in second if m in first]
+    assert again and all(first[m] == p for m, p in again)
+
+
+def test_unmined_demo_leaves_the_events_to_the_patterns_command(tmp_path: Path) -> None:
+    with Database.open(tmp_path / "old.db") as db:
+        generate(db, events=500, incidents=5, seed=1, end=END, patterns=False)
+        assert db.scalar("SELECT count(*) FROM events WHERE pattern_id IS NULL") == 500
+        assert db.scalar("SELECT count(*) FROM patterns") == 0

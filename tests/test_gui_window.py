@@ -40,4 +40,7 @@ def test_empty_database_offers_demo_data(qtbot, db_path: Path) -> None:
         qtbot.mouseClick(window.welcome.demo_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "50,000 events" in window.counts_label.text(), timeout=30_000)
     assert window.stack.currentWidget() is not window.welcome
+    # mined as they were written: the Patterns page and the Top patterns chart have data at once
+    assert db.scalar("SELECT count(*) FROM events WHERE pattern_id IS NULL") == 0
+    assert db.scalar("SELECT sum(count) FROM patterns") == 50_000
     db.close()

@@ -76,3 +76,22 @@ def test_double_click_on_a_pattern_lists_exactly_its_events(qtbot, demo_db: Data
     ids = [i for i in shown if i is not None]
     assert ids and {int(r["pattern_id"]) for r in demo_db.rows(
         f"SELECT pattern_id FROM events WHERE id IN ({','.join('?' * len(ids))})", ids)} == {pid}
+
+
+def test_page_buckets_follow_the_display_zone(qtbot, db: Database) -> None:
+    """Settings' zone moves the sparkline's days: an evening in UTC is the next morning in Manila."""
+    from zoneinfo import ZoneInfo
+
+    from app.store import events as event_store
+
+    msgs = [(f"2026-11-{d:02d}T02:00:00.000Z", f"Disk full on server {d}") for d in range(20, 30)]
+    msgs += [(f"2026-11-29T20:{m:02d}:00.000Z", f"Disk full on server {100 + m}") for m in range(10)]
+    with db.transaction():
+        event_store.insert_many(db, [(ts, 4, "system", None, "h1", "disk", None, None, m, m, None, None, None, i, 0)
+                                     for i, (ts, m) in enumerate(msgs, start=1)])
+    window, page = _patterns_page(qtbot, db)
+    assert page.model.rows[0]["series"] == [1] * 9 + [11]  # UTC days
+    with qtbot.waitSignal(page.model.modelReset, timeout=10_000):
+        window.session.set_zone(ZoneInfo("Asia/Manila"))
+    qtbot.waitUntil(lambda: page.model.rows and len(page.model.rows[0]["series"]) == 11, timeout=10_000)
+    assert page.model.rows[0]["series"] == [1] * 10 + [10]

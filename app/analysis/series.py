@@ -15,8 +15,9 @@ from app.analysis import buckets
 from app.domain import chart_window, masking, timeutil
 from app.domain.filters import Filter
 from app.domain.vocab import LOG_TYPES, SEVERITIES, Severity
-from app.store import aggregates, time_counts
+from app.store import aggregates, patterns as pattern_store, time_counts
 from app.store.database import Database
+from app.store.filter_sql import event_where
 
 GROUPS: tuple[str, ...] = ("severity", "type", "client")
 # The top-messages chart reads about TOP_SAMPLE rows (every k-th id) on large files, and counts
@@ -84,13 +85,18 @@ class Heatmap:
 
 @dataclass(frozen=True)
 class TopMessages:
-    """The most frequent masked messages; ``every`` > 1 means counts are scaled from a 1-in-k sample."""
+    """The Top patterns bars: labels, counts and the total; ``every`` > 1 means counts are scaled from a 1-in-k sample.
+
+    With ``ids`` the bars are mined patterns (``patterns`` holds their templates); without, masked messages,
+    the fallback while some matching events have no pattern yet.
+    """
 
     patterns: list[str]
     counts: list[int]
     total: int
     every: int = 1
     log_types: list[str] = field(default_factory=list)
+    ids: list[int] = field(default_factory=list)
 
     @property
     def estimated(self) -> bool:
@@ -172,6 +178,23 @@ def heatmap(db: Database, f: Filter, zone: dt.tzinfo, min_severity: str = "error
 
 def top_messages(db: Database, f: Filter, zone: dt.tzinfo, limit: int = 10, exact: bool = False,
                  now: dt.datetime | None = None) -> TopMessages:
+    """The ``limit`` most frequent patterns among the matching events, by pattern id with the template as label.
+
+    While some matching event has no pattern yet (a file from before schema 11 never given
+    patterns), a pattern count would leave those out: the bars are masked messages instead.
+    """
+    where = event_where(f, zone, now)
+    if pattern_store.any_unmined(db, where):
+        return _top_masked(db, f, zone, limit, exact, now)
+    rows = pattern_store.counts(db, where)
+    ranked = rows[:limit]
+    names = pattern_store.describe(db, [p for p, _ in ranked])
+    return TopMessages([str(names.get(p, {}).get("template", f"#{p}")) for p, _ in ranked], [n for _, n in ranked],
+                       sum(n for _, n in rows), ids=[p for p, _ in ranked])
+
+
+def _top_masked(db: Database, f: Filter, zone: dt.tzinfo, limit: int, exact: bool,
+                now: dt.datetime | None) -> TopMessages:
     """The ``limit`` most frequent masked messages among the matching events.
 
     Digits are masked in SQL, the rest in Python. On a large file (unless

@@ -1,4 +1,9 @@
-"""The ten most frequent event messages (masked so one problem counts once) as Pareto bars."""
+"""Top patterns: the ten most frequent log templates among the matching events, as Pareto bars.
+
+Each bar is a mined pattern, labelled with its template, and drills down to that
+pattern's events. While some matching events have no pattern yet, the bars are
+masked messages instead (digits, addresses, ids blanked), and drill down by the mask.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ from app.charts import base
 
 BAR_COLOUR = "#3b82f6"
 LINE_COLOUR = "#f59e0b"
+TITLE = "Top patterns"
 
 
 def build(data: TopMessages, width: int = 1000, height: int = 560, theme: str = "light") -> base.Chart:
@@ -22,14 +28,17 @@ def build(data: TopMessages, width: int = 1000, height: int = 560, theme: str = 
         subtitle = f"estimated from every {data.every}th event · ≈{data.total:,} events"
     else:
         subtitle = f"{data.total:,} events"
-    base.title(ax, "Most frequent messages", subtitle)
+    if not data.ids and data.patterns:
+        subtitle += " · by message: some events have no pattern yet (issue-ledger patterns)"
+    base.title(ax, TITLE, subtitle)
     if not data.patterns:
         base.empty(ax)
         return chart
     n = len(data.patterns)
     ys = [n - 1 - i - 0.4 for i in range(n)]
     coll = base.bars(ax, ys, [0.8] * n, data.counts, horizontal=True, facecolors=BAR_COLOUR, label="events")
-    chart.drills[coll] = [_drill(p) for p in data.patterns]
+    chart.drills[coll] = ([_pattern_drill(i, p) for i, p in zip(data.ids, data.patterns, strict=True)] if data.ids
+                          else [_drill(p) for p in data.patterns])
     ax.set_yticks([n - 1 - i for i in range(n)])
     chars = max(20, label_px // 7)
     ax.set_yticklabels([textwrap.shorten(p, chars, placeholder="…") for p in data.patterns], fontsize=8)
@@ -61,3 +70,8 @@ def _drill(pattern: str) -> base.Drill:
     """The events whose message masks to ``pattern``: exactly the ones its bar counts."""
     return base.Drill({"pattern": pattern}, f"messages like “{pattern}”")
 
+
+
+def _pattern_drill(pattern_id: int, template: str) -> base.Drill:
+    """The events of pattern ``pattern_id``: exactly the ones its bar counts."""
+    return base.Drill({"pattern_id": pattern_id}, f"pattern #{pattern_id} “{template}”")

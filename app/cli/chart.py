@@ -23,7 +23,8 @@ KINDS = ("trend", "incidents", "mttr", "top", "heatmap", "clients")
 @click.option("--height", type=click.IntRange(200, 6000), metavar="PX", help="Height in pixels (default per chart).")
 @click.option("--theme", type=click.Choice(["light", "dark"]), default="light", show_default=True,
               help="Light or dark background.")
-@click.option("--exact", is_flag=True, help="top: count every event instead of a sample on large files (slower).")
+@click.option("--exact", is_flag=True,
+              help="top, while events have no patterns yet: count every message, not a sample (slower).")
 @click.option("--all-time", is_flag=True,
               help="trend: every event, not the last 30 days with events (when no --since/--until is given).")
 @pass_ctx
@@ -33,7 +34,7 @@ def chart(obj: CliContext, kind: str, out: Path, by: str, width: int | None, hei
 
     KIND: trend (events over time by severity, --by type or client), incidents
     (opened vs resolved with the backlog), mttr (per week by priority with SLA
-    targets), top (most frequent masked messages), heatmap (error and critical
+    targets), top (top patterns: the most frequent log templates), heatmap (error and critical
     by hour × weekday), clients (incidents by client and log type). Times are
     bucketed and labelled in --tz. Without --since/--until the trend shows the
     30 days ending at the newest matching event, as the dashboard does;

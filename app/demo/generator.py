@@ -2,7 +2,9 @@
 
 Deterministic for a given seed and end time, so benchmarks and tests see the
 same data. Events follow a daily rhythm (busy in business hours), with random
-bursts and a few outages that the demo incidents point at.
+bursts and a few outages that the demo incidents point at. Each event gets its
+pattern as it is written, by the import's own labelling step, so the Patterns page
+and the Top patterns chart have data at once.
 """
 
 from __future__ import annotations
@@ -12,13 +14,21 @@ import random
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from app.demo import catalogue as cat
 from app.domain import timeutil
+from app.domain.event_row import MESSAGE, SEVERITY, TS
 from app.domain.priority import priority_for
 from app.domain.vocab import Status
-from app.store import audit, events as event_store, imports as import_store, incidents as incident_store
+from app.patterns.collect import Collector
+from app.store import (
+    audit,
+    events as event_store,
+    imports as import_store,
+    incidents as incident_store,
+    patterns as pattern_store,
+)
 from app.store.database import Database
 
 DAYS = 60
@@ -48,8 +58,13 @@ def generate(
     end: dt.datetime | None = None,
     incidents: int = 200,
     progress: Callable[[int, int], None] | None = None,
+    patterns: bool | None = None,
 ) -> DemoSummary:
-    """Write ``events`` events and ``incidents`` incidents in one transaction."""
+    """Write ``events`` events and ``incidents`` incidents in one transaction.
+
+    The events get their patterns when the file's schema has them (``patterns=None``);
+    ``patterns=False`` leaves them unmined, as in a file never given patterns (for tests).
+    """
     rng = random.Random(seed)
     end = (end or default_end()).astimezone(timeutil.UTC)
     start = end - dt.timedelta(days=DAYS)
@@ -61,18 +76,24 @@ def generate(
             " VALUES (?, ?, 'demo', 'UTC', 'complete', ?, ?, ?, ?)",
             (f"demo data (seed {seed})", None, timeutil.now_iso(), timeutil.now_iso(), events, events),
         ).lastrowid or 0)
+        mine = pattern_store.available(db) if patterns is None else patterns
+        collector = Collector.load(db) if mine else None
         with import_store.bulk_load(db, events):
             done = 0
             batch: list[tuple[object, ...]] = []
             for row in _events(rng, events, start, hosts, outages, import_id):
+                if collector is not None:
+                    row = (*row, collector.label(cast(str, row[MESSAGE]), cast(str, row[TS]), cast(int, row[SEVERITY])))
                 batch.append(row)
                 if len(batch) >= BATCH:
-                    event_store.insert_many(db, batch)
+                    event_store.insert_many(db, batch, with_pattern=collector is not None)
                     done += len(batch)
                     batch.clear()
                     if progress:
                         progress(done, events)
-            event_store.insert_many(db, batch)
+            event_store.insert_many(db, batch, with_pattern=collector is not None)
+        if collector is not None:
+            collector.save(db)
         n_incidents = _incidents(db, rng, incidents, start, end, outages)
         audit.append(db, "demo", "database", None, new={"events": events, "incidents": n_incidents, "seed": seed})
     if progress:

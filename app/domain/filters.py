@@ -32,7 +32,7 @@ class Filter:
     ``search`` is text found as typed unless it uses the query syntax
     (``app.domain.text_search``); ``regex`` is a regular expression tested on
     the rows every other field leaves. ``pattern`` is a masked message as the
-    "Most frequent messages" chart shows it (``app.domain.masking``): events whose
+    Top patterns chart shows it for events not yet mined (``app.domain.masking``): events whose
     message masks to exactly that text; it does not apply to incidents. ``pattern_id`` is a mined
     pattern's id (``app.patterns``): that pattern's events, as the Patterns page drills down to them.
     """

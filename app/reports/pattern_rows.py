@@ -1,7 +1,7 @@
 """The Patterns sheet's facts: the report filter's top patterns, each with its trend and what answers it.
 
 Gathered inside the export's snapshot with the other facts. The trend is a text
-sparkline, one block per UTC hour or day (grouped when there would be more than
+sparkline, one block per local hour or day (grouped when there would be more than
 ``MAX_TREND``): it reads the same in Excel and LibreOffice and prints, which an
 Excel sparkline (an extension LibreOffice shows differently) would not.
 """
@@ -56,7 +56,7 @@ def _linked(items: list[tuple[str, str]]) -> str:
 
 def top_patterns(ctx: ReportContext) -> PatternFacts:
     """Up to ``TOP`` patterns of the filter's events, with trend, peak, linked incidents and articles."""
-    rows = listing(ctx.db, ctx.filter, ctx.zone, "count", now=ctx.now, series=True)[:TOP]
+    rows = listing(ctx.db, ctx.filter, ctx.zone, "count", now=ctx.now, want_series=True)[:TOP]
     facts = PatternFacts(unmined=pattern_store.unmined_count(ctx.db))
     if not rows:
         return facts

@@ -16,7 +16,7 @@ substring test.
 
 The regex is a call to the ``regexp`` function every ``Database`` connection
 registers; it runs last, on the rows the other conditions leave. A message
-pattern (a "Most frequent messages" bar) is a call to ``message_pattern``,
+pattern (a Top patterns bar while events are not yet mined) is a call to ``message_pattern``,
 registered the same way, after a cheap ``instr`` test for each of its fixed words.
 """
 

@@ -8,7 +8,7 @@ trend always matches the events there are.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from app.domain.timeutil import now_iso
@@ -17,6 +17,12 @@ from app.store.filter_sql import Where
 from app.store.visibility import visible
 
 Day = tuple[int, str, int]  # (pattern id, UTC day, severity)
+SCHEMA = 11  # the schema that brought patterns (app/store/migrations/m0011_patterns.py)
+
+
+def available(db: Database) -> bool:
+    """Whether the file's schema has patterns (a file opened without migrating may be older)."""
+    return db.user_version >= SCHEMA
 
 
 def load_state(db: Database) -> bytes | None:
@@ -81,17 +87,58 @@ def import_running(db: Database) -> bool:
     return db.scalar("SELECT 1 FROM imports WHERE status = 'running' LIMIT 1") is not None
 
 
-def tally(db: Database, where: Where, bucket_chars: int) -> list[dict[str, Any]]:
-    """Per pattern and time bucket (an ISO prefix of ``bucket_chars``), the matching events' count and span."""
-    return db.rows(f"SELECT e.pattern_id AS id, substr(e.ts, 1, {int(bucket_chars)}) AS bucket, count(*) AS n,"
-                   f" min(e.ts) AS first, max(e.ts) AS last FROM events e"
-                   f" WHERE e.pattern_id IS NOT NULL AND {where.sql()} GROUP BY 1, 2", where.params)
-
-
 def mix(db: Database, where: Where) -> list[dict[str, Any]]:
-    """Per pattern, severity and host, the matching events' count: the Patterns page's severity mix and hosts."""
+    """Per pattern, severity and host, the matching events' count: the Patterns page's counts, severity mix and hosts.
+
+    Grouped in the order of ``events_pattern_mix``, so SQLite streams the index instead of sorting every row.
+    """
     return db.rows(f"SELECT e.pattern_id AS id, e.severity AS severity, e.host AS host, count(*) AS n FROM events e"
                    f" WHERE e.pattern_id IS NOT NULL AND {where.sql()} GROUP BY 1, 2, 3", where.params)
+
+
+def span(db: Database, where: Where) -> tuple[str | None, str | None]:
+    """The first and last time among the matching events that have a pattern.
+
+    Unfiltered, two ``ORDER BY ts LIMIT 1`` reads from the ends of ``events_ts`` (0 ms): ``min`` and
+    ``max`` in one SELECT read every row (0.2 s on a million events). A filter's own index rarely
+    holds ``ts`` in order, where one SELECT reading the matching rows once is the cheaper.
+    """
+    if where.clauses:
+        row = db.execute(f"SELECT min(e.ts), max(e.ts) FROM events e WHERE e.pattern_id IS NOT NULL"
+                         f" AND {where.sql()}", where.params).fetchone()
+        return (row[0], row[1]) if row else (None, None)
+    ends = [db.scalar(f"SELECT e.ts FROM events e WHERE e.pattern_id IS NOT NULL AND {where.sql()}"
+                      f" ORDER BY e.ts {order} LIMIT 1", where.params) for order in ("ASC", "DESC")]
+    return ends[0], ends[1]
+
+
+def bucket_counts(db: Database, where: Where, ids: Sequence[int],
+                  bounds: Sequence[tuple[str, str]]) -> dict[tuple[int, int], int]:
+    """``{(pattern id, bucket index): count}`` of the matching events, bucket ``k`` being ``[bounds[k])``.
+
+    One range count on ``events_pattern`` per pattern and bucket: the buckets are whatever the
+    caller's zone makes of them, and no row is sorted (a GROUP BY over a computed bucket sorts them all).
+    """
+    out: dict[tuple[int, int], int] = {}
+    bucket_rows = ", ".join("(?, ?, ?)" for _ in bounds)
+    bucket_params = [v for k, (lo, hi) in enumerate(bounds) for v in (k, lo, hi)]
+    for at in range(0, len(ids), 500):
+        part = list(ids[at:at + 500])
+        sql = (f"WITH b(k, lo, hi) AS (VALUES {bucket_rows}), p(id) AS (VALUES {', '.join(['(?)'] * len(part))})"
+               f" SELECT p.id, b.k, (SELECT count(*) FROM events e WHERE e.pattern_id = p.id AND e.ts >= b.lo"
+               f" AND e.ts < b.hi AND {where.sql()}) AS n FROM p, b")
+        for pid, k, n in db.execute(sql, [*bucket_params, *part, *where.params]):
+            if n:
+                out[(int(pid), int(k))] = int(n)
+    return out
+
+
+def bucket_tally(db: Database, where: Where, bucket_sql: str,
+                 bucket_params: Sequence[Any]) -> list[tuple[int, int, int]]:
+    """``(pattern id, bucket number, count)`` grouped by a bucket expression: for many buckets × patterns at once."""
+    return [(int(p), int(b), int(n)) for p, b, n in db.execute(
+        f"SELECT e.pattern_id, {bucket_sql}, count(*) FROM events e WHERE e.pattern_id IS NOT NULL AND {where.sql()}"
+        f" GROUP BY 1, 2", [*bucket_params, *where.params])]
 
 
 def describe(db: Database, ids: Iterable[int]) -> dict[int, dict[str, Any]]:
@@ -114,3 +161,19 @@ def incidents_by_pattern(db: Database) -> dict[int, list[str]]:
                      f" WHERE e.pattern_id IS NOT NULL AND {visible('e')} ORDER BY i.number"):
         out.setdefault(int(r["p"]), []).append(r["n"])
     return out
+
+
+def counts(db: Database, where: Where) -> list[tuple[int, int]]:
+    """``(pattern id, count)`` of the matching events, largest first: the dashboard's Top patterns.
+
+    Exact: the count runs on ``events_pattern`` (about 10 ms per 200,000 events, no sample needed).
+    """
+    return [(int(p), int(n)) for p, n in db.execute(
+        f"SELECT e.pattern_id, count(*) AS n FROM events e WHERE e.pattern_id IS NOT NULL AND {where.sql()}"
+        f" GROUP BY 1 ORDER BY n DESC, 1", where.params)]
+
+
+def any_unmined(db: Database, where: Where) -> bool:
+    """Whether some matching event has no pattern yet (read on the partial index, empty once all are mined)."""
+    return db.scalar(f"SELECT 1 FROM events e INDEXED BY events_unmined WHERE e.pattern_id IS NULL"
+                     f" AND {where.sql()} LIMIT 1", where.params) is not None

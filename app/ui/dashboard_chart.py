@@ -153,7 +153,7 @@ class ChartPanel(QWidget):
         """The slice under the pointer and its value ("1,234 events"), or None.
 
         Hit-tested on the chart's own artists rather than through matplotlib's pick
-        events: those only reach artists of the topmost axes, and the top-messages
+        events: those only reach artists of the topmost axes, and the Top patterns
         chart lays its cumulative-share axes over the bars.
         """
         from app.charts.base import describe
