@@ -315,11 +315,11 @@ def test_patterns_sheet_lists_the_top_patterns_with_trend_incidents_and_articles
 
 
 def test_patterns_sheet_follows_the_filter_and_says_when_events_lack_patterns(
-        demo_db: Database, tmp_path: Path) -> None:
+        demo_db: Database, unmined_demo_db: Database, tmp_path: Path) -> None:
     import openpyxl
 
     out = tmp_path / "unmined.xlsx"
-    export_workbook(demo_db, out, Filter(), ZONE, include_events=False, now=NOW)
+    export_workbook(unmined_demo_db, out, Filter(), ZONE, include_events=False, now=NOW)
     rows = _rows(openpyxl.load_workbook(out)["Patterns"])
     assert rows[-1][0] == "5,000 events have no pattern yet (imported before patterns existed) and are not " \
                           "counted here; 'issue-ledger patterns' gives them theirs."
