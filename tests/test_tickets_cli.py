@@ -94,7 +94,7 @@ def test_create_update_and_pull_follow_each_tools_documented_fields(
     shown = json.loads(_ok(cli("incident", "show", number, "--output", "json")))
     assert shown["external_key"] == pushed["external_key"] and shown["external_url"] == pushed["external_url"]
     assert pushed["external_url"].startswith(fake.url)
-    method, path, create = fake.writes()[0]
+    method, _path, create = fake.writes()[0]
     assert method == "POST"
     text = json.dumps(create)
     assert "Dialer calls dropping on trunk 7" in text and "DPD timeout on trunk 7 peer 10.2.3.2" in text  # evidence
