@@ -21,7 +21,7 @@ from app.cli.output import emit_json, emit_rows
 TABLE_OR_JSON = click.option("--output", "-o", "output", type=click.Choice(["table", "json"]), default="table",
                              show_default=True, help="Output format.")
 OUTBOX_SHOWN = ("id", "incident", "connection", "operation", "state", "attempts", "next_attempt_at", "last_status",
-                "last_error")
+                "last_error")  # as app.tickets.service.SHOWN, without importing it for --help
 
 
 @contextmanager
@@ -120,23 +120,15 @@ def remove_connection(obj: CliContext, name: str) -> None:
 @pass_ctx
 def push(obj: CliContext, number: str, to: str, output: str) -> None:
     """Create the incident's ticket, or send what changed since the last push; exit 1 when not sent."""
-    from app.store import tickets as store
-    from app.tickets import deliver, outbox
+    from app.tickets import service
 
-    db = obj.db()
     with _one_line():
-        ids = outbox.queue_push(db, number, to)
-        rows = deliver.deliver(db, only=tuple(ids)) if ids else []
-    number = number.strip().upper()
-    link = store.link(db, number, to) or {}
-    result = {"incident": number, "connection": to, "external_key": link.get("external_key"),
-              "external_url": link.get("external_url"),
-              "outbox": [{k: r[k] for k in OUTBOX_SHOWN} for r in rows]}
+        result = service.push(obj.db(), number, to)
     if output == "json":
         emit_json(result)
     else:
         _say_pushed(result)
-    if any(r["state"] != "done" for r in rows):
+    if any(r["state"] != "done" for r in result["outbox"]):
         raise SystemExit(1)
 
 
