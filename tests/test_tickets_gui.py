@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import socket
-from collections.abc import Iterator
 from pathlib import Path
 
 import keyring
@@ -25,21 +24,13 @@ from app.ui.session import Session
 from app.ui.ticket_connections import ConnectionsTab
 from app.ui.ticket_sync import TicketSync
 from ticket_fakes import FakeJira
+from ticket_helpers import server  # noqa: F401 - fixture
 from ticket_keyring import FileKeyring
 
 LEFT = Qt.MouseButton.LeftButton
 SECRET = "gui-s3cret-token-4242"
 USER = "lead@example.com"
 WAIT = 20_000
-
-
-@pytest.fixture
-def server() -> Iterator[HTTPServer]:
-    s = HTTPServer()
-    s.start()
-    yield s
-    s.clear()
-    s.stop()
 
 
 @pytest.fixture

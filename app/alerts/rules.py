@@ -36,6 +36,8 @@ def add(db: Database, rule: Rule, actor: str | None = None) -> Rule:
     with db.transaction():
         if store.get_rule(db, rule.name) is not None:
             raise RuleError(f"name: a rule named {rule.name!r} exists; remove it first or choose another name")
+        if rule.push_to:
+            _check_connection(db, rule.push_to)
         rule_id = store.insert_rule(db, rule)
         audit.append(db, "create", "alert_rule", rule.name, new=_audited(rule), actor=actor)
     return dataclasses.replace(rule, id=rule_id)
@@ -61,3 +63,14 @@ def set_enabled(db: Database, name: str, enabled: bool, actor: str | None = None
         audit.append(db, "update", "alert_rule", rule.name, old={"enabled": rule.enabled}, new={"enabled": enabled},
                      actor=actor)
     return dataclasses.replace(rule, enabled=enabled, updated_at=stamp)
+
+
+def _check_connection(db: Database, name: str) -> None:
+    """A rule that pushes names a connection that exists (``issue-ledger connections add``)."""
+    from app.tickets import connections
+    from app.tickets.base import TicketError
+
+    try:
+        connections.get(db, name)
+    except TicketError as exc:
+        raise RuleError(f"push-to: {exc}") from None

@@ -4,7 +4,8 @@ A push is written to the outbox first (with its audit row) and sent after, so an
 outage or a 5xx loses nothing and a restart resumes it. A connection stores the
 *name* of an environment variable at most, never a secret (those live in the OS
 keyring). Links and outbox rows keep the incident's number, not its id: a deleted
-incident's ticket stays findable, and numbers are never reused.
+incident's ticket stays findable, and numbers are never reused. An alert rule
+may name a connection its incidents are pushed to (``alert_rules.push_to``).
 """
 
 from __future__ import annotations
@@ -70,3 +71,6 @@ def upgrade(db: Database) -> None:
 
     for statement in _split(SCHEMA):
         db.execute(statement)
+    columns = {r[1] for r in db.execute("PRAGMA table_info(alert_rules)")}
+    if columns and "push_to" not in columns:
+        db.execute("ALTER TABLE alert_rules ADD COLUMN push_to TEXT")
