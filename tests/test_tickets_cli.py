@@ -187,6 +187,8 @@ def test_401_says_credentials_refused_and_fails_the_row(
     rows = json.loads(_ok(cli("outbox", "--output", "json")))
     assert [(r["state"], r["last_status"]) for r in rows] == [("failed", 401)]
     assert "credentials refused" in rows[0]["last_error"] and fake.tickets == {}
+    stored = b"".join(p.read_bytes() for p in tmp_path.glob("ledger.db*"))
+    assert SECRET.encode() not in stored and b"the-right-token" not in stored
 
 
 def test_429_waits_for_retry_after_then_goes_through(cli: Callable[..., Any], server: HTTPServer,

@@ -107,8 +107,8 @@ class TicketTool(ABC):
 
 
 def scrub_secret(text: str, secret: str | None) -> str:
-    """``text`` cut to one bounded line, with the secret (and its basic-auth forms) replaced by ``***``."""
-    if secret:
+    """``text`` cut to one bounded line, with the secret replaced by ``***``."""
+    if secret and len(secret) >= 4:  # a shorter one would star out ordinary letters, and guards nothing
         text = text.replace(secret, "***")
     line = " ".join(str(text).split())
     return line if len(line) <= MAX_MESSAGE else line[: MAX_MESSAGE - 1] + "…"

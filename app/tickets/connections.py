@@ -113,7 +113,9 @@ def open_tool(conn: Connection, transport: httpx.BaseTransport | None = None) ->
     from app.tickets.zendesk import Zendesk
 
     secret = credentials.secret_for(conn)
-    user = f"{conn.user}/token" if conn.kind == "zendesk" and conn.user and conn.auth == "basic" else conn.user
+    user = conn.user
+    if conn.kind == "zendesk" and user and conn.auth == "basic" and not user.endswith("/token"):
+        user = f"{user}/token"  # Zendesk's API-token sign-in: {email}/token and the token
     http = Http(conn.base_url, user=user, secret=secret, bearer=conn.auth == "bearer", transport=transport)
     kinds: dict[str, type[Jira | ServiceNow | Zendesk]] = {"jira": Jira, "servicenow": ServiceNow, "zendesk": Zendesk}
     tool: TicketTool = kinds[conn.kind](conn, http)

@@ -65,7 +65,7 @@ def _send(db: Database, row: dict[str, Any], transport: httpx.BaseTransport | No
                 raise TicketError(f"{row['incident']} has no ticket in {row['connection']} yet: push it first")
             change = Change(payload.get("fields") or {}, list(payload.get("notes") or []))
             retry.run(lambda: tool.update(link["remote_id"], change), sleep)
-            _finish(db, row, "done", None, None)
+            _updated(db, row)
         else:
             raise TicketError(f"outbox row {row['id']}: {row['operation']!r} is not sent through the outbox")
     except Transient as exc:
@@ -128,6 +128,16 @@ def _created(db: Database, row: dict[str, Any], payload: dict[str, Any], remote:
                          old={k: incident.get(k) for k in new}, new=new)
             store.save_link(db, row["incident"], row["connection"],
                             {"pushed_audit_id": store.last_incident_audit_id(db, row["incident"])}, stamp)
+        _finish(db, row, "done", None, None)
+
+
+def _updated(db: Database, row: dict[str, Any]) -> None:
+    """The update went through: the link remembers the state sent (its hash), the row is done."""
+    with db.transaction():
+        incident = incident_rows.get_by_number(db, row["incident"])
+        if incident is not None:
+            store.save_link(db, row["incident"], row["connection"], {"pushed_hash": changes.state_hash(incident)},
+                            timeutil.now_iso())
         _finish(db, row, "done", None, None)
 
 
