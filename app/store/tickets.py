@@ -74,6 +74,13 @@ def set_outbox(db: Database, outbox_id: int, changes: dict[str, Any]) -> None:
                [changes[c] for c in cols] + [outbox_id])
 
 
+def claim_outbox(db: Database, outbox_id: int, now: str) -> bool:
+    """Mark a pending row as being sent (one more attempt); False when another sender took it first."""
+    cur = db.execute("UPDATE outbox SET state = 'sending', attempts = attempts + 1, updated_at = ?"
+                     " WHERE id = ? AND state = 'pending'", (now, outbox_id))
+    return cur.rowcount == 1
+
+
 def delete_outbox(db: Database, outbox_id: int) -> int:
     return int(db.execute("DELETE FROM outbox WHERE id = ?", (outbox_id,)).rowcount)
 

@@ -41,16 +41,16 @@ def deliver(db: Database, only: tuple[int, ...] = (), now: dt.datetime | None = 
                 store.set_outbox(db, r["id"], {"state": "pending", "updated_at": timeutil.to_iso(moment)})
     out = []
     for row in store.due_outbox(db, timeutil.to_iso(moment), only):
-        _send(db, row, transport, sleep)
+        with db.transaction():
+            claimed = store.claim_outbox(db, row["id"], timeutil.now_iso())
+        if claimed:  # else the window's sync and a "Send to…" met on the same row: the other one sends it
+            _send(db, row, transport, sleep)
         out.append(store.outbox_row(db, row["id"]) or row)
     return out
 
 
 def _send(db: Database, row: dict[str, Any], transport: httpx.BaseTransport | None,
           sleep: Callable[[float], None]) -> None:
-    with db.transaction():
-        store.set_outbox(db, row["id"], {"state": "sending", "attempts": row["attempts"] + 1,
-                                         "updated_at": timeutil.now_iso()})
     payload = json.loads(row["payload"] or "{}")
     http = None
     try:
@@ -62,6 +62,9 @@ def _send(db: Database, row: dict[str, Any], transport: httpx.BaseTransport | No
         elif row["operation"] in ("update", "comment"):
             link = store.link(db, row["incident"], row["connection"])
             if link is None or not link["remote_id"]:
+                if any(r["operation"] == "create" and r["connection"] == row["connection"]
+                       for r in store.outbox_rows(db, ("pending", "sending"), row["incident"])):
+                    raise Transient(f"waiting for the ticket of {row['incident']} to be created")
                 raise TicketError(f"{row['incident']} has no ticket in {row['connection']} yet: push it first")
             change = Change(payload.get("fields") or {}, list(payload.get("notes") or []))
             retry.run(lambda: tool.update(link["remote_id"], change), sleep)

@@ -67,9 +67,14 @@ def queue_push(db: Database, number: str, connection: str, actor: str | None = N
             payload = {"incident": changes.snapshot(incident), "evidence": changes.evidence(db, incident),
                        "audit_id": store.last_incident_audit_id(db, number)}
             key = idempotency_key(number, connection)
-            outbox_id = _queue(db, number, connection, "create", payload, key, stamp, actor)
+            ids = [_queue(db, number, connection, "create", payload, key, stamp, actor)]
             store.save_link(db, number, connection, {"pushed_audit_id": payload["audit_id"]}, stamp)
-            return [outbox_id]
+            if incident["status"] != "new":  # a ticket opens new: the status follows, as the tool allows it
+                fields = {k: incident.get(k) for k in ("status", "resolution_code", "resolution_notes", "hold_reason")}
+                ids.append(_queue(db, number, connection, "update",
+                                  {"fields": fields, "notes": [], "audit_id": payload["audit_id"]},
+                                  f"{key}-{payload['audit_id']}", stamp, actor))
+            return ids
         queued = _queue_update(db, incident, link, stamp, actor)
         return [queued] if queued else []
 
