@@ -1,9 +1,11 @@
-"""What a firing does: record it (always, audited), and open or update the rule's incident.
+"""What a firing does: record it (always, audited), open or update the rule's incident, and queue its push.
 
 "One outage makes one incident": while an incident this rule made for the same
 host is open (new, in progress, on hold), a new firing links its events to it and
 adds a note to its history instead of opening a second one. All of a firing's
-writes share one transaction with their audit rows.
+writes share one transaction with their audit rows. A rule with ``push_to`` queues the
+incident's ticket in the outbox in that transaction too; ``send_pushes`` sends it after
+the commit, so no HTTP call ever runs while the firing holds the write lock.
 """
 
 from __future__ import annotations
@@ -52,10 +54,33 @@ def fire(db: Database, rule: Rule, trigger: Trigger, now: dt.datetime | None = N
                 made = incidents.create(db, _incident(db, rule, trigger, firing), trigger.event_ids, actor=actor,
                                         now=stamp)
                 firing.update(action="incident-created", incident_number=made["number"])
+        if rule.push_to and firing["incident_number"]:
+            firing["push_outbox"] = _queue_push(db, rule, firing["incident_number"], actor)
         firing["id"] = store.insert_firing(db, firing, trigger.event_ids)
         audit.append(db, "fire", "alert_rule", rule.name, new={
             k: v for k, v in firing.items() if k not in ("rule_id", "rule_name") and v is not None}, actor=actor)
     return firing
+
+
+def _queue_push(db: Database, rule: Rule, number: str, actor: str) -> list[int] | str:
+    """The outbox rows queued for the rule's connection, or why none could be (the firing stands either way)."""
+    from app.tickets import outbox
+    from app.tickets.base import TicketError
+
+    try:
+        return outbox.queue_push(db, number, str(rule.push_to), actor=actor)
+    except TicketError as exc:
+        return f"not queued: {exc}"
+
+
+def send_pushes(db: Database, fired: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Send what the firings queued (after their commit); what fails stays in the outbox for later."""
+    ids = tuple(i for f in fired if isinstance(f.get("push_outbox"), list) for i in f["push_outbox"])
+    if not ids:
+        return []
+    from app.tickets import deliver
+
+    return deliver.deliver(db, only=ids)
 
 
 def absorb(db: Database, rule: Rule, hits: list[Hit], now: dt.datetime | None = None) -> int:

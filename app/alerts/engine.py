@@ -99,10 +99,15 @@ def evaluate_import(db: Database, import_id: int, now: dt.datetime | None = None
 def after_import(db: Database, import_id: int) -> list[dict[str, Any]]:
     """``evaluate_import`` for the import service: a rule that fails is logged, and the import stays done."""
     try:
-        return evaluate_import(db, import_id)
+        fired = evaluate_import(db, import_id)
     except Exception:  # the import has committed; alerts must not turn it into a failure
         log.warning("alert rules could not be evaluated after import %s", import_id, exc_info=True)
         return []
+    try:
+        actions.send_pushes(db, fired)
+    except Exception:  # the push stays in the outbox; the window's sync or `outbox retry` sends it
+        log.warning("tickets queued by alert rules could not be sent after import %s", import_id, exc_info=True)
+    return fired
 
 
 def _live(db: Database, rule: Rule, first: int, last: int) -> tuple[list[Trigger], list[Hit]]:

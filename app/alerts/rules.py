@@ -36,6 +36,8 @@ def add(db: Database, rule: Rule, actor: str | None = None) -> Rule:
     with db.transaction():
         if store.get_rule(db, rule.name) is not None:
             raise RuleError(f"name: a rule named {rule.name!r} exists; remove it first or choose another name")
+        if rule.push_to:
+            _check_connection(db, rule.push_to)
         rule_id = store.insert_rule(db, rule)
         audit.append(db, "create", "alert_rule", rule.name, new=_audited(rule), actor=actor)
     return dataclasses.replace(rule, id=rule_id)
@@ -74,6 +76,8 @@ def update(db: Database, name: str, rule: Rule, actor: str | None = None) -> Rul
                                   updated_at=old.updated_at)
         if new.name != old.name and store.get_rule(db, new.name) is not None:
             raise RuleError(f"name: a rule named {new.name!r} exists; choose another name")
+        if new.push_to and new.push_to != old.push_to:
+            _check_connection(db, new.push_to)
         before, after = _audited(old), _audited(new)
         changed = {k for k in after if after[k] != before.get(k)}
         if not changed:
@@ -84,3 +88,14 @@ def update(db: Database, name: str, rule: Rule, actor: str | None = None) -> Rul
         audit.append(db, "update", "alert_rule", old.name, old={k: before.get(k) for k in sorted(changed)},
                      new={k: after[k] for k in sorted(changed)}, actor=actor)
     return dataclasses.replace(new, updated_at=stamp)
+
+
+def _check_connection(db: Database, name: str) -> None:
+    """A rule that pushes names a connection that exists (``issue-ledger connections add``)."""
+    from app.tickets import connections
+    from app.tickets.base import TicketError
+
+    try:
+        connections.get(db, name)
+    except TicketError as exc:
+        raise RuleError(f"push-to: {exc}") from None

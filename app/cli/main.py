@@ -38,6 +38,10 @@ COMMANDS: dict[str, str] = {
     "verify": "app.cli.sla:verify",
     "report": "app.cli.report:report",
     "export": "app.cli.report:export",
+    "connections": "app.cli.tickets:connections",
+    "push": "app.cli.tickets:push",
+    "pull": "app.cli.tickets:pull",
+    "outbox": "app.cli.tickets:outbox",
 }
 
 

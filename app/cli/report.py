@@ -77,11 +77,12 @@ def report(obj: CliContext, out: Path, no_events: bool, **kwargs: Any) -> None:
 @click.argument("kind", type=click.Choice(["events", "incidents", "itsm"]))
 @click.argument("out", type=_OUT)
 @incident_filter_options
-@click.option("--flavour", type=click.Choice(["servicenow", "jira"]), default="servicenow", show_default=True,
+@click.option("--flavour", type=click.Choice(["servicenow", "jira", "zendesk"]), default="servicenow",
+              show_default=True,
               help="For itsm: which importer the columns are shaped for.")
 @pass_ctx
 def export(obj: CliContext, kind: str, out: Path, flavour: str, **kwargs: Any) -> None:
-    """Write a CSV of events, of incidents, or of incidents for ServiceNow/Jira import (KIND).
+    """Write a CSV of events, of incidents, or of incidents for ServiceNow/Jira/Zendesk import (KIND).
 
     Text that a spreadsheet would run as a formula is neutralised with a leading apostrophe.
     """

@@ -82,12 +82,14 @@ def rules() -> None:
 @click.option("--urgency", type=click.IntRange(1, 3), help="The incident's urgency, 1 (high) to 3 (low).")
 @click.option("--client", "incident_client", metavar="C", help="The incident's client.")
 @click.option("--site", "incident_site", metavar="S", help="The incident's site.")
+@click.option("--push-to", "push_to", metavar="NAME",
+              help="Push the incident to this ticket connection (see 'connections'); with --incident.")
 @click.option("--disabled", is_flag=True, help="Save the rule switched off.")
 @pass_ctx
 def add(obj: CliContext, name: str, condition: str, threshold: int | None, window_s: int, cooldown_s: int,
         baseline: int, min_score: float, rule_severity: str, notify: bool, incident: bool, impact: int | None,
-        urgency: int | None, incident_client: str | None, incident_site: str | None, disabled: bool,
-        **kwargs: Any) -> None:
+        urgency: int | None, incident_client: str | None, incident_site: str | None, push_to: str | None,
+        disabled: bool, **kwargs: Any) -> None:
     """Save a rule NAME over the events the filter options match."""
     from app.alerts import rules as service
     from app.domain.alerts import Rule
@@ -105,7 +107,7 @@ def add(obj: CliContext, name: str, condition: str, threshold: int | None, windo
         rule = Rule(name=name, condition=kind, window_s=window_s, filter=f, threshold=threshold or 1,
                     cooldown_s=cooldown_s, severity=rule_severity, baseline=baseline, min_score=min_score,
                     notify=notify, incident=incident, impact=impact, urgency=urgency, client=incident_client,
-                    site=incident_site, enabled=not disabled, tz=obj.tz_name or "local")
+                    site=incident_site, enabled=not disabled, tz=obj.tz_name or "local", push_to=push_to)
         rule = service.add(obj.db(create=True), rule)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
@@ -116,6 +118,8 @@ def _actions(rule: Any) -> str:
     parts = []
     if rule.incident:
         parts.append(f"incident impact {rule.impact} urgency {rule.urgency}")
+    if rule.push_to:
+        parts.append(f"push to {rule.push_to}")
     if rule.notify:
         parts.append("notify")
     return f" -> {', '.join(parts)}" if parts else " -> record"
@@ -251,9 +255,11 @@ def _stored(t: float) -> str:
 @pass_ctx
 def tick(obj: CliContext, now_text: str | None) -> None:
     """Check heartbeat rules once (for cron; 'watch' does it on its own clock)."""
+    from app.alerts.actions import send_pushes
     from app.alerts.engine import tick as run
 
     fired = run(obj.db(), _time(obj, now_text, "--now"))
+    send_pushes(obj.db(), fired)  # what does not go through stays in the outbox
     for f in fired:
         click.echo(f"{f['rule_name']}: fired on {f['host'] or 'any host'} ({f['action']}"
                    f"{' ' + f['incident_number'] if f['incident_number'] else ''})")

@@ -63,6 +63,7 @@ class Rule:
     site: str | None = None
     enabled: bool = True
     tz: str = "UTC"  # the zone the filter's hours and weekdays are read in
+    push_to: str | None = None  # a ticket connection the rule's incident is pushed to (app.tickets)
     id: int | None = None
     created_at: str | None = None
     updated_at: str | None = None
@@ -123,6 +124,8 @@ def check(rule: Rule) -> None:
         raise ValueError(f"severity: unknown {rule.severity!r}; expected one of {', '.join(SEVERITIES)}")
     if rule.filter.since or rule.filter.until:
         raise ValueError("since/until: a rule watches events as they arrive; give times to 'rules test' instead")
+    if rule.push_to is not None and (not rule.incident or not rule.push_to.strip()):
+        raise ValueError("push-to: a rule pushes the incident it opens; give --incident and a connection name")
     if rule.incident:
         for field, value in (("impact", rule.impact), ("urgency", rule.urgency)):
             if value not in (1, 2, 3):

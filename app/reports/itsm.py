@@ -1,4 +1,4 @@
-"""Incident rows shaped for ServiceNow's and Jira's CSV importers.
+"""Incident rows shaped for ServiceNow's, Jira's and Zendesk's importers.
 
 ServiceNow: headings are the incident table's own field names, so an import
 set's transform map ("Auto map matching fields") maps them as they are; choice
@@ -9,6 +9,11 @@ Jira: headings are the names Jira's CSV import wizard offers for its fields
 (Summary, Issue Type, Priority, …); Labels repeat one column per label, which is
 how Jira takes several values, and spaces in labels become ``_`` (Jira labels
 cannot hold spaces).
+
+Zendesk: headings are the ticket fields of Zendesk's Ticket Import API
+(``POST /api/v2/imports/tickets``), which CSV import tools map column by column:
+priority low/normal/high/urgent, status new/open/pending/solved/closed, type
+``incident``, tags separated by spaces, times ISO-8601 UTC as the API takes them.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from typing import Any
 
 from app.domain.vocab import Status
 
-ITSM_FLAVOURS: tuple[str, ...] = ("servicenow", "jira")
+ITSM_FLAVOURS: tuple[str, ...] = ("servicenow", "jira", "zendesk")
 
 SERVICENOW_COLUMNS: tuple[str, ...] = (
     "number", "short_description", "description", "category", "subcategory", "impact", "urgency", "priority",
@@ -39,9 +44,20 @@ JIRA_STATUS = {Status.NEW: "To Do", Status.IN_PROGRESS: "In Progress", Status.ON
 JIRA_RESOLUTION = {Status.RESOLVED: "Done", Status.CLOSED: "Done", Status.CANCELLED: "Won't Do"}
 
 
+ZENDESK_COLUMNS: tuple[str, ...] = (
+    "external_id", "subject", "description", "type", "priority", "status", "requester", "assignee", "group",
+    "organization", "tags", "created_at", "updated_at", "solved_at",
+)
+ZENDESK_PRIORITY = {1: "urgent", 2: "high", 3: "normal", 4: "low"}
+ZENDESK_STATUS = {Status.NEW: "new", Status.IN_PROGRESS: "open", Status.ON_HOLD: "pending", Status.RESOLVED: "solved",
+                  Status.CLOSED: "closed", Status.CANCELLED: "closed"}
+
+
 def itsm_columns(flavour: str, labels: int = 1) -> list[str]:
     if flavour == "servicenow":
         return list(SERVICENOW_COLUMNS)
+    if flavour == "zendesk":
+        return list(ZENDESK_COLUMNS)
     return [*JIRA_COLUMNS, *(["Labels"] * labels)]
 
 
@@ -64,10 +80,23 @@ def itsm_row(flavour: str, r: dict[str, Any], local: Callable[[str | None], str]
             r.get("external_key"), r["log_type"], r.get("affected_seats"), r.get("root_cause"), r.get("external_url"),
         ]
     tags = [t.strip().replace(" ", "_") for t in (r.get("tags") or "").split(",") if t.strip()]
+    if flavour == "zendesk":
+        return _zendesk_row(r, tags)
     environment = " / ".join(x for x in (r.get("client"), r.get("site")) if x)
     return [
         "Incident", r["title"], r.get("description") or "", JIRA_PRIORITY[int(r["priority"])],
         JIRA_STATUS[r["status"]], JIRA_RESOLUTION.get(r["status"], ""), r.get("reported_by"), r.get("assignee"),
         r.get("category"), local(r["opened_at"]), local(r.get("resolved_at")), environment, r["number"],
         r.get("external_url"), *tags, *([""] * (labels - len(tags))),
+    ]
+
+
+def _zendesk_row(r: dict[str, Any], tags: list[str]) -> list[Any]:
+    """One incident as Zendesk ticket fields; the client and category join the tags (Zendesk has no such fields)."""
+    extra = ["_".join(str(v).split()).lower() for v in (r.get("client"), r.get("category")) if v]
+    return [
+        r["number"], r["title"], r.get("description") or r["title"], "incident", ZENDESK_PRIORITY[int(r["priority"])],
+        ZENDESK_STATUS[r["status"]], r.get("reported_by"), r.get("assignee"), r.get("assignment_group"),
+        r.get("client"), " ".join(dict.fromkeys([*tags, *extra])), r["opened_at"], r.get("updated_at"),
+        r.get("resolved_at"),
     ]

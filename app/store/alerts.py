@@ -19,7 +19,7 @@ from app.store.status_sql import OPEN_IN
 RULE_COLUMNS: tuple[str, ...] = (
     "name", "filter", "pattern_id", "condition", "threshold", "window_s", "baseline", "min_score", "severity",
     "cooldown_s", "notify", "incident", "impact", "urgency", "client", "site", "tz", "enabled", "created_at",
-    "updated_at",
+    "updated_at", "push_to",
 )
 FIRING_COLUMNS: tuple[str, ...] = (
     "rule_id", "rule_name", "condition", "severity", "fired_at", "trigger_at", "window_start", "window_end", "count",

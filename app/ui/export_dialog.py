@@ -48,6 +48,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "incidents": ("Incidents CSV", ".csv"),
     "servicenow": ("Incidents CSV for ServiceNow import", ".csv"),
     "jira": ("Incidents CSV for Jira import", ".csv"),
+    "zendesk": ("Incidents CSV for Zendesk ticket import", ".csv"),
 }
 
 

@@ -247,6 +247,10 @@ class IncidentDialog(QDialog):
         self.tabs.currentChanged.connect(self._tab_shown)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
+        self.send_button = close.addButton("Send to…", QDialogButtonBox.ButtonRole.ActionRole)
+        self.send_button.setObjectName("sendTo")
+        self.send_button.setToolTip("Create or update this incident's ticket in Jira, ServiceNow or Zendesk")
+        self.send_button.clicked.connect(self.send_to)
         self.close_button = close.button(QDialogButtonBox.StandardButton.Close)
         self.close_button.setToolTip("Close this window; the incident's status does not change")
         layout = QVBoxLayout(self)
@@ -348,6 +352,11 @@ class IncidentDialog(QDialog):
         self.reason.clear()
         self.notes.clear()
         self._changed(f"Moved to {status}.")
+
+    def send_to(self) -> QDialog:
+        from app.ui.send_ticket import send_to
+
+        return send_to(self.session, self.number, self)
 
     def _changed(self, text: str) -> None:
         self.message.setText(text)

@@ -80,6 +80,10 @@ class MainWindow(QMainWindow):
         self.watcher.changed.connect(session.data_changed.emit)
         session.data_changed.connect(self.watcher.absorb)
         self.watcher.start()
+        from app.ui.ticket_sync import TicketSync
+
+        self.ticket_sync = TicketSync(session, self)  # pushes waiting in the outbox, tickets' status pulled back
+        self.ticket_sync.start()
 
         self._empty = stats.is_empty(session.db)
         if self._empty:
@@ -147,6 +151,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         self.watcher.stop()
         self.alerts.stop()
+        self.ticket_sync.stop()
         super().closeEvent(event)
 
     def refresh_counts(self) -> None:

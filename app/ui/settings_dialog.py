@@ -55,6 +55,10 @@ class SettingsDialog(QDialog):
         self.tabs = tabs = QTabWidget()
         tabs.addTab(self._general_tab(), "General")
         tabs.addTab(self._database_tab(), "This database")
+        from app.ui.ticket_connections import ConnectionsTab
+
+        self.connections_tab = ConnectionsTab(session)
+        tabs.addTab(self.connections_tab, "Connections")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)

@@ -1,11 +1,13 @@
 """The Incidents page: the shared filter bar over a lazy incidents table.
 
-Double-click or Enter opens the incident (the incident dialog's ``open_incident``).
+Double-click or Enter opens the incident (the incident dialog's ``open_incident``); the context menu
+opens it or sends it to a ticket tool (``app.ui.send_ticket``).
 """
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QPushButton, QVBoxLayout, QWidget
 
 from app.domain.filters import Filter
 from app.ui.browse_table import BrowseTable
@@ -61,6 +63,9 @@ class IncidentsPage(QWidget):
         self.model.scan_cancelled.connect(lambda: self.count_label.show_text(
             f"{self.model.rowCount():,} incidents listed (regex search cancelled)"))
         self.table.activated_row.connect(self.open_row)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self.show_context_menu)
+        self.context_menu: QMenu | None = None
         session.filter_changed.connect(self.apply_filter)
         session.data_changed.connect(lambda: self.apply_filter(self.session.filter))
         self.apply_filter(session.filter)
@@ -94,3 +99,24 @@ class IncidentsPage(QWidget):
             self._show_error("Entering incidents from the window is not available in this build.")
             return
         new_incident(self.session, self)
+
+    def show_context_menu(self, pos: QPoint) -> None:
+        """Right-click on a row: open the incident, or send it to Jira, ServiceNow or Zendesk."""
+        row = self.table.indexAt(pos).row()
+        number = self.model.number(row) if row >= 0 else None
+        menu = QMenu(self)
+        menu.setObjectName("incidentsContextMenu")
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        opened = menu.addAction("Open", lambda: self.open_row(row))
+        send = menu.addAction("Send to…", lambda: self.send_row(row))
+        for action in (opened, send):
+            action.setEnabled(number is not None)
+        self.context_menu = menu
+        menu.popup(self.table.viewport().mapToGlobal(pos))
+
+    def send_row(self, row: int) -> None:
+        number = self.model.number(row)
+        if number is not None:
+            from app.ui.send_ticket import send_to
+
+            send_to(self.session, number, self)
