@@ -20,6 +20,8 @@ MESSAGES: dict[str, str] = {
                  "with <b>Incident ▸ New incident…</b>.",
     "imports": "<b>Nothing imported yet.</b><br>Click <b>Import logs…</b> or use <b>File ▸ Import…</b> (Ctrl+I) "
                "for log files, a folder or a .zip.",
+    "knowledge": "<b>No articles match.</b><br>Write one with <b>New article…</b>, or resolve an incident with a "
+                 "root cause and accept its offer to draft one.",
     "audit": "<b>No audit entries match.</b><br>Every change to incidents, imports and settings is recorded "
              "here as it happens.",
     "reports": "<b>No reports exported yet.</b><br>Choose a report above and click <b>Export…</b>, or use "
