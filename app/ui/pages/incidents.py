@@ -1,11 +1,15 @@
 """The Incidents page: the shared filter bar over a lazy incidents table.
 
-Double-click or Enter opens the incident (the incident dialog's ``open_incident``).
+Double-click or Enter opens the incident (the incident dialog's ``open_incident``); the
+context menu also drafts a knowledge article from a resolved or closed one.
 """
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from typing import Any
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QPushButton, QVBoxLayout, QWidget
 
 from app.domain.filters import Filter
 from app.ui.browse_table import BrowseTable
@@ -61,6 +65,10 @@ class IncidentsPage(QWidget):
         self.model.scan_cancelled.connect(lambda: self.count_label.show_text(
             f"{self.model.rowCount():,} incidents listed (regex search cancelled)"))
         self.table.activated_row.connect(self.open_row)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self.show_context_menu)
+        self.context_menu: QMenu | None = None
+        self.drafter: Any = None
         session.filter_changed.connect(self.apply_filter)
         session.data_changed.connect(lambda: self.apply_filter(self.session.filter))
         self.apply_filter(session.filter)
@@ -86,6 +94,33 @@ class IncidentsPage(QWidget):
             self._show_error("Opening incidents from the window is not available in this build.")
             return
         open_incident(self.session, number, self)
+
+    def show_context_menu(self, pos: QPoint) -> None:
+        """Right-click on an incident: open it, or draft an article from it once it is resolved or closed."""
+        row = self.table.indexAt(pos).row()
+        record = self.model.row(row, fetch=False) if row >= 0 else None
+        if record is None:
+            return
+        number, fixed = str(record["number"]), record.get("status") in ("resolved", "closed")
+        menu = QMenu(self)
+        menu.setObjectName("incidentsContextMenu")
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.addAction("Open", lambda: self.open_row(row))
+        draft = menu.addAction("Draft knowledge article…", lambda: self.draft_article(number))
+        draft.setEnabled(fixed)
+        if not fixed:
+            draft.setToolTip("Resolve the incident first")
+        self.context_menu = menu
+        menu.popup(self.table.viewport().mapToGlobal(pos))
+
+    def draft_article(self, number: str) -> None:
+        """Write a draft from the incident and open it in the editor (a refusal shows beside the count)."""
+        from app.ui.kb_draft import Drafter
+
+        if self.drafter is None:
+            self.drafter = Drafter(self.session, self)
+            self.drafter.failed.connect(self._show_error)
+        self.drafter.draft(number)
 
     def new_incident(self) -> None:
         try:
