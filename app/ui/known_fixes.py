@@ -55,16 +55,22 @@ def follow(origin: QWidget, session: Session, url: QUrl) -> bool:
     elif scheme == "article" and value.isdigit() and window is not None:
         page = window.show_page("knowledge")
         page.select_article(int(value))
-        window.raise_()
-        window.activateWindow()
+        _bring_up(origin, window)
     elif scheme == "pattern" and value.isdigit():
         session.set_filter(session.filter.replace(pattern_id=int(value)))
         if window is not None:
             window.show_page("events")
-            window.raise_()
+            _bring_up(origin, window)
     else:
         return False
     return True
+
+
+def _bring_up(origin: QWidget, window: QWidget) -> None:
+    """A link followed from a dialog shows its answer in the main window: put that in front."""
+    if origin.window() is not window:
+        window.raise_()
+        window.activateWindow()
 
 
 class KnownFixes(QWidget):
