@@ -53,8 +53,7 @@ class Drafter(QObject):
 
     def __init__(self, session: Session, parent: QWidget) -> None:
         super().__init__(parent)
-        self.session = session
-        self.widget = parent
+        self.session = session  # the editor opens over ``parent()``: no reference kept, no cycle to the dialog
         self.editor: ArticleEditor | None = None
 
     def draft(self, number: str) -> None:
@@ -73,7 +72,8 @@ class Drafter(QObject):
             self.failed.emit(f"The article was not drafted: {value}")
             return
         self.session.data_changed.emit()
-        self.editor = open_editor(self.session, self.widget, int(value))
+        parent = self.parent()
+        self.editor = open_editor(self.session, parent if isinstance(parent, QWidget) else None, int(value))
         self.editor_opened.emit(self.editor)
 
 
