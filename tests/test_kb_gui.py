@@ -137,8 +137,9 @@ def test_draft_article_from_a_resolved_incident_end_to_end(qtbot, db: Database, 
     row = page.model.row_of(article_id)
     assert row is not None and page.model.index(row, 0).data() == "Dialer trunk DPD timeouts"
     assert page.model.index(row, 2).data() == "1" and page.model.index(row, 3).data() == "1"
-    with qtbot.waitSignal(page.article_shown, timeout=10_000):
-        _click_row(qtbot, page.table, row)
+    _click_row(qtbot, page.table, row)
+    qtbot.waitUntil(lambda: page.article is not None and page.article["id"] == article_id
+                    and CAUSE in page.reader.toPlainText(), timeout=10_000)
     text = page.reader.toPlainText()
     assert "Dialer trunk DPD timeouts" in text and "Cause" in text and CAUSE in text and "##" not in text
     assert f"Pattern #{pid}" in text and number in text
@@ -155,8 +156,8 @@ def test_draft_article_from_a_resolved_incident_end_to_end(qtbot, db: Database, 
         qtbot.keyClicks(page.search, number)
     assert [page.model.article_id(r) for r in range(page.model.rowCount())] == [article_id]
 
-    with qtbot.waitSignal(page.article_shown, timeout=10_000):  # the reader's pattern link lists its events
-        _click_row(qtbot, page.table, 0)
+    _click_row(qtbot, page.table, 0)  # the only match, read at once; its pattern link lists the pattern's events
+    qtbot.waitUntil(lambda: page.article is not None and page.article["id"] == article_id, timeout=10_000)
     with qtbot.waitSignal(window.session.filter_changed, timeout=5000):
         _click_link(qtbot, page.reader, f"Pattern #{pid}")
     assert window.session.filter.pattern_id == pid and window.stack.currentWidget() is window.pages["events"]

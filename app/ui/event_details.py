@@ -161,11 +161,11 @@ class EventDetails(QWidget):
                 shown = "" if value is None else str(value)
             rows.append(f"<tr><td><b>{esc(key)}</b></td><td>{esc(shown)}</td></tr>")
         parts = [f"<h3>{esc((e.get('message') or '').splitlines()[0] if e.get('message') else '')}</h3>",
+                 fixes_html(self.fixes or {}),  # first after the title: what fixed this shape of problem before
                  "<table cellspacing=2>", *rows, "</table>"]
         if d.get("import"):
             imp = d["import"]
             parts.append(f"<p>From import {imp['id']}: {esc(str(imp['file']))}</p>")
-        parts.append(fixes_html(self.fixes or {}))
         parts.append("<h4>Message</h4><pre>" + esc(e.get("message") or "") + "</pre>")
         data = binary_data(e.get("raw"))
         if data:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -62,9 +63,11 @@ class ArticleEditor(QDialog):
         self.body = QPlainTextEdit()
         self.body.setObjectName("articleBody")
         self.body.setTabChangesFocus(True)
+        self.body.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))  # Markdown lines up
         self.preview = QTextBrowser()
         self.preview.setObjectName("articlePreview")
         self.preview.setOpenLinks(False)
+        self.preview.document().setDocumentMargin(12)
         self.preview.anchorClicked.connect(lambda url: follow(self, self.session, url))
         self.tabs = QTabWidget()
         self.tabs.addTab(self.body, "Write (Markdown)")

@@ -53,21 +53,18 @@ def fixes_html(found: dict[str, list[dict[str, Any]]], heading: str = "h4") -> s
     if not articles and not incidents:
         return ""
     esc = html.escape
-    parts = [f"<{heading}>Known fixes</{heading}>"]
-    if articles:
-        parts.append("<p><b>Articles</b></p><ul>" + "".join(
-            f'<li><a href="article:{a["id"]}">{esc(a["title"])}</a> '
-            f'<span>(fixed {a["score"]} past incident{"" if a["score"] == 1 else "s"})</span></li>'
-            for a in articles) + "</ul>")
-    if incidents:
-        rows = []
-        for i in incidents:
-            code = f" · <b>{esc(i['resolution_code'])}</b>" if i.get("resolution_code") else ""
-            notes = f"<br>{esc(_short(i['notes']))}" if i.get("notes") else ""
-            rows.append(f'<li><a href="incident:{esc(i["number"])}">{esc(i["number"])}</a> '
-                        f"{esc(i['title'])}{code}{notes}</li>")
-        parts.append("<p><b>Resolved incidents</b></p><ul>" + "".join(rows) + "</ul>")
-    return "".join(parts)
+    items = [f'<li>Article <a href="article:{a["id"]}">{esc(a["title"])}</a> — {_fixed(a["score"])}</li>'
+             for a in articles]
+    for i in incidents:
+        code = f" · <b>{esc(i['resolution_code'])}</b>" if i.get("resolution_code") else ""
+        notes = f" — {esc(_short(i['notes']))}" if i.get("notes") else ""
+        items.append(f'<li>Resolved <a href="incident:{esc(i["number"])}">{esc(i["number"])}</a> '
+                     f"{esc(i['title'])}{code}{notes}</li>")
+    return f"<{heading}>Known fixes</{heading}><ul>{''.join(items)}</ul>"
+
+
+def _fixed(score: int) -> str:
+    return f"fixed {score} past incident{'' if score == 1 else 's'}" if score else "written for this problem"
 
 
 def _short(text: str, limit: int = 240) -> str:

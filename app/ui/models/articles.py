@@ -37,7 +37,7 @@ class ArticlesModel(RowsModel):
             if col == COUNTS[1] and r["incidents"]:
                 return ", ".join(r["incidents"])
             if col == 0:
-                return f"Article {r['id']} by {r.get('author') or 'unknown'}"
+                return f"{r['title']}\nArticle {r['id']} by {r.get('author') or 'unknown'}"
         if role == Qt.ItemDataRole.TextAlignmentRole and col in COUNTS:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -50,5 +50,7 @@ class ArticlesModel(RowsModel):
         if col in COUNTS:
             return f"{len(r['patterns' if col == COUNTS[0] else 'incidents']):,}"
         if col == 4:
-            return timeutil.display(r["updated_at"], self.zone) if r.get("updated_at") else ""
+            # the user's date format to the minute: enough to tell edits apart; the reader shows the seconds
+            short = timeutil.display_format().replace(":%S", "")
+            return timeutil.display(r["updated_at"], self.zone, short) if r.get("updated_at") else ""
         return None

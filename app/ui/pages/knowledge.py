@@ -82,9 +82,11 @@ class KnowledgePage(QWidget):
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for col, width in enumerate((260, 110, 70, 75, 130)):
-            self.table.setColumnWidth(col, width)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)  # the title takes what the rest leave
+        header.setMinimumSectionSize(48)
+        for col, width in enumerate((0, 80, 64, 72, 118)):
+            if width:
+                self.table.setColumnWidth(col, width)
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._current(cur.row()))
         self.table.doubleClicked.connect(lambda _i: self.edit_article())
         self.reader = QTextBrowser()
@@ -92,6 +94,7 @@ class KnowledgePage(QWidget):
         self.reader.setOpenLinks(False)
         self.reader.anchorClicked.connect(lambda url: follow(self, self.session, url))
         self.reader.setPlaceholderText(PLACEHOLDER)
+        self.reader.document().setDocumentMargin(12)
         bar = QHBoxLayout()
         bar.addWidget(self.search, 1)
         bar.addWidget(self.new_button)
@@ -99,9 +102,9 @@ class KnowledgePage(QWidget):
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.table)
         splitter.addWidget(self.reader)
-        splitter.setStretchFactor(0, 2)
-        splitter.setStretchFactor(1, 3)
-        splitter.setSizes([640, 900])
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([660, 520])
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.count_label)
@@ -147,9 +150,11 @@ class KnowledgePage(QWidget):
         self.count_label.setText(f"{len(rows):,} {noun} match “{query}”" if query else f"{len(rows):,} {noun}")
         wanted, self._wanted = self._wanted, None
         row = self.model.row_of(wanted) if wanted is not None else None
+        if row is None and rows and (wanted is None or query):
+            row = 0  # the reader is never left blank beside a list: the best match (or latest) is read
         if row is not None:
             self.table.selectRow(row)
-        elif wanted is not None and not query:
+        elif wanted is not None:
             self.reader.clear()  # the article was removed
             self.article = None
         self.edit_button.setEnabled(self.table.currentIndex().isValid() and self.article is not None)
