@@ -92,7 +92,9 @@ class DraftOffer(QFrame):
         self.number: str | None = None
         self.setObjectName("draftOffer")
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setStyleSheet("#draftOffer { background: palette(alternate-base); border-radius: 4px; }")
+        # a tint of the accent blue, readable on the light and the dark theme alike
+        self.setStyleSheet("#draftOffer { background: rgba(37, 99, 235, 0.12);"
+                           " border: 1px solid rgba(37, 99, 235, 0.45); border-radius: 4px; }")
         self.label = QLabel(OFFER)
         self.label.setWordWrap(True)
         self.accept_button = QPushButton("Draft article…")
