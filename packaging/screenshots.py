@@ -60,6 +60,19 @@ def make_demo(base: list[str], db: Path, events: int, env: dict[str, str]) -> No
                     "--end", "2026-11-30T12:00:00Z"], check=True, env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
     subprocess.run([*base, "--db", str(db), "patterns", "--rebuild"], check=True, env=env, cwd=ROOT,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # the Patterns page lists mined events
+    draft_articles(base, db, env)
+
+
+def draft_articles(base: list[str], db: Path, env: dict[str, str], wanted: int = 8) -> None:
+    """Knowledge-base drafts from closed incidents that name a root cause, so the Knowledge page has articles."""
+    import json
+
+    listed = subprocess.run([*base, "--db", str(db), "incidents", "--status", "closed", "-o", "json", "--limit",
+                             "500"], check=True, env=env, cwd=ROOT, capture_output=True, text=True).stdout
+    numbers = [r["number"] for r in json.loads(listed) if r.get("root_cause")][:wanted]
+    for number in numbers:
+        subprocess.run([*base, "--db", str(db), "kb", "draft", number], env=env, cwd=ROOT,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # one refused is simply left out
 
 
 def make_alerts(base: list[str], db: Path, env: dict[str, str]) -> None:

@@ -195,3 +195,23 @@ def test_no_worker_connection_is_left_open_at_exit(qtbot, demo_db: Database) -> 
     application.shutdown(manager)
     assert connections.open_count(db_path) == 0
     session_db.close()
+
+
+def test_a_queued_write_is_counted_done_when_it_ends_even_if_its_asker_is_gone(qtbot, new_db_path: Path) -> None:
+    """An editor closed on save must not leave the count up: every later save would queue behind nothing."""
+    import shiboken6
+    from PySide6.QtWidgets import QWidget
+
+    from app.ui import workers, write_queue
+
+    asker = QWidget()
+    ok, failed = [], []
+    write_queue.submit(asker, new_db_path, lambda db: int(db.scalar("SELECT count(*) FROM incidents")), ok.append,
+                       lambda text, _d: failed.append(text))
+    write_queue.submit(asker, new_db_path, lambda db: 1 // 0, ok.append, lambda text, _d: failed.append(text))
+    assert write_queue.pending() == 2
+    shiboken6.delete(asker)  # closed while its writes are queued
+    assert workers.pool(write_queue.POOL).waitForDone(30_000)
+    assert write_queue.pending() == 0  # counted on the writes thread, before any result is delivered
+    assert workers.settle()
+    assert ok == failed == []  # the asker is gone: its callbacks are dropped, the count is not

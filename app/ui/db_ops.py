@@ -55,13 +55,21 @@ class DbOp(Generic[T]):
         self.on_cancel = on_cancel
         self.kind = kind
 
-    def run_in_background(self, pool: QThreadPool | None = None) -> workers.Task[T]:
-        """Queue the operation in ``pool`` (the global one by default); the task can be cancelled."""
+    def run_in_background(self, pool: QThreadPool | None = None,
+                          finally_: Callable[[], None] | None = None) -> workers.Task[T]:
+        """Queue the operation in ``pool`` (the global one by default); the task can be cancelled.
+
+        ``finally_`` runs on the worker thread once the operation is over, however it ended.
+        """
         path, kind, op = self.path, self.kind, self.op
 
         def work(progress: Progress) -> T:
-            with connections.borrowed(path, kind) as db:
-                return op(db, progress)
+            try:
+                with connections.borrowed(path, kind) as db:
+                    return op(db, progress)
+            finally:
+                if finally_ is not None:
+                    finally_()
 
         return workers.start(work, parent=self.parent, on_success=self.on_success, on_failure=self.on_failure,
                              on_progress=self.on_progress, on_cancel=self.on_cancel, pool=pool,

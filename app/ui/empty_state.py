@@ -22,6 +22,8 @@ MESSAGES: dict[str, str] = {
                "for log files, a folder or a .zip.",
     "alerts": "<b>Nothing has fired yet.</b><br>Click <b>New rule…</b> to watch for bursts, spikes, new patterns "
               "or silence;<br>rules run as logs arrive and can open incidents.",
+    "knowledge": "<b>No articles match.</b><br>Write one with <b>New article…</b>, or resolve an incident with a "
+                 "root cause and accept its offer to draft one.",
     "audit": "<b>No audit entries match.</b><br>Every change to incidents, imports and settings is recorded "
              "here as it happens.",
     "reports": "<b>No reports exported yet.</b><br>Choose a report above and click <b>Export…</b>, or use "

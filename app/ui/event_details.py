@@ -1,5 +1,7 @@
 """The details pane under the events table: every field, the raw text, linked
-incidents and the lines around the event from the same import.
+incidents, the known fixes for its pattern (knowledge-base articles and past
+resolved incidents, read after the event in a second worker) and the lines around
+the event from the same import.
 
 A Windows event's binary data is kept out of its message; "Show binary data"
 opens it here as a hex dump (and as text when it reads as UTF-16, as a service
@@ -22,10 +24,13 @@ from app.domain import timeutil
 from app.domain.jobs import Progress
 from app.domain.vocab import SEVERITIES, SEVERITY_COLOURS, flag_notes
 from app.ingest.formats.windows import binary_data
+from app.kb import suggest
 from app.store import events as event_store
 from app.store.database import Database
 from app.ui import workers
 from app.ui.db_ops import DbOp, Kind
+from app.ui.kb_render import fixes_html
+from app.ui.known_fixes import follow
 from app.ui.session import Session
 
 _FIELDS = ("id", "ts", "severity", "log_type", "raw_level", "host", "component", "pid", "event_code", "client",
@@ -69,7 +74,9 @@ class EventDetails(QWidget):
         self.event_id: int | None = None
         self.details: dict[str, Any] | None = None
         self.binary_shown = False
+        self.fixes: dict[str, list[dict[str, Any]]] | None = None  # the shown event's known fixes, once read
         self._task: workers.Task | None = None
+        self._fixes_task: workers.Task | None = None
         self.context_spin = QSpinBox()
         self.context_spin.setRange(0, 200)
         self.context_spin.setValue(5)
@@ -93,6 +100,7 @@ class EventDetails(QWidget):
     def show_event(self, event_id: int | None) -> None:
         """Load and show ``event_id`` in a worker (None clears)."""
         self.event_id = event_id
+        self.fixes = None
         if event_id is None:
             self.details = None
             self.browser.clear()
@@ -110,6 +118,26 @@ class EventDetails(QWidget):
             return
         self.details = details
         self.browser.setHtml(self.to_html(details) if details else "<i>This event no longer exists.</i>")
+        if details:
+            self._load_fixes(event_id)
+
+    def _load_fixes(self, event_id: int) -> None:
+        """What fixed this pattern before, read after the details so they are never held up by it."""
+        if self._fixes_task is not None:
+            self._fixes_task.cancel()
+
+        def load(db: Database, _progress: Progress) -> dict[str, list[dict[str, Any]]]:
+            return suggest.suggest_for_event(db, event_id)
+
+        self._fixes_task = DbOp(self, self.session.db_path, load, on_success=functools.partial(self._fixes, event_id),
+                                kind=Kind.LEAN).run_in_background()
+
+    def _fixes(self, event_id: int, found: dict[str, list[dict[str, Any]]]) -> None:
+        if event_id != self.event_id or not self.details:
+            return
+        self.fixes = found
+        if fixes_html(found):  # nothing known: the pane stays as it was, without an empty section
+            self.browser.setHtml(self.to_html(self.details))
 
     def to_html(self, d: dict[str, Any]) -> str:
         e = d["event"]
@@ -133,6 +161,7 @@ class EventDetails(QWidget):
                 shown = "" if value is None else str(value)
             rows.append(f"<tr><td><b>{esc(key)}</b></td><td>{esc(shown)}</td></tr>")
         parts = [f"<h3>{esc((e.get('message') or '').splitlines()[0] if e.get('message') else '')}</h3>",
+                 fixes_html(self.fixes or {}),  # first after the title: what fixed this shape of problem before
                  "<table cellspacing=2>", *rows, "</table>"]
         if d.get("import"):
             imp = d["import"]
@@ -173,3 +202,5 @@ class EventDetails(QWidget):
                 self.browser.setHtml(self.to_html(self.details))
         elif text.startswith("incident:"):
             self.incident_activated.emit(text.split(":", 1)[1])
+        else:
+            follow(self, self.session, url)  # a known fix's article, or a pattern

@@ -37,6 +37,8 @@ from app.incidents.view import evidence, incident_view
 from app.ui import known_names, write_queue
 from app.ui.incident_changes import ChangesTab
 from app.ui.incident_form import IncidentForm
+from app.ui.kb_draft import Drafter, DraftOffer
+from app.ui.known_fixes import KnownFixes
 from app.ui.session import Session
 
 # "Close incident", not "Close": the dialog's own Close button sits in the same window.
@@ -125,6 +127,11 @@ class NewIncidentDialog(QDialog):
                                     f"(first seen {timeutil.display(pre.get('first_seen'), session.zone)}, "
                                     f"last seen {timeutil.display(pre.get('last_seen'), session.zone)})"))
             layout.addWidget(_events_table(session, evidence(session.db, self.event_ids)), 1)
+        self.known_fixes = KnownFixes(session)  # what fixed these events' patterns before; hidden when nothing
+        self.known_fixes.setMaximumHeight(180)
+        layout.addWidget(self.known_fixes)
+        if self.event_ids:
+            self.known_fixes.show_events(self.event_ids)
         else:
             self.form.set_values({"opened_at": timeutil.now_iso(), "log_type": "application"})
         layout.addWidget(self.message)
@@ -228,6 +235,13 @@ class IncidentDialog(QDialog):
         self.save_button = QPushButton("Save changes")
         self.save_button.setObjectName("save")
         self.save_button.clicked.connect(self.save)
+        self.drafter = Drafter(session, self)
+        self.drafter.failed.connect(self.message.setText)
+        self.draft_offer = DraftOffer(self.drafter)
+        self.draft_button = QPushButton("Draft article…")
+        self.draft_button.setObjectName("draftArticle")
+        self.draft_button.setToolTip("Write a knowledge-base article from this incident's root cause, notes and events")
+        self.draft_button.clicked.connect(lambda: self.drafter.draft(self.number))
         details = QWidget()
         d = QVBoxLayout(details)
         d.addWidget(self.form, 1)
@@ -256,6 +270,7 @@ class IncidentDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
         layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.draft_offer)
         layout.addWidget(self.message)
         layout.addWidget(close)
         self.reload()
@@ -275,7 +290,7 @@ class IncidentDialog(QDialog):
         self.resolution_code.setText(row.get("resolution_code") or "")
         while (item := self.transition_row.takeAt(0)) is not None:
             widget = item.widget()
-            if widget is not None and widget is not self.save_button:
+            if widget is not None and widget not in (self.save_button, self.draft_button):
                 widget.setParent(None)  # gone from findChild at once, not only after deleteLater
                 widget.deleteLater()
         self.transition_buttons = {}
@@ -288,6 +303,8 @@ class IncidentDialog(QDialog):
             self.transition_row.addWidget(button)
             self.transition_buttons[status] = button
         self.transition_row.addStretch()
+        self.transition_row.addWidget(self.draft_button)
+        self.draft_button.setVisible(row["status"] in ("resolved", "closed"))
         self.transition_row.addWidget(self.save_button)
         self.save_button.setVisible(not final)
         self.move_box.setVisible(not final)
@@ -352,6 +369,8 @@ class IncidentDialog(QDialog):
         self.reason.clear()
         self.notes.clear()
         self._changed(f"Moved to {status}.")
+        if status in ("resolved", "closed"):
+            self.draft_offer.check(self.session, self.number)
 
     def send_to(self) -> QDialog:
         from app.ui.send_ticket import send_to

@@ -28,6 +28,7 @@ NAV_TIPS: dict[str, str] = {
     "dashboard": "Trend charts and KPI tiles for the current filter",
     "events": "Browse and search every imported log event",
     "patterns": "Recurring problems: message templates with their trend, new and spiking ones",
+    "knowledge": "Knowledge base: how recurring problems were fixed, searchable, drafted from resolved incidents",
     "incidents": "Open, edit and track incidents and their SLA clocks",
     "alerts": "Alert rules and what they fired: notifications and incidents opened on their own",
     "reports": "Excel audit reports and CSV exports",

@@ -11,12 +11,14 @@ stays open on failure so nothing typed is lost.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
 from PySide6.QtCore import QObject
 
+from app.domain.jobs import Progress
 from app.store.database import Database
 from app.ui import workers
 from app.ui.db_ops import DbOp, Kind
@@ -25,6 +27,7 @@ T = TypeVar("T")
 POOL = "writes"
 
 _pending = [0]  # writes queued and not yet finished
+_lock = threading.Lock()
 
 
 def pending() -> int:
@@ -35,13 +38,22 @@ def pending() -> int:
 def submit(parent: QObject | None, path: Path, fn: Callable[[Database], T], on_success: Callable[[T], None],
            on_failure: Callable[[str, str], None]) -> workers.Task[T]:
     """Queue ``fn(db)`` behind the window's other writes; the callbacks run on the GUI thread."""
-    _pending[0] += 1
-    op = DbOp(parent, path, lambda db, _progress: fn(db), on_success=on_success, on_failure=on_failure,
-              kind=Kind.PLAIN)
-    task = op.run_in_background(workers.pool(POOL, 1))
-    task.signals.finished.connect(_done)
-    return task
+    with _lock:
+        _pending[0] += 1
+
+    def write(db: Database, _progress: Progress) -> T:
+        return fn(db)
+
+    op = DbOp(parent, path, write, on_success=on_success, on_failure=on_failure, kind=Kind.PLAIN)
+    return op.run_in_background(workers.pool(POOL, 1), finally_=_done)
 
 
 def _done() -> None:
-    _pending[0] -= 1
+    """Runs on the writes thread once the write is over (stored or not), before its result is delivered.
+
+    Counted there rather than on the task's ``finished`` signal: a signal from a task
+    whose asker has gone (an editor closed on save) can be dropped, and a count that
+    never comes down would queue every later save.
+    """
+    with _lock:
+        _pending[0] -= 1

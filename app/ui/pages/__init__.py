@@ -36,6 +36,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("dashboard", "Dashboard", "app.ui.pages.dashboard:DashboardPage", "dashboard"),
     PageSpec("events", "Events", "app.ui.pages.events:EventsPage", "events"),
     PageSpec("patterns", "Patterns", "app.ui.pages.patterns:PatternsPage", "patterns"),
+    PageSpec("knowledge", "Knowledge", "app.ui.pages.knowledge:KnowledgePage", "knowledge"),
     PageSpec("incidents", "Incidents", "app.ui.pages.incidents:IncidentsPage", "incidents"),
     PageSpec("alerts", "Alerts", "app.ui.pages.alerts:AlertsPage", "alerts"),
     PageSpec("reports", "Reports", "app.ui.pages.reports:ReportsPage", "reports"),

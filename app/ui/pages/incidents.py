@@ -1,10 +1,13 @@
 """The Incidents page: the shared filter bar over a lazy incidents table.
 
 Double-click or Enter opens the incident (the incident dialog's ``open_incident``); the context menu
-opens it or sends it to a ticket tool (``app.ui.send_ticket``).
+opens it, sends it to a ticket tool (``app.ui.send_ticket``) or drafts a knowledge article from a
+resolved or closed one.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QPushButton, QVBoxLayout, QWidget
@@ -66,6 +69,7 @@ class IncidentsPage(QWidget):
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self.show_context_menu)
         self.context_menu: QMenu | None = None
+        self.drafter: Any = None
         session.filter_changed.connect(self.apply_filter)
         session.data_changed.connect(lambda: self.apply_filter(self.session.filter))
         self.apply_filter(session.filter)
@@ -92,6 +96,35 @@ class IncidentsPage(QWidget):
             return
         open_incident(self.session, number, self)
 
+    def show_context_menu(self, pos: QPoint) -> None:
+        """Right-click on an incident: open it, send it to Jira, ServiceNow or Zendesk, or draft an article
+        from it once it is resolved or closed."""
+        row = self.table.indexAt(pos).row()
+        record = self.model.row(row, fetch=False) if row >= 0 else None
+        if record is None:
+            return
+        number, fixed = str(record["number"]), record.get("status") in ("resolved", "closed")
+        menu = QMenu(self)
+        menu.setObjectName("incidentsContextMenu")
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.addAction("Open", lambda: self.open_row(row))
+        menu.addAction("Send to…", lambda: self.send_row(row))
+        draft = menu.addAction("Draft knowledge article…", lambda: self.draft_article(number))
+        draft.setEnabled(fixed)
+        if not fixed:
+            draft.setToolTip("Resolve the incident first")
+        self.context_menu = menu
+        menu.popup(self.table.viewport().mapToGlobal(pos))
+
+    def draft_article(self, number: str) -> None:
+        """Write a draft from the incident and open it in the editor (a refusal shows beside the count)."""
+        from app.ui.kb_draft import Drafter
+
+        if self.drafter is None:
+            self.drafter = Drafter(self.session, self)
+            self.drafter.failed.connect(self._show_error)
+        self.drafter.draft(number)
+
     def new_incident(self) -> None:
         try:
             from app.ui.incident_dialog import new_incident
@@ -99,20 +132,6 @@ class IncidentsPage(QWidget):
             self._show_error("Entering incidents from the window is not available in this build.")
             return
         new_incident(self.session, self)
-
-    def show_context_menu(self, pos: QPoint) -> None:
-        """Right-click on a row: open the incident, or send it to Jira, ServiceNow or Zendesk."""
-        row = self.table.indexAt(pos).row()
-        number = self.model.number(row) if row >= 0 else None
-        menu = QMenu(self)
-        menu.setObjectName("incidentsContextMenu")
-        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        opened = menu.addAction("Open", lambda: self.open_row(row))
-        send = menu.addAction("Send to…", lambda: self.send_row(row))
-        for action in (opened, send):
-            action.setEnabled(number is not None)
-        self.context_menu = menu
-        menu.popup(self.table.viewport().mapToGlobal(pos))
 
     def send_row(self, row: int) -> None:
         number = self.model.number(row)

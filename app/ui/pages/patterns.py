@@ -2,6 +2,7 @@
 
 All SQL runs in one ``DbOp`` (``app.patterns.listing`` with the page's extras), so the
 first paint never waits on the database; double-clicking a pattern lists its events.
+Selecting one shows its known fixes (articles and past resolved incidents) under the table.
 """
 
 from __future__ import annotations
@@ -10,7 +11,17 @@ import logging
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QHeaderView, QLabel, QMenu, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMenu,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.domain.filters import Filter
 from app.domain.jobs import Progress
@@ -20,6 +31,7 @@ from app.store.database import Database
 from app.ui import workers
 from app.ui.db_ops import DbOp, Kind
 from app.ui.filter_bar import FilterBar
+from app.ui.known_fixes import KnownFixes
 from app.ui.models.patterns import MIX, TREND, PatternsModel, SeverityMixDelegate, SparklineDelegate
 from app.ui.session import Session
 
@@ -59,6 +71,15 @@ class PatternsPage(QWidget):
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
         self.menu: QMenu | None = None
+        self.known_fixes = KnownFixes(session, self)
+        self.table.selectionModel().currentRowChanged.connect(
+            lambda cur, _prev: self.known_fixes.show_patterns([p] if (p := self.model.pattern_id(cur.row())) else []))
+        self.model.modelReset.connect(self.known_fixes.clear)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.known_fixes)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
         bar = QHBoxLayout()
         bar.addWidget(self.count_label)
         bar.addStretch()
@@ -67,7 +88,7 @@ class PatternsPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.filter_bar)
         layout.addLayout(bar)
-        layout.addWidget(self.table, 1)
+        layout.addWidget(splitter, 1)
         self._task: workers.Task | None = None
         self._generation = 0
         session.filter_changed.connect(lambda _f: self.load())
