@@ -1,0 +1,144 @@
+"""A file or folder source read into its import: parse the follower's chunks, store each batch in one transaction.
+
+``FileSource.pass_(db)`` is one look at the source's files. The format is
+detected once, on the first file with lines (or named on the source); each
+chunk's lines go through the import's own loop (``app.ingest.engine.run_lines``)
+with the source's options, and the events, rejects, counts and new offsets of
+up to ``BATCH_LINES`` lines are committed together (``app.store.sources.commit_batch``).
+After each commit the ``app.collect.hooks`` run.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import time
+from pathlib import Path
+from typing import Any
+
+from app.collect import hooks
+from app.collect.files import Chunk, FileFollower
+from app.domain import timeutil
+from app.ingest import engine, lines
+from app.ingest.formats.base import LineParser, Reject
+from app.ingest.rules import HostRules, TypeRules
+from app.ingest.service import ImportOptions, choose_format, make_parser
+from app.ingest.sources import Source, SourceError
+from app.store import imports as import_store, sources as store
+from app.store.database import Database
+
+log = logging.getLogger("issue_ledger.collect")
+BATCH_LINES = 20_000  # lines committed in one transaction at most (a burst becomes several)
+
+
+class NotFollowable(Exception):
+    """The source's files cannot be read line by line as they grow (binary, UTF-16, multi-line records)."""
+
+
+class FileSource:
+    """One ``file`` or ``folder`` row of ``sources``, followed."""
+
+    def __init__(self, db: Database, row: dict[str, Any]) -> None:
+        self.row = row
+        self.id = int(row["id"])
+        self.import_id = int(row["import_id"])
+        path = Path(row["path"])
+        states = store.files(db, self.id)
+        if row["kind"] == "file":
+            self.follower = FileFollower(self.id, path.parent, name=path.name, states=states)
+        else:
+            self.follower = FileFollower(self.id, path, glob=row["glob"] or "*", states=states)
+        self.parser: LineParser | None = None
+        self.assign: engine.Assign | None = None
+        self.error: str | None = row.get("last_error")
+        self.lag = int(row.get("lag_bytes") or 0)
+        self.last_commit = time.monotonic()
+
+    def options(self) -> ImportOptions:
+        r = self.row
+        return ImportOptions(format=r["format"], zone=timeutil.get_zone(r["zone"]), zone_name=r["zone"] or "local",
+                             log_type=r["log_type"], client=r["client"], site=r["site"])
+
+    def _prepare(self, db: Database, path: str) -> None:
+        """Choose the format on the first file that has lines, and build the parser once."""
+        source, options = Source(Path(path)), self.options()
+        fmt, enc, sample = choose_format(source, options)
+        if enc is None or enc.name.startswith("utf-16"):
+            raise NotFollowable(f"{path}: {enc.name if enc else 'a binary log'} cannot be followed line by line; "
+                                "import it instead")
+        parser = make_parser(fmt, source, options, sample)
+        if not isinstance(parser, LineParser):
+            raise NotFollowable(f"{path}: format {fmt} reads multi-line records and cannot be followed; "
+                                "choose a line format with --format")
+        type_rules = import_store.type_rules(db)
+        self.parser = parser
+        self.assign = engine.Assign(self.import_id, parser.default_type, options.log_type, options.client,
+                                    options.site, TypeRules(type_rules) if type_rules is not None else TypeRules(),
+                                    HostRules(import_store.host_rules(db)), parser.row_flags, parser.infers_severity)
+        store.set_format(db, self.import_id, fmt)
+
+    def pass_(self, db: Database, take_partial: bool = False) -> int:
+        """Read and store what the files hold now (one batch per ``BATCH_LINES``); returns the lines stored."""
+        chunks = self.follower.poll(take_partial=take_partial)
+        errors = list(self.follower.errors)
+        stored = 0
+        if chunks and self.parser is None:
+            try:
+                self._prepare(db, chunks[0].path)
+            except (Reject, SourceError, NotFollowable, lines.BinaryFileError, OSError, ValueError) as exc:
+                errors.insert(0, str(exc) if str(exc).startswith(chunks[0].path) else f"{chunks[0].path}: {exc}")
+                chunks = []
+        batch: list[tuple[Chunk, int, engine.Counts, list[Any], list[Any]]] = []
+        size = 0
+        for chunk in chunks:
+            parsed = self._parse(chunk)
+            batch.append(parsed)
+            size += parsed[1]
+            if size >= BATCH_LINES:
+                stored += self._commit(db, batch)
+                batch, size = [], 0
+        if batch:
+            stored += self._commit(db, batch)
+        for state in self.follower.forgotten:
+            store.forget_file(db, state)
+        self.follower.forgotten.clear()
+        self._status(db, errors[0] if errors else None, self.follower.lag)
+        return stored
+
+    def _parse(self, chunk: Chunk) -> tuple[Chunk, int, engine.Counts, list[Any], list[Any]]:
+        assert self.parser is not None and self.assign is not None
+        rows: list[Any] = []
+        rejects: list[Any] = []
+        self.assign.line_base = chunk.state.line_no
+        sink = engine.Sink(rows.extend, rejects.extend)
+        counts = engine.run_lines(self.parser, lines.iter_lines(io.BytesIO(chunk.data), lines.Encoding("utf-8", 0)),
+                                  self.assign, sink)
+        chunk.state.line_no += counts.read  # saved with the batch: the next line's number
+        return chunk, counts.read, counts, rows, rejects
+
+    def _commit(self, db: Database, batch: list[tuple[Chunk, int, engine.Counts, list[Any], list[Any]]]) -> int:
+        now = time.monotonic()
+        elapsed, self.last_commit = max(now - self.last_commit, 0.2), now
+        rows = [r for item in batch for r in item[3]]
+        rejects = [r for item in batch for r in item[4]]
+        totals = [sum(item[2].as_tuple()[i] for item in batch) for i in range(4)]
+        states = [item[0].state for item in batch]
+        with db.transaction():
+            first, last = store.commit_batch(db, self.id, self.import_id, rows, rejects, totals, states,
+                                             elapsed)
+        for chunk, *_rest in batch:
+            self.follower.done(chunk)
+        if first:
+            hooks.after_batch(db, self.import_id, first, last)
+        return totals[0]
+
+    def _status(self, db: Database, error: str | None, lag: int) -> None:
+        if error != self.error:
+            store.record_error(db, self.id, error)
+            self.error = error
+        if lag != self.lag:
+            store.set_lag(db, self.id, lag)
+            self.lag = lag
+
+    def close(self) -> None:
+        self.follower.close()
