@@ -74,6 +74,7 @@ class FileFollower:
         self.strangers: dict[tuple[int, int, int], str] = {}  # unknown siblings' heads, by (dev, ino, size)
         self.errors: list[str] = []
         self.forgotten: list[FileState] = []  # rows of files gone for good, for the caller to delete
+        self.moved: list[tuple[int, int]] = []  # files renamed since the last look, for the caller to save
         self.lag = 0
 
     # -- what is on disk --------------------------------------------------------------------------------------
@@ -101,12 +102,13 @@ class FileFollower:
         self.errors.append(message)
 
     def _missing(self, path: str, present: bool, now: float) -> None:
-        """A followed file that is not there: an error from the second look on (a rotation's gap is no error)."""
+        """A followed file that is not there: an error at once if it never was, else from the second look on
+        (the moment between a rotation's rename and its new file is no error)."""
         if present:
             self.retry.pop(path, None)
             return
         message = f"{path}: not found (waiting for it)"
-        if path in self.retry:
+        if path in self.retry or not self.states:
             self.errors.append(message)
         if not self._waiting(path, now):
             delay = min(self.retry.get(path, (0.0, BACKOFF_START_S / 2))[1] * 2, BACKOFF_MAX_S)
@@ -158,6 +160,7 @@ class FileFollower:
                     continue
             elif state.path != path:
                 state = self.states[key] = replace(state, path=path)
+                self.moved.append(key)
             chunk = self._read(state, key, now, take_partial)
             if chunk is not None:
                 chunks.append(chunk)
@@ -279,7 +282,7 @@ class FileFollower:
         if handle is not None:
             handle.close()
         self.gone_since.pop(key, None)
-        if key in self.states and not os.path.exists(self.states[key].path):
+        if key in self.states and not self._present(key, self.states[key].path):
             self.forgotten.append(self.states.pop(key))
 
     def close(self) -> None:

@@ -99,9 +99,7 @@ class FileSource:
                 batch, size = [], 0
         if batch:
             stored += self._commit(db, batch)
-        for state in self.follower.forgotten:
-            store.forget_file(db, state)
-        self.follower.forgotten.clear()
+        self._remember(db)
         self._status(db, errors[0] if errors else None, self.follower.lag)
         return stored
 
@@ -131,6 +129,19 @@ class FileSource:
         if first:
             hooks.after_batch(db, self.import_id, first, last)
         return totals[0]
+
+    def _remember(self, db: Database) -> None:
+        """Save renamed files' new paths and drop the rows of files gone for good."""
+        follower = self.follower
+        moved = [follower.states[k] for k in follower.moved if k in follower.states and follower.states[k].id]
+        if moved:
+            with db.transaction():
+                for state in moved:
+                    store.save_file(db, state)
+        for state in follower.forgotten:
+            store.forget_file(db, state)
+        follower.moved.clear()
+        follower.forgotten.clear()
 
     def _status(self, db: Database, error: str | None, lag: int) -> None:
         if error != self.error:

@@ -1,0 +1,182 @@
+"""Following files: partial lines, rotation (rename, copytruncate, .1/.gz), missing and unreadable files."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from app.collect.files import PARTIAL_TIMEOUT_S, FileFollower
+from app.store import sources as store
+from app.store.database import Database
+from tests.collect_helpers import add, append, collect, line, lines, seqs
+
+
+def test_a_partial_line_waits_for_its_newline_then_for_the_timeout(tmp_path: Path) -> None:
+    log = tmp_path / "app.log"
+    log.write_bytes(b"first\nsec")
+    follower = FileFollower(1, tmp_path, name="app.log")
+    mtime = log.stat().st_mtime
+    [chunk] = follower.poll(now=mtime)
+    assert chunk.data == b"first\n" and chunk.state.pending == 3
+    follower.done(chunk)
+    assert follower.poll(now=mtime + 1) == []  # "sec" has no newline yet
+    append(log, "ond\nthi")
+    mtime = log.stat().st_mtime
+    [chunk] = follower.poll(now=mtime)
+    assert chunk.data == b"second\n"  # the waiting bytes and their rest make one line
+    follower.done(chunk)
+    assert follower.poll(now=mtime + PARTIAL_TIMEOUT_S - 1) == []
+    [late] = follower.poll(now=mtime + PARTIAL_TIMEOUT_S)  # the writer went quiet: taken as it is
+    assert late.data == b"thi" and late.state.offset == log.stat().st_size
+
+
+def test_offsets_survive_a_restart_of_the_collector(db: Database, tmp_path: Path) -> None:
+    log = tmp_path / "app.log"
+    log.write_text(lines(0, 50), encoding="utf-8")
+    add(db, log)
+    assert collect(db) == 50
+    append(log, lines(50, 7))
+    assert collect(db) == 7  # a new Runner: it starts from the stored offset
+    assert collect(db) == 0
+    assert seqs(db) == list(range(57))
+    [state] = store.files(db, 1)
+    assert (state.offset, state.line_no) == (log.stat().st_size, 57)
+    assert db.scalar("SELECT max(line_no) FROM events") == 57
+
+
+def test_rename_rotation_reads_the_old_file_to_its_end_then_the_new_one(db: Database, tmp_path: Path) -> None:
+    log = tmp_path / "app.log"
+    log.write_text(lines(0, 10), encoding="utf-8")
+    add(db, log)
+    collect(db)
+    append(log, lines(10, 5))  # written just before the rotation, not yet read
+    log.rename(tmp_path / "app.log.1")
+    log.write_text(lines(15, 5), encoding="utf-8")
+    collect(db)
+    assert seqs(db) == list(range(20))
+    (tmp_path / "app.log.1").rename(tmp_path / "app.log.2")  # a second rotation, after a restart
+    log.rename(tmp_path / "app.log.1")
+    log.write_text(lines(20, 3), encoding="utf-8")
+    append(tmp_path / "app.log.1", lines(23, 0))
+    collect(db)
+    assert seqs(db) == list(range(23))
+
+
+def test_copytruncate_loses_nothing_and_repeats_nothing(db: Database, tmp_path: Path) -> None:
+    log = tmp_path / "app.log"
+    log.write_text(lines(0, 10), encoding="utf-8")
+    add(db, log)
+    collect(db)
+    append(log, lines(10, 4))  # not yet read when logrotate copies and truncates
+    shutil.copyfile(log, tmp_path / "app.log.1")
+    with log.open("r+b") as fh:
+        fh.truncate(0)
+    append(log, lines(14, 3))
+    collect(db)
+    assert seqs(db) == list(range(17))
+
+
+def test_copytruncate_with_the_same_head_starts_the_file_again(db: Database, tmp_path: Path) -> None:
+    log = tmp_path / "app.log"
+    head = lines(0, 30)
+    log.write_text(head, encoding="utf-8")
+    add(db, log)
+    collect(db)
+    with log.open("r+b") as fh:
+        fh.truncate(0)
+    log.write_text(line(0), encoding="utf-8")  # the same first line again, yet a shorter file: read from 0
+    collect(db)
+    assert seqs(db) == [*range(30), 0]
+
+
+def test_renamed_and_compressed_rotations_are_not_read_again(db: Database, tmp_path: Path) -> None:
+    log = tmp_path / "app.log"
+    log.write_text(lines(0, 20), encoding="utf-8")
+    add(db, log)
+    collect(db)
+    log.rename(tmp_path / "app.log.1")
+    log.write_text(lines(20, 5), encoding="utf-8")
+    collect(db)
+    with (tmp_path / "app.log.1").open("rb") as src, gzip.open(tmp_path / "app.log.2.gz", "wb") as dst:
+        shutil.copyfileobj(src, dst)
+    (tmp_path / "app.log.1").unlink()
+    log.rename(tmp_path / "app.log.1")
+    log.write_text(lines(25, 1), encoding="utf-8")
+    collect(db)
+    assert seqs(db) == list(range(26))
+    assert sorted(Path(s.path).name for s in store.files(db, 1)) == ["app.log", "app.log.1"]
+
+
+def test_an_old_rotation_present_before_the_source_is_left_alone(db: Database, tmp_path: Path) -> None:
+    (tmp_path / "app.log.1").write_text(lines(900, 5), encoding="utf-8")
+    (tmp_path / "app.log").write_text(lines(0, 5), encoding="utf-8")
+    add(db, tmp_path / "app.log")
+    collect(db)
+    assert seqs(db) == list(range(5))
+
+
+def test_a_missing_file_is_an_error_until_it_appears(db: Database, tmp_path: Path) -> None:
+    log = tmp_path / "later.log"
+    source_id = add(db, log)
+    collect(db)
+    row = store.get(db, source_id)
+    assert row and row["last_error"] == f"{log}: not found (waiting for it)" and row["last_error_at"]
+    log.write_text(lines(0, 3), encoding="utf-8")
+    collect(db)
+    row = store.get(db, source_id)
+    assert row and row["last_error"] is None and row["lines"] == 3
+    assert seqs(db) == [0, 1, 2]
+
+
+def test_a_folder_follows_every_matching_file_new_ones_included(db: Database, tmp_path: Path) -> None:
+    (tmp_path / "a.log").write_text(lines(0, 3), encoding="utf-8")
+    (tmp_path / "notes.txt").write_text("not a log\n", encoding="utf-8")
+    add(db, tmp_path, glob="*.log")
+    collect(db)
+    (tmp_path / "b.log").write_text(lines(3, 2), encoding="utf-8")
+    append(tmp_path / "a.log", lines(5, 1))
+    collect(db)
+    assert sorted(seqs(db)) == list(range(6))
+    assert db.scalar("SELECT count(DISTINCT import_id) FROM events") == 1  # one import per source, not per batch
+
+
+def test_an_unreadable_file_shows_an_error_and_the_other_sources_keep_running(tmp_path: Path) -> None:
+    root = os.geteuid() == 0  # root reads any file: then the collector runs as an ordinary user (nobody)
+    base = Path(tempfile.mkdtemp(prefix="collect-", dir="/tmp")) if root else tmp_path
+    try:
+        folder = base / "logs"
+        folder.mkdir()
+        locked = folder / "locked.log"
+        locked.write_text(lines(100, 2), encoding="utf-8")
+        fine = base / "fine.log"
+        fine.write_text(lines(0, 4), encoding="utf-8")
+        with Database.open(base / "ledger.db") as db:
+            add(db, locked)
+            add(db, fine)
+        locked.chmod(0)
+        prefix: list[str] = []
+        if root:
+            base.chmod(0o755)
+            for path in [base, *base.rglob("*")]:
+                os.chown(path, 65534, 65534)
+            os.chown(locked, 0, 0)
+            prefix = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"]
+        env = {**os.environ, "HOME": str(base), **{k: str(base / k) for k in
+                                                   ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME",
+                                                    "XDG_CACHE_HOME")}}
+        done = subprocess.run([*prefix, sys.executable, "-m", "app", "--db", str(base / "ledger.db"), "watch",
+                               "--once"], capture_output=True, text=True, timeout=60, env=env)
+        assert done.returncode == 0, done.stderr
+        with Database.open(base / "ledger.db") as again:
+            assert seqs(again) == [0, 1, 2, 3]
+            rows = {r["id"]: r for r in store.listing(again)}
+            assert rows[1]["last_error"] == f"{locked}: cannot read: Permission denied"
+            assert rows[2]["last_error"] is None and rows[2]["lines"] == 4
+    finally:
+        if root:
+            shutil.rmtree(base, ignore_errors=True)
