@@ -37,7 +37,7 @@ from app.store.sources import FileState
 FP_BYTES = 1024  # the head that identifies a file (Filebeat's fingerprint length)
 FP_MIN = 64  # a head shorter than this is too common to prove two files are one
 PARTIAL_TIMEOUT_S = 5.0
-READ_LIMIT = 4 << 20  # bytes read from one file in one pass; a burst is stored in several batches
+READ_LIMIT = 2 << 20  # bytes read from one file in one pass; a burst is stored in several batches
 GONE_GRACE_S = 5.0  # a file gone from the folder is still read this long through its open handle
 BACKOFF_START_S = 0.5
 BACKOFF_MAX_S = 30.0

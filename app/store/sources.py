@@ -20,6 +20,9 @@ from app.store import audit, events as event_store, imports as import_store
 from app.store.database import Database
 
 KINDS = ("file", "folder", "udp", "tcp")
+# From this many rows a batch indexes its text in one statement after its inserts, as an import step does:
+# row by row, 2,000 lines took 1.2 s once the table held 60,000 (0.1 s in one statement).
+FULL_TEXT_AFTER_ROWS = 200
 RATE_SMOOTHING = 0.3  # weight of the newest batch in the lines/s figure
 PUBLIC = ("id", "kind", "target", "glob", "format", "zone", "log_type", "client", "site", "enabled", "import_id",
           "lines", "rate", "last_line_at", "lag_bytes", "last_error", "last_error_at", "created_at")
@@ -174,7 +177,10 @@ def commit_batch(db: Database, source_id: int, import_id: int, rows: Sequence[Se
     file's offset moves to the end of what the batch holds.
     """
     before = int(db.scalar("SELECT coalesce(max(id), 0) FROM events"))
-    if rows:
+    if len(rows) >= FULL_TEXT_AFTER_ROWS:
+        with import_store.full_text_after(db):
+            event_store.insert_many(db, rows)
+    elif rows:
         event_store.insert_many(db, rows)
     if rejects:
         import_store.insert_rejects(db, rejects)
