@@ -11,7 +11,6 @@ being written. A second collector is refused while the first runs, and
 
 from __future__ import annotations
 
-import os
 import re
 import signal
 import subprocess
@@ -116,7 +115,7 @@ def test_rotation_and_a_killed_collector_lose_and_repeat_nothing(tmp_path: Path,
             seen.look()
         finally:
             watcher.send_signal(signal.SIGTERM)
-            out, err = watcher.communicate(timeout=30)
+            _out, err = watcher.communicate(timeout=30)
             if writer.poll() is None:
                 writer.kill()
         assert watcher.returncode == 0, err
