@@ -180,3 +180,15 @@ def test_an_unreadable_file_shows_an_error_and_the_other_sources_keep_running(tm
     finally:
         if root:
             shutil.rmtree(base, ignore_errors=True)
+
+
+def test_the_detected_format_is_kept_for_later_runs(db: Database, tmp_path: Path) -> None:
+    log = tmp_path / "app.log"
+    log.write_text(lines(0, 2), encoding="utf-8")
+    add(db, log)
+    collect(db)
+    assert db.scalar("SELECT format FROM imports") == "syslog"
+    log.write_text("a line in no known shape\n", encoding="utf-8")  # truncated: alone, detection would refuse it
+    collect(db)  # a new run: the source keeps the format it had, and the line is a reject like any other
+    assert [r["line_no"] for r in db.rows("SELECT line_no FROM import_rejects")] == [1]
+    assert store.get(db, 1)["last_error"] is None  # type: ignore[index]

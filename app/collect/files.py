@@ -71,6 +71,7 @@ class FileFollower:
         self.handles: dict[tuple[int, int], BinaryIO] = {}
         self.gone_since: dict[tuple[int, int], float] = {}
         self.retry: dict[str, tuple[float, float]] = {}  # path -> (next try, current delay)
+        self.why: dict[str, str] = {}  # path -> the error it gave, shown again while it waits for its retry
         self.strangers: dict[tuple[int, int, int], str] = {}  # unknown siblings' heads, by (dev, ino, size)
         self.errors: list[str] = []
         self.forgotten: list[FileState] = []  # rows of files gone for good, for the caller to delete
@@ -99,6 +100,7 @@ class FileFollower:
     def _failed(self, path: str, message: str, now: float) -> None:
         delay = min(self.retry.get(path, (0.0, BACKOFF_START_S / 2))[1] * 2, BACKOFF_MAX_S)
         self.retry[path] = (now + delay, delay)
+        self.why[path] = message
         self.errors.append(message)
 
     def _missing(self, path: str, present: bool, now: float) -> None:
@@ -118,7 +120,7 @@ class FileFollower:
         """(path, stat, live) of every file to look at, rotated ones first, then by modification time."""
         folder = str(self.folder)
         if self._waiting(folder, now):
-            self.errors.append(f"{folder}: not found (retrying)")
+            self.errors.append(self.why.get(folder, f"{folder}: cannot list"))
             return []
         try:
             names = os.listdir(folder)
@@ -180,7 +182,7 @@ class FileFollower:
         if handle is not None:
             return handle
         if self._waiting(path, now):
-            self.errors.append(f"{path}: cannot read (retrying)")
+            self.errors.append(self.why.get(path, f"{path}: cannot read"))
             return None
         try:
             handle = open(path, "rb")  # noqa: SIM115 - kept open across passes, closed in _close

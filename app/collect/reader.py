@@ -52,12 +52,14 @@ class FileSource:
         self.assign: engine.Assign | None = None
         self.error: str | None = row.get("last_error")
         self.lag = int(row.get("lag_bytes") or 0)
+        imported = import_store.get(db, self.import_id)
+        self.detected = imported["format"] if imported else None  # kept from an earlier run: the same parser again
         self.last_commit = time.monotonic()
 
     def options(self) -> ImportOptions:
         r = self.row
-        return ImportOptions(format=r["format"], zone=timeutil.get_zone(r["zone"]), zone_name=r["zone"] or "local",
-                             log_type=r["log_type"], client=r["client"], site=r["site"])
+        return ImportOptions(format=r["format"] or self.detected, zone=timeutil.get_zone(r["zone"]),
+                             zone_name=r["zone"] or "local", log_type=r["log_type"], client=r["client"], site=r["site"])
 
     def _prepare(self, db: Database, path: str) -> None:
         """Choose the format on the first file that has lines, and build the parser once."""
