@@ -37,7 +37,7 @@ def test_sources_are_added_listed_disabled_and_removed_from_the_cli(tmp_path: Pa
     listed = json.loads(run_cli("--db", db, "sources", "list", "-o", "json").stdout)
     by_id = {s["id"]: s for s in listed}
     assert by_id[1]["lines"] == 12 and by_id[1]["detected_format"] == "syslog" and by_id[1]["last_line_at"]
-    assert by_id[1]["lag_bytes"] == 0 and by_id[1]["last_error"] is None
+    assert by_id[1]["lag_bytes"] == 0 and by_id[1]["last_error"] is None and by_id[1]["lines_s"] > 0
     assert by_id[2]["enabled"] is False and by_id[2]["lines"] == 0
     assert "not available" in by_id[3]["last_error"]  # the receiver is another module; the others ran
     table = run_cli("--db", db, "sources", "list").stdout
@@ -124,3 +124,17 @@ def test_a_network_source_stores_rows_and_rejects_from_the_receiver(db: Database
         {"line_no": 2, "reason": "no <PRI> at the start", "raw": "junk"}]
     assert Runner(db, once=True).run() == 0  # without the receiver module the source only shows its error
     assert "not available" in db.scalar("SELECT last_error FROM sources WHERE id = ?", (source_id,))
+
+
+def test_an_idle_source_shows_no_lines_per_second(db: Database, tmp_path: Path) -> None:
+    import datetime as dt
+
+    from app.collect import service
+
+    (tmp_path / "a.log").write_text(lines(0, 50), encoding="utf-8")
+    add(db, tmp_path / "a.log")
+    collect(db)
+    [row] = service.listing(db)
+    assert row["lines_s"] > 0
+    [later] = service.listing(db, now=dt.datetime.now(dt.UTC) + dt.timedelta(seconds=service.IDLE_S + 1))
+    assert later["lines_s"] == 0 and later["lines"] == 50

@@ -66,7 +66,6 @@ def list_(obj: CliContext, output: str) -> None:
     for r in rows:
         imp = import_store.get(db, int(r["import_id"])) if r["import_id"] else None
         r["detected_format"] = imp["format"] if imp else None
-        r["lines_s"] = round(float(r["rate"] or 0), 1)
         if output == "table":
             r["format"] = r["format"] or (f"{r['detected_format']} (detected)" if r["detected_format"] else "auto")
             r["last_line"] = timeutil.display(r["last_line_at"], obj.zone, "%Y-%m-%d %H:%M:%S") \

@@ -6,6 +6,7 @@ with one line naming the field.
 
 from __future__ import annotations
 
+import datetime as dt
 import ipaddress
 from pathlib import Path
 from typing import Any
@@ -62,9 +63,18 @@ def add(db: Database, text: str, *, glob: str | None = None, fmt: str | None = N
     return store.add(db, spec, actor)
 
 
-def listing(db: Database) -> list[dict[str, Any]]:
-    """Every source with its status (lines, lines/s, last line, lag in bytes, last error)."""
-    return store.listing(db)
+IDLE_S = 10.0  # a source with no batch for this long shows 0 lines/s, not the rate of its last burst
+
+
+def listing(db: Database, now: dt.datetime | None = None) -> list[dict[str, Any]]:
+    """Every source with its status: lines, ``lines_s`` (0 once idle), last line time, lag in bytes, last error."""
+    now = now or dt.datetime.now(dt.UTC)
+    rows = store.listing(db)
+    for row in rows:
+        last = timeutil.from_iso(row["last_line_at"]) if row["last_line_at"] else None
+        recent = last is not None and (now - last).total_seconds() < IDLE_S
+        row["lines_s"] = round(float(row["rate"] or 0), 1) if recent else 0.0
+    return rows
 
 
 def remove(db: Database, source_id: int, actor: str | None = None) -> dict[str, Any]:
