@@ -192,3 +192,26 @@ def test_the_detected_format_is_kept_for_later_runs(db: Database, tmp_path: Path
     collect(db)  # a new run: the source keeps the format it had, and the line is a reject like any other
     assert [r["line_no"] for r in db.rows("SELECT line_no FROM import_rejects")] == [1]
     assert store.get(db, 1)["last_error"] is None  # type: ignore[index]
+
+
+def test_continuation_lines_in_a_later_batch_join_their_event(db: Database, tmp_path: Path) -> None:
+    log = tmp_path / "app.log"
+    log.write_text(lines(0, 3), encoding="utf-8")
+    add(db, log)
+    from app.collect.runner import Runner
+
+    runner = Runner(db)
+    runner.reload()  # one runner kept across passes, as ``watch`` keeps it
+    try:
+        assert runner.pass_once() is True
+        append(log, "    at com.acme.Dialer.call(Dialer.java:42)\n    at com.acme.Main\n" + line(3))
+        runner.pass_once()
+    finally:
+        runner.close()
+    assert seqs(db) == [0, 1, 2, 3]
+    last = db.rows("SELECT message, raw FROM events WHERE line_no = 3")[0]
+    assert last["message"].endswith("seq=2\n    at com.acme.Dialer.call(Dialer.java:42)\n    at com.acme.Main")
+    assert db.scalar("SELECT line_no FROM events WHERE message LIKE '%seq=3'") == 6
+    assert db.scalar("SELECT count(*) FROM import_rejects") == 0
+    assert db.scalar("SELECT count(*) FROM events_fts WHERE events_fts MATCH 'Dialer'") == 1
+    assert db.rows("SELECT read_count, continuation FROM imports")[0] == {"read_count": 6, "continuation": 2}

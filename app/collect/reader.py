@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import logging
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,17 @@ from app.store.database import Database
 
 log = logging.getLogger("issue_ledger.collect")
 BATCH_LINES = 20_000  # lines committed in one transaction at most (a burst becomes several)
+
+
+@dataclass
+class Parsed:
+    """One chunk read: its counts, event rows and rejects, and the text its first lines add to an earlier event."""
+
+    chunk: Chunk
+    counts: engine.Counts
+    rows: list[Any]
+    rejects: list[Any]
+    joined: tuple[int, str] | None = None  # (event id, "\nline\nline")
 
 
 class NotFollowable(Exception):
@@ -55,6 +67,9 @@ class FileSource:
         imported = import_store.get(db, self.import_id)
         self.detected = imported["format"] if imported else None  # kept from an earlier run: the same parser again
         self.last_commit = time.monotonic()
+        # Per file (device, inode): the id of the last event stored from it in this run, which continuation
+        # lines arriving in a later batch join (after a restart such lines are rejects, as in an import).
+        self.last_event: dict[tuple[int, int], int] = {}
 
     def options(self) -> ImportOptions:
         r = self.row
@@ -90,12 +105,12 @@ class FileSource:
             except (Reject, SourceError, NotFollowable, lines.BinaryFileError, OSError, ValueError) as exc:
                 errors.insert(0, str(exc) if str(exc).startswith(chunks[0].path) else f"{chunks[0].path}: {exc}")
                 chunks = []
-        batch: list[tuple[Chunk, int, engine.Counts, list[Any], list[Any]]] = []
+        batch: list[Parsed] = []
         size = 0
         for chunk in chunks:
             parsed = self._parse(chunk)
             batch.append(parsed)
-            size += parsed[1]
+            size += parsed.counts.read
             if size >= BATCH_LINES:
                 stored += self._commit(db, batch)
                 batch, size = [], 0
@@ -105,29 +120,52 @@ class FileSource:
         self._status(db, errors[0] if errors else None, self.follower.lag)
         return stored
 
-    def _parse(self, chunk: Chunk) -> tuple[Chunk, int, engine.Counts, list[Any], list[Any]]:
+    def _parse(self, chunk: Chunk) -> Parsed:
+        """The chunk's events and rejects; its leading continuation lines join the file's last stored event."""
         assert self.parser is not None and self.assign is not None
+        text = list(lines.iter_lines(io.BytesIO(chunk.data), lines.Encoding("utf-8", 0)))
+        key = (chunk.state.device, chunk.state.inode)
+        lead = 0
+        if key in self.last_event and chunk.state.line_no > 0:
+            while lead < len(text) and self._continues(text[lead][0]):
+                lead += 1
         rows: list[Any] = []
         rejects: list[Any] = []
-        self.assign.line_base = chunk.state.line_no
-        sink = engine.Sink(rows.extend, rejects.extend)
-        counts = engine.run_lines(self.parser, lines.iter_lines(io.BytesIO(chunk.data), lines.Encoding("utf-8", 0)),
-                                  self.assign, sink)
+        self.assign.line_base = chunk.state.line_no + lead
+        counts = engine.run_lines(self.parser, iter(text[lead:]), self.assign,
+                                  engine.Sink(rows.extend, rejects.extend))
+        counts.read += lead
+        counts.continuation += lead
         chunk.state.line_no += counts.read  # saved with the batch: the next line's number
-        return chunk, counts.read, counts, rows, rejects
+        joined = (self.last_event[key], "".join(f"\n{t}" for t, _f in text[:lead])) if lead else None
+        return Parsed(chunk, counts, rows, rejects, joined)
 
-    def _commit(self, db: Database, batch: list[tuple[Chunk, int, engine.Counts, list[Any], list[Any]]]) -> int:
+    def _continues(self, text: str) -> bool:
+        """A line without a time stamp: the rest of the event before it (a stack trace's next line)."""
+        assert self.parser is not None
+        try:
+            return self.parser.parse(text) is None
+        except (Reject, ValueError):
+            return False
+
+    def _commit(self, db: Database, batch: list[Parsed]) -> int:
         now = time.monotonic()
         elapsed, self.last_commit = max(now - self.last_commit, 0.2), now
-        rows = [r for item in batch for r in item[3]]
-        rejects = [r for item in batch for r in item[4]]
-        totals = [sum(item[2].as_tuple()[i] for item in batch) for i in range(4)]
-        states = [item[0].state for item in batch]
+        rows = [r for item in batch for r in item.rows]
+        rejects = [r for item in batch for r in item.rejects]
+        totals = [sum(item.counts.as_tuple()[i] for item in batch) for i in range(4)]
         with db.transaction():
-            first, last = store.commit_batch(db, self.id, self.import_id, rows, rejects, totals, states,
-                                             elapsed)
-        for chunk, *_rest in batch:
-            self.follower.done(chunk)
+            for item in batch:
+                if item.joined:
+                    store.extend_event(db, *item.joined)
+            first, last = store.commit_batch(db, self.id, self.import_id, rows, rejects, totals,
+                                             [item.chunk.state for item in batch], elapsed)
+        next_id = first
+        for item in batch:
+            self.follower.done(item.chunk)
+            if item.rows:
+                next_id += len(item.rows)
+                self.last_event[(item.chunk.state.device, item.chunk.state.inode)] = next_id - 1
         if first:
             hooks.after_batch(db, self.import_id, first, last)
         return totals[0]

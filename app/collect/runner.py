@@ -9,9 +9,14 @@ for cron. Sources added, removed, enabled or disabled while it runs are picked
 up within ``RELOAD_S``. One source failing (missing file, port in use, a format
 that cannot be followed) shows its error on the source; the others carry on.
 
-Public API for callers (CLI, window): ``Runner``, ``Runner.run``, ``Runner.stop``,
-``Runner.pass_once``, ``CollectorBusy`` (from ``app.collect.lock``), and
+Public API for callers (CLI, window): ``Runner``, ``Runner.run`` (takes the lock,
+loops, closes), ``Runner.stop``; or, driven by the caller's own timer,
+``reload`` + ``pass_once`` + ``close`` (the caller then holds ``CollectorLock``
+itself); ``CollectorBusy`` (from ``app.collect.lock``); and
 ``app.collect.hooks.register`` for code that reacts to each committed batch.
+The ``Database`` must be used only by the thread that runs the collector (a
+window gives it a worker thread and a connection of its own; its batches are
+short, so the window's own writes wait at most one batch).
 """
 
 from __future__ import annotations
@@ -56,20 +61,20 @@ class Runner:
         lock = CollectorLock(self.db.path)
         lock.acquire()
         try:
-            self._reload()
+            self.reload()
             if self.once:
                 self.pass_once(drain=True)
                 return self.stored
             while not self.stopping.is_set():
                 started = time.monotonic()
                 if started - self._loaded_at >= RELOAD_S:
-                    self._reload()
+                    self.reload()
                 busy = self.pass_once()
                 if not busy:
                     self.stopping.wait(max(POLL_S - (time.monotonic() - started), 0.0))
             return self.stored
         finally:
-            self._close_all()
+            self.close()
             lock.release()
 
     def pass_once(self, drain: bool = False) -> bool:
@@ -94,7 +99,7 @@ class Runner:
             self.say(str(exc))
             return 0
 
-    def _reload(self) -> None:
+    def reload(self) -> None:
         """Match the running sources to the enabled rows: start new ones, close removed or disabled ones."""
         self._loaded_at = time.monotonic()
         rows = {int(r["id"]): r for r in store.enabled(self.db)}
@@ -118,7 +123,7 @@ class Runner:
             return None  # retried at the next reload
         return net
 
-    def _close_all(self) -> None:
+    def close(self) -> None:
         for source in self.sources.values():
             source.close()
         self.sources.clear()

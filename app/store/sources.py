@@ -167,6 +167,11 @@ def forget_file(db: Database, state: FileState) -> None:
             db.execute("DELETE FROM source_files WHERE id = ?", (state.id,))
 
 
+def extend_event(db: Database, event_id: int, text: str) -> None:
+    """Continuation lines that came in a later batch than their event: appended to its message and raw text."""
+    db.execute("UPDATE events SET message = message || ?, raw = raw || ? WHERE id = ?", (text, text, event_id))
+
+
 def commit_batch(db: Database, source_id: int, import_id: int, rows: Sequence[Sequence[Any]],
                  rejects: Sequence[Sequence[Any]], counts: Sequence[int], states: Sequence[FileState],
                  seconds: float) -> tuple[int, int]:
