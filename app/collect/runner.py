@@ -21,6 +21,7 @@ short, so the window's own writes wait at most one batch).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -97,6 +98,13 @@ class Runner:
             return source.pass_(self.db)
         except UserFacingStoreError as exc:  # the database is locked or full: this batch waits for the next pass
             self.say(str(exc))
+            return 0
+        except Exception as exc:  # one source's fault must not stop the others
+            log.warning("source #%s failed", source.id, exc_info=not isinstance(exc, OSError))
+            message = f"source #{source.id}: {exc or type(exc).__name__}"
+            self.say(message)
+            with contextlib.suppress(UserFacingStoreError):
+                store.record_error(self.db, source.id, message)
             return 0
 
     def reload(self) -> None:
