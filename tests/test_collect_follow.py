@@ -215,3 +215,39 @@ def test_continuation_lines_in_a_later_batch_join_their_event(db: Database, tmp_
     assert db.scalar("SELECT count(*) FROM import_rejects") == 0
     assert db.scalar("SELECT count(*) FROM events_fts WHERE events_fts MATCH 'Dialer'") == 1
     assert db.rows("SELECT read_count, continuation FROM imports")[0] == {"read_count": 6, "continuation": 2}
+
+
+def test_a_copy_is_not_read_while_its_original_is_whole(db: Database, tmp_path: Path) -> None:
+    log = tmp_path / "app.log"
+    log.write_text(lines(0, 10), encoding="utf-8")
+    add(db, log)
+    collect(db)
+    append(log, lines(10, 4))
+    shutil.copyfile(log, tmp_path / "app.log.1")  # logrotate has copied, not yet truncated
+    collect(db)
+    assert seqs(db) == list(range(14))  # the new lines once, from the original
+    with log.open("r+b") as fh:
+        fh.truncate(0)
+    append(log, lines(14, 3))
+    collect(db)
+    assert seqs(db) == list(range(17))
+
+
+def test_a_copy_seen_after_the_truncation_gives_its_unread_rest(tmp_path: Path) -> None:
+    log = tmp_path / "app.log"
+    log.write_text(lines(0, 10), encoding="utf-8")
+    follower = FileFollower(1, tmp_path, name="app.log")
+    [chunk] = follower.poll()
+    follower.done(chunk)
+    append(log, lines(10, 4))
+    copy = tmp_path / "later"
+    shutil.copyfile(log, copy)
+    with log.open("r+b") as fh:
+        fh.truncate(0)
+    append(log, lines(14, 1))
+    [fresh] = follower.poll()  # the truncation is seen before the copy has its rotated name
+    follower.done(fresh)
+    assert fresh.data == line(14).encode()
+    copy.rename(tmp_path / "app.log.1")
+    [rest] = follower.poll()
+    assert rest.data == lines(10, 4).encode()

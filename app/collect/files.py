@@ -13,7 +13,10 @@ Rotation, by what is seen on disk:
   is drained first; the new file is a new inode with another head, read from 0.
 * copytruncate: the same inode becomes shorter than its offset: read from 0.
   The copy (``NAME.1``, a new inode whose head fingerprint matches the file we
-  knew) is read only past the offset we had stored.
+  knew) is read only past the offset we had stored, and only once the original
+  was truncated (or is gone): while the original is whole, a copy of it (``cp
+  app.log app.log.bak``, or logrotate between its copy and its truncate) holds
+  nothing the original will not give.
 * ``.gz``/``.bz2``/``.xz``/``.zip`` files are never followed: they are rotations
   of lines already read (lines written after the collector stopped and compressed
   before it restarted are not recovered).
@@ -41,6 +44,7 @@ READ_LIMIT = 2 << 20  # bytes read from one file in one pass; a burst is stored 
 GONE_GRACE_S = 5.0  # a file gone from the folder is still read this long through its open handle
 BACKOFF_START_S = 0.5
 BACKOFF_MAX_S = 30.0
+KEEP_TRUNCATED = 8
 COMPRESSED = (".gz", ".bz2", ".xz", ".zip", ".zst", ".lz4")
 
 
@@ -75,6 +79,7 @@ class FileFollower:
         self.strangers: dict[tuple[int, int, int], str] = {}  # unknown siblings' heads, by (dev, ino, size)
         self.errors: list[str] = []
         self.forgotten: list[FileState] = []  # rows of files gone for good, for the caller to delete
+        self.truncated: list[FileState] = []  # files as they were before a copytruncate: their copies' offsets
         self.moved: list[tuple[int, int]] = []  # files renamed since the last look, for the caller to save
         self.lag = 0
 
@@ -208,18 +213,25 @@ class FileFollower:
             return None
         length = min(st.st_size, FP_BYTES)
         heads: dict[int, str] = {}
-        for old_key, old in list(self.states.items()):
+        known = [(k, o, False) for k, o in self.states.items()] + [(None, o, True) for o in self.truncated]
+        for old_key, old, before in known:
             if old.fp_len < FP_MIN or old.fp_len > st.st_size or old.offset > st.st_size:
                 continue
             if old.fp_len not in heads:
                 heads[old.fp_len] = fingerprint(handle, old.fp_len)
-            if heads[old.fp_len] == old.fingerprint and not (live and self._present(old_key, old.path)):
-                adopted = replace(old, id=0, path=path, device=key[0], inode=key[1], size=st.st_size, pending=0)
-                if not self._present(old_key, old.path):
-                    adopted.id = old.id  # the file moved: its row follows it
-                    del self.states[old_key]
-                self.states[key] = adopted
-                return adopted
+            if heads[old.fp_len] != old.fingerprint:
+                continue
+            size = None if old_key is None else self._size(old_key, old.path)
+            if not before and size is not None and size >= old.offset:
+                continue  # the file we know is still whole: this is a copy (or a new file with the same head)
+            adopted = replace(old, id=0, path=path, device=key[0], inode=key[1], size=st.st_size, pending=0)
+            if before:
+                self.truncated.remove(old)
+            elif size is None and old_key is not None:  # the file moved: its row follows it
+                adopted.id = old.id
+                del self.states[old_key]
+            self.states[key] = adopted
+            return adopted
         if not live:  # an old rotation we never read: leave it alone
             self.strangers[stranger] = path
             self._close(key)
@@ -227,6 +239,17 @@ class FileFollower:
         state = FileState(self.source_id, path, key[0], key[1], fingerprint(handle, length), length)
         self.states[key] = state
         return state
+
+    def _size(self, key: tuple[int, int], path: str) -> int | None:
+        """The size of the file we knew, if it is still there (open, or at its path); None once it is gone."""
+        handle = self.handles.get(key)
+        if handle is not None:
+            return os.fstat(handle.fileno()).st_size
+        try:
+            st = os.stat(path)
+        except OSError:
+            return None
+        return st.st_size if (st.st_dev, st.st_ino) == key else None
 
     def _present(self, key: tuple[int, int], path: str) -> bool:
         """The file we knew is still there (open, or at its path): a live look-alike is a new file, not a move."""
@@ -246,6 +269,8 @@ class FileFollower:
         start, line_no, fp, fp_len = state.offset, state.line_no, state.fingerprint, state.fp_len
         if st.st_size < start:  # copytruncate (or the file was emptied): its new lines start at 0
             start, line_no = 0, 0
+            self.truncated = [*self.truncated[-(KEEP_TRUNCATED - 1):], state]  # the copy may show up later
+            self.strangers.clear()  # and may be one we passed over while the file was whole
         if fp_len < FP_BYTES and st.st_size > fp_len:  # the head grew: a longer fingerprint tells files apart better
             fp_len = min(st.st_size, FP_BYTES)
             fp = fingerprint(handle, fp_len)
