@@ -138,3 +138,23 @@ def test_an_idle_source_shows_no_lines_per_second(db: Database, tmp_path: Path) 
     assert row["lines_s"] > 0
     [later] = service.listing(db, now=dt.datetime.now(dt.UTC) + dt.timedelta(seconds=service.IDLE_S + 1))
     assert later["lines_s"] == 0 and later["lines"] == 50
+
+
+def test_a_source_whose_import_was_removed_starts_a_new_one(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    db = tmp_path / "ledger.db"
+    log = tmp_path / "a.log"
+    log.write_text(lines(0, 3), encoding="utf-8")
+    run_cli("--db", db, "sources", "add", log)
+    run_cli("--db", db, "watch", "--once")
+    removed = run_cli("--db", db, "imports", "--remove", "1")
+    assert removed.returncode == 0, removed.stderr
+    with log.open("a", encoding="utf-8") as fh:
+        fh.write(lines(3, 2))
+    again = run_cli("--db", db, "watch", "--once")
+    assert again.returncode == 0 and again.stdout.strip() == "2 lines stored", again.stderr
+    with Database.open(db) as opened:
+        new_import = opened.scalar("SELECT import_id FROM sources")
+        assert opened.rows("SELECT import_id, count(*) AS n FROM events GROUP BY import_id") == [
+            {"import_id": new_import, "n": 2}]
+        sql = "SELECT json_extract(options, '$.source_id') FROM imports WHERE id = ?"
+        assert opened.scalar(sql, (new_import,)) == 1

@@ -121,6 +121,7 @@ class Runner:
                 self.sources[source_id] = source
 
     def _start(self, row: dict[str, Any]) -> FileSource | NetworkSource | None:
+        store.ensure_import(self.db, row)
         if row["kind"] in ("file", "folder"):
             return FileSource(self.db, row)
         net = NetworkSource(self.db, row)

@@ -52,27 +52,44 @@ def target(row: dict[str, Any]) -> str:
     return str(row["path"])
 
 
+def _new_import(db: Database, spec: dict[str, Any], actor: str | None) -> int:
+    """The import row a source's events belong to: complete from the start, so every batch is visible at once."""
+    now = timeutil.now_iso()
+    name = os.path.basename(spec.get("path") or "") or target(spec)
+    cur = db.execute(
+        "INSERT INTO imports (file, path, size, sha256, format, tz, log_type, client, site, options, status,"
+        " started_at, finished_at, actor) VALUES (?, ?, NULL, NULL, ?, ?, ?, ?, ?, ?, 'complete', ?, ?, ?)",
+        (name, target(spec), spec.get("format"), spec.get("zone"), spec.get("log_type"), spec.get("client"),
+         spec.get("site"), json.dumps({"follow": True, "source_id": spec.get("id")}), now, now, actor))
+    return int(cur.lastrowid or 0)
+
+
 def add(db: Database, spec: dict[str, Any], actor: str | None = None) -> int:
     """A new source with its import row, audited; ``spec`` holds the ``sources`` columns."""
-    now = timeutil.now_iso()
     with db.transaction():
-        name = os.path.basename(spec.get("path") or "") or target(spec)
-        cur = db.execute(
-            "INSERT INTO imports (file, path, size, sha256, format, tz, log_type, client, site, options, status,"
-            " started_at, finished_at, actor) VALUES (?, ?, NULL, NULL, ?, ?, ?, ?, ?, ?, 'complete', ?, ?, ?)",
-            (name, target(spec), spec.get("format"), spec.get("zone"), spec.get("log_type"), spec.get("client"),
-             spec.get("site"), json.dumps({"follow": True}), now, now, actor))
-        import_id = int(cur.lastrowid or 0)
+        import_id = _new_import(db, spec, actor)
         cur = db.execute(
             "INSERT INTO sources (kind, path, host, port, glob, format, zone, log_type, client, site, enabled,"
             " import_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
             (spec["kind"], spec.get("path"), spec.get("host"), spec.get("port"), spec.get("glob"), spec.get("format"),
-             spec.get("zone"), spec.get("log_type"), spec.get("client"), spec.get("site"), import_id, now))
+             spec.get("zone"), spec.get("log_type"), spec.get("client"), spec.get("site"), import_id,
+             timeutil.now_iso()))
         source_id = int(cur.lastrowid or 0)
         db.execute("UPDATE imports SET options = json_set(options, '$.source_id', ?) WHERE id = ?",
                    (source_id, import_id))
         audit.append(db, "create", "source", source_id, new={**spec, "import_id": import_id}, actor=actor)
     return source_id
+
+
+def ensure_import(db: Database, row: dict[str, Any]) -> int:
+    """The source's import id; a new import when the user removed the old one (``imports --remove``)."""
+    if row.get("import_id"):
+        return int(row["import_id"])
+    with db.transaction():
+        import_id = _new_import(db, row, None)
+        db.execute("UPDATE sources SET import_id = ? WHERE id = ?", (import_id, row["id"]))
+    row["import_id"] = import_id
+    return import_id
 
 
 def get(db: Database, source_id: int) -> dict[str, Any] | None:
