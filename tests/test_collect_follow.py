@@ -251,3 +251,16 @@ def test_a_copy_seen_after_the_truncation_gives_its_unread_rest(tmp_path: Path) 
     copy.rename(tmp_path / "app.log.1")
     [rest] = follower.poll()
     assert rest.data == lines(10, 4).encode()
+
+
+def test_idle_files_hold_no_open_handle_and_are_read_again_when_they_grow(tmp_path: Path) -> None:
+    for n in range(5):
+        (tmp_path / f"agent{n}.log").write_text(lines(n * 10, 2), encoding="utf-8")
+    follower = FileFollower(1, tmp_path, glob="*.log")
+    for chunk in follower.poll(now=1000.0):
+        follower.done(chunk)
+    assert len(follower.handles) == 5
+    assert follower.poll(now=1000.0 + 61) == [] and follower.handles == {}
+    append(tmp_path / "agent3.log", line(99))
+    [chunk] = follower.poll(now=1000.0 + 62)
+    assert chunk.data == line(99).encode() and list(follower.handles) == [(chunk.state.device, chunk.state.inode)]

@@ -42,6 +42,7 @@ FP_MIN = 64  # a head shorter than this is too common to prove two files are one
 PARTIAL_TIMEOUT_S = 5.0
 READ_LIMIT = 2 << 20  # bytes read from one file in one pass; a burst is stored in several batches
 GONE_GRACE_S = 5.0  # a file gone from the folder is still read this long through its open handle
+IDLE_CLOSE_S = 60.0  # an open file that gave nothing for this long is closed (opened again when it grows)
 BACKOFF_START_S = 0.5
 BACKOFF_MAX_S = 30.0
 KEEP_TRUNCATED = 8
@@ -74,6 +75,7 @@ class FileFollower:
         self.states: dict[tuple[int, int], FileState] = {(s.device, s.inode): s for s in states or []}
         self.handles: dict[tuple[int, int], BinaryIO] = {}
         self.gone_since: dict[tuple[int, int], float] = {}
+        self.active: dict[tuple[int, int], float] = {}  # when each open file last gave lines
         self.retry: dict[str, tuple[float, float]] = {}  # path -> (next try, current delay)
         self.why: dict[str, str] = {}  # path -> the error it gave, shown again while it waits for its retry
         self.strangers: dict[tuple[int, int, int], str] = {}  # unknown siblings' heads, by (dev, ino, size)
@@ -168,9 +170,14 @@ class FileFollower:
             elif state.path != path:
                 state = self.states[key] = replace(state, path=path)
                 self.moved.append(key)
+            if st.st_size == state.offset and key not in self.handles:
+                continue  # read to its end and idle: no handle needed to see that
             chunk = self._read(state, key, now, take_partial)
             if chunk is not None:
                 chunks.append(chunk)
+                self.active[key] = now
+            elif now - self.active.setdefault(key, now) >= IDLE_CLOSE_S and state.pending == 0:
+                self._release(key)
         for key, state in list(self.states.items()):  # gone from the folder: drain through the open handle
             if key in seen:
                 self.gone_since.pop(key, None)
@@ -303,6 +310,13 @@ class FileFollower:
         """The chunk is stored: the file now stands where ``chunk.state`` says (offset, line number, row id)."""
         state = chunk.state
         self.states[(state.device, state.inode)] = state
+
+    def _release(self, key: tuple[int, int]) -> None:
+        """Close an idle file's handle (a folder of a thousand logs must not hold a thousand open files)."""
+        handle = self.handles.pop(key, None)
+        if handle is not None:
+            handle.close()
+        self.active.pop(key, None)
 
     def _close(self, key: tuple[int, int]) -> None:
         handle = self.handles.pop(key, None)
