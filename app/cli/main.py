@@ -31,6 +31,8 @@ COMMANDS: dict[str, str] = {
     "rejects": "app.cli.imports:rejects",
     "import-rules": "app.cli.imports:import_rules",
     "formats": "app.cli.formats:formats_",
+    "sources": "app.cli.sources:sources",
+    "watch": "app.cli.sources:watch",
     "incident": "app.cli.incidents:incident",
     "incidents": "app.cli.incidents:incidents",
     "kb": "app.cli.kb:kb",

@@ -30,6 +30,11 @@ def load_state(db: Database) -> bytes | None:
     return bytes(state) if state is not None else None
 
 
+def state_saved_at(db: Database) -> str | None:
+    """When the miner's state was last saved: a miner kept in memory reloads when this moved."""
+    return db.scalar("SELECT saved_at FROM pattern_state WHERE id = 1")  # type: ignore[no-any-return]
+
+
 def known_key(db: Database, key: str) -> int | None:
     """The pattern a message (digits blanked) was given when first mined."""
     pid = db.scalar("SELECT pattern_id FROM pattern_keys WHERE key = ?", (key,))
