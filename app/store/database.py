@@ -17,7 +17,7 @@ from typing import Any
 
 from app.domain.masking import pattern_of
 from app.domain.text import scrub_value
-from app.store import dbfile
+from app.store import cipher, dbfile, driver
 from app.store.db_errors import (
     DamagedDatabaseError,
     MissingDatabaseError,
@@ -57,10 +57,11 @@ class Database:
     window's keep one per worker thread) rather than sharing the GUI's connection.
     """
 
-    def __init__(self, conn: sqlite3.Connection, path: Path, read_only: bool = False) -> None:
+    def __init__(self, conn: Any, path: Path, read_only: bool = False) -> None:
         self.conn = conn
         self.path = path
         self.read_only = read_only  # opened without write access: every write fails with a clear message
+        self.encrypted = False  # opened with SQLCipher and a key (``app.store.cipher``)
         self._tx_depth = 0
         self._lock = threading.RLock()
         self._told_waiting = False  # the waiting notice is given once per connection
@@ -86,23 +87,23 @@ class Database:
         if not exists and not create:
             what = "is an empty file, not a database" if p.exists() else "no such database"
             raise MissingDatabaseError(f"{p}: {what}")
+        passphrase = cipher.passphrase_for(p)  # a new file with one is created encrypted
         if not exists:
-            try:
-                p.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise UserFacingStoreError(f"{p}: cannot create the folder: {exc.strerror}") from exc
+            _create_private(p)
         else:
-            _check_header(p)
+            passphrase = _key_for_existing(p, passphrase)
         read_only = exists and not _writable(p)
         try:
-            conn = _connect_read_only(p) if read_only else sqlite3.connect(
-                p, isolation_level=None, check_same_thread=False, timeout=write_wait_seconds())
-        except sqlite3.Error as exc:
+            conn = _connect(p, passphrase, read_only)
+        except driver.Error as exc:
             raise UserFacingStoreError(f"{p}: cannot open: {exc}") from exc
         db = cls(conn, p, read_only=read_only)
+        db.encrypted = passphrase is not None
         try:
             db._identify(fresh=not exists)
             db._configure()
+            if not exists:
+                _make_private(p)
             if migrate and read_only and db.user_version < migrations.LATEST:
                 raise UserFacingStoreError(
                     f"{p}: read-only, and written by an older Issue Ledger (schema {db.user_version}, this "
@@ -123,7 +124,7 @@ class Database:
             app_id = self.scalar("PRAGMA application_id")
             version = self.scalar("PRAGMA user_version")
             tables = self.scalar("SELECT count(*) FROM sqlite_master")
-        except sqlite3.DatabaseError as exc:
+        except driver.DatabaseError as exc:
             if is_damaged(exc):
                 raise DamagedDatabaseError(f"{self.path}: the database file is damaged ({exc})") from exc
             raise UserFacingStoreError(f"{self.path}: not an Issue Ledger database ({exc})") from exc
@@ -149,7 +150,7 @@ class Database:
         self.conn.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
 
     def close(self) -> None:
-        with contextlib.suppress(sqlite3.Error):
+        with contextlib.suppress(*driver.Error):
             self.conn.execute("PRAGMA optimize")
         self.conn.close()
 
@@ -166,7 +167,7 @@ class Database:
                 return self.conn.execute(sql, params)
             except UnicodeEncodeError:  # a lone surrogate got this far: store it as U+FFFD rather than fail
                 return self.conn.execute(sql, safe_params(params))
-        except sqlite3.Error as exc:
+        except driver.Error as exc:
             raise translate(exc, self.path) from exc
 
     def executemany(self, sql: str, rows: Any) -> sqlite3.Cursor:
@@ -187,13 +188,13 @@ class Database:
                     cur = self.conn.executemany(sql, [safe_params(r) for r in rows])
             except BaseException:
                 if self.conn.in_transaction:
-                    with contextlib.suppress(sqlite3.Error):
+                    with contextlib.suppress(*driver.Error):
                         self.conn.execute("ROLLBACK TO safe_text")
                         self.conn.execute("RELEASE safe_text")
                 raise
             self.conn.execute("RELEASE safe_text")
             return cur
-        except sqlite3.Error as exc:
+        except driver.Error as exc:
             raise translate(exc, self.path) from exc
 
     def scalar(self, sql: str, params: Any = ()) -> Any:
@@ -258,7 +259,7 @@ class Database:
             try:
                 self.conn.execute("BEGIN IMMEDIATE")
                 return
-            except sqlite3.OperationalError as exc:
+            except driver.OperationalError as exc:
                 if not wait and is_busy(exc):
                     raise WriteBusy(f"{self.path}: another writer holds the database") from exc
                 if not is_busy(exc) or wait_ms <= FIRST_TRY_MS:
@@ -267,12 +268,12 @@ class Database:
             self.conn.execute(f"PRAGMA busy_timeout={wait_ms - FIRST_TRY_MS}")
             try:
                 self.conn.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError as exc:
+            except driver.OperationalError as exc:
                 raise self._locked(exc) from exc
         finally:
             self.conn.execute(f"PRAGMA busy_timeout={wait_ms}")
 
-    def _locked(self, exc: sqlite3.Error) -> Exception:
+    def _locked(self, exc: Exception) -> Exception:
         if not is_busy(exc):
             return translate(exc, self.path)
         return locked_error(self.path, self.wait_limit_s)
@@ -358,6 +359,53 @@ def _check_header(path: Path) -> None:
         raise UserFacingStoreError(f"{path}: not an Issue Ledger database (not an SQLite file); it was left unchanged")
 
 
+def _key_for_existing(path: Path, passphrase: str | None) -> str | None:
+    """The key to open ``path`` with (None: a plain file), refusing a missing or wrong passphrase untouched."""
+    if not cipher.is_encrypted(path):
+        _check_header(path)
+        return None
+    if passphrase is None:
+        raise cipher.PassphraseNeeded(
+            f"{path}: the database is encrypted; give its passphrase with --passphrase-env VAR or "
+            f"${cipher.PASSPHRASE_ENV} (the file was left unchanged)")
+    cipher.check(path, passphrase)
+    return passphrase
+
+
+def _connect(path: Path, passphrase: str | None, read_only: bool) -> Any:
+    if passphrase is not None:
+        return cipher.connect(path, passphrase, read_only=read_only, isolation_level=None,
+                              check_same_thread=False, timeout=write_wait_seconds())
+    if read_only:
+        return _connect_read_only(path)
+    return sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=write_wait_seconds())
+
+
+def _create_private(path: Path) -> None:
+    """Create the new database file readable and writable by its owner only (0600 on POSIX)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserFacingStoreError(f"{path}: cannot create the folder: {exc.strerror}") from exc
+    if os.name == "nt" or path.exists():
+        return
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        pass  # another process created it first: SQLite opens theirs
+    except OSError as exc:
+        raise UserFacingStoreError(f"{path}: cannot create: {exc.strerror}") from exc
+
+
+def _make_private(path: Path) -> None:
+    """Owner-only -wal and -shm files too (SQLite copies the database's mode; this makes sure)."""
+    if os.name == "nt":
+        return
+    for suffix in ("", "-wal", "-shm"):
+        with contextlib.suppress(OSError):
+            os.chmod(path.with_name(path.name + suffix), 0o600)
+
+
 def _writable(path: Path) -> bool:
     """Whether SQLite could write ``path`` and create its -wal and -shm files next to it."""
     return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
@@ -375,7 +423,7 @@ def _connect_read_only(path: Path) -> sqlite3.Connection:
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         return conn
-    except sqlite3.OperationalError as exc:
+    except driver.OperationalError as exc:
         conn.close()
         if getattr(exc, "sqlite_errorname", "") != "SQLITE_CANTOPEN":
             raise
