@@ -80,7 +80,7 @@ def verify(obj: CliContext, output: str, head: str | None, heads_file: Path | No
         raise click.BadParameter(f"{heads_file}: no such heads file", param_hint="--heads")
     try:
         report = integrity.check(obj.db(), head=head, heads_file=heads_file, key_file=key_file)
-    except (DamagedDatabaseError, *driver.DatabaseError) as exc:
+    except (DamagedDatabaseError, *driver.DatabaseError) as exc:  # type: ignore[misc]
         if isinstance(exc, driver.DatabaseError) and not is_damaged(exc):
             raise
         _report_damage(obj, exc, output)
