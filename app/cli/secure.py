@@ -45,6 +45,8 @@ def encrypt(obj: CliContext, output: str) -> None:
     from app.store import cipher, encryption
 
     _run(cipher.require)
+    if cipher.is_encrypted(obj.db_path):  # before opening it, which would checkpoint and so rewrite it
+        raise click.ClickException(f"{obj.db_path}: the database is already encrypted; nothing was changed")
     passphrase = _new_passphrase(obj)
     obj.db()  # refuses a missing, foreign or already-open-with-a-wrong-key file first
     obj.close()
@@ -57,8 +59,10 @@ def encrypt(obj: CliContext, output: str) -> None:
 @pass_ctx
 def decrypt(obj: CliContext, output: str) -> None:
     """Turn an encrypted database back into a plain SQLite file (its passphrase is needed)."""
-    from app.store import encryption
+    from app.store import cipher, encryption
 
+    if not cipher.is_encrypted(obj.db_path):
+        raise click.ClickException(f"{obj.db_path}: the database is not encrypted; nothing was changed")
     obj.db()
     obj.close()
     done = _run(lambda: encryption.rewrite(obj.db_path, None))
