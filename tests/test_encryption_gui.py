@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
 from app.domain import timeutil
@@ -85,7 +85,8 @@ def test_a_new_database_can_be_encrypted(qtbot, tmp_path: Path) -> None:  # type
     dialog = PassphraseDialog(path, new=True)
     qtbot.addWidget(dialog)
     assert not dialog.passphrase_edit.isEnabled()  # plain unless the user asks
-    qtbot.mouseClick(dialog.encrypt_box, Qt.MouseButton.LeftButton)
+    dialog.show()
+    qtbot.mouseClick(dialog.encrypt_box, Qt.MouseButton.LeftButton, pos=QPoint(8, dialog.encrypt_box.height() // 2))
     assert dialog.encrypt_box.isChecked() and dialog.passphrase_edit.isEnabled()
     qtbot.keyClicks(dialog.passphrase_edit, "two words")
     qtbot.keyClicks(dialog.confirm_edit, "two wordz")
