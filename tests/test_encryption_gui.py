@@ -103,3 +103,53 @@ def test_a_new_database_can_be_encrypted(qtbot, tmp_path: Path) -> None:  # type
         assert path.read_bytes()[:16] != b"SQLite format 3\x00"
     finally:
         cipher.forget(path)
+
+
+class _MemoryKeyring:
+    """A keyring backend held in memory, in place of the OS one (which the tests never touch)."""
+
+    priority = 1
+
+    def __init__(self) -> None:
+        self.kept: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, user: str) -> str | None:
+        return self.kept.get((service, user))
+
+    def set_password(self, service: str, user: str, password: str) -> None:
+        self.kept[(service, user)] = password
+
+
+def test_a_remembered_passphrase_comes_back_from_the_keyring(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import keyring
+    from keyring.backend import KeyringBackend
+
+    from app.ui.passphrase_dialog import unlock
+
+    backend = type("MemoryKeyring", (_MemoryKeyring, KeyringBackend), {})()
+    previous = keyring.get_keyring()
+    keyring.set_keyring(backend)
+    try:
+        path = _encrypted(tmp_path / "kept.db", "in the keyring")
+        dialog = PassphraseDialog(path)
+        qtbot.addWidget(dialog)
+        qtbot.keyClicks(dialog.passphrase_edit, "in the keyring")
+        dialog.remember_box.setChecked(True)
+        with qtbot.waitSignal(dialog.accepted):
+            qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+        assert backend.kept == {("issue-ledger", str(path.resolve())): "in the keyring"}
+        cipher.forget(path)
+        asked: list[bool] = []
+
+        def refuse_a_dialog() -> None:  # had the keyring not answered, the test fails instead of hanging
+            modal = QApplication.activeModalWidget()
+            if isinstance(modal, PassphraseDialog):
+                asked.append(True)
+                modal.reject()
+
+        QTimer.singleShot(500, refuse_a_dialog)
+        assert unlock(path) and not asked  # no dialog: the keyring's passphrase opens it
+        assert cipher.passphrase_for(path) == "in the keyring"
+    finally:
+        keyring.set_keyring(previous)
+        cipher.forget(tmp_path / "kept.db")
