@@ -168,3 +168,24 @@ def test_new_database_wal_shm_and_heads_files_are_owner_only(tmp_path: Path, run
 
 def test_plain_databases_still_open_with_the_standard_driver(db: Database) -> None:
     assert isinstance(db.conn, sqlite3.Connection) and not db.encrypted
+
+
+def test_encrypt_refuses_a_database_another_program_has_open(demo_db: Database, run_cli) -> None:  # type: ignore[no-untyped-def]
+    import subprocess
+    import sys
+
+    path = demo_db.path
+    demo_db.close()
+    script = (f"import sqlite3, sys\nc = sqlite3.connect({str(path)!r})\n"
+              "c.execute('SELECT count(*) FROM events').fetchone()\nprint('open', flush=True)\nsys.stdin.read()")
+    holder = subprocess.Popen([sys.executable, "-c", script],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
+        done = run_cli("--db", path, "--passphrase-env", "PW", "encrypt", env={"PW": "s3cret"})
+    finally:
+        holder.communicate("", timeout=30)
+    assert done.returncode != 0 and "open in another program" in done.stderr and "Traceback" not in done.stderr
+    assert path.read_bytes()[:16] == b"SQLite format 3\x00"
+    assert not list(path.parent.glob(".demo.db*"))
+    assert run_cli("--db", path, "verify").returncode == 0

@@ -13,6 +13,7 @@ import contextlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from app.store import audit, cipher, driver, private_files
 from app.store.database import APPLICATION_ID, Database, UserFacingStoreError
@@ -45,32 +46,27 @@ def rewrite(path: Path, new_passphrase: str | None) -> Rewritten:
         state = "already encrypted" if old_passphrase else "not encrypted"
         raise UserFacingStoreError(f"{path}: the database is {state}; nothing was changed")
     with Database.open(path, create=False) as db:  # a wrong passphrase or foreign file stops here
-        before = counts(db)
         version = db.user_version
-        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     tmp = private_files.create(path.with_name(f".{path.name}.{os.getpid()}.rewrite"))
     try:
-        src = sqlcipher.connect(str(path), isolation_level=None)
+        src = sqlcipher.connect(str(path), isolation_level=None, timeout=1.0)
         try:
             if old_passphrase:
                 cipher.keyed(src, old_passphrase)
+            _alone(src, path)
             src.execute("ATTACH DATABASE ? AS target KEY ?", (str(tmp), new_passphrase or ""))
+            src.execute("BEGIN EXCLUSIVE")
+            before = {t: int(src.execute(f"SELECT count(*) FROM main.{t}").fetchone()[0]) for t in COUNTED}
             src.execute("SELECT sqlcipher_export('target')")
             src.execute(f"PRAGMA target.user_version = {int(version)}")
             src.execute(f"PRAGMA target.application_id = {APPLICATION_ID}")
+            src.execute("COMMIT")
             src.execute("DETACH DATABASE target")
+            src.execute("BEGIN EXCLUSIVE")  # nobody writes to the original until the copy has replaced it
+            _check_copy(tmp, new_passphrase, before, path)
+            wiped = _replace(tmp, path)
         finally:
             src.close()
-        _check_copy(tmp, new_passphrase, before, path)
-        fd = os.open(path, os.O_RDWR)
-        try:
-            os.replace(tmp, path)
-            for suffix in ("-wal", "-shm"):  # the original's, emptied by the checkpoint; the copy has none yet
-                with contextlib.suppress(OSError):
-                    path.with_name(path.name + suffix).unlink()
-            wiped = _wipe(fd)
-        finally:
-            os.close(fd)
     except driver.Error as exc:
         raise UserFacingStoreError(f"{path}: could not write the new copy ({exc}); the database is unchanged") from exc
     finally:
@@ -82,6 +78,33 @@ def rewrite(path: Path, new_passphrase: str | None) -> Rewritten:
         audit.append(db, "encrypt" if new_passphrase else "decrypt", "database", path.name,
                      new={"encrypted": bool(new_passphrase), **before})
     return Rewritten(path, bool(new_passphrase), before, wiped)
+
+
+def _alone(src: Any, path: Path) -> None:
+    """Leave WAL mode (which checkpoints it into the file), possible only while no other program has it open.
+
+    A window or an import that kept it open would go on writing into the replaced file and lose it.
+    """
+    try:
+        src.execute("PRAGMA journal_mode=DELETE").fetchone()
+    except driver.OperationalError as exc:
+        if "locked" not in str(exc) and "busy" not in str(exc):
+            raise
+        raise UserFacingStoreError(f"{path}: open in another program (the window, an import, watch); close it "
+                                   "and try again. Nothing was changed") from None
+
+
+def _replace(tmp: Path, path: Path) -> bool:
+    """Put the checked copy in place, then overwrite the original's bytes; whether that overwrite happened."""
+    fd = os.open(path, os.O_RDWR)
+    try:
+        os.replace(tmp, path)
+        for suffix in ("-wal", "-shm", "-journal"):  # the original's; the copy has none yet
+            with contextlib.suppress(OSError):
+                path.with_name(path.name + suffix).unlink()
+        return _wipe(fd)
+    finally:
+        os.close(fd)
 
 
 def _check_copy(tmp: Path, passphrase: str | None, before: dict[str, int], path: Path) -> None:
