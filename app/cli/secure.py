@@ -40,7 +40,7 @@ def encrypt(obj: CliContext, output: str) -> None:
     The database is copied into a new encrypted file, checked row for row, and
     put in its place; the old file's bytes are then overwritten with zeros. That
     overwrite is best effort: SSDs, copy-on-write file systems, snapshots and
-    backups may still hold the old bytes. Close the window first.
+    backups may still hold the old bytes. Refused while another program has the file open.
     """
     from app.store import cipher, encryption
 
