@@ -54,6 +54,10 @@ class WindowManager:
         self.window: MainWindow | None = None
 
     def open(self, path: Path) -> bool:
+        from app.ui.passphrase_dialog import unlock
+
+        if not unlock(path, self.window):  # an encrypted file: its passphrase first (keyring or dialog)
+            return False
         try:
             db = Database.open(path)
             db.limit_wait(WINDOW_WAIT_S)

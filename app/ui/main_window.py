@@ -253,7 +253,11 @@ class MainWindow(QMainWindow):
     def new_database(self) -> None:
         name, _ = QFileDialog.getSaveFileName(self, "New database", str(Path.home() / "ledger.db"),
                                               "Issue Ledger database (*.db)")
-        if name:
+        if not name:
+            return
+        from app.ui.passphrase_dialog import choose_for_new
+
+        if Path(name).exists() or choose_for_new(Path(name), self):  # "Encrypt this database" is offered here
             self.open_database_requested.emit(Path(name))
 
     def open_database(self) -> None:
