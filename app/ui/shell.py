@@ -140,5 +140,11 @@ class Shell(QObject):
         changed = str(zone) != str(session.zone) or timeutil.display_format() != self.prefs.date_format
         timeutil.set_display_format(self.prefs.date_format)
         session.set_zone(zone)
+        from app.ui.preferences import COLLECT_IN_WINDOW
+
+        collector = getattr(self.window, "collector", None)
+        collect = bool(self.prefs.get(COLLECT_IN_WINDOW)) and not session.db.read_only
+        if collector is not None and collect != collector.enabled:
+            collector.set_enabled(collect)
         if changed:
             session.data_changed.emit()
