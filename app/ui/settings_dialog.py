@@ -36,7 +36,15 @@ from PySide6.QtWidgets import (
 from app.domain import timeutil
 from app.store.database import Database
 from app.ui import theme
-from app.ui.preferences import COLLECT_IN_WINDOW, DATE_FORMAT, DATE_FORMATS, DEFAULT_DATABASE, THEME, TIME_ZONE, Preferences
+from app.ui.preferences import (
+    COLLECT_IN_WINDOW,
+    DATE_FORMAT,
+    DATE_FORMATS,
+    DEFAULT_DATABASE,
+    THEME,
+    TIME_ZONE,
+    Preferences,
+)
 from app.ui.session import Session
 
 log = logging.getLogger("issue_ledger.ui")

@@ -33,6 +33,7 @@ NAV_TIPS: dict[str, str] = {
     "alerts": "Alert rules and what they fired: notifications and incidents opened on their own",
     "reports": "Excel audit reports and CSV exports",
     "imports": "Past imports, with their rejected lines",
+    "sources": "Files, folders and syslog listeners followed live, and who collects them",
     "audit": "Every change, in a tamper-evident hash chain",
 }
 
