@@ -105,8 +105,8 @@ def make_sources(base: list[str], db: Path, env: dict[str, str]) -> None:
     (logs / "pbx").mkdir(parents=True, exist_ok=True)
     with (logs / "dialer.log").open("w", encoding="utf-8") as f:
         for k in range(30):
-            f.write(f"2026-11-30T11:{30 + k // 2:02d}:{k % 2 * 30:02d}.000Z dialer-01 dialer[7]: "
-                    f"{'error' if k % 5 == 0 else 'info'}: campaign 12 {'trunk 3 busy' if k % 5 == 0 else 'call placed'}\n")
+            what = "error: campaign 12 trunk 3 busy" if k % 5 == 0 else "info: campaign 12 call placed"
+            f.write(f"2026-11-30T11:{30 + k // 2:02d}:{k % 2 * 30:02d}.000Z dialer-01 dialer[7]: {what}\n")
     (logs / "pbx" / "pbx-a.log").write_text("".join(
         f"Nov 30 11:{40 + k:02d}:00 pbx-a asterisk[88]: NOTICE: SIP peer 'agent{k}' is reachable\n" for k in range(12)),
         encoding="utf-8")
