@@ -73,7 +73,7 @@ def test_a_source_added_in_the_dialog_is_collected_by_the_window(qtbot, window: 
     qtbot.waitUntil(lambda: page.model.cells(page.model.rows[0])[9] == "3", timeout=5000)
     row = page.model.cells(page.model.rows[0])
     assert row[1:3] == ("file", str(log)) and row[7] == "Manila Site A" and row[8] == "yes"
-    assert "(detected)" in row[4] and row[11].startswith("2026-12-02")
+    assert "(detected)" in row[4] and row[11].count(":") == 2
 
     events = window.show_page("events")
     assert _listed(qtbot, events) == 3
@@ -206,7 +206,8 @@ def test_the_sources_model_passes_the_model_tester(qtmodeltester) -> None:
          "last_error": None, "last_error_at": None},
         {"id": 2, "kind": "udp", "target": "udp://0.0.0.0:5514", "glob": None, "format": "rfc5424",
          "detected_format": None, "log_type": None, "client": None, "site": None, "enabled": False, "lines": 0,
-         "lines_s": 0.0, "last_line_at": None, "lag_bytes": None, "last_error": "port 5514 is in use",
+         "lines_s": 0.0, "last_line_at": None, "lag_bytes": None,
+         "last_error": "udp://0.0.0.0:5514: port 5514 is in use",
          "last_error_at": "2026-12-02T10:00:01.000Z"},
     ])
     qtmodeltester.check(model)

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from app.store.database import Database
 from app.ui import workers, write_queue
 from app.ui.db_ops import DbOp, Kind
-from app.ui.models.sources import SourcesModel
+from app.ui.models.sources import MiddleElide, SourcesModel, error_text
 from app.ui.session import Session
 from app.ui.window_collector import WindowCollector, status_text
 
@@ -65,7 +65,8 @@ class SourcesPage(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
-        for col, width in enumerate((36, 60, 260, 70, 130, 85, 100, 100, 60, 75, 65, 150, 70)):
+        self.table.setItemDelegateForColumn(2, MiddleElide(self.table))  # a long path keeps its file name in view
+        for col, width in enumerate((28, 44, 150, 40, 120, 80, 95, 95, 58, 50, 55, 105, 45)):
             self.table.setColumnWidth(col, width)
         self.table.selectionModel().selectionChanged.connect(lambda *_a: self._selection_changed())
         self.buttons: dict[str, QPushButton] = {}
@@ -96,6 +97,11 @@ class SourcesPage(QWidget):
         layout.addWidget(self.hint)
         layout.addLayout(bar)
         layout.addWidget(self.table, 1)
+        self.errors = QLabel()
+        self.errors.setObjectName("sourceErrors")
+        self.errors.setProperty("role", "error")
+        self.errors.setWordWrap(True)
+        layout.addWidget(self.errors)
         self.confirm: QMessageBox | None = None
         self.dialog: QWidget | None = None
         self._task: workers.Task[Any] | None = None
@@ -132,6 +138,10 @@ class SourcesPage(QWidget):
             self.table.selectRow(0)
         self._selection_changed()
         self._show_collector()
+        failing = [r for r in rows if r.get("last_error")]
+        self.errors.setVisible(bool(failing))
+        self.errors.setText("\n".join(f"Source #{r['id']} ({r['target']}): {error_text(r)}" for r in failing[:3])
+                            + (f"\n… and {len(failing) - 3} more" if len(failing) > 3 else ""))
 
     def _failed(self, message: str, _details: str) -> None:
         self._task = None
