@@ -74,7 +74,7 @@ class Shell(QObject):
                 item.setIcon(icons.nav_icon(spec.icon))
             except FileNotFoundError:
                 log.warning("no navigation icon %r for page %r", spec.icon, spec.key)
-            shortcut = f" (Ctrl+{row + 1})" if row < 9 else ""
+            shortcut = f" (Ctrl+{(row + 1) % 10})" if row < 10 else ""  # the tenth page is Ctrl+0
             item.setToolTip(NAV_TIPS.get(spec.key, spec.title) + shortcut)
 
     def _page_added(self, index: int) -> None:
