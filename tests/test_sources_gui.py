@@ -215,3 +215,29 @@ def test_the_sources_model_passes_the_model_tester(qtmodeltester) -> None:
     assert model.cells(model.rows[1])[12] == "" and model.cells(model.rows[1])[13] == "port 5514 is in use"
     error = model.data(model.index(1, 13), Qt.ItemDataRole.ForegroundRole)
     assert error is not None and error.name() == theme.colour("error")
+
+
+def test_collecting_in_the_window_can_be_turned_off_in_settings(qtbot, db: Database, tmp_path: Path,
+                                                               run_cli) -> None:
+    log = tmp_path / "crm.log"
+    log.write_text(lines(0, 2), encoding="utf-8")
+    add(db, log)
+    window = _window(qtbot, db)
+    page = window.show_page("sources")
+    qtbot.waitUntil(lambda: page.status.text() == "Collecting in this window", timeout=5000)
+    window.shell.show_settings()
+    dialog = window.shell.settings_dialog
+    qtbot.mouseClick(dialog.collect_check, Qt.MouseButton.LeftButton, pos=dialog.collect_check.rect().center())
+    assert not dialog.collect_check.isChecked()
+    qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.status.text().startswith("Not collecting (collection in the window is off"),
+                    timeout=5000)
+    assert holder_pid(db.path) == 0
+    append(log, lines(2, 3))
+    done = run_cli("--db", db.path, "watch", "--once")  # the lock is free for ``watch`` now
+    assert done.returncode == 0, done.stderr
+    window.close()
+    reopened = _window(qtbot, db)  # the choice is kept: a new window does not collect either
+    qtbot.wait(500)
+    assert reopened.collector.state == "off"
+    reopened.close()
