@@ -241,3 +241,17 @@ def test_collecting_in_the_window_can_be_turned_off_in_settings(qtbot, db: Datab
     qtbot.wait(500)
     assert reopened.collector.state == "off"
     reopened.close()
+
+
+def test_a_source_the_cli_adds_is_collected_by_the_open_window(qtbot, window: MainWindow, tmp_path: Path,
+                                                               run_cli) -> None:
+    page = window.show_page("sources")
+    qtbot.waitUntil(lambda: page.status.text() == "Not collecting", timeout=5000)
+    log = tmp_path / "agents.log"
+    log.write_text(lines(0, 4), encoding="utf-8")
+    result = run_cli("--db", window.session.db_path, "sources", "add", log, "--client", "Acme Telecom")
+    assert result.returncode == 0, result.stderr
+    qtbot.waitUntil(lambda: page.status.text() == "Collecting in this window", timeout=5000)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1 and page.model.cells(page.model.rows[0])[9] == "4",
+                    timeout=5000)
+    assert page.model.cells(page.model.rows[0])[6] == "Acme Telecom"

@@ -91,6 +91,7 @@ class MainWindow(QMainWindow):
         self.collector = WindowCollector(session.db_path, self,
                                          enabled=bool(current().get(COLLECT_IN_WINDOW)) and not session.db.read_only)
         self.collector.start()
+        session.data_changed.connect(self.collector.nudge)
 
         self._empty = stats.is_empty(session.db)
         if self._empty:

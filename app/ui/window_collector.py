@@ -5,9 +5,10 @@ thread that runs it), takes the database's ``CollectorLock`` and loops as
 ``Runner.run`` does (``reload`` / ``pass_once`` / heartbeat ``Ticker``). It starts
 only when an enabled source exists, so an idle window does not keep
 ``issue-ledger watch`` out. When ``watch`` (or another window) holds the lock the
-window does not collect and says who does; it looks again every ``RETRY_S``, and
-when a source is added. ``stop`` (window closing) lets the batch in hand commit,
-releases the lock and closes the connection, so ``watch`` can carry on.
+window does not collect and says who does, and looks again every ``RETRY_S``.
+With no enabled source it looks again when the data changes (a source added here
+or by the CLI). ``stop`` (window closing) lets the batch in hand commit, releases
+the lock and closes the connection, so ``watch`` can carry on.
 
 Signals:
     state_changed(str, int): "collecting", "busy" (with the holder's pid), "idle" (no enabled source),
@@ -30,7 +31,7 @@ from app.store import sources as store
 from app.store.database import Database
 
 log = logging.getLogger("issue_ledger.ui.collector")
-RETRY_S = 5.0  # while another process collects (or no source is enabled), look again this often
+RETRY_S = 5.0  # while another process collects, look again this often
 STOP_WAIT_MS = 15_000  # closing waits at most this long for the batch in hand
 
 
@@ -153,6 +154,11 @@ class WindowCollector(QObject):
         thread.finished.connect(lambda: self._ended(thread))
         thread.start()
 
+    def nudge(self) -> None:
+        """The data changed (a source added, by this window or the CLI): look again if not collecting yet."""
+        if self.state in ("idle", "failed"):
+            self.start()
+
     def set_enabled(self, on: bool) -> None:
         """The Settings switch: off stops collecting now; on tries at once."""
         self.enabled = on
@@ -177,7 +183,7 @@ class WindowCollector(QObject):
 
     def _began(self, state: str, pid: int) -> None:
         self._set(state, pid)
-        if state in ("busy", "idle") and self.enabled:
+        if state == "busy" and self.enabled:  # take over once ``watch`` ends
             self.retry.start()
         elif state == "collecting":
             self.retry.stop()

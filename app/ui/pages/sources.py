@@ -154,8 +154,6 @@ class SourcesPage(QWidget):
     def _show_collector(self) -> None:
         collector = self.collector
         text = status_text(collector.state, collector.pid) if collector is not None else "Not collecting"
-        if collector is not None and collector.state in ("idle", "off") and not self.model.rows:
-            text += " (no sources yet: add one)"
         self.status.setText(text)
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
