@@ -84,6 +84,14 @@ class MainWindow(QMainWindow):
 
         self.ticket_sync = TicketSync(session, self)  # pushes waiting in the outbox, tickets' status pulled back
         self.ticket_sync.start()
+        from app.ui.preferences import COLLECT_IN_WINDOW, current
+        from app.ui.window_collector import WindowCollector
+
+        # The sources are followed while the window is open (unless ``watch`` already does, or Settings say no).
+        self.collector = WindowCollector(session.db_path, self,
+                                         enabled=bool(current().get(COLLECT_IN_WINDOW)) and not session.db.read_only)
+        self.collector.start()
+        session.data_changed.connect(self.collector.nudge)
 
         self._empty = stats.is_empty(session.db)
         if self._empty:
@@ -152,6 +160,7 @@ class MainWindow(QMainWindow):
         self.watcher.stop()
         self.alerts.stop()
         self.ticket_sync.stop()
+        self.collector.stop()  # the batch in hand commits; then ``watch`` may take over
         super().closeEvent(event)
 
     def refresh_counts(self) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QCompleter,
     QDialog,
@@ -35,7 +36,15 @@ from PySide6.QtWidgets import (
 from app.domain import timeutil
 from app.store.database import Database
 from app.ui import theme
-from app.ui.preferences import DATE_FORMAT, DATE_FORMATS, DEFAULT_DATABASE, THEME, TIME_ZONE, Preferences
+from app.ui.preferences import (
+    COLLECT_IN_WINDOW,
+    DATE_FORMAT,
+    DATE_FORMATS,
+    DEFAULT_DATABASE,
+    THEME,
+    TIME_ZONE,
+    Preferences,
+)
 from app.ui.session import Session
 
 log = logging.getLogger("issue_ledger.ui")
@@ -117,6 +126,11 @@ class SettingsDialog(QDialog):
             self.theme_combo.addItem(label, key)
         self.theme_combo.setCurrentIndex(max(0, self.theme_combo.findData(self.prefs.theme)))
         form.addRow("Theme:", self.theme_combo)
+        self.collect_check = QCheckBox("Collect from the sources while the window is open")
+        self.collect_check.setObjectName("collectInWindow")
+        self.collect_check.setChecked(bool(self.prefs.get(COLLECT_IN_WINDOW)))
+        self.collect_check.setToolTip("Off: only 'issue-ledger watch' follows the sources (see the Sources page)")
+        form.addRow("Live collection:", self.collect_check)
         self._preview()
         return page
 
@@ -184,7 +198,8 @@ class SettingsDialog(QDialog):
         return {"default_database": self.database_edit.text().strip(),
                 "time_zone": self.zone_combo.currentText().strip() or "local",
                 "date_format": self.chosen_format(),
-                "theme": str(self.theme_combo.currentData())}
+                "theme": str(self.theme_combo.currentData()),
+                "collect": self.collect_check.isChecked()}
 
     def accept(self) -> None:
         """Check every value first; store them only when all are good."""
@@ -205,6 +220,7 @@ class SettingsDialog(QDialog):
         self.prefs.set(TIME_ZONE, v["time_zone"])
         self.prefs.set(DATE_FORMAT, v["date_format"])
         self.prefs.set(THEME, v["theme"])
+        self.prefs.set(COLLECT_IN_WINDOW, v["collect"])
         self.prefs.sync()
         super().accept()
 
