@@ -242,3 +242,22 @@ def describe(rules: Iterable[Rule]) -> str:
     """One line naming the rules on, for a report's cover and the CLI."""
     on = [r.name for r in rules if r.enabled]
     return ", ".join(on) if on else "none (redaction is off)"
+
+
+# An incident's free-text fields: what someone types or a sheet carries about a caller.
+INCIDENT_TEXT_FIELDS: tuple[str, ...] = ("title", "description", "root_cause", "resolution_notes", "reported_by",
+                                         "tags", "hold_reason")
+
+
+def redact_values(values: dict[str, Any], rules: RuleSet, fields: Iterable[str] | None = None,
+                  tally: Counter[str] | None = None) -> dict[str, Any]:
+    """A copy of ``values`` with its texts redacted: those of ``fields``, or every text when None."""
+    if not rules.active:
+        return dict(values)
+    wanted = None if fields is None else set(fields)
+    out = {}
+    for k, v in values.items():
+        if isinstance(v, str) and (wanted is None or k in wanted):
+            v = rules.redact(v, tally)
+        out[k] = v
+    return out

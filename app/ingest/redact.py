@@ -43,7 +43,10 @@ class RowRedactor:
             self.tally.update(in_raw | in_msg)  # one value in both texts counts once
             fields = list(row)
             fields[RAW], fields[MESSAGE] = new_raw, new_msg
-            out[i] = tuple(fields) if isinstance(row, tuple) else fields
+            if hasattr(row, "_fields"):  # an EventRow (the network receiver's rows)
+                out[i] = type(row)(*fields)
+            else:
+                out[i] = tuple(fields) if isinstance(row, tuple) else fields
         return out
 
     def rejects(self, rows: Sequence[Sequence[Any]], client: str | None = None) -> list[tuple[Any, ...]]:
