@@ -145,9 +145,19 @@ def imports(obj: CliContext, output: str, limit: int, remove_id: int | None) -> 
             audit.append(db, "delete", "import", remove_id, old={"file": row["file"], "events": n})
         click.echo(visible(f"removed import #{remove_id} ({row['file']}) and its {n:,} events"))
         return
-    emit_listing(store.listing(db, limit), output, obj.zone, ["id", "status", "format", "read", "accepted",
-                                                              "continuation", "rejected", "started_at", "file"],
-                 store.PUBLIC)
+    rows = store.listing(db, limit)
+    if output == "table":
+        from app.store import redaction
+
+        if redaction.off_since_upgrade(db):
+            click.echo(redaction.UPGRADE_NOTICE, err=True)
+        for r in rows:
+            r["redacted"] = " ".join(f"{k}:{n}" for k, n in sorted(r["redacted"].items()))
+    elif output == "csv":
+        for r in rows:
+            r["redacted"] = json.dumps(r["redacted"], sort_keys=True) if r["redacted"] else ""
+    emit_listing(rows, output, obj.zone, ["id", "status", "format", "read", "accepted", "continuation", "rejected",
+                                          "redacted", "started_at", "file"], store.PUBLIC)
 
 
 @click.command("rejects")
