@@ -97,6 +97,7 @@ def test_no_pii_value_is_kept_anywhere_and_no_lookalike_is_touched(
     incidents_csv = (tmp_path / "incidents.csv").read_bytes()
     xlsx = _xlsx_text(tmp_path / "report.xlsx")
     assert conn.execute("SELECT count(*) FROM import_rejects").fetchone()[0] == 2
+    assert b"Redaction rules in force" in xlsx and b"on: email, iban, payment-card" in xlsx
     assert conn.execute("SELECT count(*) FROM incidents").fetchone()[0] == N
 
     places = {"database": db_bytes, "wal": wal_bytes, "events.csv": events_csv, "incidents.csv": incidents_csv,

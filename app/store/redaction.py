@@ -152,3 +152,17 @@ def add_counts(db: Database, import_id: int, counts: Mapping[str, int]) -> None:
 def counts_of(db: Database, import_id: int) -> dict[str, int]:
     stored = db.scalar("SELECT redacted FROM imports WHERE id = ?", (import_id,))
     return json.loads(stored) if stored else {}
+
+
+def in_force(db: Database) -> str:
+    """The rules in force in words, for the report's cover: on, off, each client's switches, the keyed hash."""
+    all_rules = rules(db)
+    on = [r.name for r in all_rules if r.enabled]
+    off = [r.name for r in all_rules if not r.enabled]
+    text = f"on: {', '.join(on)}" if on else "off: no rule is on"
+    if on and off:
+        text += f"; off: {', '.join(off)}"
+    for client, switches in overrides(db).items():
+        text += f"; client {client}: " + ", ".join(f"{n} {'on' if s else 'off'}" for n, s in switches.items())
+    text += "; markers carry a keyed hash" if REDACTION_KEYED_HASH.read(db) else "; bare markers ([card], [email]…)"
+    return text + ". Applied at import, before storing: what was stored before a rule was on stays as it was."
