@@ -76,6 +76,7 @@ BUILTIN_RULES: tuple[Rule, ...] = (
     Rule("ipv4", "ipv4", r"(?<![\w.])\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}(?![\w.])", "[ipv4]", "ipv4",
          hint=r"[0-9]\.[0-9]", enabled=False),
 )
+BUILTIN_RULES = tuple(replace(r, builtin=True) for r in BUILTIN_RULES)
 BUILTIN: dict[str, Rule] = {r.name: r for r in BUILTIN_RULES}
 _PHONE_HINT_INTL = r"\+[0-9]"
 _PHONE_HINT_NATIONAL = r"[0-9][0-9 ().\-]{6}"
@@ -120,7 +121,7 @@ class RuleSet:
     def __post_init__(self) -> None:
         hints: list[str] = []
         for rule in self.rules:
-            if not rule.enabled:
+            if not rule.enabled or not (rule.pattern or rule.validator == PHONE):
                 continue
             if rule.validator == PHONE:
                 hints.append(_PHONE_HINT_INTL if (rule.region or INTERNATIONAL) == INTERNATIONAL

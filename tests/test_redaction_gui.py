@@ -1,0 +1,77 @@
+"""Settings ▸ Redaction driven as a person does: switch a rule with the keyboard, try text, add a rule."""
+
+from __future__ import annotations
+
+import json
+
+from PySide6.QtCore import Qt
+
+from app.domain import timeutil
+from app.store import audit, redaction
+from app.store.database import Database
+from app.ui import preferences
+from app.ui.redaction_page import RedactionPage
+from app.ui.session import Session
+from app.ui.settings_dialog import SettingsDialog
+
+
+KEEP: list[SettingsDialog] = []  # the dialog outlives the helper that opened it
+
+
+def _open(qtbot, db: Database) -> RedactionPage:  # type: ignore[no-untyped-def]
+    dialog = SettingsDialog(preferences.current(), Session(db, timeutil.UTC))
+    qtbot.addWidget(dialog)
+    KEEP[:] = [dialog]
+    dialog.show()
+    dialog.tabs.setCurrentIndex(dialog.tabs.count() - 1)
+    assert dialog.tabs.tabText(dialog.tabs.currentIndex()) == "Redaction"
+    page = dialog.redaction_page
+    qtbot.waitUntil(lambda: page.table.rowCount() == 11, timeout=5000)
+    return page
+
+
+def _row(page: RedactionPage, name: str) -> int:
+    return next(i for i in range(page.table.rowCount()) if page.table.item(i, 1).text() == name)
+
+
+def _toggle(qtbot, page: RedactionPage, name: str) -> None:  # type: ignore[no-untyped-def]
+    page.table.setFocus()
+    page.table.setCurrentCell(_row(page, name), 0)
+    qtbot.keyClick(page.table, Qt.Key.Key_Space)
+
+
+def test_switching_a_rule_off_is_stored_audited_and_the_test_box_follows(qtbot, db: Database) -> None:
+    page = _open(qtbot, db)
+    qtbot.keyClicks(page.test_edit, "card 4111 1111 1111 1111 for a.b@example.com")
+    qtbot.waitUntil(lambda: page.test_result.text() == "card [card] for [email]", timeout=2000)
+    _toggle(qtbot, page, "email")
+    qtbot.waitUntil(lambda: not next(r for r in redaction.rules(db) if r.name == "email").enabled, timeout=5000)
+    qtbot.waitUntil(lambda: page.test_result.text() == "card [card] for a.b@example.com", timeout=5000)
+    rows = audit.search(db, entity="redaction_rule")
+    assert [json.loads(r["new"]) for r in rows] == [{"enabled": False, "client": None}]
+    assert page.table.item(_row(page, "email"), 0).checkState() == Qt.CheckState.Unchecked
+
+
+def test_a_client_switch_and_a_rule_of_ones_own(qtbot, db: Database) -> None:
+    page = _open(qtbot, db)
+    page.client_combo.setFocus()
+    page.client_combo.lineEdit().selectAll()
+    qtbot.keyClicks(page.client_combo.lineEdit(), "Acme")
+    _toggle(qtbot, page, "us-ssn")
+    qtbot.waitUntil(lambda: redaction.overrides(db) == {"Acme": {"us-ssn": False}}, timeout=5000)
+    assert next(r for r in redaction.rules(db) if r.name == "us-ssn").enabled  # the database's switch is kept
+    qtbot.waitUntil(lambda: page.rows[_row(page, "us-ssn")]["clients"] == {"Acme": False}, timeout=5000)
+    assert page.table.item(_row(page, "us-ssn"), 0).checkState() == Qt.CheckState.Unchecked
+    qtbot.keyClicks(page.name_edit, "account")
+    qtbot.keyClicks(page.pattern_edit, r"ACCT-\d{6}")
+    qtbot.keyClicks(page.replacement_edit, "[account]")
+    qtbot.keyClicks(page.test_edit, "ACCT-123456 ssn 123-45-6789")
+    assert page.test_result.text() == "[account] ssn 123-45-6789"  # the draft rule applies; SSN is off for Acme
+    qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: redaction.overrides(db).get("Acme", {}).get("account") is True, timeout=5000)
+    assert redaction.redactor(db).redact("ACCT-123456", "Acme") == "[account]"
+    assert redaction.redactor(db).redact("ACCT-123456") == "ACCT-123456"  # added for Acme only
+    page.name_edit.clear()
+    qtbot.keyClicks(page.pattern_edit, "(")
+    qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
+    assert page.message.text().startswith("Not added:")
