@@ -78,9 +78,10 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _redacted(db: Database, values: dict[str, Any], client: str | None) -> dict[str, Any]:
+def _redacted(db: Database, values: dict[str, Any], client: str | None,
+              fields: tuple[str, ...] | None = INCIDENT_TEXT_FIELDS) -> dict[str, Any]:
     """The free-text fields with PII replaced by the client's rules, before anything (the audit row too) keeps them."""
-    return redact_values(values, redaction_store.redactor(db).for_client(client), INCIDENT_TEXT_FIELDS)
+    return redact_values(values, redaction_store.redactor(db).for_client(client), fields)
 
 
 def create(db: Database, values: dict[str, Any] | rules.IncidentRecord, event_ids: Iterable[int] | None = None,
@@ -156,7 +157,7 @@ def transition(db: Database, number: str, status: str, reason: str | None = None
     stamp = _now(now)
     with db.transaction():
         row = get(db, number)
-        texts = _redacted(db, {"reason": reason, "notes": notes}, row.get("client"))
+        texts = _redacted(db, {"reason": reason, "notes": notes}, row.get("client"), None)
         reason, notes = texts["reason"], texts["notes"]
         status = status.strip().lower()
         rules.check_transition(row["status"], status, reason, resolution_code or row.get("resolution_code"))
