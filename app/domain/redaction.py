@@ -48,10 +48,14 @@ class Rule:
 
 
 # Hints are kept to a few shapes that are quick to search for (a character class first); the set
-# searches for each shape once. DIGITS: 11 digits, spaces or dashes in a row (an SSN is the shortest);
-# CAPS: a capital then two digits (an IBAN's country and check, a PAN's 5th letter, a NINO's prefix).
-DIGITS = r"[0-9][0-9 \-]{10}"
-CAPS = r"[A-Z] ?[0-9]{2}"
+# searches for each shape once. DIGITS: 11 digits, spaces or dashes in a row (an SSN is the shortest), not
+# a time stamp's date and hour ("2026-12-02 16:"); CAPS: two capitals then two digits (an IBAN's country and
+# check, a PAN's 4th and 5th letters, a NINO's prefix), so not the T of "2026-12-02T16".
+DIGITS = r"(?<![0-9])(?![0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}[:.])[0-9][0-9 \-]{10}"
+CAPS = r"[A-Z]{2} ?[0-9]{2}"
+# Looks around cost the regex engine its quick scan for a first character, so each of these shapes is
+# searched for in a looser form first (0.8 µs on a 100-character syslog line instead of 2.4 µs).
+_LOOSER = {DIGITS: r"[0-9][0-9 \-]{10}", CAPS: r"[A-Z] ?[0-9]{2}"}
 _B = r"(?<![A-Za-z0-9])"  # not inside a word or a longer code
 _E = r"(?![A-Za-z0-9])"
 BUILTIN_RULES: tuple[Rule, ...] = (
@@ -78,7 +82,7 @@ BUILTIN_RULES: tuple[Rule, ...] = (
 )
 BUILTIN_RULES = tuple(replace(r, builtin=True) for r in BUILTIN_RULES)
 BUILTIN: dict[str, Rule] = {r.name: r for r in BUILTIN_RULES}
-_PHONE_HINT_INTL = r"\+[0-9]"
+_PHONE_HINT_INTL = r"\+[0-9][0-9 ().\-]{6}"  # not "+05:30" nor "+0000 host": the offsets of time stamps
 _PHONE_HINT_NATIONAL = r"[0-9][0-9 ().\-]{6}"
 
 
@@ -115,7 +119,7 @@ class RuleSet:
 
     rules: tuple[Rule, ...]
     secret: bytes | None = None
-    _hint: re.Pattern[str] | None = field(init=False, repr=False, default=None)
+    _gates: tuple[Callable[[str], object], ...] = field(init=False, repr=False, default=())
     _steps: list[Callable[[str, Counter[str]], str]] = field(init=False, repr=False, default_factory=list)
 
     def __post_init__(self) -> None:
@@ -124,31 +128,47 @@ class RuleSet:
             if not rule.enabled or not (rule.pattern or rule.validator == PHONE):
                 continue
             if rule.validator == PHONE:
-                hints.append(_PHONE_HINT_INTL if (rule.region or INTERNATIONAL) == INTERNATIONAL
-                             else _PHONE_HINT_NATIONAL)
-                self._steps.append(_phone_step(rule, self.secret))
+                hint = _PHONE_HINT_INTL if (rule.region or INTERNATIONAL) == INTERNATIONAL else _PHONE_HINT_NATIONAL
+                hints.append(hint)
+                self._steps.append(_phone_step(rule, self.secret, _gate(hint)))
             else:
                 hints.append(rule.hint or rule.pattern)
                 self._steps.append(_pattern_step(rule, self.secret))
-        unique = list(dict.fromkeys(hints))
-        self._hint = re.compile("|".join(f"(?:{h})" for h in unique)) if unique else None
+        self._gates = tuple(_gate(h) for h in dict.fromkeys(hints))
 
     @property
     def active(self) -> bool:
-        return self._hint is not None
+        return bool(self._gates)
 
     def candidate(self, text: str) -> bool:
-        """Whether any rule could match: the cheap test every line pays."""
-        return self._hint is not None and self._hint.search(text) is not None
+        """Whether any rule could match: the cheap test every line pays (a few searches run in C)."""
+        for gate in self._gates:
+            if gate(text):
+                return True
+        return False
 
     def redact(self, text: str, tally: Counter[str] | None = None) -> str:
         """``text`` with every validated match replaced; ``tally`` counts them by kind."""
-        if self._hint is None or self._hint.search(text) is None:
+        if not self.candidate(text):
             return text
         counts = tally if tally is not None else Counter()
         for step in self._steps:
             text = step(text, counts)
         return text
+
+
+def _gate(hint: str) -> Callable[[str], object]:
+    """A hint as a test: a plain character is looked for with ``in``; a pattern that needs one first skips
+    the regex search on text without it (a ``+`` for phone numbers), the rest is searched (ASCII classes)."""
+    if len(hint) == 1:
+        return lambda text: hint in text
+    search = re.compile(hint, re.ASCII).search
+    if hint in _LOOSER:
+        loose = re.compile(_LOOSER[hint], re.ASCII).search
+        return lambda text: loose(text) and search(text)
+    if hint.startswith("\\+"):
+        return lambda text: "+" in text and search(text)
+    return search
 
 
 def _pattern_step(rule: Rule, secret: bytes | None) -> Callable[[str, Counter[str]], str]:
@@ -177,7 +197,9 @@ def _pattern_step(rule: Rule, secret: bytes | None) -> Callable[[str, Counter[st
     return step
 
 
-def _phone_step(rule: Rule, secret: bytes | None) -> Callable[[str, Counter[str]], str]:
+def _phone_step(rule: Rule, secret: bytes | None,
+                gate: Callable[[str], object]) -> Callable[[str, Counter[str]], str]:
+    """phonenumbers' matcher (tens of microseconds a line), run only on text its own hint finds."""
     import phonenumbers  # its metadata loads lazily, region by region
 
     region = rule.region or INTERNATIONAL
@@ -185,6 +207,8 @@ def _phone_step(rule: Rule, secret: bytes | None) -> Callable[[str, Counter[str]
     kind = rule.kind
 
     def step(text: str, tally: Counter[str]) -> str:
+        if not gate(text):
+            return text
         found = list(phonenumbers.PhoneNumberMatcher(text, region, leniency=leniency))
         if not found:
             return text

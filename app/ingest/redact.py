@@ -30,8 +30,9 @@ class RowRedactor:
     def rows(self, rows: Sequence[Any]) -> list[Any]:
         out = list(rows)
         for_client = self.redactor.for_client
+        one = None if self.redactor.clients else self.redactor.default  # no client switches a rule: one set
         for i, row in enumerate(out):
-            rules = for_client(row[CLIENT])
+            rules = one or for_client(row[CLIENT])
             raw, msg = row[RAW], row[MESSAGE]
             if not rules.candidate(raw) and (msg in raw or not rules.candidate(msg)):
                 continue
