@@ -121,8 +121,9 @@ def compare_redaction(log: Path, lines: int, tmp: Path, env: dict[str, str]) -> 
                 conn.close()
                 print(f"    redacted: {redacted}")
             db.unlink()
+    wall, cpu = 100 * (best["on"] / best["off"] - 1), 100 * (cpu_best["on"] / cpu_best["off"] - 1)
     print(f"redaction off: {lines / best['off']:,.0f} lines/s; on: {lines / best['on']:,.0f} lines/s; "
-          f"wall +{100 * (best['on'] / best['off'] - 1):.1f} %, CPU +{100 * (cpu_best['on'] / cpu_best['off'] - 1):.1f} %")
+          f"wall {wall:+.1f} %, CPU {cpu:+.1f} %")
 
 
 def run(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float, int, int]:

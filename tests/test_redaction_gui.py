@@ -14,7 +14,6 @@ from app.ui.redaction_page import RedactionPage
 from app.ui.session import Session
 from app.ui.settings_dialog import SettingsDialog
 
-
 KEEP: list[SettingsDialog] = []  # the dialog outlives the helper that opened it
 
 

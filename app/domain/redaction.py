@@ -142,10 +142,7 @@ class RuleSet:
 
     def candidate(self, text: str) -> bool:
         """Whether any rule could match: the cheap test every line pays (a few searches run in C)."""
-        for gate in self._gates:
-            if gate(text):
-                return True
-        return False
+        return any(gate(text) for gate in self._gates)
 
     def redact(self, text: str, tally: Counter[str] | None = None) -> str:
         """``text`` with every validated match replaced; ``tally`` counts them by kind."""
@@ -186,7 +183,7 @@ def _pattern_step(rule: Rule, secret: bytes | None) -> Callable[[str, Counter[st
             if trims:
                 head = value
                 while " " in head:
-                    head, tail = head.rsplit(" ", 1)
+                    head = head.rsplit(" ", 1)[0]
                     if check(head):
                         tally[kind] += 1
                         return marker(rule, head, secret) + value[len(head):]

@@ -13,9 +13,9 @@ from typing import Any
 
 from app.domain import incidents as rules, timeutil
 from app.domain.priority import DEFAULT_MATRIX, priority_for
+from app.domain.redaction import INCIDENT_TEXT_FIELDS, redact_values
 from app.domain.sla import SlaPolicies
 from app.domain.vocab import Status
-from app.domain.redaction import INCIDENT_TEXT_FIELDS, redact_values
 from app.store import audit, incidents as store, redaction as redaction_store
 from app.store.database import Database
 from app.store.settings import INCIDENT_NUMBER_FLOOR, PRIORITY_MATRIX, SLA_POLICIES

@@ -175,8 +175,8 @@ def run_lines(parser: LineParser, source: Source, enc: lines.Encoding, assign: e
                 position(pos)
                 sink.tick(engine.Counts(*counts))
             elif kind == "d":
-                done, redacted = payload
-                return engine.Counts(*done, redacted=redacted)
+                (read, accepted, continuation, rejected), redacted = payload
+                return engine.Counts(read, accepted, continuation, rejected, redacted)
             else:
                 raise ParserProcessError(str(payload))
     finally:

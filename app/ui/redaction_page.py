@@ -8,6 +8,7 @@ pattern compiles); that is the domain engine on a short text, no database work.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import replace
 from typing import Any
 
@@ -230,10 +231,8 @@ class RedactionPage(QWidget):
             else:
                 rules.append(Rule(row["name"], row["kind"], row["pattern"], row["replacement"],
                                   region=row["region"], enabled=self.enabled(row)))
-        try:
+        with contextlib.suppress(ValueError):  # a pattern still being typed
             rules.append(user_rule("(new)", self.pattern_edit.text(), self.replacement_edit.text() or "[redacted]"))
-        except ValueError:
-            pass
         return RuleSet(tuple(rules))
 
     def _test(self) -> None:

@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from app.domain import timeutil
-from app.domain.redaction import redact_values
 from app.domain.jobs import Progress
+from app.domain.redaction import redact_values
 from app.ingest.incidents.plan import ImportOptions, ImportPlan, build_plan
 from app.store import audit, incident_imports, incidents as store, redaction as redaction_store
 from app.store.database import Database

@@ -44,7 +44,9 @@ def upgrade(db: Database) -> None:
         " enabled INTEGER NOT NULL,"
         " PRIMARY KEY (rule_id, client)) WITHOUT ROWID"
     )
-    db.execute("CREATE TABLE IF NOT EXISTS redaction_secret (id INTEGER PRIMARY KEY CHECK (id = 1), secret BLOB NOT NULL)")
+    db.execute("CREATE TABLE IF NOT EXISTS redaction_secret ("
+               " id INTEGER PRIMARY KEY CHECK (id = 1),"
+               " secret BLOB NOT NULL)")
     db.execute("INSERT OR IGNORE INTO redaction_secret (id, secret) VALUES (1, randomblob(32))")
     columns = {r[1] for r in db.execute("PRAGMA table_info(imports)")}
     if "redacted" not in columns:
