@@ -56,7 +56,8 @@ def test_cli_round_trip_per_client_switches_and_counts(new_db_path: Path, tmp_pa
     assert bad.returncode != 0 and "does not compile" in bad.stderr and "Traceback" not in bad.stderr
     log = tmp_path / "a.log"
     log.write_text(LINE.replace("\n", " ACCT-123456\n"), encoding="utf-8")
-    _ok(run_cli("--db", db, "import", log, "--client", "Acme"))
+    said = _ok(run_cli("--db", db, "import", log, "--client", "Acme"))
+    assert "rejected, 1 account redacted, 1 card redacted (import #1" in said
     _ok(run_cli("--db", db, "import", log, "--client", "Globex", "--force"))
     rows = json.loads(_ok(run_cli("--db", db, "imports", "--output", "json")))
     assert [r["redacted"] for r in rows] == [{"account": 1, "card": 1, "email": 1}, {"account": 1, "card": 1}]

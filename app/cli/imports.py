@@ -82,8 +82,9 @@ def import_(obj: CliContext, paths: tuple[Path, ...], fmt: str | None, log_type:
     def summary(r: FileResult) -> str:
         lines_read = (f"{r.read:,} new lines ({r.already:,} already imported by import #{r.continues})"
                       if r.continues else f"{r.read:,} lines read")
+        redacted = "".join(f", {n:,} {kind} redacted" for kind, n in sorted(r.redacted.items()))
         return (f"{r.file}: {r.format}, {lines_read}, {r.accepted:,} events, {r.continuation:,} "
-                f"continuation, {r.rejected:,} rejected (import #{r.import_id}, {r.seconds:.1f} s)")
+                f"continuation, {r.rejected:,} rejected{redacted} (import #{r.import_id}, {r.seconds:.1f} s)")
 
     from app.store.database import UserFacingStoreError
 

@@ -17,12 +17,7 @@ from stdnum import iban, luhn
 from stdnum.in_ import aadhaar, pan
 from stdnum.us import ssn
 
-_SEPARATORS = re.compile(r"[\s\-().]")
-
-
-def compact(value: str) -> str:
-    """The value without spaces, dashes, dots and brackets, as checks and the keyed hash see it."""
-    return _SEPARATORS.sub("", value)
+from app.domain.redaction import compact
 
 
 def card(value: str) -> bool:

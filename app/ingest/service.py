@@ -68,6 +68,7 @@ class FileResult:
     detected: dict[str, Any] | None = None  # detection's decision: format, share, runner-up, tie
     already: int = 0  # a grown file: its lines an earlier import holds (only the new ones were read)
     continues: int | None = None  # that earlier import's id
+    redacted: dict[str, int] = field(default_factory=dict)  # PII values replaced, by kind
 
     @property
     def ok(self) -> bool:
@@ -475,7 +476,7 @@ def import_source(db: Database, source: Source, options: ImportOptions, progress
     return FileResult(name, "complete", import_id, fmt, *counts.as_tuple(), seconds=time.perf_counter() - started,
                       message=f"the reader warned: {notes}" if notes else "",
                       detected=found.as_dict() if found else None, already=lines_before,
-                      continues=base["id"] if base else None)
+                      continues=base["id"] if base else None, redacted=counts.redacted)
 
 
 def _load(db: Database, parser: LineParser | RecordParser, reader: Any, enc: lines.Encoding | None,
