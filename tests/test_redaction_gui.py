@@ -74,3 +74,20 @@ def test_a_client_switch_and_a_rule_of_ones_own(qtbot, db: Database) -> None:
     qtbot.keyClicks(page.pattern_edit, "(")
     qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
     assert page.message.text().startswith("Not added:")
+
+
+def test_the_imports_page_shows_what_an_import_redacted(qtbot, db: Database, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from app.ingest.service import ImportOptions, import_paths
+    from app.ui.pages.imports import ImportsPage
+
+    log = tmp_path / "a.log"
+    log.write_text("Dec  2 16:17:00 web01 crm[42]: paid by 4111 1111 1111 1111 for jane@example.com\n"
+                   "Dec  2 16:17:01 web01 crm[42]: mail bob@example.org\n", encoding="utf-8")
+    import_paths(db, [log], ImportOptions(zone=timeutil.UTC))
+    page = ImportsPage(Session(db, timeutil.UTC))
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=10_000)
+    column = next(c for c in range(page.model.columnCount())
+                  if page.model.headerData(c, Qt.Orientation.Horizontal) == "Redacted")
+    assert page.model.data(page.model.index(0, column)) == "card 1, email 2"

@@ -124,10 +124,12 @@ def set_enabled(db: Database, name: str, enabled: bool, client: str | None = Non
             db.execute("INSERT INTO redaction_client_rules (rule_id, client, enabled) VALUES (?, ?, ?)"
                        " ON CONFLICT(rule_id, client) DO UPDATE SET enabled = excluded.enabled",
                        (row["id"], client, int(enabled)))
-        if enabled and REDACTION_OFF_SINCE_UPGRADE.read(db):
+        new: dict[str, Any] = {"enabled": enabled, "client": client}
+        if enabled and REDACTION_OFF_SINCE_UPGRADE.read(db):  # the upgrade's notice has served
             REDACTION_OFF_SINCE_UPGRADE.write(db, False)
+            new[REDACTION_OFF_SINCE_UPGRADE.key] = False
         audit.append(db, "update", "redaction_rule", row["id"], old={"enabled": old, "client": client},
-                     new={"enabled": enabled, "client": client}, actor=actor)
+                     new=new, actor=actor)
     return True
 
 
