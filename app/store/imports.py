@@ -183,9 +183,14 @@ def _alive(pid: int) -> bool:
 
 def listing(db: Database, limit: int = 1000) -> list[dict[str, Any]]:
     rows = db.rows("SELECT id, file, path, size, sha256, format, tz, log_type, client, site, status, started_at,"
-                   " finished_at, read_count AS read, accepted, continuation, rejected, message, redacted FROM imports"
-                   " ORDER BY id DESC LIMIT ?", (limit,))
+                   f" finished_at, read_count AS read, accepted, continuation, rejected, message, {_redacted(db)}"
+                   " FROM imports ORDER BY id DESC LIMIT ?", (limit,))
     return [_with_redacted(r) for r in rows]
+
+
+def _redacted(db: Database) -> str:
+    """The ``redacted`` column, or NULL in a file held at a schema before it (17)."""
+    return "redacted" if db.user_version >= 17 else "NULL AS redacted"
 
 
 def _with_redacted(row: dict[str, Any]) -> dict[str, Any]:
@@ -196,8 +201,8 @@ def _with_redacted(row: dict[str, Any]) -> dict[str, Any]:
 
 def get(db: Database, import_id: int) -> dict[str, Any] | None:
     rows = db.rows("SELECT id, file, path, size, sha256, format, tz, log_type, client, site, status, started_at,"
-                   " finished_at, read_count AS read, accepted, continuation, rejected, message, options, redacted"
-                   " FROM imports WHERE id = ?", (import_id,))
+                   " finished_at, read_count AS read, accepted, continuation, rejected, message, options,"
+                   f" {_redacted(db)} FROM imports WHERE id = ?", (import_id,))
     return _with_redacted(rows[0]) if rows else None
 
 

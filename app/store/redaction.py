@@ -18,6 +18,13 @@ from app.store.database import Database
 from app.store.settings import REDACTION_KEYED_HASH, REDACTION_OFF_SINCE_UPGRADE
 
 _COLUMNS = "id, name, kind, pattern, replacement, region, builtin, enabled"
+SCHEMA = 17  # app/store/migrations/m0017_redaction.py
+
+
+def available(db: Database) -> bool:
+    """Whether the file has redaction's tables: one held at an older schema on purpose (an upgrade's tests,
+    ``Database.open(migrate=False)``) imports as a file made before redaction did, without it."""
+    return db.user_version >= SCHEMA
 
 
 def _rule(row: Mapping[str, Any], enabled: bool | None = None) -> Rule:
@@ -30,12 +37,16 @@ def _rule(row: Mapping[str, Any], enabled: bool | None = None) -> Rule:
 
 def rules(db: Database) -> list[Rule]:
     """Every rule, built-ins first, in the order they are applied."""
+    if not available(db):
+        return []
     return [_rule(r) for r in db.rows(f"SELECT {_COLUMNS} FROM redaction_rules ORDER BY builtin DESC, id")]
 
 
 def overrides(db: Database) -> dict[str, dict[str, bool]]:
     """client → {rule name: on/off} where a client switches a rule another way than the database."""
     out: dict[str, dict[str, bool]] = {}
+    if not available(db):
+        return out
     for row in db.rows("SELECT c.client, r.name, c.enabled FROM redaction_client_rules c"
                        " JOIN redaction_rules r ON r.id = c.rule_id ORDER BY c.client, r.id"):
         out.setdefault(row["client"], {})[row["name"]] = bool(row["enabled"])
@@ -52,7 +63,7 @@ def listing(db: Database) -> list[dict[str, Any]]:
 
 
 def _secret(db: Database) -> bytes | None:
-    if not REDACTION_KEYED_HASH.read(db):
+    if not available(db) or not REDACTION_KEYED_HASH.read(db):
         return None
     value = db.scalar("SELECT secret FROM redaction_secret WHERE id = 1")
     return bytes(value) if value is not None else None
@@ -142,7 +153,7 @@ def set_keyed_hash(db: Database, on: bool, actor: str | None = None) -> None:
 
 def add_counts(db: Database, import_id: int, counts: Mapping[str, int]) -> None:
     """Add an import's redaction counts to its record (inside the caller's transaction)."""
-    if not counts:
+    if not counts or not available(db):
         return
     stored = db.scalar("SELECT redacted FROM imports WHERE id = ?", (import_id,))
     total: dict[str, int] = json.loads(stored) if stored else {}
