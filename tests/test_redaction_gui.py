@@ -91,3 +91,19 @@ def test_the_imports_page_shows_what_an_import_redacted(qtbot, db: Database, tmp
     column = next(c for c in range(page.model.columnCount())
                   if page.model.headerData(c, Qt.Orientation.Horizontal) == "Redacted")
     assert page.model.data(page.model.index(0, column)) == "card 1, email 2"
+
+
+def test_the_imports_page_says_when_an_upgraded_database_does_not_redact(qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from app.store import migrations
+    from app.ui.pages.imports import ImportsPage
+
+    path = tmp_path / "old.db"
+    with Database.open(path, migrate=False) as old:
+        migrations.upgrade(old, target=15)
+    with Database.open(path) as db:
+        page = ImportsPage(Session(db, timeutil.UTC))
+        qtbot.addWidget(page)
+        qtbot.waitUntil(lambda: "redaction is off" in page.summary.text(), timeout=10_000)
+        redaction.set_enabled(db, "email", True)
+        page.refresh()
+        qtbot.waitUntil(lambda: page.summary.text() == "0 import(s)", timeout=10_000)
