@@ -54,14 +54,15 @@ class Rule:
 
 
 # Hints are kept to a few shapes that are quick to search for (a character class first); the set
-# searches for each shape once. DIGITS: 11 digits, spaces or dashes in a row (an SSN is the shortest), not
-# a time stamp's date and hour ("2026-12-02 16:"); CAPS: two capitals then two digits (an IBAN's country and
-# check, a PAN's 4th and 5th letters, a NINO's prefix), so not the T of "2026-12-02T16".
-DIGITS = r"(?<![0-9])(?![0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}[:.])[0-9][0-9 \-]{10}"
+# searches for each shape once. DIGITS: three digits, then eight more digits, spaces or dashes (every number
+# these rules take starts so; an SSN is the shortest), not a time stamp's date and hour ("2026-12-02 16:");
+# CAPS: two capitals then two digits (an IBAN's country and check, a PAN's 4th and 5th letters, a NINO's
+# prefix), so not the T of "2026-12-02T16".
+DIGITS = r"(?<![0-9])(?![0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}[:.])[0-9]{3}[0-9 \-]{8}"
 CAPS = r"[A-Z]{2} ?[0-9]{2}"
 # Looks around cost the regex engine its quick scan for a first character, so each of these shapes is
 # searched for in a looser form first (0.8 µs on a 100-character syslog line instead of 2.4 µs).
-_LOOSER = {DIGITS: r"[0-9][0-9 \-]{10}", CAPS: r"[A-Z] ?[0-9]{2}"}
+_LOOSER = {DIGITS: r"[0-9][0-9][0-9][0-9 \-]{8}", CAPS: r"[A-Z] ?[0-9]{2}"}
 _B = r"(?<![A-Za-z0-9])"  # not inside a word or a longer code
 _E = r"(?![A-Za-z0-9])"
 BUILTIN_RULES: tuple[Rule, ...] = (
