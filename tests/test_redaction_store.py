@@ -69,6 +69,13 @@ def test_cli_round_trip_per_client_switches_and_counts(new_db_path: Path, tmp_pa
         assert messages == ["paid by [card] for jane@example.com [account]", "paid by [card] for [email] [account]"]
         changes = [(r["action"], r["entity_id"]) for r in audit.search(conn, entity="redaction_rule")]
         assert sorted(changes) == [("create", "12"), ("update", "1")]
+    _ok(run_cli("--db", db, "redaction", "region", "phone", "us"))
+    assert _ok(run_cli("--db", db, "redaction", "test", "call (202) 555-0143")) == "call [phone]\n"
+    bad = run_cli("--db", db, "redaction", "region", "email", "US")
+    assert bad.returncode == 2 and "not a phone rule" in bad.stderr
+    assert "not a region" in run_cli("--db", db, "redaction", "region", "phone", "XX").stderr
+    _ok(run_cli("--db", db, "redaction", "region", "phone"))
+    assert _ok(run_cli("--db", db, "redaction", "test", "call (202) 555-0143")) == "call (202) 555-0143\n"
     assert "audit trail intact" in _ok(run_cli("--db", db, "verify"))
 
 

@@ -16,7 +16,7 @@ CLIENT_OPTION = click.option("--client", metavar="C", help="Only for events and 
 
 @click.group()
 def redaction() -> None:
-    """PII redaction rules: list, add, enable, disable, test."""
+    """PII redaction rules: list, add, enable, disable, region, keyed-hash, test."""
 
 
 @redaction.command("list")
@@ -36,7 +36,7 @@ def list_(obj: CliContext, output: str) -> None:
         r["on"] = "yes" if r["enabled"] else "no"
         r["clients"] = ", ".join(f"{c}: {'on' if on else 'off'}" for c, on in r["clients"].items())
         r["pattern"] = r["pattern"] or "(built in)"
-    emit_rows(rows, output, ["name", "kind", "on", "replacement", "clients", "pattern"])
+    emit_rows(rows, output, ["name", "kind", "on", "replacement", "region", "clients", "pattern"])
     if output == "table":
         click.echo(f"keyed hash: {'on' if REDACTION_KEYED_HASH.read(db) else 'off'}")
         if store.off_since_upgrade(db):
@@ -89,6 +89,21 @@ def enable(obj: CliContext, name: str, client: str | None) -> None:
 def disable(obj: CliContext, name: str, client: str | None) -> None:
     """Switch a rule off."""
     _switch(obj, name, False, client)
+
+
+@redaction.command("region")
+@click.argument("name")
+@click.argument("region", required=False)
+@pass_ctx
+def region(obj: CliContext, name: str, region: str | None) -> None:
+    """Read national numbers (no +country code) as REGION's (US, PH…); no REGION: international only."""
+    from app.store import redaction as store
+
+    try:
+        store.set_region(obj.db(), name, region)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    click.echo(f"{name}: national numbers read as {region.upper()}'s" if region else f"{name}: international only")
 
 
 @redaction.command("keyed-hash")

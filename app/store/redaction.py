@@ -144,6 +144,23 @@ def set_enabled(db: Database, name: str, enabled: bool, client: str | None = Non
     return True
 
 
+def set_region(db: Database, name: str, region: str | None, actor: str | None = None) -> None:
+    """The region of a phone rule's national numbers (``US``, ``PH``); None: only +country code numbers."""
+    import phonenumbers
+
+    code = region.strip().upper() if region else None
+    if code is not None and code not in phonenumbers.SUPPORTED_REGIONS:
+        raise ValueError(f"{region!r} is not a region phonenumbers knows (two letters, e.g. US, GB, PH, IN)")
+    with db.transaction():
+        row = _row(db, name)
+        base = BUILTIN.get(row["name"]) if row["builtin"] else None
+        if base is None or base.validator != "phone":
+            raise ValueError(f"redaction rule {name!r} is not a phone rule; only those take a region")
+        db.execute("UPDATE redaction_rules SET region = ? WHERE id = ?", (code, row["id"]))
+        audit.append(db, "update", "redaction_rule", row["id"], old={"region": row["region"]}, new={"region": code},
+                     actor=actor)
+
+
 def set_keyed_hash(db: Database, on: bool, actor: str | None = None) -> None:
     with db.transaction():
         old = REDACTION_KEYED_HASH.read(db)
