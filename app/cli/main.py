@@ -30,6 +30,7 @@ COMMANDS: dict[str, str] = {
     "imports": "app.cli.imports:imports",
     "rejects": "app.cli.imports:rejects",
     "import-rules": "app.cli.imports:import_rules",
+    "redaction": "app.cli.redaction:redaction",
     "formats": "app.cli.formats:formats_",
     "sources": "app.cli.sources:sources",
     "watch": "app.cli.sources:watch",

@@ -16,7 +16,7 @@ from app.domain import timeutil
 from app.domain.vocab import LOG_TYPES, OPEN_STATUSES, SEVERITIES, STATUSES
 from app.reports.context import ReportContext
 from app.reports.pattern_rows import PatternFacts, top_patterns
-from app.store import audit, audit_key, report_queries
+from app.store import audit, audit_key, redaction, report_queries
 
 SLA_COLUMNS: tuple[str, ...] = (
     "response_target_minutes", "resolution_target_minutes", "time_to_ack_minutes", "time_to_resolve_minutes",
@@ -45,6 +45,7 @@ class ReportFacts:
     daily_severity: list[tuple[dt.date, list[int]]] = field(default_factory=list)
     daily_incidents: list[tuple[dt.date, int, int]] = field(default_factory=list)  # day, opened, resolved
     patterns: PatternFacts = field(default_factory=PatternFacts)  # the Patterns sheet
+    redaction: str = ""  # the PII redaction rules in force, in words (app.store.redaction.in_force)
 
 
 def _load_incidents(ctx: ReportContext) -> tuple[list[dict[str, Any]], dict[str, Any], dict[str, Any]]:
@@ -105,6 +106,7 @@ def gather(ctx: ReportContext, database_sha256: str) -> ReportFacts:
         incidents=incidents,
         sla_totals=totals,
         sla_by=sla_by,
+        redaction=redaction.in_force(db),
     )
     status = Counter(r["status"] for r in incidents)
     facts.by_status = {s: status.get(s, 0) for s in STATUSES}

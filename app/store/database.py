@@ -65,6 +65,7 @@ class Database:
         self._lock = threading.RLock()
         self._told_waiting = False  # the waiting notice is given once per connection
         self.wait_limit_s: float | None = None  # this connection's own limit (the window's), else the writers' wait
+        self.created_now = False  # made by this open (migrations choose a new file's defaults by it)
         self.regexp = RegexpFunction()  # REGEXP for the filter's regex; counts rows tested
         self.regexp.install(conn)
         # The filter's message pattern: the masking the top-messages chart groups by.
@@ -98,6 +99,7 @@ class Database:
             raise UserFacingStoreError(f"{p}: cannot open: {exc}") from exc
         db = cls(conn, p, read_only=read_only)
         db.encrypted = passphrase is not None
+        db.created_now = not exists
         try:
             db._identify(fresh=not exists)
             db._configure()

@@ -3,7 +3,8 @@
 Preferences (default database, time zone, date format, theme) are this user's and
 go to QSettings. The priority matrix, SLA policies and import rules belong to the
 database: they are shown here from the same services the CLI uses, and the buttons
-open the editors that own them, so there is one place that changes each.
+open the editors that own them, so there is one place that changes each. The Redaction tab
+switches the PII rules applied at import (``app.ui.redaction_page``).
 """
 
 from __future__ import annotations
@@ -68,6 +69,7 @@ class SettingsDialog(QDialog):
 
         self.connections_tab = ConnectionsTab(session)
         tabs.addTab(self.connections_tab, "Connections")
+        tabs.addTab(self._redaction_tab(), "Redaction")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
@@ -169,6 +171,12 @@ class SettingsDialog(QDialog):
         buttons.addStretch()
         page.layout().insertLayout(page.layout().count() - 1, buttons)  # type: ignore[union-attr]
         return page
+
+    def _redaction_tab(self) -> QWidget:
+        from app.ui.redaction_page import RedactionPage
+
+        self.redaction_page = RedactionPage(self.session)
+        return self.redaction_page
 
     def edit_sla(self) -> QDialog:
         from app.ui.sla_settings_dialog import edit_sla_settings
