@@ -79,6 +79,12 @@ SAVED_VIEWS: Option[dict[str, dict[str, Any]]] = Option(
 AUDIT_CHAIN_KEY: Option[dict[str, Any] | None] = Option(
     "audit_chain_key", None, dict,
     doc="From which audit row the trail is keyed, and the key's fingerprint; unset: an unkeyed trail.")
+DATABASE_ID: Option[str | None] = Option(
+    "database_id", None, str,
+    doc="A random id given on the first retention archive, so an archive names the database it came from.")
+RETENTION_ARCHIVE_DIR: Option[str | None] = Option(
+    "retention.archive_dir", None, str,
+    doc="Where scheduled retention runs (watch, the window) write archives; unset: <database>.archives beside it.")
 
 
 def _registry(*options: Option[Any]) -> dict[str, Option[Any]]:
@@ -92,5 +98,5 @@ def _registry(*options: Option[Any]) -> dict[str, Option[Any]]:
 
 OPTIONS: dict[str, Option[Any]] = _registry(
     PRIORITY_MATRIX, SLA_POLICIES, INCIDENT_NUMBER_FLOOR, INCIDENT_IMPORT_PROFILES, LOG_TYPE_RULES, HOST_RULES,
-    SAVED_VIEWS, AUDIT_CHAIN_KEY,
+    SAVED_VIEWS, AUDIT_CHAIN_KEY, DATABASE_ID, RETENTION_ARCHIVE_DIR,
 )
