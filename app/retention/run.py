@@ -120,7 +120,7 @@ def run(db: Database, archive_dir: Path | None, now: dt.datetime | None = None, 
     with db.transaction():
         audit.append(db, "archive", "retention", result.archive_dir,
                      new={"events": result.archived, "files": len(files), "manifest_sha256": result.manifest_sha256,
-                          "database_id": manifest["database_id"]})
+                          "database": manifest["database"]["id"]})
     _purge(db, due, result, manifest, Path(archive_dir), run_id, progress, batch, total)
     _compact(db, result)  # a cancelled run compacts what it purged too
     return result
@@ -131,7 +131,7 @@ def _manifest(db: Database, result: RunResult, snapshot: list[dict[str, Any]],
     head_row, head_hash = current_head(db)
     return {
         "format": archive.FORMAT, "version": 1, "app_version": __version__,
-        "database_id": database_id(db), "database": Path(db.path).name,
+        "database": {"id": database_id(db), "file": Path(db.path).name},
         "created_at": timeutil.now_iso(), "now": result.now, "policy": snapshot,
         "audit_head": {"row": head_row, "hash": head_hash},
         "events": result.archived, "kept_as_evidence": result.kept_as_evidence,
