@@ -118,3 +118,16 @@ def test_policies_are_set_audited_and_shown(db_path: Path, run_cli) -> None:  # 
     with Database.open(db_path) as db:
         assert db.scalar("SELECT count(*) FROM audit_log WHERE action = 'retention-policy'") == 2
     ok(run_cli("--db", db_path, "verify"))
+
+
+def test_the_excel_cover_states_the_retention_policy_in_force(db_path: Path, tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    import openpyxl
+
+    _db(db_path, 100).close()
+    ok(run_cli("--db", db_path, "retention", "set", "security", "400"))
+    out = tmp_path / "r.xlsx"
+    ok(run_cli("--db", db_path, "report", out, timeout=300))
+    summary = {r[0]: r[1] for r in openpyxl.load_workbook(out)["Summary"].iter_rows(values_only=True) if r and r[0]}
+    stated = summary["Retention policy in force"]
+    assert "security 400 days" in stated and "any log type up to debug 14 days" in stated
+    assert "every other event 90 days" in stated and "730 days after closing" in stated

@@ -85,3 +85,15 @@ def parse_target(log_type: str) -> tuple[str, str, int | None]:
     except ValueError:
         raise ValueError(f"{log_type!r}: expected a log type ({', '.join(LOG_TYPES)}), '*', 'incidents' "
                          "or a severity word such as 'debug'") from None
+
+
+def describe(policies: Iterable[Policy]) -> str:
+    """The policies in force in one sentence, for the report's cover: narrowest first, the catch-all last."""
+    events = sorted((p for p in policies if p.scope == "events"), key=Policy.rank, reverse=True)
+    parts = [f"{'every other event' if p.rank() == (False, False, False, 0) else p.label.replace('* ', 'any log type ', 1)} {p.days} days"
+             for p in events]
+    days = next((p.days for p in policies if p.scope == "incidents"), None)
+    if days is not None:
+        parts.append(f"closed incidents' evidence {days} days after closing")
+    text = "; ".join(parts) if parts else "none: events are kept until removed by hand"
+    return text + ". The audit trail is never shortened; purged events are archived first (retention run)."
