@@ -66,3 +66,26 @@ def test_cancel_stops_a_run_and_keeps_the_window_usable(qtbot, db: Database) -> 
     after = db.scalar("SELECT count(*) FROM events")
     runs = db.rows("SELECT state, purged FROM retention_runs")
     assert runs and runs[-1]["state"] == "cancelled" and before - after == runs[-1]["purged"] < before
+
+
+def test_the_window_offers_a_due_run_once_a_day_without_blocking(qtbot, db: Database) -> None:  # type: ignore[no-untyped-def]
+    from app.ui.preferences import Preferences
+    from app.ui.retention_offer import RetentionOffer
+
+    fill(db, 5_000)
+    before = db.scalar("SELECT count(*) FROM events")
+    prefs = Preferences()
+    offer = RetentionOffer(Session(db, timeutil.UTC), prefs)
+    qtbot.addWidget(offer)
+    with qtbot.waitSignal(offer.checked, timeout=WAIT) as asked:
+        offer.check()
+    assert asked.args[0] > 0 and offer.isVisible() and "past their retention policy" in offer.label.text()
+    with qtbot.waitSignal(offer.finished, timeout=WAIT) as ended:
+        qtbot.mouseClick(offer.run_button, LEFT)
+    assert ended.args[0].startswith("Purged ") and not offer.isVisible()
+    assert db.scalar("SELECT count(*) FROM events") < before
+    again = RetentionOffer(Session(db, timeutil.UTC), prefs)
+    qtbot.addWidget(again)
+    with qtbot.waitSignal(again.checked, timeout=WAIT) as asked_again:
+        again.check()
+    assert asked_again.args[0] == 0 and not again.isVisible()  # offered today already
