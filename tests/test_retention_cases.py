@@ -102,8 +102,8 @@ def test_evidence_of_an_open_incident_stays_and_of_a_long_closed_one_goes(db_pat
                    (closed["id"],))
         result = run.run(db, tmp_path / "a", NOW)
         assert result.kept_as_evidence == 3
-        assert {int(r[0]) for r in db.execute("SELECT id FROM events WHERE id IN (%s)" % ",".join(map(str, old)))} \
-            == set(old[:3])
+        listed = ",".join(map(str, old))
+        assert {int(r[0]) for r in db.execute(f"SELECT id FROM events WHERE id IN ({listed})")} == set(old[:3])
 
 
 def test_policies_are_set_audited_and_shown(db_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]

@@ -127,7 +127,8 @@ def read_manifest(folder: Path) -> tuple[dict[str, Any], str]:
         raise ArchiveError(f"{path}: no manifest; not an Issue Ledger archive folder") from None
     except (OSError, ValueError) as exc:
         raise ArchiveError(f"{path}: cannot read the manifest ({exc})") from None
-    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT or not isinstance(manifest.get("files"), list):
+    if not (isinstance(manifest, dict) and manifest.get("format") == FORMAT
+            and isinstance(manifest.get("files"), list)):
         raise ArchiveError(f"{path}: not an Issue Ledger archive manifest")
     return manifest, hashlib.sha256(data).hexdigest()
 

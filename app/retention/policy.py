@@ -89,9 +89,15 @@ def parse_target(log_type: str) -> tuple[str, str, int | None]:
 
 def describe(policies: Iterable[Policy]) -> str:
     """The policies in force in one sentence, for the report's cover: narrowest first, the catch-all last."""
+    policies = list(policies)
     events = sorted((p for p in policies if p.scope == "events"), key=Policy.rank, reverse=True)
-    parts = [f"{'every other event' if p.rank() == (False, False, False, 0) else p.label.replace('* ', 'any log type ', 1)} {p.days} days"
-             for p in events]
+
+    def name(p: Policy) -> str:
+        if p.rank() == (False, False, False, 0):
+            return "every other event"
+        return p.label.replace("* ", "any log type ", 1)
+
+    parts = [f"{name(p)} {p.days} days" for p in events]
     days = next((p.days for p in policies if p.scope == "incidents"), None)
     if days is not None:
         parts.append(f"closed incidents' evidence {days} days after closing")

@@ -19,8 +19,7 @@ from typing import Any
 
 from app.domain.jobs import Progress, ProgressUpdate
 from app.retention import archive
-from app.store import audit
-from app.store import retention as store
+from app.store import audit, retention as store
 from app.store.database import Database
 
 BATCH = 20_000

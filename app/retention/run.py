@@ -23,8 +23,7 @@ from app.domain import timeutil
 from app.domain.jobs import Progress, ProgressUpdate
 from app.retention import archive
 from app.retention.policy import Policy, applicable, cutoff, incidents_days
-from app.store import audit, settings
-from app.store import retention as store
+from app.store import audit, retention as store, settings
 from app.store.audit_heads import current_head
 from app.store.database import Database
 

@@ -17,8 +17,7 @@ from app.domain import timeutil
 from app.domain.jobs import Progress
 from app.retention import run as runs
 from app.retention.policy import applicable, cutoff
-from app.store import retention as store
-from app.store import settings
+from app.store import retention as store, settings
 from app.store.database import Database
 
 log = logging.getLogger("issue_ledger.retention")

@@ -58,8 +58,7 @@ def _save(db: Database, target: str, client: str | None, days: int) -> str:
 
 def run_now(db: Database, progress: Progress) -> Any:
     """One retention run as of now, into a fresh archive folder (the window's Run now and its offer)."""
-    from app.retention import run as runs
-    from app.retention import schedule
+    from app.retention import run as runs, schedule
 
     now = dt.datetime.now(dt.UTC)
     return runs.run(db, schedule.new_archive_dir(db, now), now, progress=progress)
