@@ -131,3 +131,22 @@ def test_the_excel_cover_states_the_retention_policy_in_force(db_path: Path, tmp
     stated = summary["Retention policy in force"]
     assert "security 400 days" in stated and "any log type up to debug 14 days" in stated
     assert "every other event 90 days" in stated and "730 days after closing" in stated
+
+
+def test_an_older_file_is_told_to_vacuum_once_and_then_returns_space(db_path: Path, tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    import sqlite3
+
+    _db(db_path, 5_000).close()
+    with sqlite3.connect(db_path) as raw:  # as files made before schema 19 are: no auto-vacuum
+        raw.execute("PRAGMA auto_vacuum=NONE")
+        raw.execute("VACUUM")
+        assert raw.execute("PRAGMA auto_vacuum").fetchone()[0] == 0
+    told = ok(run_cli("--db", db_path, "retention", "run", "--archive", tmp_path / "a", "--now", NOW_ISO))
+    assert "retention run --vacuum" in told.stderr
+    pages = lambda: sqlite3.connect(db_path).execute("PRAGMA page_count").fetchone()[0]  # noqa: E731
+    before = pages()
+    ok(run_cli("--db", db_path, "retention", "run", "--vacuum", "--archive", tmp_path / "b", "--now", NOW_ISO))
+    with sqlite3.connect(db_path) as raw:
+        assert raw.execute("PRAGMA auto_vacuum").fetchone()[0] == 2
+    assert pages() < before
+    ok(run_cli("--db", db_path, "verify"))
