@@ -150,3 +150,26 @@ def test_an_older_file_is_told_to_vacuum_once_and_then_returns_space(db_path: Pa
         assert raw.execute("PRAGMA auto_vacuum").fetchone()[0] == 2
     assert pages() < before
     ok(run_cli("--db", db_path, "verify"))
+
+
+class _CancelWhileArchiving(Progress):
+    def update(self, update: ProgressUpdate) -> None:
+        if update.text.startswith("archived"):
+            self.cancel()
+
+
+def test_a_run_cancelled_while_archiving_purges_nothing_and_leaves_no_half_archive(db_path: Path,
+                                                                                    tmp_path: Path) -> None:
+    from app.domain.jobs import Cancelled
+
+    with _db(db_path, 5_000) as db:
+        try:
+            run.run(db, tmp_path / "a", NOW, progress=_CancelWhileArchiving(), batch=500)
+        except Cancelled:
+            pass
+        else:
+            raise AssertionError("the run was not cancelled")
+        assert db.scalar("SELECT count(*) FROM events") == 5_000
+        assert db.rows("SELECT state, purged FROM retention_runs") == [{"state": "cancelled", "purged": 0}]
+        assert db.scalar("SELECT count(*) FROM audit_log WHERE entity = 'retention'") == 0
+    assert not (tmp_path / "a").exists()

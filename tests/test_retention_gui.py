@@ -66,6 +66,8 @@ def test_cancel_stops_a_run_and_keeps_the_window_usable(qtbot, db: Database) -> 
     after = db.scalar("SELECT count(*) FROM events")
     runs = db.rows("SELECT state, purged FROM retention_runs")
     assert runs and runs[-1]["state"] == "cancelled" and before - after == runs[-1]["purged"] < before
+    for folder in Path(db.path).parent.glob("*.archives/*"):  # a run stopped while archiving leaves no half archive
+        assert (folder / "manifest.json").is_file()
 
 
 def test_the_window_offers_a_due_run_once_a_day_without_blocking(qtbot, db: Database) -> None:  # type: ignore[no-untyped-def]

@@ -8,6 +8,7 @@ owner-only (0600), gzip headers carry no time, so the same events give the same 
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import json
@@ -80,6 +81,21 @@ class ArchiveWriter:
         f = _File(path, raw, gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=6, mtime=0, filename=""))
         self._files[key] = f
         return f
+
+    def discard(self) -> None:
+        """Remove what was written (a run cancelled or failed while archiving): no half archive is left."""
+        for f in self._files.values():
+            with contextlib.suppress(OSError):
+                f.gz.close()
+                f.raw.close()
+            with contextlib.suppress(OSError):
+                f.path.unlink()
+        self._files.clear()
+        for sub in sorted(self.folder.glob("*"), reverse=True):
+            with contextlib.suppress(OSError):
+                sub.rmdir()
+        with contextlib.suppress(OSError):
+            self.folder.rmdir()
 
     def close(self) -> list[dict[str, Any]]:
         """Close every file; their manifest entries, sorted by path."""

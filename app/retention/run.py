@@ -86,8 +86,9 @@ def run(db: Database, archive_dir: Path | None, now: dt.datetime | None = None, 
         progress: Progress | None = None, batch: int = BATCH) -> RunResult:
     """Apply the policies as of ``now``: archive into ``archive_dir``, then purge; ``dry_run`` only counts.
 
-    Cancel while archiving raises ``Cancelled`` (nothing was purged); while purging, the run stops after
-    the current batch and returns with ``state`` "cancelled" and the manifest saying what went.
+    Cancel while archiving raises ``Cancelled`` (nothing was purged, the partial files are removed); while
+    purging, the run stops after the current batch and returns with ``state`` "cancelled" and the manifest
+    saying what went.
     """
     now = now or dt.datetime.now(dt.UTC)
     progress = progress or Progress()
@@ -110,7 +111,7 @@ def run(db: Database, archive_dir: Path | None, now: dt.datetime | None = None, 
             progress.update(ProgressUpdate(result.archived, total, f"archived {result.archived:,} events",
                                            unit="events", events=result.archived))
     except BaseException:
-        writer.close()
+        writer.discard()
         store.finish_run(db, run_id, "cancelled", result.to_dict(), None)
         raise
     files = writer.close()
