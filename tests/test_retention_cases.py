@@ -173,3 +173,18 @@ def test_a_run_cancelled_while_archiving_purges_nothing_and_leaves_no_half_archi
         assert db.rows("SELECT state, purged FROM retention_runs") == [{"state": "cancelled", "purged": 0}]
         assert db.scalar("SELECT count(*) FROM audit_log WHERE entity = 'retention'") == 0
     assert not (tmp_path / "a").exists()
+
+
+def test_an_older_database_gets_the_default_policies_on_upgrade(db_path: Path) -> None:
+    from app.store import migrations
+
+    db = Database.open(db_path, migrate=False)
+    migrations.upgrade(db, target=18)
+    assert db.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'retention_policies'") == 0
+    db.close()
+    with Database.open(db_path) as db:
+        assert db.user_version == 19
+        rows = {(r["scope"], r["log_type"], r["max_severity"]): r["days"] for r in db.rows(
+            "SELECT scope, log_type, max_severity, days FROM retention_policies")}
+        assert rows == {("events", "*", None): 90, ("events", "security", None): 365,
+                        ("events", "audit", None): 365, ("events", "*", 0): 14, ("incidents", "*", None): 730}
