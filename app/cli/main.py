@@ -48,6 +48,8 @@ COMMANDS: dict[str, str] = {
     "encrypt": "app.cli.secure:encrypt",
     "decrypt": "app.cli.secure:decrypt",
     "backup": "app.cli.secure:backup",
+    "retention": "app.cli.retention:retention",
+    "archive": "app.cli.retention:archive_",
 }
 
 

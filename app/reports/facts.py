@@ -46,6 +46,7 @@ class ReportFacts:
     daily_incidents: list[tuple[dt.date, int, int]] = field(default_factory=list)  # day, opened, resolved
     patterns: PatternFacts = field(default_factory=PatternFacts)  # the Patterns sheet
     redaction: str = ""  # the PII redaction rules in force, in words (app.store.redaction.in_force)
+    retention: str = ""  # the retention policies in force, in words (the Summary states them)
 
 
 def _load_incidents(ctx: ReportContext) -> tuple[list[dict[str, Any]], dict[str, Any], dict[str, Any]]:
@@ -128,4 +129,12 @@ def gather(ctx: ReportContext, database_sha256: str) -> ReportFacts:
             opened.setdefault(timeutil.from_iso(r["resolved_at"]).astimezone(zone).date(), [0, 0])[1] += 1
     facts.daily_incidents = [(d, v[0], v[1]) for d, v in _fill_days(opened, 2)]
     facts.patterns = top_patterns(ctx)
+    facts.retention = _retention(db)
     return facts
+
+
+def _retention(db: Any) -> str:
+    from app.retention.policy import describe
+    from app.retention.run import load_policies
+
+    return describe(load_policies(db))

@@ -102,6 +102,8 @@ class Database:
         db.created_now = not exists
         try:
             db._identify(fresh=not exists)
+            if not exists and not read_only:  # before the first table: a purge can then hand space back
+                conn.execute("PRAGMA auto_vacuum=INCREMENTAL")
             db._configure()
             if not exists:
                 db_connect.make_private(p)

@@ -85,6 +85,12 @@ REDACTION_KEYED_HASH: Option[bool] = Option(
 REDACTION_OFF_SINCE_UPGRADE: Option[bool] = Option(
     "redaction.off_since_upgrade", False, bool,
     doc="Set on a database made before redaction: its rules were seeded off; cleared when one is switched on.")
+DATABASE_ID: Option[str | None] = Option(
+    "database_id", None, str,
+    doc="A random id given on the first retention archive, so an archive names the database it came from.")
+RETENTION_ARCHIVE_DIR: Option[str | None] = Option(
+    "retention.archive_dir", None, str,
+    doc="Where scheduled retention runs (watch, the window) write archives; unset: <database>.archives beside it.")
 
 
 def _registry(*options: Option[Any]) -> dict[str, Option[Any]]:
@@ -98,5 +104,6 @@ def _registry(*options: Option[Any]) -> dict[str, Option[Any]]:
 
 OPTIONS: dict[str, Option[Any]] = _registry(
     PRIORITY_MATRIX, SLA_POLICIES, INCIDENT_NUMBER_FLOOR, INCIDENT_IMPORT_PROFILES, LOG_TYPE_RULES, HOST_RULES,
-    SAVED_VIEWS, AUDIT_CHAIN_KEY, REDACTION_KEYED_HASH, REDACTION_OFF_SINCE_UPGRADE,
+    SAVED_VIEWS, AUDIT_CHAIN_KEY, REDACTION_KEYED_HASH, REDACTION_OFF_SINCE_UPGRADE, DATABASE_ID,
+    RETENTION_ARCHIVE_DIR,
 )

@@ -101,6 +101,12 @@ class MainWindow(QMainWindow):
         self.refresh_counts()
         self.shell = shell.Shell(self)  # icons, theme, settings, recent databases, remembered layout
         self.alerts = AlertNotifier(self)  # tray messages for new firings, the Alerts count, heartbeat ticks
+        from app.ui.retention_offer import RetentionOffer
+
+        self.retention_offer = RetentionOffer(session, parent=self)  # once a day: a retention run that is due
+        self.statusBar().addWidget(self.retention_offer, 1)
+        self.retention_offer.finished.connect(lambda message: self.statusBar().showMessage(message, 15000))
+        self.retention_offer.check()
         # Every menu and command, from one table; the shell's handlers serve some of them.
         self.action_set = ActionSet(self, window_actions.table(self))
         actions = self.action_set.actions

@@ -89,9 +89,11 @@ WINDOW_STATE = Pref("window/state", bytes, b"", "Toolbars and docks")
 SPLITTER_STATE = Pref("window/splitter", bytes, b"", "Navigation width")
 LAST_PAGE = Pref("window/last_page", str, "", "Last page shown")
 COLLECT_IN_WINDOW = Pref("collect/in_window", bool, True, "Collect from the sources while the window is open")
+RETENTION_OFFERED = Pref("retention/offered_on", str, "", "The day the window last offered a due retention run")
 
 ALL: tuple[Pref, ...] = (DEFAULT_DATABASE, TIME_ZONE, DATE_FORMAT, THEME, RECENT_DATABASES,
-                         WINDOW_GEOMETRY, WINDOW_STATE, SPLITTER_STATE, LAST_PAGE, COLLECT_IN_WINDOW)
+                         WINDOW_GEOMETRY, WINDOW_STATE, SPLITTER_STATE, LAST_PAGE, COLLECT_IN_WINDOW,
+                         RETENTION_OFFERED)
 
 
 class Preferences:

@@ -70,6 +70,10 @@ class SettingsDialog(QDialog):
         self.connections_tab = ConnectionsTab(session)
         tabs.addTab(self.connections_tab, "Connections")
         tabs.addTab(self._redaction_tab(), "Redaction")
+        from app.ui.retention_tab import RetentionTab
+
+        self.retention_tab = RetentionTab(session)
+        tabs.addTab(self.retention_tab, "Retention")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
