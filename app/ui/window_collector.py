@@ -22,6 +22,7 @@ import os
 import time
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QObject, QThread, QTimer, Signal
 
 from app.collect import after_batch, hooks
@@ -33,6 +34,7 @@ from app.store.database import Database
 log = logging.getLogger("issue_ledger.ui.collector")
 RETRY_S = 5.0  # while another process collects, look again this often
 STOP_WAIT_MS = 15_000  # closing waits at most this long for the batch in hand
+_LIVE: set[QThread] = set()  # collector threads still running, kept alive until they finish
 
 
 def holder_pid(db_path: Path) -> int:
@@ -149,9 +151,15 @@ class WindowCollector(QObject):
         """Try to collect now (no-op while a try or a collection is under way, or when turned off)."""
         if not self.enabled or (self._thread is not None and self._thread.isRunning()):
             return
-        thread = self._thread = _CollectorThread(self.path, self)
+        # No parent: if the window is deleted while the thread still opens the file (an encrypted one takes a
+        # while) or commits its batch, the thread is asked to stop and ends on its own, never destroyed running.
+        thread = self._thread = _CollectorThread(self.path)
+        _LIVE.add(thread)
         thread.began.connect(self._began)
         thread.finished.connect(lambda: self._ended(thread))
+        thread.finished.connect(lambda: _LIVE.discard(thread))
+        thread.finished.connect(thread.deleteLater)
+        self.destroyed.connect(lambda *_a: thread.stop())
         thread.start()
 
     def nudge(self) -> None:
@@ -182,6 +190,8 @@ class WindowCollector(QObject):
         return done
 
     def _began(self, state: str, pid: int) -> None:
+        if not shiboken6.isValid(self):
+            return
         self._set(state, pid)
         if state == "busy" and self.enabled:  # take over once ``watch`` ends
             self.retry.start()
@@ -189,6 +199,8 @@ class WindowCollector(QObject):
             self.retry.stop()
 
     def _ended(self, thread: _CollectorThread) -> None:
+        if not shiboken6.isValid(self):  # the window went first; the thread only had to finish
+            return
         if self._thread is thread:
             self._thread = None
         if self.state == "collecting" and not thread.stop_asked:  # it ended by itself: say so, try again later
