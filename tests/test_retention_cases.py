@@ -188,3 +188,34 @@ def test_an_older_database_gets_the_default_policies_on_upgrade(db_path: Path) -
             "SELECT scope, log_type, max_severity, days FROM retention_policies")}
         assert rows == {("events", "*", None): 90, ("events", "security", None): 365,
                         ("events", "audit", None): 365, ("events", "*", 0): 14, ("incidents", "*", None): 730}
+    with Database.open(db_path) as db:
+        from app.store import settings
+
+        assert settings.RETENTION_AUTO.read(db) is False  # an upgrade never starts purging unasked
+
+
+def test_scheduled_runs_are_on_for_a_new_file_off_for_an_upgraded_one_and_switched_from_the_cli(
+        tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    from app.retention import schedule
+    from app.store import migrations
+
+    new = tmp_path / "new.db"
+    with Database.open(new) as db:
+        fill(db, 200)
+        assert schedule.is_due(db, NOW) > 0
+    old = tmp_path / "old.db"
+    db = Database.open(old, migrate=False)
+    migrations.upgrade(db, target=18)
+    db.close()
+    with Database.open(old) as db:
+        fill(db, 200)
+        assert schedule.is_due(db, NOW) == 0 and schedule.run_if_due(db, NOW) is None
+        assert db.scalar("SELECT count(*) FROM events") == 200
+    shown = json.loads(run_cli("--db", old, "retention", "show", "-o", "json").stdout)
+    assert shown["auto"] is False
+    turned = run_cli("--db", old, "retention", "auto", "on")
+    assert turned.returncode == 0 and turned.stdout.strip() == "scheduled retention runs on (were off)"
+    with Database.open(old) as db:
+        assert schedule.is_due(db, NOW) > 0
+        sql = "SELECT count(*) FROM audit_log WHERE entity = 'settings' AND entity_id = 'retention.auto'"
+        assert db.scalar(sql) == 1

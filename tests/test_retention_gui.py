@@ -91,3 +91,15 @@ def test_the_window_offers_a_due_run_once_a_day_without_blocking(qtbot, db: Data
     with qtbot.waitSignal(again.checked, timeout=WAIT) as asked_again:
         again.check()
     assert asked_again.args[0] == 0 and not again.isVisible()  # offered today already
+
+
+def test_the_scheduled_runs_switch(qtbot, db: Database) -> None:  # type: ignore[no-untyped-def]
+    from app.store import settings
+
+    tab = _tab(qtbot, db)
+    assert tab.auto.isChecked()  # a new file: on
+    with qtbot.waitSignal(tab.done, timeout=WAIT):
+        qtbot.mouseClick(tab.auto, LEFT)
+    assert tab.message.text() == "Due policies now run only when asked."
+    assert settings.RETENTION_AUTO.read(db) is False
+    qtbot.waitUntil(lambda: not tab.auto.isChecked(), timeout=WAIT)

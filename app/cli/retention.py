@@ -50,14 +50,18 @@ def retention() -> None:
 def show(obj: CliContext, output: str) -> None:
     """The policies in force (and the last run)."""
     from app.retention.run import load_policies
-    from app.store import retention as store
+    from app.store import retention as store, settings
 
     db = obj.db()
     rows = [p.to_dict() for p in load_policies(db)]
     if output == "json":
-        emit_json({"policies": rows, "last_run": store.last_run(db), "space": store.space(db)})
+        emit_json({"policies": rows, "last_run": store.last_run(db), "space": store.space(db),
+                   "auto": settings.RETENTION_AUTO.read(db)})
         return
     emit_rows(rows, output, ["label", "scope", "log_type", "client", "max_severity", "days"])
+    if output == "table":
+        click.echo(f"scheduled runs: {'on' if settings.RETENTION_AUTO.read(db) else 'off'} "
+                   "(issue-ledger retention auto on|off)")
 
 
 @retention.command("set")
@@ -78,6 +82,18 @@ def set_(obj: CliContext, log_type: str, days: int, client: str | None) -> None:
     old = _faults(lambda: store.set_policy(obj.db(), scope, kind, client, max_severity, days))
     was = "new policy" if old is None else f"was {old} days"
     click.echo(f"{log_type}{' for ' + client if client else ''}: {days} days ({was})")
+
+
+@retention.command("auto")
+@click.argument("state", type=click.Choice(["on", "off"]))
+@pass_ctx
+def auto(obj: CliContext, state: str) -> None:
+    """Turn scheduled runs on or off: watch's daily run and the window's offer. On for new databases; off on
+    files made before retention, until turned on here."""
+    from app.store import retention as store
+
+    old = _faults(lambda: store.set_auto(obj.db(), state == "on"))
+    click.echo(f"scheduled retention runs {state} (were {'on' if old else 'off'})")
 
 
 @retention.command("run")

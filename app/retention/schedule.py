@@ -52,8 +52,10 @@ def due_count(db: Database, now: dt.datetime) -> int:
 
 
 def is_due(db: Database, now: dt.datetime | None = None) -> int:
-    """Events a scheduled run would take now (0: not due, or it ran within the day)."""
+    """Events a scheduled run would take now (0: not due, scheduled runs off, or it ran within the day)."""
     now = now or dt.datetime.now(dt.UTC)
+    if not settings.RETENTION_AUTO.read(db):
+        return 0
     return 0 if ran_recently(db, now) else due_count(db, now)
 
 

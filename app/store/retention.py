@@ -13,7 +13,7 @@ from typing import Any
 
 from app.domain import timeutil
 from app.domain.event_row import EVENT_COLUMNS
-from app.store import audit, driver
+from app.store import audit, driver, settings
 from app.store.database import Database
 from app.store.db_errors import translate
 from app.store.status_sql import FINAL_IN
@@ -177,3 +177,12 @@ def vacuum_to_incremental(db: Database) -> None:
     """Switch an older file to incremental auto-vacuum: one full VACUUM rewrites it (slow on a big file)."""
     db.execute("PRAGMA auto_vacuum=INCREMENTAL")
     db.execute("VACUUM")
+
+
+def set_auto(db: Database, on: bool, actor: str | None = None) -> bool:
+    """Turn scheduled runs on or off (audited); returns the old value."""
+    with db.transaction():
+        old = settings.RETENTION_AUTO.read(db)
+        settings.RETENTION_AUTO.write(db, on)
+        audit.append(db, "update", "settings", settings.RETENTION_AUTO.key, old=old, new=on, actor=actor)
+    return old

@@ -88,6 +88,10 @@ REDACTION_OFF_SINCE_UPGRADE: Option[bool] = Option(
 DATABASE_ID: Option[str | None] = Option(
     "database_id", None, str,
     doc="A random id given on the first retention archive, so an archive names the database it came from.")
+RETENTION_AUTO: Option[bool] = Option(
+    "retention.auto", True, bool,
+    doc="Due retention runs start by themselves (watch daily, the window's offer); off on files made before "
+        "retention, so an upgrade never starts purging unasked.")
 RETENTION_ARCHIVE_DIR: Option[str | None] = Option(
     "retention.archive_dir", None, str,
     doc="Where scheduled retention runs (watch, the window) write archives; unset: <database>.archives beside it.")
@@ -105,5 +109,5 @@ def _registry(*options: Option[Any]) -> dict[str, Option[Any]]:
 OPTIONS: dict[str, Option[Any]] = _registry(
     PRIORITY_MATRIX, SLA_POLICIES, INCIDENT_NUMBER_FLOOR, INCIDENT_IMPORT_PROFILES, LOG_TYPE_RULES, HOST_RULES,
     SAVED_VIEWS, AUDIT_CHAIN_KEY, REDACTION_KEYED_HASH, REDACTION_OFF_SINCE_UPGRADE, DATABASE_ID,
-    RETENTION_ARCHIVE_DIR,
+    RETENTION_ARCHIVE_DIR, RETENTION_AUTO,
 )

@@ -12,6 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFormLayout,
     QHBoxLayout,
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.jobs import Progress, ProgressUpdate
 from app.domain.vocab import LOG_TYPES
+from app.store import settings
 from app.store.database import Database
 from app.ui.db_ops import DbOp, Kind
 from app.ui.session import Session
@@ -43,7 +45,15 @@ def _listing(db: Database) -> dict[str, Any]:
     from app.store import retention as store
 
     rows = [{**p.to_dict(), "updated_at": r["updated_at"]} for p, r in zip(load_policies(db), store.policies(db))]
-    return {"policies": rows, "archive_root": str(schedule.archive_root(db)), "last_run": store.last_run(db)}
+    return {"policies": rows, "archive_root": str(schedule.archive_root(db)), "last_run": store.last_run(db),
+            "auto": settings.RETENTION_AUTO.read(db)}
+
+
+def _set_auto(db: Database, on: bool) -> str:
+    from app.store import retention as store
+
+    store.set_auto(db, on)
+    return "Due policies now run by themselves." if on else "Due policies now run only when asked."
 
 
 def _save(db: Database, target: str, client: str | None, days: int) -> str:
@@ -136,6 +146,10 @@ class RetentionTab(QWidget):
         layout.addLayout(form)
         layout.addLayout(buttons)
         layout.addWidget(self.progress)
+        self.auto = QCheckBox("Run due policies by themselves (watch once a day; the window offers)")
+        self.auto.setToolTip("Off on files made before retention existed, so an upgrade never purges unasked")
+        self.auto.clicked.connect(self.set_auto)
+        layout.addWidget(self.auto)
         layout.addWidget(self.where)
         layout.addWidget(self.message)
         self.rows: list[dict[str, Any]] = []
@@ -153,6 +167,7 @@ class RetentionTab(QWidget):
                 item = QTableWidgetItem(str(row.get(name) or ""))
                 item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
                 self.table.setItem(r, c, item)
+        self.auto.setChecked(bool(listing["auto"]))
         last = listing["last_run"]
         ran = f"last run {last['started_at']}: {last['purged']:,} purged" if last else "never run"
         self.where.setText(f"Archives go to {listing['archive_root']} ({ran}).")
@@ -175,6 +190,10 @@ class RetentionTab(QWidget):
         DbOp(self, self.session.db_path, lambda db, _p: _save(db, target, client, days),
              on_success=self._saved, on_failure=lambda message, _d: self._say(message),
              kind=Kind.PLAIN).run_in_background()
+
+    def set_auto(self, on: bool) -> None:
+        DbOp(self, self.session.db_path, lambda db, _p: _set_auto(db, on), on_success=self._saved,
+             on_failure=lambda message, _d: self._say(message), kind=Kind.PLAIN).run_in_background()
 
     def _saved(self, message: str) -> None:
         self.reload()

@@ -7,6 +7,8 @@ rule (the most specific wins). The incidents policy counts days after closing: u
 then a closed incident's evidence stays; an open incident's evidence never goes. New
 databases are created with ``auto_vacuum = INCREMENTAL`` (``Database.open``) so a purge
 can hand the space back; older files need one VACUUM (``retention run --vacuum``).
+On an upgraded file, scheduled runs (``watch``, the window's offer) stay off until
+``retention auto on``: an upgrade must never start purging a ledger's history unasked.
 """
 
 from __future__ import annotations
@@ -64,3 +66,5 @@ def upgrade(db: Database) -> None:
     for scope, log_type, max_severity, days in DEFAULTS:
         db.execute("INSERT OR IGNORE INTO retention_policies (scope, log_type, client, max_severity, days, updated_at)"
                    " VALUES (?, ?, NULL, ?, ?, ?)", (scope, log_type, max_severity, days, now))
+    if not getattr(db, "created_now", False):  # an upgraded file: scheduled runs wait until someone turns them on
+        db.execute("INSERT OR IGNORE INTO settings (key, value) VALUES ('retention.auto', 'false')")
