@@ -66,8 +66,11 @@ _LOOSER = {DIGITS: r"[0-9][0-9][0-9][0-9 \-]{8}", CAPS: r"[A-Z] ?[0-9]{2}"}
 _B = r"(?<![A-Za-z0-9])"  # not inside a word or a longer code
 _E = r"(?![A-Za-z0-9])"
 BUILTIN_RULES: tuple[Rule, ...] = (
-    Rule("email", "email", r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}", "[email]",
-         hint="@"),
+    # The local part starts where a run of its characters starts: without that look-behind a long run with no
+    # "@" (a base64 blob) is rescanned from each of its characters, quadratic in its length (6.8 s at 100 KB).
+    Rule("email", "email",
+         r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}",
+         "[email]", hint="@"),
     Rule("iban", "iban", _B + r"[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?" + _E, "[iban]", "iban",
          hint=CAPS),
     Rule("payment-card", "card",
