@@ -10,12 +10,12 @@ export is removed by the next export to that folder (see ``leftovers``).
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import logging
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from app.domain.digest import sha256_file
 from app.reports import leftovers
 from app.store import audit_heads, private_files
 from app.store.database import Database, UserFacingStoreError
@@ -23,12 +23,6 @@ from app.store.database import Database, UserFacingStoreError
 log = logging.getLogger("issue_ledger.reports")
 
 
-def sha256_file(path: str | os.PathLike[str]) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def temporary_name(target: Path) -> Path:

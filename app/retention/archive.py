@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from app.domain.digest import sha256_file
 from app.domain.vocab import Severity
 from app.store import private_files
 
@@ -107,17 +108,11 @@ class ArchiveWriter:
             f.raw.close()
             entries.append({"path": f.path.relative_to(self.folder).as_posix(), "events": f.events,
                             "first_ts": f.first_ts, "last_ts": f.last_ts, "bytes": f.path.stat().st_size,
-                            "sha256": sha256_of(f.path)})
+                            "sha256": sha256_file(f.path)})
         self._files.clear()
         return sorted(entries, key=lambda e: e["path"])
 
 
-def sha256_of(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def write_manifest(folder: Path, manifest: dict[str, Any]) -> str:
@@ -173,7 +168,7 @@ def verify(folder: Path) -> tuple[dict[str, Any], list[str]]:
         if not path.is_file():
             problems.append(f"{path}: missing (the manifest lists it)")
             continue
-        digest = sha256_of(path)
+        digest = sha256_file(path)
         if digest != entry.get("sha256"):
             problems.append(f"{path}: SHA-256 {digest} does not match the manifest's {entry.get('sha256')}")
             continue

@@ -12,7 +12,6 @@ row in the database names the file and its hash.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import sqlite3
@@ -22,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from app.domain import timeutil
+from app.domain.digest import sha256_file
 from app.store import audit, cipher, driver, private_files
 from app.store.audit_heads import current_head
 from app.store.database import Database, UserFacingStoreError
@@ -112,16 +112,10 @@ def _describe(tmp: Path, out: Path, passphrase: str | None) -> BackupManifest:
         events = int(copy.scalar("SELECT count(*) FROM events"))
         incidents = int(copy.scalar("SELECT count(*) FROM incidents"))
         version = copy.user_version
-    return BackupManifest(str(out.name), _sha256(tmp), tmp.stat().st_size, events, incidents, version,
+    return BackupManifest(str(out.name), sha256_file(tmp), tmp.stat().st_size, events, incidents, version,
                           seq, digest, passphrase is not None, timeutil.now_iso())
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _write_manifest(manifest: BackupManifest, path: Path) -> None:

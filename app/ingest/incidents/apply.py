@@ -9,13 +9,13 @@ file one ``import`` row with its hash, counts and rejects.
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from app.domain import timeutil
+from app.domain.digest import sha256_file
 from app.domain.jobs import Progress
 from app.domain.redaction import redact_values
 from app.ingest.incidents.plan import ImportOptions, ImportPlan, build_plan
@@ -54,12 +54,6 @@ def plan_file(db: Database, path: Path, options: ImportOptions) -> ImportPlan:
     return build_plan(path, options, store.existing_external_keys(db, keys), priority_matrix(db), table=table)
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def apply_plan(db: Database, plan: ImportPlan, progress: Progress | None = None,
@@ -104,7 +98,7 @@ def apply_plan(db: Database, plan: ImportPlan, progress: Progress | None = None,
         first, last = (created[0], created[-1]) if created else (None, None)
         rejects = [(r.line, r.key, r.field, redactor.redact(r.reason), r.raw and redactor.redact(r.raw, tally=tally))
                    for r in plan.rejects]
-        summary = {"file": plan.path.name, "path": str(plan.path), "sha256": _sha256(plan.path), "kind": plan.kind,
+        summary = {"file": plan.path.name, "path": str(plan.path), "sha256": sha256_file(plan.path), "kind": plan.kind,
                    "read": plan.read, "created": len(created), "updated": 0, "skipped": len(plan.skipped),
                    "rejected": len(plan.rejects), "first": first, "last": last}
         import_id = incident_imports.record(
