@@ -62,7 +62,7 @@ def grouped_counts(
     """
     spans = offset_spans(zone, start, end)
     return [(bucket_start(number, size, spans, zone), group, n)
-            for number, group, n in aggregates.event_buckets(db, f, zone, sql_bucket(size, spans, "e.ts"), by, now)]
+            for number, group, n in aggregates.event_buckets(db, f, zone, sql_bucket(size, spans, "e.t", ms=True), by, now)]
 
 
 def listable(size: str, start: dt.datetime, end: dt.datetime) -> bool:

@@ -1,0 +1,182 @@
+"""How the compact event store (schema 16) holds an event, and the SQL that reads it back.
+
+``event_data`` keeps time as epoch milliseconds (``t``), every text dimension
+(log type, raw level, host, component, client, site) as an id into the one
+dictionary ``event_names``, and ``raw`` only as what the message does not
+already say: NULL when raw equals the message, otherwise the text before and
+after the message (``raw_pre``/``raw_post``); a raw line that does not contain
+its message is kept whole in ``raw_pre``. Two storage bits of ``flags`` tell
+these apart and are never shown.
+
+Two views read it back. ``events`` has exactly the columns of the old table, so
+every export, report and other reader keeps working; ``event_rows`` adds the
+stored columns, so filters (``app.store.filter_sql``) test integers and ids on
+the indexes while the query still selects ``ts``, ``host``... as text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from app.domain.event_row import EVENT_COLUMNS
+
+RAW_WHOLE = 1 << 16  # raw does not contain the message: raw_pre holds all of it
+RAW_NONE = 1 << 17  # raw is NULL
+SHOWN_FLAGS = 0xFFFF
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_MS = dt.timedelta(milliseconds=1)
+
+
+def iso_to_ms(text: str) -> int:
+    """Stored ISO text -> epoch milliseconds (exact, any year the store accepts)."""
+    from app.domain import timeutil
+
+    return (timeutil.from_iso(text) - _EPOCH) // _MS
+
+
+def ms_to_iso(ms: int) -> str:
+    """Epoch milliseconds -> the stored ISO text (``2026-11-30T05:18:28.000Z``)."""
+    from app.domain import timeutil
+
+    return timeutil.to_iso(_EPOCH + dt.timedelta(milliseconds=ms))
+
+
+def ts_sql(t: str) -> str:
+    """SQL for the ISO text of epoch-ms column ``t`` (integer arithmetic: no float rounding, any sign)."""
+    ms = f"((({t}) % 1000 + 1000) % 1000)"
+    return f"(strftime('%Y-%m-%dT%H:%M:%S', (({t}) - {ms}) / 1000, 'unixepoch') || printf('.%03dZ', {ms}))"
+
+
+def seconds_sql(t: str) -> str:
+    """SQL for whole epoch seconds (floor) of epoch-ms column ``t``."""
+    return f"((({t}) - ((({t}) % 1000 + 1000) % 1000)) / 1000)"
+
+
+def name_sql(id_sql: str) -> str:
+    return f"(SELECT name FROM event_names WHERE id = {id_sql})"
+
+
+def raw_sql(a: str) -> str:
+    """SQL rebuilding ``raw`` from row alias prefix ``a`` (``"e."`` or ``""``)."""
+    return (f"(CASE WHEN {a}flags & {RAW_NONE} THEN NULL WHEN {a}flags & {RAW_WHOLE} THEN {a}raw_pre"
+            f" ELSE coalesce({a}raw_pre, '') || {a}message || coalesce({a}raw_post, '') END)")
+
+
+def ids_in(column: str, n: int) -> str:
+    """``column`` holds the id of one of ``n`` bound names."""
+    return f"{column} IN (SELECT id FROM event_names WHERE name IN ({','.join('?' * n)}))"
+
+
+# Text column of the old table -> the stored column holding its id.
+DIMENSIONS = {"log_type": "type_id", "raw_level": "level_id", "host": "host_id", "component": "component_id",
+              "client": "client_id", "site": "site_id"}
+
+
+def column_sql(name: str, a: str) -> str:
+    """SQL for old-table column ``name`` over a row of ``event_data`` aliased ``a`` (prefix, e.g. ``"t."``)."""
+    if name == "ts":
+        return ts_sql(a + "t")
+    if name in DIMENSIONS:
+        return name_sql(a + DIMENSIONS[name])
+    if name == "raw":
+        return raw_sql(a)
+    if name == "flags":
+        return f"({a}flags & {SHOWN_FLAGS})"
+    return a + name
+
+
+OLD_COLUMNS = ("id", *EVENT_COLUMNS, "pattern_id")
+ROWS_VIEW = ("CREATE VIEW event_rows AS SELECT d.*, "
+             + ", ".join(f"{column_sql(c, 'd.')} AS {c}" for c in ("ts", *DIMENSIONS, "raw"))
+             + ", d.flags & 65535 AS shown_flags FROM event_data d")
+EVENTS_VIEW = ("CREATE VIEW events AS SELECT "
+               + ", ".join("shown_flags AS flags" if c == "flags" else c for c in OLD_COLUMNS) + " FROM event_rows")
+
+_TS_IN = "(unixepoch(substr({v}, 1, 19)) * 1000 + CAST(substr({v}, 21, 3) AS INTEGER))"
+_AT = "instr(NEW.raw, NEW.message)"
+_ENCODED = {
+    "t": _TS_IN.format(v="NEW.ts"),
+    **{col: f"(SELECT id FROM event_names WHERE name = NEW.{name})" for name, col in DIMENSIONS.items()},
+    "raw_pre": f"(CASE WHEN NEW.raw IS NULL THEN NULL WHEN {_AT} = 0 THEN NEW.raw"
+               f" ELSE nullif(substr(NEW.raw, 1, {_AT} - 1), '') END)",
+    "raw_post": f"(CASE WHEN NEW.raw IS NULL OR {_AT} = 0 THEN NULL"
+                f" ELSE nullif(substr(NEW.raw, {_AT} + length(NEW.message)), '') END)",
+    "flags": f"((coalesce(NEW.flags, 0) & {SHOWN_FLAGS}) | (CASE WHEN NEW.raw IS NULL THEN {RAW_NONE}"
+             f" WHEN {_AT} = 0 THEN {RAW_WHOLE} ELSE 0 END))",
+}
+BASE_COLUMNS = ("t", "severity", "type_id", "level_id", "host_id", "component_id", "pid", "event_code", "message",
+                "raw_pre", "raw_post", "client_id", "site_id", "import_id", "line_no", "flags", "pattern_id")
+_NEW_NAMES = ("INSERT OR IGNORE INTO event_names(name) SELECT v FROM (" + " UNION ALL ".join(
+    f"SELECT NEW.{n} AS v" for n in DIMENSIONS) + ") WHERE v IS NOT NULL;")
+_VALUES = ", ".join(_ENCODED.get(c, f"NEW.{c}") for c in BASE_COLUMNS)
+
+# Writes through the ``events`` view, for readers and tools written against the old table.
+VIEW_TRIGGERS = (
+    "CREATE TRIGGER events_insert INSTEAD OF INSERT ON events BEGIN " + _NEW_NAMES
+    + f" INSERT INTO event_data(id, {', '.join(BASE_COLUMNS)}) VALUES (NEW.id, {_VALUES}); END",
+    "CREATE TRIGGER events_update INSTEAD OF UPDATE ON events BEGIN " + _NEW_NAMES
+    + f" UPDATE event_data SET id = NEW.id, ({', '.join(BASE_COLUMNS)}) = ({_VALUES}) WHERE id = OLD.id; END",
+    "CREATE TRIGGER events_delete INSTEAD OF DELETE ON events BEGIN DELETE FROM event_data WHERE id = OLD.id; END",
+)
+
+FTS_TRIGGERS = (
+    "CREATE TRIGGER events_fts_ai AFTER INSERT ON event_data BEGIN"
+    " INSERT INTO events_fts(rowid, message) VALUES (new.id, new.message); END",
+    "CREATE TRIGGER events_fts_ad AFTER DELETE ON event_data BEGIN"
+    " INSERT INTO events_fts(events_fts, rowid, message) VALUES ('delete', old.id, old.message); END",
+    "CREATE TRIGGER events_fts_au AFTER UPDATE OF message ON event_data BEGIN"
+    " INSERT INTO events_fts(events_fts, rowid, message) VALUES ('delete', old.id, old.message);"
+    " INSERT INTO events_fts(rowid, message) VALUES (new.id, new.message); END",
+)
+
+
+def encode_raw(raw: str | None, message: str) -> tuple[str | None, str | None, int]:
+    """(raw_pre, raw_post, storage flag bits) for one event, as the view trigger computes them."""
+    if raw is None:
+        return None, None, RAW_NONE
+    at = raw.find(message)
+    if at < 0:
+        return raw, None, RAW_WHOLE
+    return raw[:at] or None, raw[at + len(message):] or None, 0
+
+
+class NameIds:
+    """Dictionary ids for dimension text, looked up (and added) once per name per write."""
+
+    def __init__(self, db: Any) -> None:
+        self.db = db
+        self.ids: dict[str, int] = {}
+
+    def __call__(self, name: str | None) -> int | None:
+        if name is None:
+            return None
+        got = self.ids.get(name)
+        if got is None:
+            self.db.execute("INSERT OR IGNORE INTO event_names(name) VALUES (?)", (name,))
+            got = int(self.db.scalar("SELECT id FROM event_names WHERE name = ?", (name,)))
+            self.ids[name] = got
+        return got
+
+
+_I = {c: i for i, c in enumerate(EVENT_COLUMNS)}
+
+
+def encode_rows(db: Any, rows: Iterable[Sequence[Any]], with_pattern: bool) -> Iterable[tuple[Any, ...]]:
+    """Rows in ``EVENT_COLUMNS`` order (then pattern_id) -> ``BASE_COLUMNS`` tuples for ``event_data``."""
+    name = NameIds(db)
+    ts, sev, typ, lvl, host, comp, pid, code, msg, raw, cli, site, imp, line, flags = (
+        _I[c] for c in EVENT_COLUMNS)
+    last_ts, last_t = "", 0
+    for r in rows:
+        if r[ts] != last_ts:
+            last_ts, last_t = r[ts], iso_to_ms(r[ts])
+        pre, post, bits = encode_raw(r[raw], r[msg])
+        yield (last_t, r[sev], name(r[typ]), name(r[lvl]), name(r[host]), name(r[comp]), r[pid], r[code], r[msg],
+               pre, post, name(r[cli]), name(r[site]), r[imp], r[line], (r[flags] & SHOWN_FLAGS) | bits,
+               r[len(EVENT_COLUMNS)] if with_pattern else None)
+
+
+INSERT_SQL = f"INSERT INTO event_data ({', '.join(BASE_COLUMNS)}) VALUES ({', '.join('?' * len(BASE_COLUMNS))})"
