@@ -179,4 +179,15 @@ def encode_rows(db: Any, rows: Iterable[Sequence[Any]], with_pattern: bool) -> I
                r[len(EVENT_COLUMNS)] if with_pattern else None)
 
 
+COMPACT_SINCE = 16  # the schema that brought event_data
+
+
+def stored_table(db: Any) -> str:
+    """Where events are written: ``event_data``, or the old ``events`` table of a file not yet migrated
+    (migration tests build such files with today's writers)."""
+    return "event_data" if db.user_version >= COMPACT_SINCE else "events"
+
+
+LEGACY_INSERT = (f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}, pattern_id)"
+                 f" VALUES ({', '.join('?' * (len(EVENT_COLUMNS) + 1))})")
 INSERT_SQL = f"INSERT INTO event_data ({', '.join(BASE_COLUMNS)}) VALUES ({', '.join('?' * len(BASE_COLUMNS))})"

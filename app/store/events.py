@@ -13,7 +13,7 @@ from typing import Any
 from app.domain.filters import Filter
 from app.domain.vocab import Severity
 from app.store.database import Database
-from app.store.event_sql import INSERT_SQL, encode_rows, ts_sql
+from app.store.event_sql import INSERT_SQL, LEGACY_INSERT, encode_rows, stored_table, ts_sql
 from app.store.filter_sql import event_where
 
 
@@ -23,6 +23,9 @@ MIN_TS, MAX_TS = ts_sql("min(e.t)"), ts_sql("max(e.t)")
 def insert_many(db: Database, rows: Iterable[Sequence[Any]], with_pattern: bool = False) -> int:
     """Insert rows ordered as ``EVENT_COLUMNS`` (then ``pattern_id`` if ``with_pattern``); the caller owns the
     transaction. Dimensions become dictionary ids and time epoch ms here (``app.store.event_sql``)."""
+    if stored_table(db) == "events":
+        return db.executemany(LEGACY_INSERT if with_pattern else LEGACY_INSERT.replace(", pattern_id", "").replace(
+            ", ?)", ")"), list(rows)).rowcount
     cur = db.executemany(INSERT_SQL, list(encode_rows(db, rows, with_pattern)))
     return cur.rowcount
 

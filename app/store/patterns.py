@@ -13,7 +13,7 @@ from typing import Any
 
 from app.domain.timeutil import now_iso
 from app.store.database import Database
-from app.store.event_sql import iso_to_ms, name_sql, ts_sql
+from app.store.event_sql import iso_to_ms, name_sql, stored_table, ts_sql
 from app.store.filter_sql import Where
 from app.store.visibility import visible
 
@@ -75,18 +75,20 @@ def forget_import(db: Database, import_id: int) -> None:
 
 def unmined(db: Database, after: int, limit: int) -> list[dict[str, Any]]:
     """Visible events without a pattern yet (imported before patterns existed), by id."""
-    return db.rows(f"SELECT id, {ts_sql('t')} AS ts, severity, message FROM event_data INDEXED BY events_unmined"
+    table = stored_table(db)
+    ts = ts_sql("t") if table == "event_data" else "ts"
+    return db.rows(f"SELECT id, {ts} AS ts, severity, message FROM {table} INDEXED BY events_unmined"
                    f" WHERE pattern_id IS NULL AND id > ? AND {visible()} ORDER BY id LIMIT ?", (after, limit))
 
 
 def unmined_count(db: Database) -> int:
-    return int(db.scalar(f"SELECT count(*) FROM event_data INDEXED BY events_unmined WHERE pattern_id IS NULL"
+    return int(db.scalar(f"SELECT count(*) FROM {stored_table(db)} INDEXED BY events_unmined WHERE pattern_id IS NULL"
                          f" AND {visible()}"))
 
 
 def set_patterns(db: Database, pairs: Iterable[tuple[int, int]]) -> None:
     """``(pattern id, event id)`` pairs; the caller owns the transaction."""
-    db.executemany("UPDATE event_data SET pattern_id = ? WHERE id = ?", pairs)
+    db.executemany(f"UPDATE {stored_table(db)} SET pattern_id = ? WHERE id = ?", pairs)
 
 
 def import_running(db: Database) -> bool:
