@@ -93,9 +93,10 @@ def insert_rejects(db: Database, rows: Iterable[Sequence[Any]]) -> None:
 def delete(db: Database, import_id: int) -> int:
     """Remove an import with its events and rejects; returns the events removed."""
     with db.transaction():
-        n = int(db.scalar("SELECT count(*) FROM event_data WHERE import_id = ?", (import_id,)))
+        table = stored_table(db)
+        n = int(db.scalar(f"SELECT count(*) FROM {table} WHERE import_id = ?", (import_id,)))
         patterns.forget_import(db, import_id)
-        db.execute("DELETE FROM event_data WHERE import_id = ?", (import_id,))
+        db.execute(f"DELETE FROM {table} WHERE import_id = ?", (import_id,))
         db.execute("DELETE FROM import_rejects WHERE import_id = ?", (import_id,))
         db.execute("DELETE FROM imports WHERE id = ?", (import_id,))
     return n
@@ -116,7 +117,7 @@ def wait_turn(db: Database, import_id: int) -> None:
             first = db.scalar("SELECT min(id) FROM imports WHERE status = 'running'")
             if first is None or int(first) >= import_id:
                 db.execute("UPDATE imports SET options = json_set(coalesce(options, '{}'), '$.first_event',"
-                           " (SELECT coalesce(max(id), 0) + 1 FROM event_data)) WHERE id = ?", (import_id,))
+                           f" (SELECT coalesce(max(id), 0) + 1 FROM {stored_table(db)})) WHERE id = ?", (import_id,))
                 return
         if time.monotonic() >= deadline:
             raise UserFacingStoreError(
@@ -127,9 +128,10 @@ def wait_turn(db: Database, import_id: int) -> None:
 
 def discard(db: Database, import_id: int) -> None:
     """Remove an unfinished import's events and rejects in short steps; its row stays (still hidden)."""
+    table = stored_table(db)
     while True:
         with db.transaction():
-            n = db.execute("DELETE FROM event_data WHERE id IN (SELECT id FROM event_data WHERE import_id = ? LIMIT ?)",
+            n = db.execute(f"DELETE FROM {table} WHERE id IN (SELECT id FROM {table} WHERE import_id = ? LIMIT ?)",
                            (import_id, DISCARD_STEP)).rowcount
             db.execute("DELETE FROM import_rejects WHERE id IN (SELECT id FROM import_rejects WHERE import_id = ?"
                        " LIMIT ?)", (import_id, DISCARD_STEP))
