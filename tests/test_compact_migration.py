@@ -136,3 +136,22 @@ def test_a_failed_upgrade_leaves_the_old_file_as_it_was(tmp_path: Path, monkeypa
         assert db.user_version == PREVIOUS
         assert db.scalar("SELECT type FROM sqlite_master WHERE name = 'events'") == "table"
         assert db.rows("SELECT * FROM events ORDER BY id") == before
+
+
+@pytest.mark.parametrize("raw,message,host,component,pid", [
+    ("Nov  3 14:05:09 web01 sshd[42]: login ok", "login ok", "web01", "sshd", 42),
+    ("web web-agent[1]: x web", "x web", "web", "web-agent", 1),  # a host inside the component's name
+    ("1 1[1]: 1", "1", "1", "1", 1),  # every field the same text
+    ("host\x01 comp[7]: m", "m", "host\x01", "comp", 7),  # a mark already in the text: kept as it is
+    ("no message here", "absent", "h", "c", 3),
+    ("same", "same", None, None, None),
+    (None, "no raw at all", "h", "c", 1),
+])
+def test_raw_text_reads_back_exactly(db: Database, raw: str | None, message: str, host: str | None,
+                                     component: str | None, pid: int | None) -> None:
+    row = ("2026-11-30T05:18:28.007Z", 3, "system", None, host, component, pid, None, message, raw,
+           None, None, None, 1, 0)
+    with db.transaction():
+        events.insert_many(db, [row])
+    got = db.rows("SELECT ts, host, component, pid, message, raw FROM events")
+    assert got == [{"ts": row[0], "host": host, "component": component, "pid": pid, "message": message, "raw": raw}]
