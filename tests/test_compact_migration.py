@@ -130,7 +130,7 @@ def test_a_failed_upgrade_leaves_the_old_file_as_it_was(tmp_path: Path, monkeypa
     monkeypatch.setattr(m16, "INDEXES", (*m16.INDEXES[:2], "SELECT cancelled()"))
     with Database.open(path, migrate=False) as db:
         db.conn.create_function("cancelled", 0, lambda: cancelled(db))
-        with pytest.raises(Exception):
+        with pytest.raises(sqlite3.Error):
             migrations.upgrade(db)
     with Database.open(path, migrate=False) as db:
         assert db.user_version == PREVIOUS

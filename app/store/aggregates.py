@@ -110,7 +110,8 @@ def event_range_counts(
 
 def distinct_clients(db: Database) -> list[str]:
     """Client names present in events (a skip-scan of the client index)."""
-    return [c for (c,) in db.execute(f"SELECT {name_sql('c')} FROM (SELECT DISTINCT client_id AS c FROM event_data WHERE client_id IS NOT NULL"
+    return [c for (c,) in db.execute(f"SELECT {name_sql('c')} FROM (SELECT DISTINCT client_id AS c FROM event_data"
+                                   f" WHERE client_id IS NOT NULL"
                                    f" AND {visible()})")]
 
 

@@ -139,7 +139,8 @@ def hits_in_ids(db: Database, where: Where, first_id: int, last_id: int) -> list
 
 def hits_in_time(db: Database, where: Where, lo: str, hi: str, hosts: Iterable[str] | None = None) -> list[Hit]:
     """Matching visible events with times in [lo, hi] (of these hosts), oldest first."""
-    clause, params = "e.t >= ? AND e.t <= ?", [iso_to_ms(lo), iso_to_ms(hi)]
+    clause = "e.t >= ? AND e.t <= ?"
+    params: list[Any] = [iso_to_ms(lo), iso_to_ms(hi)]
     wanted = sorted(set(hosts)) if hosts is not None else None
     if wanted is not None and len(wanted) <= 50:
         clause += f" AND coalesce(e.host, '') IN ({','.join('?' * len(wanted))})"

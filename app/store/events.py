@@ -16,7 +16,6 @@ from app.store.database import Database
 from app.store.event_sql import INSERT_SQL, LEGACY_INSERT, encode_rows, stored_table, ts_sql
 from app.store.filter_sql import event_where
 
-
 MIN_TS, MAX_TS = ts_sql("min(e.t)"), ts_sql("max(e.t)")
 
 

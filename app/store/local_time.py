@@ -41,7 +41,7 @@ def offset_case(spans: list[OffsetSpan], column: str, ms: bool = False) -> tuple
     params: list[object] = []
     for s in spans[:-1]:
         parts.append(f"WHEN {column} < ? THEN ?")
-        params += [iso_to_ms(s.until) if ms else s.until, s.offset]
+        params += [iso_to_ms(s.until) if ms and s.until else s.until, s.offset]
     params.append(spans[-1].offset)
     return "(CASE " + " ".join(parts) + " ELSE ? END)", params
 

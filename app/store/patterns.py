@@ -100,7 +100,8 @@ def mix(db: Database, where: Where) -> list[dict[str, Any]]:
 
     Grouped in the order of ``events_pattern_mix``, so SQLite streams the index instead of sorting every row.
     """
-    return db.rows(f"SELECT id, severity, {name_sql('h')} AS host, n FROM (SELECT e.pattern_id AS id, e.severity AS severity,"
+    return db.rows(f"SELECT id, severity, {name_sql('h')} AS host, n FROM ("
+                   f"SELECT e.pattern_id AS id, e.severity AS severity,"
                    f" e.host_id AS h, count(*) AS n FROM event_rows e"
                    f" WHERE e.pattern_id IS NOT NULL AND {where.sql()} GROUP BY 1, 2, 3)", where.params)
 
@@ -113,7 +114,8 @@ def span(db: Database, where: Where) -> tuple[str | None, str | None]:
     holds ``ts`` in order, where one SELECT reading the matching rows once is the cheaper.
     """
     if where.clauses:
-        row = db.execute(f"SELECT {ts_sql('min(e.t)')}, {ts_sql('max(e.t)')} FROM event_rows e WHERE e.pattern_id IS NOT NULL"
+        row = db.execute(f"SELECT {ts_sql('min(e.t)')}, {ts_sql('max(e.t)')} FROM event_rows e"
+                         f" WHERE e.pattern_id IS NOT NULL"
                          f" AND {where.sql()}", where.params).fetchone()
         return (row[0], row[1]) if row else (None, None)
     ends = [db.scalar(f"SELECT e.ts FROM event_rows e WHERE e.pattern_id IS NOT NULL AND {where.sql()}"
@@ -146,7 +148,8 @@ def bucket_tally(db: Database, where: Where, bucket_sql: str,
                  bucket_params: Sequence[Any]) -> list[tuple[int, int, int]]:
     """``(pattern id, bucket number, count)`` grouped by a bucket expression: for many buckets × patterns at once."""
     return [(int(p), int(b), int(n)) for p, b, n in db.execute(
-        f"SELECT e.pattern_id, {bucket_sql}, count(*) FROM event_rows e WHERE e.pattern_id IS NOT NULL AND {where.sql()}"
+        f"SELECT e.pattern_id, {bucket_sql}, count(*) FROM event_rows e"
+        f" WHERE e.pattern_id IS NOT NULL AND {where.sql()}"
         f" GROUP BY 1, 2", [*bucket_params, *where.params])]
 
 

@@ -13,7 +13,8 @@ from app.store.visibility import HIDDEN_FROM, visible
 def summary(db: Database) -> dict[str, Any]:
     """Counts by log type, by severity and by incident status (every key present, zero or not)."""
     by_type = dict.fromkeys(LOG_TYPES, 0)
-    for name, n in db.execute(f"SELECT {name_sql('type_id')}, count(*) FROM event_data WHERE {visible()} GROUP BY type_id"):
+    sql = f"SELECT {name_sql('type_id')}, count(*) FROM event_data WHERE {visible()} GROUP BY type_id"
+    for name, n in db.execute(sql):
         by_type[name] = n
     by_sev = dict.fromkeys(SEVERITIES, 0)
     for sev, n in db.execute(f"SELECT severity, count(*) FROM event_data WHERE {visible()} GROUP BY severity"):
@@ -61,6 +62,7 @@ def change_marks(db: Database) -> tuple[int, ...]:
     a commit that only touched the planner's statistics (``PRAGMA optimize``).
     """
     # The newest *visible* event: a running import's steps (ids from its start up) move nothing until it completes.
-    row = db.execute(f"SELECT min((SELECT max(id) FROM event_data), {HIDDEN_FROM} - 1), (SELECT max(id) FROM incidents), "
+    row = db.execute(f"SELECT min((SELECT max(id) FROM event_data), {HIDDEN_FROM} - 1),"
+                     " (SELECT max(id) FROM incidents), "
                      "(SELECT max(id) FROM imports), (SELECT max(id) FROM audit_log)").fetchone()
     return tuple(int(v or 0) for v in row)
