@@ -140,6 +140,11 @@ def test_a_failed_upgrade_leaves_the_old_file_as_it_was(tmp_path: Path, monkeypa
 
 @pytest.mark.parametrize("raw,message,host,component,pid", [
     ("Nov  3 14:05:09 web01 sshd[42]: login ok", "login ok", "web01", "sshd", 42),
+    ("Nov 30 05:18:28 web01 sshd[42]: login ok", "login ok", "web01", "sshd", 42),  # the stamp is the event's time
+    ("Nov 30 13:18:28 web01 sshd[42]: login ok", "login ok", "web01", "sshd", 42),  # ... in UTC+8
+    ("Nov 30 11:03:28 web01 sshd[42]: login ok", "login ok", "web01", "sshd", 42),  # ... in UTC+5:45
+    ("Nov 29 19:18:28 web01 sshd[42]: login ok", "login ok", "web01", "sshd", 42),  # ... in UTC-10
+    ("Nov 30 05:18:28 web01 \x04sshd[42]: x", "x", "web01", "\x04sshd", 42),  # the stamp's mark in the text
     ("web web-agent[1]: x web", "x web", "web", "web-agent", 1),  # a host inside the component's name
     ("1 1[1]: 1", "1", "1", "1", 1),  # every field the same text
     ("host\x01 comp[7]: m", "m", "host\x01", "comp", 7),  # a mark already in the text: kept as it is
@@ -155,3 +160,24 @@ def test_raw_text_reads_back_exactly(db: Database, raw: str | None, message: str
         events.insert_many(db, [row])
     got = db.rows("SELECT ts, host, component, pid, message, raw FROM events")
     assert got == [{"ts": row[0], "host": host, "component": component, "pid": pid, "message": message, "raw": raw}]
+
+
+def test_syslog_prefixes_read_back_exactly_at_any_time_and_offset(db: Database) -> None:
+    import datetime as dt
+    import random
+
+    rng = random.Random(16)
+    rows, expected = [], []
+    for line in range(400):
+        ms = rng.randrange(-2_000_000_000_000, 4_000_000_000_000)
+        when = dt.datetime(1970, 1, 1, tzinfo=dt.UTC) + dt.timedelta(milliseconds=ms)
+        local = when + dt.timedelta(minutes=15 * rng.randrange(-48, 57))
+        host, comp, pid = f"h{rng.randrange(5)}", rng.choice(["sshd", "CRON", "kernel"]), rng.randrange(1, 99999)
+        raw = f"{local:%b} {local.day:2d} {local:%H:%M:%S} {host} {comp}[{pid}]: message {line}"
+        rows.append((timeutil.to_iso(when), 2, "system", None, host, comp, pid, None, f"message {line}", raw,
+                     None, None, None, line, 0))
+        expected.append(raw)
+    with db.transaction():
+        events.insert_many(db, rows)
+    assert [r[0] for r in db.execute("SELECT raw FROM events ORDER BY id")] == expected
+    assert db.scalar("SELECT count(DISTINCT raw_pre) FROM event_data") < 200  # templates, not 400 prefixes

@@ -24,8 +24,13 @@ from app.domain.event_row import EVENT_COLUMNS
 
 RAW_WHOLE = 1 << 16  # raw does not contain the message: raw_pre holds all of it
 RAW_NONE = 1 << 17  # raw is NULL
-RAW_MASKED = 1 << 18  # raw_pre names the host, component and pid by the marks below (a syslog prefix, mostly)
-HOST_MARK, COMPONENT_MARK, PID_MARK = "\x01", "\x02", "\x03"
+# raw_pre is the id of a prefix template in event_names, whose marks stand for the host, component,
+# pid and (at its start) a BSD syslog stamp of the event's own time: a syslog prefix, mostly.
+RAW_MASKED = 1 << 18
+HOST_MARK, COMPONENT_MARK, PID_MARK, STAMP_MARK = "\x01", "\x02", "\x03", "\x04"
+# After STAMP_MARK, one character names the stamp's UTC offset in quarter hours: chr(OFFSET_ZERO + quarters).
+OFFSET_ZERO = 0x140
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 SHOWN_FLAGS = 0xFFFF
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -61,10 +66,23 @@ def name_sql(id_sql: str) -> str:
     return f"(SELECT name FROM event_names WHERE id = {id_sql})"
 
 
+def stamp_sql(seconds: str) -> str:
+    """SQL for the BSD syslog stamp (``Nov  3 14:05:09``) of epoch seconds ``seconds``."""
+    day = f"CAST(strftime('%d', {seconds}, 'unixepoch') AS INTEGER)"
+    month = f"CAST(strftime('%m', {seconds}, 'unixepoch') AS INTEGER)"
+    return (f"(substr('{''.join(MONTHS)}', {month} * 3 - 2, 3) || printf(' %2d', {day})"
+            f" || strftime(' %H:%M:%S', {seconds}, 'unixepoch'))")
+
+
 def raw_sql(a: str) -> str:
     """SQL rebuilding ``raw`` from row alias prefix ``a`` (``"e."`` or ``""``)."""
-    pre = (f"(CASE WHEN {a}flags & {RAW_MASKED} THEN replace(replace(replace({a}raw_pre, char(3), {a}pid),"
-           f" char(2), {name_sql(a + 'component_id')}), char(1), {name_sql(a + 'host_id')}) ELSE {a}raw_pre END)")
+    tpl = name_sql(a + "raw_pre")
+    named = (f"replace(replace(replace({tpl}, char(3), {a}pid), char(2), {name_sql(a + 'component_id')}),"
+             f" char(1), {name_sql(a + 'host_id')})")
+    seconds = f"({seconds_sql(a + 't')} + (unicode(substr({tpl}, 2, 1)) - {OFFSET_ZERO}) * 900)"
+    stamped = (f"(CASE WHEN substr({tpl}, 1, 1) = char(4) THEN {stamp_sql(seconds)} || substr({named}, 3)"
+               f" ELSE {named} END)")
+    pre = f"(CASE WHEN {a}flags & {RAW_MASKED} THEN {stamped} ELSE {a}raw_pre END)"
     return (f"(CASE WHEN {a}flags & {RAW_NONE} THEN NULL WHEN {a}flags & {RAW_WHOLE} THEN {a}raw_pre"
             f" WHEN {a}raw_pre IS NULL THEN {a}message || coalesce({a}raw_post, '')"
             f" ELSE {pre} || {a}message || coalesce({a}raw_post, '') END)")
@@ -138,13 +156,50 @@ FTS_TRIGGERS = (
 )
 
 
+def stamp(seconds: int) -> str:
+    """The BSD syslog stamp of epoch ``seconds``, as ``stamp_sql`` writes it."""
+    d = _EPOCH + dt.timedelta(seconds=seconds)
+    return f"{MONTHS[d.month - 1]} {d.day:2d} {d:%H:%M:%S}"
+
+
+_STAMP_LEN = 15
+
+
+def stamp_offset(text: str, ms: int, guess: int | None = None) -> int | None:
+    """Quarter hours to add to UTC time ``ms`` so that its BSD stamp is ``text``, or None.
+
+    ``guess`` (the previous row's answer) is tried first: one formatting, no parsing.
+    """
+    seconds = (ms - ms % 1000) // 1000
+    try:
+        if guess is not None and stamp(seconds + guess * 900) == text:
+            return guess
+        month = MONTHS.index(text[:3]) + 1
+        day, clock = int(text[4:6]), text[7:]
+        h, m, s = int(clock[:2]), int(clock[3:5]), int(clock[6:8])
+        utc = _EPOCH + dt.timedelta(seconds=seconds)
+        for year in (utc.year, utc.year - 1, utc.year + 1):
+            try:
+                local = dt.datetime(year, month, day, h, m, s, tzinfo=dt.UTC)
+            except ValueError:
+                continue
+            diff = int((local - utc).total_seconds())
+            if diff % 900 == 0 and abs(diff) <= 14 * 3600 and stamp(seconds + diff) == text:
+                return diff // 900
+    except (ValueError, IndexError, OverflowError):
+        return None
+    return None
+
+
 def encode_raw(raw: str | None, message: str, host: str | None = None, component: str | None = None,
-               pid: int | None = None) -> tuple[str | None, str | None, int]:
-    """(raw_pre, raw_post, storage flag bits) for one event.
+               pid: int | None = None, ms: int | None = None,
+               guess: int | None = None) -> tuple[str | None, str | None, int]:
+    """(raw_pre, raw_post, storage flag bits) for one event; a RAW_MASKED raw_pre is a template to store by id.
 
     The text before the message names the host, component and pid by one-character
-    marks when it holds them all (about 18 of a syslog prefix's 43 bytes); replacing
-    the marks back in the reverse order rebuilds it exactly, as no mark was in it.
+    marks when it holds them all, and a leading BSD stamp of the event's own time by
+    STAMP_MARK and its offset (``ms``: the event's time); replacing the marks back in
+    the reverse order rebuilds it exactly, as no mark was in it (checked here).
     """
     if raw is None:
         return None, None, RAW_NONE
@@ -154,10 +209,16 @@ def encode_raw(raw: str | None, message: str, host: str | None = None, component
     pre, post = raw[:at] or None, raw[at + len(message):] or None
     if pre and host and component and type(pid) is int and host in pre and component in pre and str(pid) in pre \
             and HOST_MARK not in pre and COMPONENT_MARK not in pre and PID_MARK not in pre:
-        masked = pre.replace(host, HOST_MARK)
+        quarters = None
+        if ms is not None and STAMP_MARK not in pre and len(pre) > _STAMP_LEN:
+            quarters = stamp_offset(pre[:_STAMP_LEN], ms, guess)
+        rest = pre[_STAMP_LEN:] if quarters is not None else pre
+        masked = rest.replace(host, HOST_MARK)
         masked = masked.replace(component, COMPONENT_MARK).replace(str(pid), PID_MARK)
         if (masked.replace(PID_MARK, str(pid)).replace(COMPONENT_MARK, component).replace(HOST_MARK, host)
-                == pre):
+                == rest):
+            if quarters is not None:
+                masked = STAMP_MARK + chr(OFFSET_ZERO + quarters) + masked
             return masked, post, RAW_MASKED
     return pre, post, 0
 
@@ -189,10 +250,15 @@ def encode_rows(db: Any, rows: Iterable[Sequence[Any]], with_pattern: bool) -> I
     ts, sev, typ, lvl, host, comp, pid, code, msg, raw, cli, site, imp, line, flags = (
         _I[c] for c in EVENT_COLUMNS)
     last_ts, last_t = "", 0
+    guess: int | None = None
     for r in rows:
         if r[ts] != last_ts:
             last_ts, last_t = r[ts], iso_to_ms(r[ts])
-        pre, post, bits = encode_raw(r[raw], r[msg], r[host], r[comp], r[pid])
+        pre, post, bits = encode_raw(r[raw], r[msg], r[host], r[comp], r[pid], last_t, guess)
+        if bits & RAW_MASKED:
+            if pre is not None and pre[:1] == STAMP_MARK:
+                guess = ord(pre[1]) - OFFSET_ZERO
+            pre = name(pre)  # type: ignore[assignment]
         yield (last_t, r[sev], name(r[typ]), name(r[lvl]), name(r[host]), name(r[comp]), r[pid], r[code], r[msg],
                pre, post, name(r[cli]), name(r[site]), r[imp], r[line], (r[flags] & SHOWN_FLAGS) | bits,
                r[len(EVENT_COLUMNS)] if with_pattern else None)
