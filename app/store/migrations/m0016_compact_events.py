@@ -3,8 +3,9 @@
 The old ``events`` table is copied into ``event_data`` (time as epoch ms, text
 dimensions as dictionary ids, ``raw`` only where the message does not rebuild
 it), then dropped and replaced by the ``events`` view with the same columns.
-Row ids do not change, so the full-text index (``events_fts``, whose content
-now comes through the view) is kept as it is, and so are incident links.
+Row ids do not change, so incident links stay as they are; the full-text
+index (``events_fts``) is rebuilt over ``event_data`` without per-row sizes
+(``event_sql.FTS_TABLE``: 10 bytes per event less).
 ``incident_events`` is rebuilt to point at ``event_data`` (a foreign key cannot
 name a view). Everything runs in the migration's one transaction: a failure or
 Cancel rolls back to the old file untouched.
@@ -23,7 +24,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from app.store.event_sql import EVENTS_VIEW, FTS_TRIGGERS, RAW_NONE, RAW_WHOLE, ROWS_VIEW, VIEW_TRIGGERS
+from app.store.event_sql import EVENTS_VIEW, FTS_TABLE, FTS_TRIGGERS, RAW_NONE, RAW_WHOLE, ROWS_VIEW, VIEW_TRIGGERS
 
 if TYPE_CHECKING:
     from app.store.database import Database
@@ -97,8 +98,10 @@ def upgrade(db: Database) -> None:
     db.execute("CREATE INDEX incident_events_event ON incident_events(event_id)")
     for trigger in ("events_fts_ai", "events_fts_ad", "events_fts_au"):
         db.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+    db.execute("DROP TABLE events_fts")
     db.execute("DROP TABLE events")
-    for sql in (ROWS_VIEW, EVENTS_VIEW, *VIEW_TRIGGERS, *FTS_TRIGGERS, *INDEXES):
+    for sql in (ROWS_VIEW, EVENTS_VIEW, *VIEW_TRIGGERS, FTS_TABLE, *FTS_TRIGGERS, *INDEXES):
         db.execute(sql)
+    db.execute("INSERT INTO events_fts(events_fts) VALUES ('rebuild')")
     if db.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'"):
         db.execute("ANALYZE event_data")
