@@ -181,3 +181,35 @@ def test_syslog_prefixes_read_back_exactly_at_any_time_and_offset(db: Database) 
         events.insert_many(db, rows)
     assert [r[0] for r in db.execute("SELECT raw FROM events ORDER BY id")] == expected
     assert db.scalar("SELECT count(DISTINCT raw_pre) FROM event_data") < 200  # templates, not 400 prefixes
+
+
+def test_cancel_during_the_upgrade_leaves_the_old_file_and_reports_steps(tmp_path: Path) -> None:
+    from app.domain.jobs import Cancelled, Progress
+
+    path = tmp_path / "old.db"
+    _old_file(path)
+
+    class Heard(Progress):
+        def __init__(self, stop: bool) -> None:
+            super().__init__()
+            self.stop, self.steps = stop, []
+
+        def report(self, done: int, total: int, text: str = "") -> None:
+            self.steps.append((done, total, text))
+            if self.stop:
+                self.cancel()  # the user presses Cancel as soon as the conversion shows
+
+    with Database.open(path, migrate=False) as db:
+        before = db.rows("SELECT * FROM events ORDER BY id")
+        assert migrations.pending(db) == [m.VERSION for m in migrations.MIGRATIONS if m.VERSION > PREVIOUS]
+        with pytest.raises(Cancelled):
+            migrations.upgrade(db, progress=Heard(stop=True))
+    with Database.open(path, migrate=False) as db:
+        assert db.user_version == PREVIOUS
+        assert db.rows("SELECT * FROM events ORDER BY id") == before
+        heard = Heard(stop=False)
+        migrations.upgrade(db, progress=heard)
+        assert db.user_version == migrations.LATEST and not migrations.pending(db)
+        assert heard.steps[0][:2] == (0, len(heard.steps) // 2) and heard.steps[-1][0] == heard.steps[-1][1]
+        assert "schema 16" in " ".join(s[2] for s in heard.steps)
+        assert db.rows("SELECT * FROM events ORDER BY id") == before

@@ -54,6 +54,10 @@ class WindowManager:
         self.window: MainWindow | None = None
 
     def open(self, path: Path) -> bool:
+        from app.ui import upgrade_dialog
+
+        if not upgrade_dialog.convert(path, self.window):  # an older file: converted with progress, or left as is
+            return False
         try:
             db = Database.open(path)
             db.limit_wait(WINDOW_WAIT_S)
