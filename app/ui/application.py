@@ -54,9 +54,7 @@ class WindowManager:
         self.window: MainWindow | None = None
 
     def open(self, path: Path) -> bool:
-        from app.ui import upgrade_dialog
-
-        if not upgrade_dialog.convert(path, self.window):  # an older file: converted with progress, or left as is
+        if not self._converted(path):
             return False
         try:
             db = Database.open(path)
@@ -84,6 +82,20 @@ class WindowManager:
             old.close()
             old.deleteLater()
         return True
+
+    def _converted(self, path: Path) -> bool:
+        """An older release's file is converted first, with progress and Cancel; False if it was left as it was."""
+        from app.store import migrations
+        from app.ui import upgrade_dialog
+
+        if not path.exists():
+            return True
+        try:
+            with Database.open(path, migrate=False) as db:
+                todo = [] if db.read_only else migrations.pending(db)
+        except UserFacingStoreError:
+            return True  # the usual open below says why
+        return not todo or upgrade_dialog.convert(path, todo, self.window)
 
     def close(self) -> None:
         """Delete the window at exit: its pages' worker threads end with it and close their connections."""

@@ -15,26 +15,11 @@ from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from app.domain.jobs import Progress, ProgressUpdate
 from app.store import migrations
-from app.store.database import Database, UserFacingStoreError
-from app.ui import workers
+from app.ui import connections, workers
 
 
-def pending(path: Path) -> list[int]:
-    """Schema versions the file still needs (none for a new, current, read-only or unreadable file)."""
-    if not path.exists():
-        return []
-    try:
-        with Database.open(path, migrate=False) as db:
-            return [] if db.read_only else migrations.pending(db)
-    except UserFacingStoreError:
-        return []  # the usual open reports why
-
-
-def convert(path: Path, parent: QWidget | None = None) -> bool:
-    """Bring ``path`` to the current schema; False when the user cancelled or it failed (the file unchanged)."""
-    todo = pending(path)
-    if not todo:
-        return True
+def convert(path: Path, todo: list[int], parent: QWidget | None = None) -> bool:
+    """Apply the ``todo`` schema versions to ``path``; False when the user cancelled or it failed (file unchanged)."""
     dialog = QProgressDialog(f"Converting {path.name} to this version's storage…", "Cancel", 0, len(todo), parent)
     dialog.setObjectName("upgrade-progress")
     dialog.setWindowTitle("Converting the database")
@@ -46,8 +31,10 @@ def convert(path: Path, parent: QWidget | None = None) -> bool:
     loop = QEventLoop()
 
     def work(progress: Progress) -> int:
-        with Database.open(path, migrate=False) as db:
-            return migrations.upgrade(db, progress=progress)
+        try:
+            return migrations.upgrade(connections.connection(path, connections.Kind.PLAIN), progress=progress)
+        finally:
+            connections.close_here(path)  # a one-off: the window opens its own once this is done
 
     def shown(update: ProgressUpdate) -> None:
         dialog.setValue(update.done)
