@@ -3,9 +3,11 @@
 Prints lines/s, CPU time, peak RSS of the import, and the time ``lnav -n`` takes
 on the same file in the same run. Files of 8 MB or more are parsed in a second
 process (app/ingest/parallel.py), so wall time depends on a second core being free.
-Usage: ``python3 benchmarks/bench_import.py [LINES] [--generic]``; ``--generic`` writes lines in a shape
-no built-in family knows (``[dialer-03] 0042|2026/11/02-14:05:09.123|pbx7 ERROR ...``), read through the
-layout learned from the file (app/ingest/layout.py).
+Usage: ``python3 benchmarks/bench_import.py [LINES] [--generic] [--redaction]``; ``--generic`` writes lines in a
+shape no built-in family knows (``[dialer-03] 0042|2026/11/02-14:05:09.123|pbx7 ERROR ...``), read through the
+layout learned from the file (app/ingest/layout.py). ``--redaction`` imports the file into fresh databases with
+the PII rules all off and with the defaults on, alternately (``ROUNDS`` each, best of each kept), and prints the
+cost of redaction; one line in 100 then carries a card number, an e-mail address or a phone number.
 """
 
 from __future__ import annotations
@@ -79,6 +81,51 @@ def generate_generic(path: Path, lines: int, seed: int = 1) -> None:
                   for i, day, h, mi, s, prog, msg, rng in _stream(lines, seed)))
 
 
+PII = ("card 4111 1111 1111 1111 declined", "mail to jane.doe@example.com bounced", "callback +44 20 7946 0958 queued")
+ROUNDS = 3
+
+
+def with_pii(path: Path) -> None:
+    """One line in 100 gets a PII value at its end (rewritten in place, in blocks)."""
+    tmp = path.with_suffix(".pii")
+    with path.open(encoding="utf-8") as src, tmp.open("w", encoding="utf-8") as out:
+        for i, line in enumerate(src):
+            out.write(f"{line[:-1]} {PII[i % 3]}\n" if i % 100 == 0 else line)
+    tmp.replace(path)
+
+
+def compare_redaction(log: Path, lines: int, tmp: Path, env: dict[str, str]) -> None:
+    """Import the file with every PII rule off, then with the defaults, alternately; best wall time of each."""
+    rules = ("email", "iban", "payment-card", "us-ssn", "ph-tin", "in-aadhaar", "in-pan", "uk-nino", "phone")
+    best: dict[str, float] = {"off": float("inf"), "on": float("inf")}
+    cpu_best: dict[str, float] = {"off": float("inf"), "on": float("inf")}
+    for n in range(ROUNDS):
+        for mode in ("off", "on"):
+            db = tmp / f"bench-{mode}-{n}.db"
+            base = [sys.executable, "-m", "app", "--db", str(db), "--tz", "UTC"]
+            subprocess.run([sys.executable, "-c", "import sys; from app.store.database import Database; "
+                            "Database.open(sys.argv[1]).close()", str(db)], env=env, cwd=ROOT, check=True)
+            if mode == "off":
+                for name in rules:
+                    subprocess.run([*base, "redaction", "disable", name], env=env, cwd=ROOT, check=True,
+                                   capture_output=True)
+            secs, cpu, _rss, rc = run([*base, "import", str(log)], env)
+            best[mode], cpu_best[mode] = min(best[mode], secs), min(cpu_best[mode], cpu)
+            print(f"  round {n + 1}, redaction {mode}: {secs:.2f} s wall ({lines / secs:,.0f} lines/s), "
+                  f"CPU {cpu:.2f} s, exit {rc}")
+            if mode == "on":
+                import sqlite3
+
+                conn = sqlite3.connect(db)
+                redacted = conn.execute("SELECT redacted FROM imports").fetchone()[0]
+                conn.close()
+                print(f"    redacted: {redacted}")
+            db.unlink()
+    wall, cpu = 100 * (best["on"] / best["off"] - 1), 100 * (cpu_best["on"] / cpu_best["off"] - 1)
+    print(f"redaction off: {lines / best['off']:,.0f} lines/s; on: {lines / best['on']:,.0f} lines/s; "
+          f"wall {wall:+.1f} %, CPU {cpu:+.1f} %")
+
+
 def run(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float, int, int]:
     """Wall seconds, CPU seconds (user + system), peak RSS in MB, and exit status of one child process."""
     start = time.perf_counter()
@@ -105,6 +152,11 @@ def main() -> None:
         print(f"generated {lines:,} lines ({size_mb:.0f} MB) in {time.perf_counter() - t0:.1f} s")
         db = Path(tmp) / "bench.db"
         env = dict(os.environ, PYTHONPATH=str(ROOT))
+        if "--redaction" in sys.argv:
+            with_pii(log)
+            print(f"load average before: {os.getloadavg()[0]:.2f} (other work on the box slows every figure)")
+            compare_redaction(log, lines, Path(tmp), env)
+            return
         print(f"load average before: {os.getloadavg()[0]:.2f} (other work on the box slows every figure)")
         secs, cpu, rss, rc = run([sys.executable, "-m", "app", "--db", str(db), "--tz", "UTC", "import", str(log)],
                                  env)

@@ -28,7 +28,7 @@ PY = BIN / ("python.exe" if os.name == "nt" else "python")
 STAMP = VENV / ".installed"
 
 
-def ensure_env(extras: str = "test") -> None:
+def ensure_env(extras: str = "test,encryption") -> None:
     """Create .venv and install the project with ``extras`` when pyproject.toml or setup.py changed."""
     if sys.version_info < (3, 11):  # noqa: UP036 - run by any python3, before the venv exists
         sys.exit(f"Issue Ledger needs Python 3.11 or newer; this is {sys.version.split()[0]}")
@@ -71,7 +71,7 @@ def lint() -> int:
 def main(argv: list[str]) -> int:
     command = argv[0] if argv else "run"
     rest = argv[1:]
-    ensure_env("test,build" if command == "build" else "test")
+    ensure_env("test,encryption,build" if command == "build" else "test,encryption")
     if command == "run":
         db = ROOT / "demo.db"
         if not db.exists():

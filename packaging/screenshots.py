@@ -6,7 +6,7 @@
 
 Starts Xvfb, makes a demo database (fixed seed and end, so reruns match) and one
 Excel report from it, opens the window with its own settings folder, moves through
-the pages with the same Ctrl+1…Ctrl+8 shortcuts a person uses (xdotool), and grabs
+the pages with the same Ctrl+1…Ctrl+9, Ctrl+0 shortcuts a person uses (xdotool), and grabs
 each with ImageMagick's ``import``. Needs: Xvfb, xdotool, imagemagick (apt-get install xvfb xdotool imagemagick).
 """
 
@@ -95,6 +95,28 @@ def make_alerts(base: list[str], db: Path, env: dict[str, str]) -> None:
     cli("import", str(log))
 
 
+def make_sources(base: list[str], db: Path, env: dict[str, str]) -> None:
+    """A dialer log, a folder of PBX logs, a syslog listener and a file that went missing, for the Sources page."""
+    def cli(*args: str) -> None:
+        subprocess.run([*base, "--db", str(db), "--tz", "UTC", *args], check=True, env=env, cwd=ROOT,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    logs = db.parent / "logs"
+    (logs / "pbx").mkdir(parents=True, exist_ok=True)
+    with (logs / "dialer.log").open("w", encoding="utf-8") as f:
+        for k in range(30):
+            what = "error: campaign 12 trunk 3 busy" if k % 5 == 0 else "info: campaign 12 call placed"
+            f.write(f"2026-11-30T11:{30 + k // 2:02d}:{k % 2 * 30:02d}.000Z dialer-01 dialer[7]: {what}\n")
+    (logs / "pbx" / "pbx-a.log").write_text("".join(
+        f"Nov 30 11:{40 + k:02d}:00 pbx-a asterisk[88]: NOTICE: SIP peer 'agent{k}' is reachable\n" for k in range(12)),
+        encoding="utf-8")
+    cli("sources", "add", str(logs / "dialer.log"), "--client", "Acme Telecom", "--site", "Manila Site A",
+        "--log-type", "application")
+    cli("sources", "add", str(logs / "pbx"), "--glob", "*.log", "--client", "Acme Telecom", "--site", "Cebu Site B")
+    cli("sources", "add", "udp://127.0.0.1:55140", "--log-type", "network")
+    cli("sources", "add", str(logs / "gone" / "crm.log"), "--client", "Globex")
+
+
 def make_report(base: list[str], db: Path, env: dict[str, str]) -> None:
     """One Excel audit report, so the Reports page and the audit trail show a recent export."""
     subprocess.run([*base, "--db", str(db), "--tz", "UTC", "report", str(db.parent / "Weekly audit.xlsx"),
@@ -146,7 +168,7 @@ def shoot(base: list[str], db: Path, theme: str, pages: list[str], display: str,
         time.sleep(wait)
         for key in pages:
             number = next(i for i, spec in enumerate(PAGES, start=1) if spec.key == key)
-            xdo(env, "key", "--clearmodifiers", f"ctrl+{number}")
+            xdo(env, "key", "--clearmodifiers", f"ctrl+{number % 10}")  # the tenth page is Ctrl+0
             time.sleep(wait)
             grab(env, window, OUT / f"{key}-{theme}.png")
         xdo(env, "key", "ctrl+q")
@@ -176,6 +198,7 @@ def main(argv: list[str] | None = None) -> int:
             make_demo(base, db, args.events, {**os.environ, "LANG": "C.UTF-8"})
             make_report(base, db, {**os.environ, "LANG": "C.UTF-8"})
             make_alerts(base, db, {**os.environ, "LANG": "C.UTF-8"})
+            make_sources(base, db, {**os.environ, "LANG": "C.UTF-8"})
             light = [k for k in args.pages.split(",") if k] if args.pages else [s.key for s in PAGES]
             shoot(base, db, "light", light, display, tmp, args.wait)
             dark = [k for k in args.dark.split(",") if k]

@@ -56,7 +56,14 @@ def add_incidents(db: Database, titles: list[str]) -> dict[str, str]:
 
 
 def seed(db: Database) -> tuple[dict[str, int], dict[str, str]]:
-    """Events and incidents for every pasted text and every near miss."""
+    """Events and incidents for every pasted text and every near miss.
+
+    E-mail redaction is switched off first: these texts test search, and an incident typed by hand would
+    otherwise keep ``[email]`` where the pasted address was.
+    """
+    from app.store import redaction
+
+    redaction.set_enabled(db, "email", False)
     texts = [m for ms in HITS.values() for m in ms] + NEAR_MISSES
     return add_events(db, texts), add_incidents(db, texts)
 

@@ -26,7 +26,8 @@ def test_window_opens_on_demo_database(qtbot, demo_db: Database) -> None:
     qtbot.waitUntil(lambda: "5,000 events" in window.counts_label.text())
     assert "incidents" in window.counts_label.text()
     assert [window.nav.item(i).text() for i in range(window.nav.count())] == [
-        "Dashboard", "Events", "Patterns", "Knowledge", "Incidents", "Alerts", "Reports", "Imports", "Audit trail"]
+        "Dashboard", "Events", "Patterns", "Knowledge", "Incidents", "Alerts", "Reports", "Imports", "Sources",
+        "Audit trail"]
     for row, spec in enumerate(PAGES):
         window.nav.setCurrentRow(row)
         assert window.stack.currentWidget() is window.pages[spec.key]

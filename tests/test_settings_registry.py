@@ -23,6 +23,8 @@ SQL_ON_SETTINGS = re.compile(r"\b(FROM|INTO|UPDATE|JOIN)\s+settings\b")
 KEYS = {
     "priority_matrix": dict, "sla_policies": dict, "incident_number_floor": int, "incident_import_profiles": dict,
     "ingest.log_type_rules": list, "ingest.host_rules": list, "saved_views": dict, "audit_chain_key": dict,
+    "redaction.keyed_hash": bool, "redaction.off_since_upgrade": bool, "database_id": str,
+    "retention.archive_dir": str, "retention.auto": bool,
 }
 
 # The settings rows of a database made by the code before the registry (demo data, then each setting saved

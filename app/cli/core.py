@@ -68,4 +68,9 @@ def run_gui(obj: CliContext) -> int:
     # Only what was given (--db/$ISSUE_LEDGER_DB, --tz) overrides the Settings dialog's defaults.
     given_db = click.get_current_context().find_root().params.get("db_path")
     zone: dt.tzinfo | None = obj.zone if obj.tz_name else None
+    passphrase = obj.given_passphrase()
+    if passphrase and given_db:  # the window then opens (or creates) it without asking
+        from app.store import cipher
+
+        cipher.remember(obj.db_path, passphrase)
     return run(obj.db_path if given_db else None, zone)

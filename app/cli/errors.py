@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
-import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 
 import click
 
+from app.store import driver
 from app.store.database import UserFacingStoreError, translate
 
 log = logging.getLogger("issue_ledger.cli")
@@ -45,7 +45,7 @@ def is_fault(exc: BaseException) -> bool:
     """A failure the user or the machine caused (not a bug): the file system, SQLite, undecodable text."""
     if isinstance(exc, BrokenPipeError):  # click reports a closed pipe itself
         return False
-    return isinstance(exc, (OSError, sqlite3.Error, UserFacingStoreError, UnicodeError))
+    return isinstance(exc, (OSError, *driver.Error, UserFacingStoreError, UnicodeError))
 
 
 def as_fault(exc: BaseException, db_path: Path, argv: Sequence[str]) -> Fault:
@@ -53,7 +53,7 @@ def as_fault(exc: BaseException, db_path: Path, argv: Sequence[str]) -> Fault:
     bad = non_utf8_argument(argv) if isinstance(exc, UnicodeError) else ""
     if bad:
         message = bad
-    elif isinstance(exc, sqlite3.Error):
+    elif isinstance(exc, driver.Error):
         known = translate(exc, db_path)
         message = str(known) if isinstance(known, UserFacingStoreError) else f"{db_path}: {exc}"
     elif isinstance(exc, OSError):

@@ -82,8 +82,9 @@ def import_(obj: CliContext, paths: tuple[Path, ...], fmt: str | None, log_type:
     def summary(r: FileResult) -> str:
         lines_read = (f"{r.read:,} new lines ({r.already:,} already imported by import #{r.continues})"
                       if r.continues else f"{r.read:,} lines read")
+        redacted = "".join(f", {n:,} {kind} redacted" for kind, n in sorted(r.redacted.items()))
         return (f"{r.file}: {r.format}, {lines_read}, {r.accepted:,} events, {r.continuation:,} "
-                f"continuation, {r.rejected:,} rejected (import #{r.import_id}, {r.seconds:.1f} s)")
+                f"continuation, {r.rejected:,} rejected{redacted} (import #{r.import_id}, {r.seconds:.1f} s)")
 
     from app.store.database import UserFacingStoreError
 
@@ -145,9 +146,19 @@ def imports(obj: CliContext, output: str, limit: int, remove_id: int | None) -> 
             audit.append(db, "delete", "import", remove_id, old={"file": row["file"], "events": n})
         click.echo(visible(f"removed import #{remove_id} ({row['file']}) and its {n:,} events"))
         return
-    emit_listing(store.listing(db, limit), output, obj.zone, ["id", "status", "format", "read", "accepted",
-                                                              "continuation", "rejected", "started_at", "file"],
-                 store.PUBLIC)
+    rows = store.listing(db, limit)
+    if output == "table":
+        from app.store import redaction
+
+        if redaction.off_since_upgrade(db):
+            click.echo(redaction.UPGRADE_NOTICE, err=True)
+        for r in rows:
+            r["redacted"] = " ".join(f"{k}:{n}" for k, n in sorted(r["redacted"].items()))
+    elif output == "csv":
+        for r in rows:
+            r["redacted"] = json.dumps(r["redacted"], sort_keys=True) if r["redacted"] else ""
+    emit_listing(rows, output, obj.zone, ["id", "status", "format", "read", "accepted", "continuation", "rejected",
+                                          "redacted", "started_at", "file"], store.PUBLIC)
 
 
 @click.command("rejects")

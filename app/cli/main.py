@@ -30,6 +30,7 @@ COMMANDS: dict[str, str] = {
     "imports": "app.cli.imports:imports",
     "rejects": "app.cli.imports:rejects",
     "import-rules": "app.cli.imports:import_rules",
+    "redaction": "app.cli.redaction:redaction",
     "formats": "app.cli.formats:formats_",
     "sources": "app.cli.sources:sources",
     "watch": "app.cli.sources:watch",
@@ -44,6 +45,11 @@ COMMANDS: dict[str, str] = {
     "push": "app.cli.tickets:push",
     "pull": "app.cli.tickets:pull",
     "outbox": "app.cli.tickets:outbox",
+    "encrypt": "app.cli.secure:encrypt",
+    "decrypt": "app.cli.secure:decrypt",
+    "backup": "app.cli.secure:backup",
+    "retention": "app.cli.retention:retention",
+    "archive": "app.cli.retention:archive_",
 }
 
 
@@ -81,16 +87,19 @@ class LazyGroup(click.Group):
 @click.option("--db", "db_path", type=click.Path(dir_okay=False), envvar="ISSUE_LEDGER_DB",
               help="Database file (default: $ISSUE_LEDGER_DB, else the user data folder).")
 @click.option("--tz", "tz_name", metavar="ZONE", help="Time zone for display and zone-less input (IANA name).")
+@click.option("--passphrase-env", "passphrase_env", metavar="VAR",
+              help="Name of the environment variable holding the database's passphrase (an encrypted database; "
+                   "a new one is created encrypted). Default: $ISSUE_LEDGER_PASSPHRASE, else a prompt.")
 @click.version_option(__version__, "--version", prog_name="issue-ledger")
 @click.pass_context
-def cli(ctx: click.Context, db_path: str | None, tz_name: str | None) -> None:
+def cli(ctx: click.Context, db_path: str | None, tz_name: str | None, passphrase_env: str | None) -> None:
     """Issue Ledger: technical issues, logs and SLAs for BPO operations.
 
     With no command, opens the window.
     """
     from app.cli.context import CliContext
 
-    ctx.obj = CliContext(db_path, tz_name)
+    ctx.obj = CliContext(db_path, tz_name, passphrase_env)
     if ctx.invoked_subcommand is None:
         from app.cli.core import run_gui
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +11,7 @@ import click
 from app.cli.context import CliContext, pass_ctx
 from app.cli.filters import build_filter, incident_filter_options
 from app.cli.output import OUTPUT_OPTION, emit_json, emit_rows
+from app.store import driver
 
 SLA_COLUMNS = ("count", "resolved", "mtta_minutes", "mttr_minutes", "sla_clock_mean_minutes", "breached",
                "breach_rate")
@@ -80,8 +80,8 @@ def verify(obj: CliContext, output: str, head: str | None, heads_file: Path | No
         raise click.BadParameter(f"{heads_file}: no such heads file", param_hint="--heads")
     try:
         report = integrity.check(obj.db(), head=head, heads_file=heads_file, key_file=key_file)
-    except (DamagedDatabaseError, sqlite3.DatabaseError) as exc:
-        if isinstance(exc, sqlite3.DatabaseError) and not is_damaged(exc):
+    except (DamagedDatabaseError, *driver.DatabaseError) as exc:  # type: ignore[misc]
+        if isinstance(exc, driver.DatabaseError) and not is_damaged(exc):
             raise
         _report_damage(obj, exc, output)
         raise SystemExit(1) from None
@@ -96,7 +96,7 @@ def verify(obj: CliContext, output: str, head: str | None, heads_file: Path | No
 
 def _report_damage(obj: CliContext, exc: Exception, output: str) -> None:
     """A file SQLite cannot even read through is the worst finding: say so, and that the chain went unchecked."""
-    reason = f"damaged: {exc}" if isinstance(exc, sqlite3.DatabaseError) else str(exc).removeprefix(f"{obj.db_path}: ")
+    reason = f"damaged: {exc}" if isinstance(exc, driver.DatabaseError) else str(exc).removeprefix(f"{obj.db_path}: ")
     if output == "json":
         emit_json({"ok": False, "database": [reason], "rows": None, "head": None, "broken_id": None,
                    "reason": "audit trail not checked: the database file is damaged"})

@@ -6,6 +6,9 @@ sender's address, and the batch's counts onto the live import record, all in the
 batch's transaction, so a batch is stored whole or not at all. Messages are
 numbered on from the record's count, so the numbering continues across restarts.
 
+PII is redacted by the rules on when the listener started (``app.ingest.redact``),
+and each batch adds its counts to the record's.
+
 Patterns are given as the backfill gives them: the miner's state is loaded,
 used and saved inside the batch's transaction. While a file import is writing,
 a batch is stored without patterns (it saves the miner's state when it finishes,
@@ -20,9 +23,10 @@ from collections.abc import Sequence
 from app.collect.datagram import Parsed, Reject
 from app.domain.event_row import EventRow
 from app.ingest.engine import Assign
+from app.ingest.redact import RowRedactor
 from app.ingest.rules import HostRules, TypeRules
 from app.patterns.collect import Collector
-from app.store import audit, events as event_store, imports as import_store, live_imports, patterns
+from app.store import audit, events as event_store, imports as import_store, live_imports, patterns, redaction
 from app.store.database import Database
 
 log = logging.getLogger("issue_ledger.collect.sink")
@@ -56,6 +60,8 @@ class NetSink:
         self.assign = Assign(import_id, default_type, record["log_type"], record["client"], record["site"],
                              TypeRules(rules) if rules is not None else TypeRules(),
                              HostRules(import_store.host_rules(db)))
+        found = redaction.redactor(db)  # the rules when the listener started, as a file import takes them
+        self.redactor = RowRedactor(found) if found.active else None
         self.events = self.rejects = self.batches = 0
 
     def __call__(self, batch: Sequence[Parsed | Reject]) -> None:
@@ -72,6 +78,11 @@ class NetSink:
                     rows.append(item.event(a, line))
                 else:
                     rejects.append((self.import_id, line, f"{item.reason} (from {item.peer})", item.raw))
+            if self.redactor is not None:
+                self.redactor.tally.clear()
+                rows = self.redactor.rows(rows)
+                rejects = self.redactor.rejects(rejects, a.client)
+                redaction.add_counts(db, self.import_id, self.redactor.tally)
             self._insert(rows)
             if rejects:
                 import_store.insert_rejects(db, rejects)

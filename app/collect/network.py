@@ -22,8 +22,9 @@ from app.collect import hooks
 from app.collect.reader import BATCH_LINES
 from app.domain import timeutil
 from app.ingest.engine import Assign
+from app.ingest.redact import RowRedactor
 from app.ingest.rules import HostRules, TypeRules
-from app.store import imports as import_store, sources as store
+from app.store import imports as import_store, redaction as redaction_store, sources as store
 from app.store.database import Database
 
 RECEIVER_MODULE = "app.collect.syslog_net"
@@ -53,6 +54,7 @@ class NetworkSource:
         self.queue: collections.deque[Any] = collections.deque()  # datagram.Parsed or datagram.Reject
         self.lock = threading.Lock()
         self.receiver: Any = None
+        self.redactor: RowRedactor | None = None
         self.error: str | None = row.get("last_error")
         self.last_commit = time.monotonic()
 
@@ -63,6 +65,8 @@ class NetworkSource:
             module = receiver_module()
             self.parsed_type = module.Parsed
             self.assign = _assign(db, self.row, self.import_id)
+            found = redaction_store.redactor(db)  # the rules on when the listener started, as an import takes them
+            self.redactor = RowRedactor(found) if found.active else None
             self.receiver = module.SyslogReceiver(self.row["host"], int(self.row["port"]), self.row["kind"],
                                                   self._arrived, zone=timeutil.get_zone(self.row.get("zone") or "UTC"))
             self.receiver.start()
@@ -93,11 +97,17 @@ class NetworkSource:
                 rows.append(tuple(item.event(self.assign, self.line_no)))
             else:
                 rejects.append((self.import_id, self.line_no, f"{item.reason} (from {item.peer})", item.raw))
+        if self.redactor is not None:
+            self.redactor.tally.clear()
+            rows = self.redactor.rows(rows)
+            rejects = self.redactor.rejects(rejects, self.assign.client)
         now = time.monotonic()
         elapsed, self.last_commit = max(now - self.last_commit, 0.2), now
         with db.transaction():
             first, last = store.commit_batch(db, self.id, self.import_id, rows, rejects,
                                              (len(items), len(rows), 0, len(rejects)), [], elapsed)
+            if self.redactor is not None:
+                redaction_store.add_counts(db, self.import_id, self.redactor.tally)
         if first:
             hooks.after_batch(db, self.import_id, first, last)
         return len(items)

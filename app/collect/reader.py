@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import logging
 import time
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ from app.ingest.formats.base import LineParser, Reject
 from app.ingest.rules import HostRules, TypeRules
 from app.ingest.service import ImportOptions, choose_format, make_parser
 from app.ingest.sources import Source, SourceError
-from app.store import imports as import_store, sources as store
+from app.store import imports as import_store, redaction as redaction_store, sources as store
 from app.store.database import Database
 
 log = logging.getLogger("issue_ledger.collect")
@@ -89,9 +90,12 @@ class FileSource:
                                 "choose a line format with --format")
         type_rules = import_store.type_rules(db)
         self.parser = parser
+        found = redaction_store.redactor(db)  # the rules on when collection started, as a file import takes them
+        self.redactor = found if found.active else None
         self.assign = engine.Assign(self.import_id, parser.default_type, options.log_type, options.client,
                                     options.site, TypeRules(type_rules) if type_rules is not None else TypeRules(),
-                                    HostRules(import_store.host_rules(db)), parser.row_flags, parser.infers_severity)
+                                    HostRules(import_store.host_rules(db)), parser.row_flags, parser.infers_severity,
+                                    redactor=self.redactor)
         store.set_format(db, self.import_id, fmt)
 
     def pass_(self, db: Database, take_partial: bool = False) -> int:
@@ -137,8 +141,19 @@ class FileSource:
         counts.read += lead
         counts.continuation += lead
         chunk.state.line_no += counts.read  # saved with the batch: the next line's number
-        joined = (self.last_event[key], "".join(f"\n{t}" for t, _f in text[:lead])) if lead else None
+        joined = (self.last_event[key], self._redacted("".join(f"\n{t}" for t, _f in text[:lead]), counts)) \
+            if lead else None
         return Parsed(chunk, counts, rows, rejects, joined)
+
+    def _redacted(self, text: str, counts: engine.Counts) -> str:
+        """Continuation text joining a stored event goes through the same PII rules as a row (counted too)."""
+        if self.redactor is None:
+            return text
+        tally: Counter[str] = Counter()
+        text = self.redactor.redact(text, self.assign.client if self.assign else None, tally)
+        for kind, n in tally.items():
+            counts.redacted[kind] = counts.redacted.get(kind, 0) + n
+        return text
 
     def _continues(self, text: str) -> bool:
         """A line without a time stamp: the rest of the event before it (a stack trace's next line)."""
@@ -160,6 +175,10 @@ class FileSource:
                     store.extend_event(db, *item.joined)
             first, last = store.commit_batch(db, self.id, self.import_id, rows, rejects, totals,
                                              [item.chunk.state for item in batch], elapsed)
+            redacted: Counter[str] = Counter()
+            for item in batch:
+                redacted.update(item.counts.redacted)
+            redaction_store.add_counts(db, self.import_id, redacted)
         next_id = first
         for item in batch:
             self.follower.done(item.chunk)

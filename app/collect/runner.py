@@ -33,6 +33,7 @@ from app.collect import after_batch, hooks
 from app.collect.lock import CollectorBusy, CollectorLock
 from app.collect.network import NetworkSource, ReceiverUnavailable
 from app.collect.reader import FileSource
+from app.retention.schedule import Daily
 from app.store import sources as store
 from app.store.database import Database, UserFacingStoreError
 
@@ -55,6 +56,7 @@ class Runner:
         self.stored = 0
         self._loaded_at = 0.0
         self.ticker = after_batch.Ticker()
+        self.retention = Daily()  # due retention policies, once a day
 
     def stop(self) -> None:
         """Ask the loop to end after the batch in hand."""
@@ -77,6 +79,7 @@ class Runner:
                     self.reload()
                 busy = self.pass_once()
                 self.ticker.maybe_tick(self.db)
+                self._retain()
                 if not busy:
                     self.stopping.wait(max(POLL_S - (time.monotonic() - started), 0.0))
             return self.stored
@@ -85,6 +88,11 @@ class Runner:
                 hooks.unregister(hook)
             self.close()
             lock.release()
+
+    def _retain(self) -> None:
+        done = self.retention.maybe_run(self.db)
+        if done is not None:
+            self.say(f"retention: archived and purged {done.purged:,} events into {done.archive_dir}")
 
     def pass_once(self, drain: bool = False) -> bool:
         """One look at every source; with ``drain``, look again until nothing more comes. True if anything came."""

@@ -13,9 +13,10 @@ from typing import Any
 
 from app.domain import incidents as rules, timeutil
 from app.domain.priority import DEFAULT_MATRIX, priority_for
+from app.domain.redaction import INCIDENT_TEXT_FIELDS, redact_values
 from app.domain.sla import SlaPolicies
 from app.domain.vocab import Status
-from app.store import audit, incidents as store
+from app.store import audit, incidents as store, redaction as redaction_store
 from app.store.database import Database
 from app.store.settings import INCIDENT_NUMBER_FLOOR, PRIORITY_MATRIX, SLA_POLICIES
 
@@ -77,6 +78,12 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _redacted(db: Database, values: dict[str, Any], client: str | None,
+              fields: tuple[str, ...] | None = INCIDENT_TEXT_FIELDS) -> dict[str, Any]:
+    """The free-text fields with PII replaced by the client's rules, before anything (the audit row too) keeps them."""
+    return redact_values(values, redaction_store.redactor(db).for_client(client), fields)
+
+
 def create(db: Database, values: dict[str, Any] | rules.IncidentRecord, event_ids: Iterable[int] | None = None,
            actor: str | None = None, now: dt.datetime | str | None = None, backdate: bool = False) -> dict[str, Any]:
     """Save a new incident (status ``new``) and link its events; returns the stored row.
@@ -89,6 +96,7 @@ def create(db: Database, values: dict[str, Any] | rules.IncidentRecord, event_id
     if isinstance(values, rules.IncidentRecord):
         values = {k: v for k, v in values.to_dict().items() if v is not None}
     record = _clean(values)
+    record = _redacted(db, record, record.get("client"))
     for required in ("title", "log_type", "impact", "urgency"):
         if record.get(required) in (None, ""):
             raise rules.IncidentError("is required", required)
@@ -127,6 +135,7 @@ def update(db: Database, number: str, changes: dict[str, Any], actor: str | None
         if row["status"] in rules.FINAL_STATUSES:
             raise rules.IncidentError(f"{row['number']} is {row['status']} and can no longer be edited", "status")
         wanted = _clean(changes)
+        wanted = _redacted(db, wanted, wanted.get("client", row.get("client")))
         merged = {**{k: row[k] for k in rules.EDITABLE_FIELDS}, **wanted}
         rules.validate({**merged, **{k: row[k] for k in rules.TIME_FIELDS if k != "opened_at"}})
         merged["priority"] = int(priority_for(merged["impact"], merged["urgency"], priority_matrix(db)))
@@ -148,6 +157,8 @@ def transition(db: Database, number: str, status: str, reason: str | None = None
     stamp = _now(now)
     with db.transaction():
         row = get(db, number)
+        texts = _redacted(db, {"reason": reason, "notes": notes}, row.get("client"), None)
+        reason, notes = texts["reason"], texts["notes"]
         status = status.strip().lower()
         rules.check_transition(row["status"], status, reason, resolution_code or row.get("resolution_code"))
         if stamp < row["opened_at"]:

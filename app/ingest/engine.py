@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.domain.event_row import FLAGS, MESSAGE, RAW
+from app.domain.redaction import Redactor
 from app.domain.text import has_surrogate, scrub, scrub_row
 from app.domain.vocab import FLAG_REPLACED, FLAG_SEVERITY_INFERRED
 from app.ingest.formats.base import LineParser, Record, Reject
+from app.ingest.redact import RowRedactor
 from app.ingest.rules import HostRules, TypeRules
 
 BATCH = 20_000
@@ -27,6 +29,7 @@ class Counts:
     accepted: int = 0
     continuation: int = 0
     rejected: int = 0
+    redacted: dict[str, int] = field(default_factory=dict)  # values replaced, by kind
 
     def as_tuple(self) -> tuple[int, int, int, int]:
         return (self.read, self.accepted, self.continuation, self.rejected)
@@ -55,6 +58,17 @@ class Assign:
     row_flags: int = 0
     infers_severity: bool = False  # the parser guesses a severity from the message when a line has no level
     line_base: int = 0  # lines of the file read by earlier imports: a grown file's new lines number on from them
+    redactor: Redactor | None = None  # PII rules applied to every row before the sink sees it
+
+
+def redacting(sink: Sink, a: Assign) -> tuple[Sink, RowRedactor | None]:
+    """The sink with the import's redaction in front of it (unchanged when no rule is on)."""
+    if a.redactor is None or not a.redactor.active:
+        return sink, None
+    rr = RowRedactor(a.redactor)
+    client = a.client
+    return Sink(lambda rows: sink.events(rr.rows(rows)), lambda rows: sink.rejects(rr.rejects(rows, client)),
+                sink.tick), rr
 
 
 def run_lines(parser: LineParser, lines: Iterator[tuple[str, int]], a: Assign, sink: Sink) -> Counts:
@@ -66,6 +80,7 @@ def run_lines(parser: LineParser, lines: Iterator[tuple[str, int]], a: Assign, s
     per distinct value, so a batch holds a few dozen of them, not 20,000.
     """
     c = Counts()
+    sink, rr = redacting(sink, a)
     batch: list[tuple[object, ...]] = []
     rejects: list[tuple[object, ...]] = []
     parse = parser.parse
@@ -134,12 +149,13 @@ def run_lines(parser: LineParser, lines: Iterator[tuple[str, int]], a: Assign, s
             c.read = line_no
             sink.tick(c)
     c.accepted += len(batch)
-    return _finish(sink, batch, rejects, c, line_no)
+    return _finish(sink, batch, rejects, c, line_no, rr)
 
 
 def run_records(records: Iterator[Record], a: Assign, sink: Sink, batch_size: int = 5000) -> Counts:
     """Multi-line and binary formats: each record spans ``n`` lines (the first is its line number)."""
     c = Counts()
+    sink, rr = redacting(sink, a)
     batch: list[list[object]] = []
     rejects: list[tuple[object, ...]] = []
     line_no = 0
@@ -189,17 +205,19 @@ def run_records(records: Iterator[Record], a: Assign, sink: Sink, batch_size: in
                 rejects = []
             c.read = line_no
             sink.tick(c)
-    return _finish(sink, batch, rejects, c, line_no)
+    return _finish(sink, batch, rejects, c, line_no, rr)
 
 
 def _finish(sink: Sink, batch: list[Any], rejects: list[tuple[object, ...]], c: Counts,
-            line_no: int) -> Counts:
+            line_no: int, rr: RowRedactor | None = None) -> Counts:
     """Hand over what is left after the last full batch; the counts end at the last line read."""
     if batch:
         sink.events(batch)
     if rejects:
         sink.rejects(rejects)
     c.read = line_no
+    if rr is not None:
+        c.redacted = dict(rr.tally)
     return c
 
 

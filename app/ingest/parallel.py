@@ -90,7 +90,7 @@ def _child(out_fd: int, parser: LineParser, source: Source, enc: lines.Encoding,
             sink = engine.Sink(lambda rows: send("e", rows), lambda rows: send("r", rows), tick)
             counts = engine.run_lines(parser, lines.iter_lines(reader.stream, enc), assign, sink)
             counts = engine.note_damage(damage_of(reader), assign, sink, counts)
-        send("d", counts.as_tuple())
+        send("d", (counts.as_tuple(), counts.redacted))
     except BrokenPipeError:
         pass  # nothing to tell
     except BaseException as exc:  # noqa: BLE001 - reported to the parent, which fails the import
@@ -175,7 +175,8 @@ def run_lines(parser: LineParser, source: Source, enc: lines.Encoding, assign: e
                 position(pos)
                 sink.tick(engine.Counts(*counts))
             elif kind == "d":
-                return engine.Counts(*payload)
+                (read, accepted, continuation, rejected), redacted = payload
+                return engine.Counts(read, accepted, continuation, rejected, redacted)
             else:
                 raise ParserProcessError(str(payload))
     finally:

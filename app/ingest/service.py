@@ -28,7 +28,7 @@ from app.ingest.formats.generic import NoStampFound
 from app.ingest.rules import HostRules, TypeRules
 from app.ingest.sources import Skipped, Source, SourceError, damage_of, expand
 from app.patterns.collect import Collector
-from app.store import audit, imports as store
+from app.store import audit, imports as store, redaction as redaction_store
 from app.store.database import Database
 
 log = logging.getLogger("issue_ledger.ingest")
@@ -68,6 +68,7 @@ class FileResult:
     detected: dict[str, Any] | None = None  # detection's decision: format, share, runner-up, tie
     already: int = 0  # a grown file: its lines an earlier import holds (only the new ones were read)
     continues: int | None = None  # that earlier import's id
+    redacted: dict[str, int] = field(default_factory=dict)  # PII values replaced, by kind
 
     @property
     def ok(self) -> bool:
@@ -431,7 +432,8 @@ def import_source(db: Database, source: Source, options: ImportOptions, progress
     type_rules = store.type_rules(db)
     assign = engine.Assign(import_id, parser.default_type, options.log_type, options.client, options.site,
                            TypeRules(type_rules) if type_rules is not None else TypeRules(),
-                           HostRules(store.host_rules(db)), parser.row_flags, parser.infers_severity, lines_before)
+                           HostRules(store.host_rules(db)), parser.row_flags, parser.infers_severity, lines_before,
+                           redaction_store.redactor(db))
     writer = steps.StepWriter(db)
     try:
         store.wait_turn(db, import_id)
@@ -446,10 +448,12 @@ def import_source(db: Database, source: Source, options: ImportOptions, progress
         with db.transaction():
             notes = "; ".join(parser.notes) or None
             store.finish(db, import_id, "complete", counts.as_tuple(), notes and f"the reader warned: {notes}")
+            redaction_store.add_counts(db, import_id, counts.redacted)
             collector.save(db)
             audit.append(db, "import", "import", import_id, new={
                 "file": source.name, "sha256": sha, "format": fmt, "read": counts.read, "accepted": counts.accepted,
                 "continuation": counts.continuation, "rejected": counts.rejected,
+                **({"redacted": counts.redacted} if counts.redacted else {}),
                 **({"continues": base["id"], "already_imported": lines_before} if base else {})}, actor=actor)
     except Cancelled:
         writer.abort()
@@ -472,7 +476,7 @@ def import_source(db: Database, source: Source, options: ImportOptions, progress
     return FileResult(name, "complete", import_id, fmt, *counts.as_tuple(), seconds=time.perf_counter() - started,
                       message=f"the reader warned: {notes}" if notes else "",
                       detected=found.as_dict() if found else None, already=lines_before,
-                      continues=base["id"] if base else None)
+                      continues=base["id"] if base else None, redacted=counts.redacted)
 
 
 def _load(db: Database, parser: LineParser | RecordParser, reader: Any, enc: lines.Encoding | None,

@@ -38,6 +38,10 @@ SIMILARITY = 0.7
 DEPTH = 4
 _DIGITS = re.compile(r"\d+")
 KEY_MAX = 1000  # longer messages are remembered for one import only: the table of keys stays small
+# Longer messages are mined on their first MINE_MAX characters: drain3's masks rescan a long run of word
+# characters from each punctuation mark in it (quadratic: 13 ms a message on fuzzed text, minutes a file),
+# and a message's shape is set by its head; past it a template would only gather <*>s.
+MINE_MAX = 2000
 # Messages of one key that drain3 still sees (the first one included), so that the template learns which
 # words vary ("agent<*>", not the first message's "agent98"); the rest are only looked up.
 TEACH = 3
@@ -82,6 +86,8 @@ class Miner:
         self.new_keys: dict[str, int] = {}  # keys first mined here, for the caller to save
 
     def pattern_of(self, message: str) -> int:
+        if len(message) > MINE_MAX:
+            message = message[:MINE_MAX]
         key = _DIGITS.sub("0", message)
         pid = self._seen.get(key)
         if pid is not None:

@@ -16,7 +16,7 @@ from app.domain import timeutil
 from app.domain.vocab import LOG_TYPES, OPEN_STATUSES, SEVERITIES, STATUSES
 from app.reports.context import ReportContext
 from app.reports.pattern_rows import PatternFacts, top_patterns
-from app.store import audit, audit_key, report_queries
+from app.store import audit, audit_key, redaction, report_queries
 
 SLA_COLUMNS: tuple[str, ...] = (
     "response_target_minutes", "resolution_target_minutes", "time_to_ack_minutes", "time_to_resolve_minutes",
@@ -45,6 +45,8 @@ class ReportFacts:
     daily_severity: list[tuple[dt.date, list[int]]] = field(default_factory=list)
     daily_incidents: list[tuple[dt.date, int, int]] = field(default_factory=list)  # day, opened, resolved
     patterns: PatternFacts = field(default_factory=PatternFacts)  # the Patterns sheet
+    redaction: str = ""  # the PII redaction rules in force, in words (app.store.redaction.in_force)
+    retention: str = ""  # the retention policies in force, in words (the Summary states them)
 
 
 def _load_incidents(ctx: ReportContext) -> tuple[list[dict[str, Any]], dict[str, Any], dict[str, Any]]:
@@ -105,6 +107,7 @@ def gather(ctx: ReportContext, database_sha256: str) -> ReportFacts:
         incidents=incidents,
         sla_totals=totals,
         sla_by=sla_by,
+        redaction=redaction.in_force(db),
     )
     status = Counter(r["status"] for r in incidents)
     facts.by_status = {s: status.get(s, 0) for s in STATUSES}
@@ -126,4 +129,12 @@ def gather(ctx: ReportContext, database_sha256: str) -> ReportFacts:
             opened.setdefault(timeutil.from_iso(r["resolved_at"]).astimezone(zone).date(), [0, 0])[1] += 1
     facts.daily_incidents = [(d, v[0], v[1]) for d, v in _fill_days(opened, 2)]
     facts.patterns = top_patterns(ctx)
+    facts.retention = _retention(db)
     return facts
+
+
+def _retention(db: Any) -> str:
+    from app.retention.policy import describe
+    from app.retention.run import load_policies
+
+    return describe(load_policies(db))

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from app.reports import leftovers
-from app.store import audit_heads
+from app.store import audit_heads, private_files
 from app.store.database import Database, UserFacingStoreError
 
 log = logging.getLogger("issue_ledger.reports")
@@ -52,7 +52,7 @@ def staged_output(target: str | os.PathLike[str]) -> Iterator[Path]:
     """
     final = _checked(target)
     leftovers.remove_stale_parts(final.parent)
-    tmp = temporary_name(final)
+    tmp = private_files.create(temporary_name(final))  # owner-only from the start, and so the export
     try:
         yield tmp
     finally:

@@ -126,6 +126,8 @@ def _info_rows(ctx: ReportContext, facts: ReportFacts) -> list[tuple[str, Any]]:
         ("Audit-chain head", facts.chain.head),
         ("Audit-chain verification", ("" if facts.chain.ok else "BROKEN — ") + facts.chain.describe()),
         ("Audit rows", facts.audit_rows),
+        ("Redaction rules in force", facts.redaction),
+        ("Retention policy in force", facts.retention),
         ("How to check", "sha256sum the database file: it must equal the SHA-256 above if unchanged since; "
                          "the workbook's own SHA-256 is written to the audit trail (action 'export') after saving."),
         ("Times", times),

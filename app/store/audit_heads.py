@@ -51,7 +51,8 @@ def record_head(db: Database, file_name: str) -> Path:
     seq, digest = current_head(db)
     target = heads_path(Path(db.path))
     name = " ".join(str(file_name).split())  # one line per export, whatever the file is called
-    with open(target, "a", encoding="utf-8") as fh:
+    fd = os.open(target, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)  # owner-only when new
+    with open(fd, "a", encoding="utf-8") as fh:
         fh.write(f"{timeutil.now_iso()}\t{seq}\t{digest}\t{name}\n")
         fh.flush()
         os.fsync(fh.fileno())

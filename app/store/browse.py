@@ -18,6 +18,7 @@ from typing import Any
 
 from app.domain.filters import Filter
 from app.domain.jobs import Cancelled
+from app.store import driver
 from app.store.database import Database
 from app.store.event_sql import column_sql, iso_to_ms
 from app.store.filter_sql import Where, event_where, fts_in, incident_where
@@ -129,7 +130,7 @@ def _guard(conn: sqlite3.Connection, seconds: float | None,
     conn.set_progress_handler(check, every)
     try:
         yield budget
-    except sqlite3.OperationalError as exc:
+    except driver.OperationalError as exc:
         if cancelled is not None and cancelled() and "interrupt" in str(exc):
             raise Cancelled() from None
         raise
@@ -188,7 +189,7 @@ class Browse:
             with _guard(db.conn, seconds, cancelled, every=self._every) as budget:
                 try:
                     return self._page(db, after, limit, reverse, inclusive, index, columns)
-                except sqlite3.OperationalError as exc:
+                except driver.OperationalError as exc:
                     if not budget.expired or "interrupt" not in str(exc):
                         raise
         with _guard(db.conn, None, cancelled, every=self._every):

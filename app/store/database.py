@@ -10,14 +10,13 @@ import logging
 import os
 import sqlite3
 import threading
-import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from app.domain.masking import pattern_of
 from app.domain.text import scrub_value
-from app.store import dbfile
+from app.store import cipher, db_connect, dbfile, driver
 from app.store.db_errors import (
     DamagedDatabaseError,
     MissingDatabaseError,
@@ -57,14 +56,16 @@ class Database:
     window's keep one per worker thread) rather than sharing the GUI's connection.
     """
 
-    def __init__(self, conn: sqlite3.Connection, path: Path, read_only: bool = False) -> None:
+    def __init__(self, conn: Any, path: Path, read_only: bool = False) -> None:
         self.conn = conn
         self.path = path
         self.read_only = read_only  # opened without write access: every write fails with a clear message
+        self.encrypted = False  # opened with SQLCipher and a key (``app.store.cipher``)
         self._tx_depth = 0
         self._lock = threading.RLock()
         self._told_waiting = False  # the waiting notice is given once per connection
         self.wait_limit_s: float | None = None  # this connection's own limit (the window's), else the writers' wait
+        self.created_now = False  # made by this open (migrations choose a new file's defaults by it)
         self.regexp = RegexpFunction()  # REGEXP for the filter's regex; counts rows tested
         self.regexp.install(conn)
         # The filter's message pattern: the masking the top-messages chart groups by.
@@ -86,23 +87,26 @@ class Database:
         if not exists and not create:
             what = "is an empty file, not a database" if p.exists() else "no such database"
             raise MissingDatabaseError(f"{p}: {what}")
+        passphrase = cipher.passphrase_for(p)  # a new file with one is created encrypted
         if not exists:
-            try:
-                p.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise UserFacingStoreError(f"{p}: cannot create the folder: {exc.strerror}") from exc
+            db_connect.create_private(p)
         else:
-            _check_header(p)
-        read_only = exists and not _writable(p)
+            passphrase = db_connect.key_for_existing(p, passphrase)
+        read_only = exists and not db_connect.writable(p)
         try:
-            conn = _connect_read_only(p) if read_only else sqlite3.connect(
-                p, isolation_level=None, check_same_thread=False, timeout=write_wait_seconds())
-        except sqlite3.Error as exc:
+            conn = db_connect.connect(p, passphrase, read_only)
+        except driver.Error as exc:
             raise UserFacingStoreError(f"{p}: cannot open: {exc}") from exc
         db = cls(conn, p, read_only=read_only)
+        db.encrypted = passphrase is not None
+        db.created_now = not exists
         try:
             db._identify(fresh=not exists)
+            if not exists and not read_only:  # before the first table: a purge can then hand space back
+                conn.execute("PRAGMA auto_vacuum=INCREMENTAL")
             db._configure()
+            if not exists:
+                db_connect.make_private(p)
             if migrate and read_only and db.user_version < migrations.LATEST:
                 raise UserFacingStoreError(
                     f"{p}: read-only, and written by an older Issue Ledger (schema {db.user_version}, this "
@@ -123,7 +127,7 @@ class Database:
             app_id = self.scalar("PRAGMA application_id")
             version = self.scalar("PRAGMA user_version")
             tables = self.scalar("SELECT count(*) FROM sqlite_master")
-        except sqlite3.DatabaseError as exc:
+        except driver.DatabaseError as exc:
             if is_damaged(exc):
                 raise DamagedDatabaseError(f"{self.path}: the database file is damaged ({exc})") from exc
             raise UserFacingStoreError(f"{self.path}: not an Issue Ledger database ({exc})") from exc
@@ -149,7 +153,7 @@ class Database:
         self.conn.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
 
     def close(self) -> None:
-        with contextlib.suppress(sqlite3.Error):
+        with contextlib.suppress(*driver.Error):
             self.conn.execute("PRAGMA optimize")
         self.conn.close()
 
@@ -166,7 +170,7 @@ class Database:
                 return self.conn.execute(sql, params)
             except UnicodeEncodeError:  # a lone surrogate got this far: store it as U+FFFD rather than fail
                 return self.conn.execute(sql, safe_params(params))
-        except sqlite3.Error as exc:
+        except driver.Error as exc:
             raise translate(exc, self.path) from exc
 
     def executemany(self, sql: str, rows: Any) -> sqlite3.Cursor:
@@ -187,13 +191,13 @@ class Database:
                     cur = self.conn.executemany(sql, [safe_params(r) for r in rows])
             except BaseException:
                 if self.conn.in_transaction:
-                    with contextlib.suppress(sqlite3.Error):
+                    with contextlib.suppress(*driver.Error):
                         self.conn.execute("ROLLBACK TO safe_text")
                         self.conn.execute("RELEASE safe_text")
                 raise
             self.conn.execute("RELEASE safe_text")
             return cur
-        except sqlite3.Error as exc:
+        except driver.Error as exc:
             raise translate(exc, self.path) from exc
 
     def scalar(self, sql: str, params: Any = ()) -> Any:
@@ -258,7 +262,7 @@ class Database:
             try:
                 self.conn.execute("BEGIN IMMEDIATE")
                 return
-            except sqlite3.OperationalError as exc:
+            except driver.OperationalError as exc:
                 if not wait and is_busy(exc):
                     raise WriteBusy(f"{self.path}: another writer holds the database") from exc
                 if not is_busy(exc) or wait_ms <= FIRST_TRY_MS:
@@ -267,12 +271,12 @@ class Database:
             self.conn.execute(f"PRAGMA busy_timeout={wait_ms - FIRST_TRY_MS}")
             try:
                 self.conn.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError as exc:
+            except driver.OperationalError as exc:
                 raise self._locked(exc) from exc
         finally:
             self.conn.execute(f"PRAGMA busy_timeout={wait_ms}")
 
-    def _locked(self, exc: sqlite3.Error) -> Exception:
+    def _locked(self, exc: Exception) -> Exception:
         if not is_busy(exc):
             return translate(exc, self.path)
         return locked_error(self.path, self.wait_limit_s)
@@ -346,42 +350,3 @@ def safe_params(params: Any) -> Any:
     if isinstance(params, dict):
         return {k: scrub_value(v) for k, v in params.items()}
     return tuple(scrub_value(v) for v in params)
-
-
-def _check_header(path: Path) -> None:
-    """Refuse a file that is not SQLite before sqlite3 touches it (read without dropping our locks)."""
-    try:
-        head = dbfile.read_head(path, 16)
-    except OSError as exc:
-        raise UserFacingStoreError(f"{path}: cannot read: {exc.strerror}") from exc
-    if head != b"SQLite format 3\x00":
-        raise UserFacingStoreError(f"{path}: not an Issue Ledger database (not an SQLite file); it was left unchanged")
-
-
-def _writable(path: Path) -> bool:
-    """Whether SQLite could write ``path`` and create its -wal and -shm files next to it."""
-    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
-
-
-def _connect_read_only(path: Path) -> sqlite3.Connection:
-    """A read-only connection; without write access to the folder the file is read as immutable.
-
-    A WAL file needs its -shm file, which SQLite cannot create in a read-only folder. Read as
-    immutable it needs none, but changes still in a -wal file would then be skipped: that case
-    is refused rather than showing the ledger without them.
-    """
-    uri = "file:" + urllib.parse.quote(str(path.resolve()))
-    conn = sqlite3.connect(uri + "?mode=ro", uri=True, isolation_level=None, check_same_thread=False, timeout=10.0)
-    try:
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        return conn
-    except sqlite3.OperationalError as exc:
-        conn.close()
-        if getattr(exc, "sqlite_errorname", "") != "SQLITE_CANTOPEN":
-            raise
-    wal = path.with_name(path.name + "-wal")
-    if wal.exists() and wal.stat().st_size > 0:
-        raise UserFacingStoreError(
-            f"{path}: read-only, and its latest changes are still in {wal.name}, which cannot be read without "
-            "write access to the folder; copy both files to a writable folder")
-    return sqlite3.connect(uri + "?mode=ro&immutable=1", uri=True, isolation_level=None, check_same_thread=False)

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import logging
 import os
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
+
+from app.store import driver
 
 log = logging.getLogger("issue_ledger.store")
 
@@ -72,13 +73,13 @@ _USER_FACING_CODES = {
 }
 
 
-def is_damaged(exc: sqlite3.Error) -> bool:
+def is_damaged(exc: Exception) -> bool:
     """SQLite found pages that are not what it wrote: overwritten, truncated or garbled."""
     code = getattr(exc, "sqlite_errorname", "") or ""
     return code.startswith("SQLITE_CORRUPT") or "malformed" in str(exc)
 
 
-def is_busy(exc: sqlite3.Error) -> bool:
+def is_busy(exc: Exception) -> bool:
     """Another connection holds the lock."""
     code = getattr(exc, "sqlite_errorname", "") or ""
     return code.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "database is locked" in str(exc)
@@ -94,7 +95,7 @@ def locked_error(path: Path, seconds: float | None = None) -> UserFacingStoreErr
         f"nothing was written (try again, or wait longer with {WRITE_WAIT_ENV}=SECONDS)")
 
 
-def translate(exc: sqlite3.Error, path: Path) -> Exception:
+def translate(exc: Exception, path: Path) -> Exception:
     """Map sqlite3 errors onto the user-fixable / bug split."""
     code = getattr(exc, "sqlite_errorname", "") or ""
     kind = "_".join(code.split("_")[:2])
@@ -109,7 +110,7 @@ def translate(exc: sqlite3.Error, path: Path) -> Exception:
                                     f"the unfinished change was rolled back ({exc})")
     if kind in _USER_FACING_CODES:
         return UserFacingStoreError(f"{path}: {exc}")
-    if isinstance(exc, sqlite3.OperationalError) and any(
+    if isinstance(exc, driver.OperationalError) and any(
         s in str(exc) for s in ("database is locked", "disk is full", "readonly")
     ):
         return UserFacingStoreError(f"{path}: {exc}")

@@ -32,7 +32,7 @@ DISCARD_STEP = 20_000  # events removed per transaction when an unfinished impor
 TURN_POLL_S = 0.2  # how often an import waiting for its turn looks again
 
 PUBLIC = ("id", "file", "path", "size", "sha256", "format", "tz", "log_type", "client", "site", "status",
-          "started_at", "finished_at", "read", "accepted", "continuation", "rejected", "message")
+          "started_at", "finished_at", "read", "accepted", "continuation", "rejected", "message", "redacted")
 
 
 def find_complete(db: Database, sha256: str) -> dict[str, Any] | None:
@@ -186,16 +186,27 @@ def _alive(pid: int) -> bool:
 
 def listing(db: Database, limit: int = 1000) -> list[dict[str, Any]]:
     rows = db.rows("SELECT id, file, path, size, sha256, format, tz, log_type, client, site, status, started_at,"
-                   " finished_at, read_count AS read, accepted, continuation, rejected, message FROM imports"
-                   " ORDER BY id DESC LIMIT ?", (limit,))
-    return rows
+                   f" finished_at, read_count AS read, accepted, continuation, rejected, message, {_redacted(db)}"
+                   " FROM imports ORDER BY id DESC LIMIT ?", (limit,))
+    return [_with_redacted(r) for r in rows]
+
+
+def _redacted(db: Database) -> str:
+    """The ``redacted`` column, or NULL in a file held at a schema before it (17)."""
+    return "redacted" if db.user_version >= 17 else "NULL AS redacted"
+
+
+def _with_redacted(row: dict[str, Any]) -> dict[str, Any]:
+    """``redacted`` as the object it stands for: kind → values replaced (empty when none were)."""
+    row["redacted"] = json.loads(row["redacted"]) if row.get("redacted") else {}
+    return row
 
 
 def get(db: Database, import_id: int) -> dict[str, Any] | None:
     rows = db.rows("SELECT id, file, path, size, sha256, format, tz, log_type, client, site, status, started_at,"
-                   " finished_at, read_count AS read, accepted, continuation, rejected, message, options"
-                   " FROM imports WHERE id = ?", (import_id,))
-    return rows[0] if rows else None
+                   " finished_at, read_count AS read, accepted, continuation, rejected, message, options,"
+                   f" {_redacted(db)} FROM imports WHERE id = ?", (import_id,))
+    return _with_redacted(rows[0]) if rows else None
 
 
 def rejects(db: Database, import_id: int, limit: int = 10_000) -> list[dict[str, Any]]:

@@ -11,11 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from app.domain.vocab import Status
 from app.store.database import Database
+from app.store.status_sql import sql_list
 
 ARTICLE_COLUMNS: tuple[str, ...] = ("title", "symptoms", "cause", "resolution", "body", "tags", "author",
                                     "created_at", "updated_at", "source_incident")
-DONE = "('resolved', 'closed')"  # incidents whose fix is known
+DONE = sql_list((Status.RESOLVED, Status.CLOSED))  # incidents whose fix is known
 _SELECT = ("SELECT a.id, a.title, a.symptoms, a.cause, a.resolution, a.body, a.tags, a.author, a.created_at,"
            " a.updated_at, i.number AS source_incident FROM kb_articles a LEFT JOIN incidents i"
            " ON i.id = a.source_incident")

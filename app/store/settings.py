@@ -79,6 +79,22 @@ SAVED_VIEWS: Option[dict[str, dict[str, Any]]] = Option(
 AUDIT_CHAIN_KEY: Option[dict[str, Any] | None] = Option(
     "audit_chain_key", None, dict,
     doc="From which audit row the trail is keyed, and the key's fingerprint; unset: an unkeyed trail.")
+REDACTION_KEYED_HASH: Option[bool] = Option(
+    "redaction.keyed_hash", False, bool,
+    doc="Redaction markers carry a keyed hash of the value ([card:3f9a1c2b]) instead of the bare marker.")
+REDACTION_OFF_SINCE_UPGRADE: Option[bool] = Option(
+    "redaction.off_since_upgrade", False, bool,
+    doc="Set on a database made before redaction: its rules were seeded off; cleared when one is switched on.")
+DATABASE_ID: Option[str | None] = Option(
+    "database_id", None, str,
+    doc="A random id given on the first retention archive, so an archive names the database it came from.")
+RETENTION_AUTO: Option[bool] = Option(
+    "retention.auto", True, bool,
+    doc="Due retention runs start by themselves (watch daily, the window's offer); off on files made before "
+        "retention, so an upgrade never starts purging unasked.")
+RETENTION_ARCHIVE_DIR: Option[str | None] = Option(
+    "retention.archive_dir", None, str,
+    doc="Where scheduled retention runs (watch, the window) write archives; unset: <database>.archives beside it.")
 
 
 def _registry(*options: Option[Any]) -> dict[str, Option[Any]]:
@@ -92,5 +108,6 @@ def _registry(*options: Option[Any]) -> dict[str, Option[Any]]:
 
 OPTIONS: dict[str, Option[Any]] = _registry(
     PRIORITY_MATRIX, SLA_POLICIES, INCIDENT_NUMBER_FLOOR, INCIDENT_IMPORT_PROFILES, LOG_TYPE_RULES, HOST_RULES,
-    SAVED_VIEWS, AUDIT_CHAIN_KEY,
+    SAVED_VIEWS, AUDIT_CHAIN_KEY, REDACTION_KEYED_HASH, REDACTION_OFF_SINCE_UPGRADE, DATABASE_ID,
+    RETENTION_ARCHIVE_DIR, RETENTION_AUTO,
 )

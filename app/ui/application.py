@@ -54,7 +54,11 @@ class WindowManager:
         self.window: MainWindow | None = None
 
     def open(self, path: Path) -> bool:
-        if not self._converted(path):
+        from app.ui.passphrase_dialog import unlock
+
+        if not unlock(path, self.window):  # an encrypted file: its passphrase first (keyring or dialog)
+            return False
+        if not self._converted(path):  # a file of an older schema: converted first, with progress and Cancel
             return False
         try:
             db = Database.open(path)

@@ -24,6 +24,8 @@ MESSAGES: dict[str, str] = {
               "or silence;<br>rules run as logs arrive and can open incidents.",
     "knowledge": "<b>No articles match.</b><br>Write one with <b>New article…</b>, or resolve an incident with a "
                  "root cause and accept its offer to draft one.",
+    "sources": "<b>No sources yet.</b><br>Click <b>Add source…</b> to follow a log file, a folder or a syslog "
+               "port;<br>the window collects while it is open, <code>issue-ledger watch</code> when it is not.",
     "audit": "<b>No audit entries match.</b><br>Every change to incidents, imports and settings is recorded "
              "here as it happens.",
     "reports": "<b>No reports exported yet.</b><br>Choose a report above and click <b>Export…</b>, or use "

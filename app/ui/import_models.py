@@ -97,7 +97,13 @@ def imports_model(zone: Any, parent: QObject | None = None) -> RowsModel:
     return RowsModel([("id", "#", _text), ("status", "Status", _text), ("file", "File", _text),
                       ("format", "Format", _text), ("read", "Read", _count), ("accepted", "Events", _count),
                       ("continuation", "Continuation", _count), ("rejected", "Rejected", _count),
-                      ("started_at", "Started", when), ("message", "Note", _text)], parent)
+                      ("redacted", "Redacted", _redacted), ("started_at", "Started", when), ("message", "Note", _text)],
+                     parent)
+
+
+def _redacted(v: Any) -> str:
+    """PII values replaced at import, by kind: "card 3, email 12"."""
+    return ", ".join(f"{kind} {n:,}" for kind, n in sorted(v.items())) if v else ""
 
 
 def rejects_model(parent: QObject | None = None) -> RowsModel:

@@ -84,6 +84,14 @@ class MainWindow(QMainWindow):
 
         self.ticket_sync = TicketSync(session, self)  # pushes waiting in the outbox, tickets' status pulled back
         self.ticket_sync.start()
+        from app.ui.preferences import COLLECT_IN_WINDOW, current
+        from app.ui.window_collector import WindowCollector
+
+        # The sources are followed while the window is open (unless ``watch`` already does, or Settings say no).
+        self.collector = WindowCollector(session.db_path, self,
+                                         enabled=bool(current().get(COLLECT_IN_WINDOW)) and not session.db.read_only)
+        self.collector.start()
+        session.data_changed.connect(self.collector.nudge)
 
         self._empty = stats.is_empty(session.db)
         if self._empty:
@@ -93,6 +101,12 @@ class MainWindow(QMainWindow):
         self.refresh_counts()
         self.shell = shell.Shell(self)  # icons, theme, settings, recent databases, remembered layout
         self.alerts = AlertNotifier(self)  # tray messages for new firings, the Alerts count, heartbeat ticks
+        from app.ui.retention_offer import RetentionOffer
+
+        self.retention_offer = RetentionOffer(session, parent=self)  # once a day: a retention run that is due
+        self.statusBar().addWidget(self.retention_offer, 1)
+        self.retention_offer.finished.connect(lambda message: self.statusBar().showMessage(message, 15000))
+        self.retention_offer.check()
         # Every menu and command, from one table; the shell's handlers serve some of them.
         self.action_set = ActionSet(self, window_actions.table(self))
         actions = self.action_set.actions
@@ -152,6 +166,7 @@ class MainWindow(QMainWindow):
         self.watcher.stop()
         self.alerts.stop()
         self.ticket_sync.stop()
+        self.collector.stop()  # the batch in hand commits; then ``watch`` may take over
         super().closeEvent(event)
 
     def refresh_counts(self) -> None:
@@ -253,7 +268,11 @@ class MainWindow(QMainWindow):
     def new_database(self) -> None:
         name, _ = QFileDialog.getSaveFileName(self, "New database", str(Path.home() / "ledger.db"),
                                               "Issue Ledger database (*.db)")
-        if name:
+        if not name:
+            return
+        from app.ui.passphrase_dialog import choose_for_new
+
+        if Path(name).exists() or choose_for_new(Path(name), self):  # "Encrypt this database" is offered here
             self.open_database_requested.emit(Path(name))
 
     def open_database(self) -> None:

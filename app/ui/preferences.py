@@ -88,9 +88,12 @@ WINDOW_GEOMETRY = Pref("window/geometry", bytes, b"", "Window position and size"
 WINDOW_STATE = Pref("window/state", bytes, b"", "Toolbars and docks")
 SPLITTER_STATE = Pref("window/splitter", bytes, b"", "Navigation width")
 LAST_PAGE = Pref("window/last_page", str, "", "Last page shown")
+COLLECT_IN_WINDOW = Pref("collect/in_window", bool, True, "Collect from the sources while the window is open")
+RETENTION_OFFERED = Pref("retention/offered_on", str, "", "The day the window last offered a due retention run")
 
 ALL: tuple[Pref, ...] = (DEFAULT_DATABASE, TIME_ZONE, DATE_FORMAT, THEME, RECENT_DATABASES,
-                         WINDOW_GEOMETRY, WINDOW_STATE, SPLITTER_STATE, LAST_PAGE)
+                         WINDOW_GEOMETRY, WINDOW_STATE, SPLITTER_STATE, LAST_PAGE, COLLECT_IN_WINDOW,
+                         RETENTION_OFFERED)
 
 
 class Preferences:
@@ -188,6 +191,8 @@ def _convert(raw: Any, kind: type) -> Any:
         return None
     if kind is str:
         return raw if isinstance(raw, str) else None
+    if kind is bool and isinstance(raw, str):  # an INI file keeps true/false as text
+        return {"true": True, "false": False}.get(raw.lower())
     return raw if isinstance(raw, kind) else None
 
 

@@ -3,7 +3,8 @@
 Preferences (default database, time zone, date format, theme) are this user's and
 go to QSettings. The priority matrix, SLA policies and import rules belong to the
 database: they are shown here from the same services the CLI uses, and the buttons
-open the editors that own them, so there is one place that changes each.
+open the editors that own them, so there is one place that changes each. The Redaction tab
+switches the PII rules applied at import (``app.ui.redaction_page``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QCompleter,
     QDialog,
@@ -35,7 +37,15 @@ from PySide6.QtWidgets import (
 from app.domain import timeutil
 from app.store.database import Database
 from app.ui import theme
-from app.ui.preferences import DATE_FORMAT, DATE_FORMATS, DEFAULT_DATABASE, THEME, TIME_ZONE, Preferences
+from app.ui.preferences import (
+    COLLECT_IN_WINDOW,
+    DATE_FORMAT,
+    DATE_FORMATS,
+    DEFAULT_DATABASE,
+    THEME,
+    TIME_ZONE,
+    Preferences,
+)
 from app.ui.session import Session
 
 log = logging.getLogger("issue_ledger.ui")
@@ -59,6 +69,11 @@ class SettingsDialog(QDialog):
 
         self.connections_tab = ConnectionsTab(session)
         tabs.addTab(self.connections_tab, "Connections")
+        tabs.addTab(self._redaction_tab(), "Redaction")
+        from app.ui.retention_tab import RetentionTab
+
+        self.retention_tab = RetentionTab(session)
+        tabs.addTab(self.retention_tab, "Retention")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
@@ -117,6 +132,11 @@ class SettingsDialog(QDialog):
             self.theme_combo.addItem(label, key)
         self.theme_combo.setCurrentIndex(max(0, self.theme_combo.findData(self.prefs.theme)))
         form.addRow("Theme:", self.theme_combo)
+        self.collect_check = QCheckBox("Collect from the sources while the window is open")
+        self.collect_check.setObjectName("collectInWindow")
+        self.collect_check.setChecked(bool(self.prefs.get(COLLECT_IN_WINDOW)))
+        self.collect_check.setToolTip("Off: only 'issue-ledger watch' follows the sources (see the Sources page)")
+        form.addRow("Live collection:", self.collect_check)
         self._preview()
         return page
 
@@ -156,6 +176,12 @@ class SettingsDialog(QDialog):
         page.layout().insertLayout(page.layout().count() - 1, buttons)  # type: ignore[union-attr]
         return page
 
+    def _redaction_tab(self) -> QWidget:
+        from app.ui.redaction_page import RedactionPage
+
+        self.redaction_page = RedactionPage(self.session)
+        return self.redaction_page
+
     def edit_sla(self) -> QDialog:
         from app.ui.sla_settings_dialog import edit_sla_settings
 
@@ -184,7 +210,8 @@ class SettingsDialog(QDialog):
         return {"default_database": self.database_edit.text().strip(),
                 "time_zone": self.zone_combo.currentText().strip() or "local",
                 "date_format": self.chosen_format(),
-                "theme": str(self.theme_combo.currentData())}
+                "theme": str(self.theme_combo.currentData()),
+                "collect": self.collect_check.isChecked()}
 
     def accept(self) -> None:
         """Check every value first; store them only when all are good."""
@@ -205,6 +232,7 @@ class SettingsDialog(QDialog):
         self.prefs.set(TIME_ZONE, v["time_zone"])
         self.prefs.set(DATE_FORMAT, v["date_format"])
         self.prefs.set(THEME, v["theme"])
+        self.prefs.set(COLLECT_IN_WINDOW, v["collect"])
         self.prefs.sync()
         super().accept()
 

@@ -33,6 +33,7 @@ NAV_TIPS: dict[str, str] = {
     "alerts": "Alert rules and what they fired: notifications and incidents opened on their own",
     "reports": "Excel audit reports and CSV exports",
     "imports": "Past imports, with their rejected lines",
+    "sources": "Files, folders and syslog listeners followed live, and who collects them",
     "audit": "Every change, in a tamper-evident hash chain",
 }
 
@@ -73,7 +74,7 @@ class Shell(QObject):
                 item.setIcon(icons.nav_icon(spec.icon))
             except FileNotFoundError:
                 log.warning("no navigation icon %r for page %r", spec.icon, spec.key)
-            shortcut = f" (Ctrl+{row + 1})" if row < 9 else ""
+            shortcut = f" (Ctrl+{(row + 1) % 10})" if row < 10 else ""  # the tenth page is Ctrl+0
             item.setToolTip(NAV_TIPS.get(spec.key, spec.title) + shortcut)
 
     def _page_added(self, index: int) -> None:
@@ -140,5 +141,11 @@ class Shell(QObject):
         changed = str(zone) != str(session.zone) or timeutil.display_format() != self.prefs.date_format
         timeutil.set_display_format(self.prefs.date_format)
         session.set_zone(zone)
+        from app.ui.preferences import COLLECT_IN_WINDOW
+
+        collector = getattr(self.window, "collector", None)
+        collect = bool(self.prefs.get(COLLECT_IN_WINDOW)) and not session.db.read_only
+        if collector is not None and collect != collector.enabled:
+            collector.set_enabled(collect)
         if changed:
             session.data_changed.emit()

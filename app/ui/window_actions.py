@@ -65,7 +65,7 @@ def table(window: MainWindow) -> tuple[Row, ...]:
         Command("clear-filter", "view", "Clear the filter", partial(menus.call_filter_bar, "clear"), ("Ctrl+L",)),
         Separator("view"),
         *(Command(f"go-{spec.key}", "view", f"Go to {spec.title}", partial(window.show_page, spec.key),
-                  (f"Ctrl+{number}",) if number <= 9 else ())
+                  (f"Ctrl+{number % 10}",) if number <= 10 else ())  # the tenth page on Ctrl+0
           for number, spec in enumerate(PAGES, start=1)),
 
         Menu("help", "&Help"),

@@ -10,14 +10,16 @@ file one ``import`` row with its hash, counts and rejects.
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from app.domain import timeutil
 from app.domain.jobs import Progress
+from app.domain.redaction import redact_values
 from app.ingest.incidents.plan import ImportOptions, ImportPlan, build_plan
-from app.store import audit, incident_imports, incidents as store
+from app.store import audit, incident_imports, incidents as store, redaction as redaction_store
 from app.store.database import Database
 from app.store.settings import INCIDENT_IMPORT_PROFILES
 
@@ -75,34 +77,45 @@ def apply_plan(db: Database, plan: ImportPlan, progress: Progress | None = None,
     created: list[str] = []
     total = len(plan.incidents)
     trail: list[tuple[str, str, str, Any, Any]] = []
+    tally: Counter[str] = Counter()
     with db.transaction():
+        redactor = redaction_store.redactor(db)
         numbers = store.next_numbers(db, total)
         for n, (p, number) in enumerate(zip(plan.incidents, numbers), start=1):
-            record = dict(p.record, number=number, created_at=stamp, updated_at=stamp)
+            # Every text of the row is redacted (the record, cells no field took, history notes), not only
+            # the free-text fields: a sheet's columns are whatever its exporter chose.
+            rules = redactor.for_client(p.record.get("client"))
+            record = dict(redact_values(p.record, rules, tally=tally), number=number, created_at=stamp,
+                          updated_at=stamp)
+            extra = redact_values(p.extra, rules, tally=tally)
+            history = [redact_values(h, rules, tally=tally) for h in p.history]
             incident_id = store.insert(db, record)
             if p.holds:
-                store.add_holds(db, [(incident_id, s, e, r) for s, e, r in p.holds])
+                store.add_holds(db, [(incident_id, s, e, r and rules.redact(r, tally)) for s, e, r in p.holds])
             trail.append(("import", "incident", number, None, {
                 **{k: v for k, v in record.items() if v not in (None, "")},
-                "source": plan.path.name, "lines": p.lines, "extra": p.extra}))
+                "source": plan.path.name, "lines": p.lines, "extra": extra}))
             trail += [("history", "incident", number, None, {k: v for k, v in h.items() if v is not None})
-                      for h in p.history]
+                      for h in history]
             created.append(number)
             if progress and n % 50 == 0:
                 progress.report(n, total, f"{n} of {total} incidents")
         audit.append_many(db, trail)
         first, last = (created[0], created[-1]) if created else (None, None)
+        rejects = [(r.line, r.key, r.field, redactor.redact(r.reason), r.raw and redactor.redact(r.raw, tally=tally))
+                   for r in plan.rejects]
         summary = {"file": plan.path.name, "path": str(plan.path), "sha256": _sha256(plan.path), "kind": plan.kind,
                    "read": plan.read, "created": len(created), "updated": 0, "skipped": len(plan.skipped),
                    "rejected": len(plan.rejects), "first": first, "last": last}
         import_id = incident_imports.record(
             db, {**summary, "options": plan.options.to_dict(), "started_at": stamp,
                  "finished_at": timeutil.now_iso(), "actor": audit.current_actor()},
-            ((r.line, r.key, r.field, r.reason, r.raw) for r in plan.rejects))
+            rejects)
         audit.append(db, "import", "incident-file", plan.path.name, new={
             **summary, "file": str(plan.path), "import_id": import_id, "columns": plan.columns(),
             "options": plan.options.to_dict(),
-            "rejects": [{"line": r.line, "field": r.field, "reason": r.reason} for r in plan.rejects]})
+            "rejects": [{"line": line, "field": fld, "reason": reason} for line, _k, fld, reason, _r in rejects],
+            **({"redacted": dict(tally)} if tally else {})})
     return ImportResult(created, len(plan.skipped), first, last, import_id, len(plan.rejects))
 
 

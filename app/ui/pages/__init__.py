@@ -41,5 +41,6 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("alerts", "Alerts", "app.ui.pages.alerts:AlertsPage", "alerts"),
     PageSpec("reports", "Reports", "app.ui.pages.reports:ReportsPage", "reports"),
     PageSpec("imports", "Imports", "app.ui.pages.imports:ImportsPage", "imports"),
+    PageSpec("sources", "Sources", "app.ui.pages.sources:SourcesPage", "sources"),
     PageSpec("audit", "Audit trail", "app.ui.pages.audit:AuditPage", "audit"),
 )

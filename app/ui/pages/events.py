@@ -24,6 +24,7 @@ from app.ui.count_label import CountLabel
 from app.ui.db_ops import DbOp, Kind
 from app.ui.event_details import EventDetails
 from app.ui.filter_bar import FilterBar
+from app.ui.follow import Follower
 from app.ui.models.events import EventsModel, SeverityBadgeDelegate
 from app.ui.scan_progress import ScanProgress
 from app.ui.session import Session
@@ -63,6 +64,9 @@ class EventsPage(QWidget):
             f"Without a time range the timeline shows the {DEFAULT_DAYS} days ending at the newest event; "
             "check to show every event (long empty stretches are folded)")
         self.all_time_button.toggled.connect(lambda _on: self._load_timeline(self.session.filter))
+        self.follow_button = QPushButton("Follow")
+        self.follow_button.setObjectName("followButton")
+        self.follower = Follower(self.table, self.follow_button, self)
         self.last_button = QPushButton("Last row ⤓")
         self.last_button.setToolTip("Jump to the last row (Ctrl+End)")
         self.last_button.clicked.connect(lambda: self.table.go_to_row(max(0, self.model.rowCount() - 1)))
@@ -73,6 +77,7 @@ class EventsPage(QWidget):
         bar.addWidget(self.scan_progress)
         bar.addStretch()
         bar.addWidget(self.all_time_button)
+        bar.addWidget(self.follow_button)
         bar.addWidget(self.last_button)
         bar.addWidget(self.incident_button)
         splitter = QSplitter(Qt.Orientation.Vertical)

@@ -104,21 +104,24 @@ class ImportsPage(QWidget):
     def refresh(self) -> None:
         db_path = self.session.db_path
 
-        def work(db: Database, _p: Progress) -> tuple[list[int], list[dict[str, Any]]]:
-            from app.store import imports as store
+        def work(db: Database, _p: Progress) -> tuple[list[int], list[dict[str, Any]], bool]:
+            from app.store import imports as store, redaction
 
             stale = store.recover_interrupted(db)
-            return stale, store.listing(db)
+            return stale, store.listing(db), redaction.off_since_upgrade(db)
 
         self.task = DbOp(self, db_path, work, on_success=self._loaded).run_in_background()
 
-    def _loaded(self, result: tuple[list[int], list[dict[str, Any]]]) -> None:
-        stale, rows = result
+    def _loaded(self, result: tuple[list[int], list[dict[str, Any]], bool]) -> None:
+        stale, rows, redaction_off = result
         self.model.set_rows(rows)
         self.view.resizeColumnsToContents()
         text = f"{len(rows):,} import(s)"
         if stale:
             text += f" — {len(stale)} interrupted import(s) marked incomplete; nothing from them was kept"
+        if redaction_off:
+            text += (" — redaction is off: this database was made before it (switch rules on in Settings ▸ "
+                     "Redaction)")
         self.summary.setText(text)
 
     def selected(self) -> dict[str, Any] | None:
