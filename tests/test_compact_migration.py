@@ -52,7 +52,9 @@ def _snapshot(db: Database) -> dict[str, Any]:
         "incidents": db.rows("SELECT * FROM incidents ORDER BY id"),
         "links": db.rows("SELECT * FROM incident_events ORDER BY incident_id, event_id"),
         "audit": db.rows("SELECT * FROM audit_log ORDER BY id"),
-        "settings": db.rows("SELECT * FROM settings ORDER BY key"),
+        # Later migrations add notes of their own (redaction and scheduled retention off on an upgraded file).
+        "settings": db.rows("SELECT * FROM settings WHERE key NOT IN"
+                            " ('redaction.off_since_upgrade', 'retention.auto') ORDER BY key"),
         "failed": db.scalar("SELECT count(*) FROM events_fts WHERE events_fts MATCH 'failed'"),
     }
 
