@@ -173,8 +173,11 @@ def main() -> None:
         print(f"  events stored: {n:,}; full-text hits for 'publickey': {fts:,}")
         lnav = shutil.which("lnav")
         if lnav:
-            lsecs, lcpu, lrss, lrc = run([lnav, "-n", str(log)], dict(os.environ, HOME=tmp))
-            print(f"lnav -n: {lsecs:.2f} s wall, CPU {lcpu:.2f} s, peak RSS {lrss} MB, exit {lrc}")
+            # lnav indexes the whole file to answer a count over its syslog table: the same work as our import
+            lsecs, lcpu, lrss, lrc = run([lnav, "-n", "-c", ";select count(*) from syslog_log", str(log)],
+                                         dict(os.environ, HOME=tmp))
+            print(f"lnav -n -c ';select count(*) from syslog_log': {lsecs:.2f} s wall, CPU {lcpu:.2f} s, "
+                  f"peak RSS {lrss} MB, exit {lrc}")
             print(f"ratio ours/lnav: {secs / lsecs:.2f}x wall, {cpu / max(lcpu, 1e-9):.2f}x CPU")
         else:
             print("lnav not installed; no comparison")

@@ -31,7 +31,7 @@ FILTERS = [
 def _all(db: Database, b: Browse) -> list[int]:
     order = "DESC" if b.descending else "ASC"
     cols = ", ".join(f"t.{c} {order}" for c in b.key_columns)
-    return [r[0] for r in db.execute(f"SELECT t.id FROM events t WHERE {b.where.sql()} ORDER BY {cols}",
+    return [r[0] for r in db.execute(f"SELECT t.id FROM event_rows t WHERE {b.where.sql()} ORDER BY {cols}",
                                      b.where.params)]
 
 

@@ -12,6 +12,7 @@ from app.domain.filters import Filter, restrictions, without
 from app.store import events as store, settings
 from app.store.browse import Browse
 from app.store.database import Database
+from app.store.event_sql import iso_to_ms
 from app.store.filter_sql import FilterError, event_where, incident_where
 from app.store.text_search import text_search
 
@@ -45,7 +46,8 @@ def test_every_value_is_a_parameter() -> None:
     assert sql.count("?") == len(w.params)
     assert "h' OR '1'='1" in w.params and '"50%_off"' in w.params and '"x\'y"' in w.params
     assert "50" not in sql and "x'y" not in sql
-    assert timeutil.to_iso(NOW - dt.timedelta(hours=24)) in w.params
+    # times are bound as epoch milliseconds, the stored form (schema 16)
+    assert iso_to_ms(timeutil.to_iso(NOW - dt.timedelta(hours=24))) in w.params
 
 
 def test_incident_where_uses_opened_at_and_statuses() -> None:

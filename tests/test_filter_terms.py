@@ -115,7 +115,7 @@ def test_counts_match_the_reference_meaning(demo_db: Database, term: str) -> Non
     assert store.count(demo_db, Filter(exclude=(term,)), UTC) == len(messages) - len(want)
     mixed = Filter(exclude=(term,), log_types=("network", "system"), since="30d")
     w = event_where(mixed, UTC, NOW)
-    brute = {r[0] for r in demo_db.execute(f"SELECT e.id FROM events e WHERE {w.sql()}", w.params)}
+    brute = {r[0] for r in demo_db.execute(f"SELECT e.id FROM event_rows e WHERE {w.sql()}", w.params)}
     assert Browse("events", mixed, UTC, now=NOW).count(demo_db) == len(brute)
     assert brute.isdisjoint(want)
 

@@ -17,13 +17,15 @@ from app.store.database import Database, UserFacingStoreError
 def test_new_database_has_the_schema(db: Database) -> None:
     assert db.user_version == migrations.LATEST
     tables = set(sqlite_utils.Database(db.conn).table_names())
-    for name in ("events", "imports", "import_rejects", "incidents", "incident_events", "audit_log",
-                 "settings", "events_fts", "incidents_fts"):
+    for name in ("event_data", "event_names", "imports", "import_rejects", "incidents", "incident_events",
+                 "audit_log", "settings", "events_fts", "incidents_fts"):
         assert name in tables
+    # Events are read through views with the old table's columns (schema 16 stores them compactly).
+    assert {"events", "event_rows"} <= set(sqlite_utils.Database(db.conn).view_names())
     assert db.scalar("PRAGMA journal_mode") == "wal"
     assert db.scalar("PRAGMA foreign_keys") == 1
-    indexes = {i.name for i in sqlite_utils.Database(db.conn)["events"].indexes}
-    assert {"events_ts", "events_type_sev_ts", "events_host", "events_component"} <= indexes
+    indexes = {i.name for i in sqlite_utils.Database(db.conn)["event_data"].indexes}
+    assert {"events_browse", "events_sev_ts", "events_host", "events_import"} <= indexes
 
 
 def test_each_migration_applies_from_the_previous_version(tmp_path: Path) -> None:

@@ -170,7 +170,7 @@ def heatmap(db: Database, f: Filter, zone: dt.tzinfo, min_severity: str = "error
     counts = [[0] * 24 for _ in range(7)]
     if span is not None:
         spans = buckets.offset_spans(zone, *span)
-        for hour, day, n in aggregates.event_hour_weekday(db, f, zone, buckets.sql_local_seconds(spans, "e.ts"),
+        for hour, day, n in aggregates.event_hour_weekday(db, f, zone, buckets.sql_local_seconds(spans, "e.t", True),
                                                           level, now):
             counts[day][hour] += n
     return Heatmap(zone, Severity(level).label, counts)

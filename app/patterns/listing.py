@@ -104,7 +104,7 @@ def _series(db: Database, where: Where, ids: list[int], start: dt.datetime, end:
             out[pid][k] = n
         return out
     spans = offset_spans(zone, starts[0], end)
-    bucket_sql, params = sql_bucket(size, spans, "e.ts")
+    bucket_sql, params = sql_bucket(size, spans, "e.t", ms=True)
     index = {s: k for k, s in enumerate(starts)}
     for pid, number, n in store.bucket_tally(db, where, bucket_sql, params):
         at = index.get(bucket_start(number, size, spans, zone))

@@ -16,19 +16,19 @@ from typing import Any
 from app.domain.filters import Filter
 from app.domain.masking import DIGIT_MARK
 from app.store.database import Database
+from app.store.event_sql import iso_to_ms, name_sql
 from app.store.filter_sql import event_where, incident_where
 from app.store.local_time import CLOCK_SHIFT
 from app.store.status_sql import FINAL_IN, OPEN_IN
 from app.store.visibility import visible
 
-GROUP_COLUMNS: dict[str, str] = {"severity": "e.severity", "type": "e.log_type", "client": "e.client"}
+GROUP_COLUMNS: dict[str, str] = {"severity": "e.severity", "type": "e.type_id", "client": "e.client_id"}
 INCIDENT_GROUP_COLUMNS: dict[str, str] = {"priority": "i.priority", "client": "i.client", "type": "i.log_type"}
 # When an incident left the open backlog: resolved, or closed/cancelled without a resolution time.
 LEFT_AT = (f"COALESCE(i.resolved_at, CASE WHEN i.status IN {FINAL_IN} "
            "THEN COALESCE(i.closed_at, i.updated_at) END)")
 SAMPLE_BLOCK = 100
-_SAMPLE_COLUMNS = ", ".join(f"x.{c} AS {c}" for c in (
-    "id", "ts", "severity", "log_type", "host", "component", "client", "site", "message"))
+_SAMPLE_COLUMNS = "x.*"  # the stored columns, which the filter tests
 DIGIT_MASK_SQL = "replace(" * 10 + "e.message" + "".join(f", '{d}', '{DIGIT_MARK}')" for d in range(10))
 
 
@@ -37,14 +37,14 @@ def event_range(
 ) -> tuple[str | None, str | None]:
     """First and last stored time of the matching events (None, None when nothing matches)."""
     w = event_where(f, zone, now)
-    first = db.scalar(f"SELECT e.ts FROM events e WHERE {w.sql()} ORDER BY e.ts LIMIT 1", w.params)
-    last = db.scalar(f"SELECT e.ts FROM events e WHERE {w.sql()} ORDER BY e.ts DESC LIMIT 1", w.params)
+    first = db.scalar(f"SELECT e.ts FROM event_rows e WHERE {w.sql()} ORDER BY e.t LIMIT 1", w.params)
+    last = db.scalar(f"SELECT e.ts FROM event_rows e WHERE {w.sql()} ORDER BY e.t DESC LIMIT 1", w.params)
     return first, last
 
 
 def max_event_id(db: Database) -> int:
     """The highest event id: the table's size for sampling, read from the primary key at no cost."""
-    return int(db.scalar("SELECT max(id) FROM events") or 0)
+    return int(db.scalar("SELECT max(id) FROM event_data") or 0)
 
 
 def _packed(db: Database, sql: str, params: Any = (), columns: int = 2) -> list[tuple[Any, ...]]:
@@ -61,7 +61,7 @@ def _packed(db: Database, sql: str, params: Any = (), columns: int = 2) -> list[
 
 def has_rows(db: Database) -> bool:
     """Whether there is any event or incident to chart (two primary-key look-ups)."""
-    return bool(db.scalar(f"SELECT EXISTS (SELECT 1 FROM events WHERE {visible()}) "
+    return bool(db.scalar(f"SELECT EXISTS (SELECT 1 FROM event_data WHERE {visible()}) "
                           "OR EXISTS (SELECT 1 FROM incidents)"))
 
 
@@ -79,7 +79,9 @@ def event_buckets(
     # 230 ms, bucket first 330 ms on 1M events); a regex reads every row from the table, and then the index
     # order only adds a look-up per row (bucket first: 520 instead of 680 ms).
     order = "b, g" if f.regex else "g, b"
-    sql = f"SELECT {expr} AS b, {col} AS g, count(*) FROM events e WHERE {w.sql()} GROUP BY {order}"
+    sql = f"SELECT {expr} AS b, {col} AS g, count(*) FROM event_rows e WHERE {w.sql()} GROUP BY {order}"
+    if group in ("type", "client"):  # grouped by dictionary id, named once per group
+        sql = f"SELECT b, {name_sql('g')}, n FROM ({sql.replace('count(*)', 'count(*) AS n', 1)})"
     return _packed(db, sql, [*params, *w.params], 3)  # type: ignore[return-value]
 
 
@@ -92,21 +94,25 @@ def event_range_counts(
     the covering index ``(severity, ts)`` or ``(client, ts)`` range by range with no
     per-row function and no sort: about three times faster than ``event_buckets``.
     """
-    column = {"severity": "severity", "client": "client"}[group]
+    column = {"severity": "severity", "client": "client_id"}[group]
+    key = "k.v" if group == "severity" else "(SELECT id FROM event_names WHERE name = k.v)"
     if not values or len(edges) < 2:
         return []
     ranges = ",".join(f"({i},?,?)" for i in range(len(edges) - 1))
     keys = ",".join("(?)" for _ in values)
-    params: list[Any] = [x for i in range(len(edges) - 1) for x in (edges[i], edges[i + 1])] + list(values)
+    ms = [iso_to_ms(x) for x in edges]
+    params: list[Any] = [x for i in range(len(ms) - 1) for x in (ms[i], ms[i + 1])] + list(values)
     sql = (f"WITH b(i, lo, hi) AS (VALUES {ranges}), k(v) AS (VALUES {keys}) "
-           f"SELECT k.v, b.i, (SELECT count(*) FROM events e WHERE e.{column} = k.v AND e.ts >= b.lo "
-           f"AND e.ts < b.hi AND {visible('e')}) FROM k, b")
+           f"SELECT k.v, b.i, (SELECT count(*) FROM event_data e WHERE e.{column} = {key} AND e.t >= b.lo "
+           f"AND e.t < b.hi AND {visible('e')}) FROM k, b")
     return [(v, i, n) for v, i, n in _packed(db, sql, params, 3) if n]
 
 
 def distinct_clients(db: Database) -> list[str]:
     """Client names present in events (a skip-scan of the client index)."""
-    return [c for (c,) in db.execute(f"SELECT DISTINCT client FROM events WHERE client IS NOT NULL AND {visible()}")]
+    return [c for (c,) in db.execute(f"SELECT {name_sql('c')} FROM (SELECT DISTINCT client_id AS c FROM event_data"
+                                   f" WHERE client_id IS NOT NULL"
+                                   f" AND {visible()})")]
 
 
 def event_hour_weekday(
@@ -118,7 +124,7 @@ def event_hour_weekday(
     w.add("e.severity >= ?", min_severity)
     expr, params = local_seconds_sql
     sql = (f"SELECT (s / 3600) % 24 AS h, ((s / 86400) + 3) % 7 AS d, count(*) "
-           f"FROM (SELECT {expr} + {CLOCK_SHIFT} AS s FROM events e WHERE {w.sql()}) GROUP BY h, d")
+           f"FROM (SELECT {expr} + {CLOCK_SHIFT} AS s FROM event_rows e WHERE {w.sql()}) GROUP BY h, d")
     return _packed(db, sql, [*params, *w.params], 3)  # type: ignore[return-value]
 
 
@@ -154,19 +160,19 @@ def message_counts(
     """
     w = event_where(f, zone, now)
     if every <= 1:
-        sql = f"SELECT {DIGIT_MASK_SQL} AS m, count(*) FROM events e WHERE {w.sql()} GROUP BY m"
+        sql = f"SELECT {DIGIT_MASK_SQL} AS m, count(*) FROM event_rows e WHERE {w.sql()} GROUP BY m"
         return _packed(db, sql, w.params)  # type: ignore[return-value]
     step = SAMPLE_BLOCK * every
     top = max_event_id(db)
     blocks = ",".join(f"({lo},{lo + SAMPLE_BLOCK - 1})" for lo in range(1, top + 1, step))
     if not w.clauses:
-        sql = f"WITH r(lo, hi) AS (VALUES {blocks}) SELECT e.message FROM r CROSS JOIN events AS e " \
+        sql = f"WITH r(lo, hi) AS (VALUES {blocks}) SELECT e.message FROM r CROSS JOIN event_rows AS e " \
               f"ON e.id BETWEEN r.lo AND r.hi WHERE {visible('e')}"
         return _digits_masked_counts(db, sql, [])
     # Read the sampled rows first (materialized, by rowid ranges), then filter them: otherwise the
     # planner may drive the join from a host index or a search's rowid list, once per block.
     sql = (f"WITH r(lo, hi) AS (VALUES {blocks}), s AS MATERIALIZED (SELECT {_SAMPLE_COLUMNS} "
-           f"FROM r CROSS JOIN events AS x NOT INDEXED ON x.id BETWEEN r.lo AND r.hi) "
+           f"FROM r CROSS JOIN event_data AS x NOT INDEXED ON x.id BETWEEN r.lo AND r.hi) "
            f"SELECT e.message FROM s AS e WHERE {w.sql()}")
     return _digits_masked_counts(db, sql, w.params)
 
@@ -176,9 +182,9 @@ def events_by_severity_between(
 ) -> dict[int, int]:
     """Matching events per severity number in [since, until)."""
     w = event_where(f, zone, now)
-    w.add("e.ts >= ? AND e.ts < ?", since, until)
+    w.add("e.t >= ? AND e.t < ?", iso_to_ms(since), iso_to_ms(until))
     return {s: n for s, n in db.execute(
-        f"SELECT e.severity, count(*) FROM events e WHERE {w.sql()} GROUP BY e.severity", w.params)}
+        f"SELECT e.severity, count(*) FROM event_rows e WHERE {w.sql()} GROUP BY e.severity", w.params)}
 
 
 # -- incidents -------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from typing import Any
 
 from app.domain.alerts import Rule
 from app.store.database import Database
+from app.store.event_sql import iso_to_ms, ts_sql
 from app.store.filter_sql import Where
 from app.store.status_sql import OPEN_IN
 
@@ -138,7 +139,8 @@ def hits_in_ids(db: Database, where: Where, first_id: int, last_id: int) -> list
 
 def hits_in_time(db: Database, where: Where, lo: str, hi: str, hosts: Iterable[str] | None = None) -> list[Hit]:
     """Matching visible events with times in [lo, hi] (of these hosts), oldest first."""
-    clause, params = "e.ts >= ? AND e.ts <= ?", [lo, hi]
+    clause = "e.t >= ? AND e.t <= ?"
+    params: list[Any] = [iso_to_ms(lo), iso_to_ms(hi)]
     wanted = sorted(set(hosts)) if hosts is not None else None
     if wanted is not None and len(wanted) <= 50:
         clause += f" AND coalesce(e.host, '') IN ({','.join('?' * len(wanted))})"
@@ -147,19 +149,19 @@ def hits_in_time(db: Database, where: Where, lo: str, hi: str, hosts: Iterable[s
 
 
 def _hits(db: Database, where: Where, clause: str, params: Iterable[Any]) -> list[Hit]:
-    sql = (f"SELECT e.id, e.ts, coalesce(e.host, ''), e.pattern_id FROM events e WHERE {clause} AND {where.sql()}"
-           " ORDER BY e.ts, e.id")
+    sql = (f"SELECT e.id, e.ts, coalesce(e.host, ''), e.pattern_id FROM event_rows e WHERE {clause} AND {where.sql()}"
+           " ORDER BY e.t, e.id")
     return [(int(i), str(ts), str(h), p) for i, ts, h, p in db.execute(sql, [*params, *where.params])]
 
 
 def last_seen(db: Database, where: Where) -> str | None:
     """The time of the newest matching visible event (a heartbeat's last sign of life)."""
-    return db.scalar(f"SELECT max(e.ts) FROM events e WHERE {where.sql()}", where.params)
+    return db.scalar(f"SELECT {ts_sql('max(e.t)')} FROM event_rows e WHERE {where.sql()}", where.params)
 
 
 def earliest_event(db: Database) -> str | None:
     """The oldest stored event's time: before it there is no data, so no baseline either."""
-    return db.scalar("SELECT min(ts) FROM events")
+    return db.scalar(f"SELECT {ts_sql('min(t)')} FROM event_data")
 
 
 def pattern_totals(db: Database, pattern_ids: Iterable[int]) -> dict[int, int]:

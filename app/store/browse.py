@@ -20,6 +20,7 @@ from app.domain.filters import Filter
 from app.domain.jobs import Cancelled
 from app.store import driver
 from app.store.database import Database
+from app.store.event_sql import column_sql, iso_to_ms
 from app.store.filter_sql import Where, event_where, fts_in, incident_where
 from app.store.visibility import HIDDEN_FROM
 
@@ -47,11 +48,30 @@ class BrowseSpec:
     sorts: dict[str, tuple[str, ...]]
     columns: tuple[str, ...]
     order_indexes: dict[str, str]  # sort -> index that yields rows in that order
+    stored: bool = False  # events: read ``event_data`` itself (``app.store.event_sql``), time as epoch ms
+
+    def column(self, name: str) -> str:
+        """SQL selecting column ``name`` as the listing shows it."""
+        if " AS " in name:
+            return name
+        return f"{column_sql(name, 't.')} AS {name}" if self.stored else f"t.{name}"
+
+    def key(self, name: str) -> str:
+        """SQL of sort column ``name`` as it is ordered and compared."""
+        return "t.t" if self.stored and name == "ts" else f"t.{name}"
+
+    def key_value(self, name: str) -> str:
+        """SQL of sort column ``name`` as handed out in ``_key`` (stored text, as before)."""
+        return column_sql(name, "t.") if self.stored else f"t.{name}"
+
+    def bind(self, names: tuple[str, ...], key: Key) -> list[Any]:
+        """A handed-out key as parameters for ``key``'s SQL."""
+        return [iso_to_ms(v) if self.stored and n == "ts" and isinstance(v, str) else v for n, v in zip(names, key)]
 
 
 SPECS = {
-    "events": BrowseSpec("events", "events", "events_fts", EVENT_SORTS, EVENT_LIST_COLUMNS,
-                        {"time": "events_browse", "severity": "events_sev_ts"}),
+    "events": BrowseSpec("events", "event_data", "events_fts", EVENT_SORTS, EVENT_LIST_COLUMNS,
+                        {"time": "events_browse", "severity": "events_sev_ts"}, stored=True),
     "incidents": BrowseSpec("incidents", "incidents", "incidents_fts", INCIDENT_SORTS, INCIDENT_LIST_COLUMNS,
                            {"time": "incidents_opened", "number": "sqlite_autoindex_incidents_1"}),
 }
@@ -144,10 +164,10 @@ class Browse:
     def _order(self, reverse: bool) -> tuple[str, str]:
         desc = self.descending != reverse
         direction = "DESC" if desc else "ASC"
-        return ("<" if desc else ">"), ", ".join(f"t.{c} {direction}" for c in self.key_columns)
+        return ("<" if desc else ">"), ", ".join(f"{self.spec.key(c)} {direction}" for c in self.key_columns)
 
     def _key_sql(self) -> str:
-        cols = ", ".join(f"t.{c}" for c in self.key_columns)
+        cols = ", ".join(self.spec.key(c) for c in self.key_columns)
         return f"({cols})" if len(self.key_columns) > 1 else cols
 
     def page(self, db: Database, after: Key | None = None, limit: int = 100, reverse: bool = False,
@@ -193,10 +213,10 @@ class Browse:
             marks = ", ".join("?" * len(after))
             clauses.append(f"{self._key_sql()} {op}{'=' if inclusive else ''} ({marks})"
                            if len(after) > 1 else f"{self._key_sql()} {op}{'=' if inclusive else ''} ?")
-            params.extend(after)
+            params.extend(self.spec.bind(self.key_columns, after))
         where = " AND ".join(clauses) or "1"
-        cols = ", ".join(c if " AS " in c else f"t.{c}" for c in (columns or self.spec.columns))
-        keys = ", ".join(f"t.{c} AS _k{i}" for i, c in enumerate(self.key_columns))
+        cols = ", ".join(self.spec.column(c) for c in (columns or self.spec.columns))
+        keys = ", ".join(f"{self.spec.key_value(c)} AS _k{i}" for i, c in enumerate(self.key_columns))
         # index "" = NOT INDEXED: only rowid lookups, i.e. from the full-text match list.
         hint = f" INDEXED BY {index}" if index else (" NOT INDEXED" if index == "" else "")
         sql = f"SELECT {cols}, {keys} FROM {self.spec.table} t{hint} WHERE {where} ORDER BY {order} LIMIT ?"
@@ -257,7 +277,7 @@ class Browse:
         import itertools
 
         _, order = self._order(False)
-        cols = ", ".join(f"t.{c}" for c in self.key_columns)
+        cols = ", ".join(self.spec.key_value(c) for c in self.key_columns)
         sql = f"SELECT {cols} FROM {self.spec.table} t WHERE {self.where.sql()} ORDER BY {order}"
         with _guard(db.conn, None, cancelled, every=self._every):
             cur = db.execute(sql, self.where.params)

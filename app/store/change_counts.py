@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from app.store.database import Database
+from app.store.event_sql import iso_to_ms, ts_sql
 from app.store.visibility import visible
 
 Span = tuple[str, str]  # [start, end) in UTC ISO-8601 with Z
@@ -32,10 +33,10 @@ def _key(kind: str) -> tuple[str, str]:
 def span_counts(db: Database, kind: str, spans: Sequence[Span]) -> dict[str, list[int]]:
     """For each key of ``kind`` with events in any span, its count in each span (in ``spans``' order)."""
     key, join = _key(kind)
-    cases = " ".join(f"WHEN e.ts >= ? AND e.ts < ? THEN {n}" for n in range(len(spans)))
-    inside = " OR ".join("(e.ts >= ? AND e.ts < ?)" for _ in spans)
-    flat = [t for span in spans for t in span]
-    rows = db.rows(f"SELECT {key} AS k, CASE {cases} END AS s, count(*) AS n FROM events e{join}"
+    cases = " ".join(f"WHEN e.t >= ? AND e.t < ? THEN {n}" for n in range(len(spans)))
+    inside = " OR ".join("(e.t >= ? AND e.t < ?)" for _ in spans)
+    flat = [iso_to_ms(t) for span in spans for t in span]
+    rows = db.rows(f"SELECT {key} AS k, CASE {cases} END AS s, count(*) AS n FROM event_rows e{join}"
                    f" WHERE ({inside}) AND {key} IS NOT NULL AND {key} != '' AND {visible('e')} GROUP BY 1, 2",
                    [*flat, *flat])
     out: dict[str, list[int]] = {}
@@ -46,7 +47,7 @@ def span_counts(db: Database, kind: str, spans: Sequence[Span]) -> dict[str, lis
 
 def first_event_ts(db: Database) -> str | None:
     """The oldest visible event's time: days before it have no data, not zero events."""
-    ts = db.scalar(f"SELECT min(ts) FROM events WHERE {visible()}")
+    ts = db.scalar(f"SELECT {ts_sql('min(t)')} FROM event_data WHERE {visible()}")
     return str(ts) if ts is not None else None
 
 
@@ -70,5 +71,5 @@ def events_in_span(db: Database, kind: str, key: str, span: Span, limit: int = 1
     col, join = _key(kind)
     value: Any = int(key) if kind == "pattern" else key
     return db.rows(f"SELECT e.id, e.ts, e.severity, e.log_type, e.host, e.component, e.message, e.client, e.site"
-                   f" FROM events e{join} WHERE e.ts >= ? AND e.ts < ? AND {col} = ? AND {visible('e')}"
-                   f" ORDER BY e.ts, e.id LIMIT ?", (*span, value, limit))
+                   f" FROM event_rows e{join} WHERE e.t >= ? AND e.t < ? AND {col} = ? AND {visible('e')}"
+                   f" ORDER BY e.t, e.id LIMIT ?", (iso_to_ms(span[0]), iso_to_ms(span[1]), value, limit))

@@ -10,21 +10,22 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from app.domain.event_row import EVENT_COLUMNS
 from app.domain.filters import Filter
 from app.domain.vocab import Severity
 from app.store.database import Database
+from app.store.event_sql import INSERT_SQL, LEGACY_INSERT, encode_rows, stored_table, ts_sql
 from app.store.filter_sql import event_where
 
-_INSERT = f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) VALUES ({', '.join('?' * len(EVENT_COLUMNS))})"
-_INSERT_PATTERNED = (f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}, pattern_id)"
-                     f" VALUES ({', '.join('?' * (len(EVENT_COLUMNS) + 1))})")
+MIN_TS, MAX_TS = ts_sql("min(e.t)"), ts_sql("max(e.t)")
 
 
 def insert_many(db: Database, rows: Iterable[Sequence[Any]], with_pattern: bool = False) -> int:
     """Insert rows ordered as ``EVENT_COLUMNS`` (then ``pattern_id`` if ``with_pattern``); the caller owns the
-    transaction."""
-    cur = db.executemany(_INSERT_PATTERNED if with_pattern else _INSERT, rows)
+    transaction. Dimensions become dictionary ids and time epoch ms here (``app.store.event_sql``)."""
+    if stored_table(db) == "events":
+        return db.executemany(LEGACY_INSERT if with_pattern else LEGACY_INSERT.replace(", pattern_id", "").replace(
+            ", ?)", ")"), list(rows)).rowcount
+    cur = db.executemany(INSERT_SQL, list(encode_rows(db, rows, with_pattern)))
     return cur.rowcount
 
 
@@ -91,9 +92,9 @@ def context(db: Database, event: dict[str, Any], lines: int = 5) -> list[dict[st
     """Up to ``lines`` events either side of ``event`` from the same import, by line (like ``grep -C``)."""
     if event.get("import_id") is None or event.get("line_no") is None:
         return []
-    sql_before = ("SELECT id, line_no, ts, severity, raw, message FROM events WHERE import_id = ? AND line_no < ? "
+    sql_before = ("SELECT id, line_no, ts, severity, raw, message FROM event_rows WHERE import_id = ? AND line_no < ? "
                   "ORDER BY line_no DESC LIMIT ?")
-    sql_after = ("SELECT id, line_no, ts, severity, raw, message FROM events WHERE import_id = ? AND line_no >= ? "
+    sql_after = ("SELECT id, line_no, ts, severity, raw, message FROM event_rows WHERE import_id = ? AND line_no >= ? "
                  "ORDER BY line_no, id LIMIT ?")
     before = db.rows(sql_before, (event["import_id"], event["line_no"], lines))
     after = db.rows(sql_after, (event["import_id"], event["line_no"], lines * 2 + 1))
@@ -172,10 +173,10 @@ def _first_last(db: Database, f: Filter, zone: dt.tzinfo, now: dt.datetime | Non
         return first, last
     w = event_where(f, zone, now)
     if f.regex:
-        lo, hi = db.execute(f"SELECT min(e.ts), max(e.ts) FROM events e WHERE {w.sql()}", w.params).fetchone()
+        lo, hi = db.execute(f"SELECT {MIN_TS}, {MAX_TS} FROM event_rows e WHERE {w.sql()}", w.params).fetchone()
         return first or lo, last or hi
-    return (first or db.scalar(f"SELECT min(e.ts) FROM events e WHERE {w.sql()}", w.params),
-            last or db.scalar(f"SELECT max(e.ts) FROM events e WHERE {w.sql()}", w.params))
+    return (first or db.scalar(f"SELECT {MIN_TS} FROM event_rows e WHERE {w.sql()}", w.params),
+            last or db.scalar(f"SELECT {MAX_TS} FROM event_rows e WHERE {w.sql()}", w.params))
 
 
 def _severity_buckets(db: Database, f: Filter, zone: dt.tzinfo, size: str, start: dt.datetime,

@@ -12,6 +12,7 @@ from typing import Any
 from app.domain.filters import Filter
 from app.domain.vocab import SEVERITIES
 from app.store.database import Database
+from app.store.event_sql import DIMENSIONS, name_sql
 from app.store.filter_sql import event_where, incident_where
 
 # picker name -> (Filter field, column)
@@ -47,10 +48,16 @@ def facet_counts(
     lifted = f.replace(**{field: ()})
     if name == "severity":
         lifted = lifted.replace(min_severity=None)
-    table = "events" if kind == "events" else "incidents"
-    w = event_where(lifted, zone, now, "t") if kind == "events" else incident_where(lifted, zone, now, "t")
-    sql = (f"SELECT t.{column} AS v, count(*) AS n FROM {table} t WHERE {w.sql()} "
-           f"GROUP BY t.{column} ORDER BY n DESC, v LIMIT ?")
+    if kind == "events":
+        w = event_where(lifted, zone, now, "t")
+        stored = DIMENSIONS.get(column, column)  # names are counted by their ids, read once per value
+        value = name_sql("g") if column in DIMENSIONS else "g"
+        sql = (f"SELECT {value} AS v, n FROM (SELECT t.{stored} AS g, count(*) AS n FROM event_data t"
+               f" WHERE {w.sql()} GROUP BY t.{stored}) ORDER BY n DESC, v LIMIT ?")
+    else:
+        w = incident_where(lifted, zone, now, "t")
+        sql = (f"SELECT t.{column} AS v, count(*) AS n FROM incidents t WHERE {w.sql()} "
+               f"GROUP BY t.{column} ORDER BY n DESC, v LIMIT ?")
     out: list[tuple[Any, int]] = []
     for value, n in db.execute(sql, [*w.params, limit]):
         if name == "severity" and value is not None:

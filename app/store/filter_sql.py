@@ -31,6 +31,7 @@ from app.domain.filters import Filter
 from app.domain.masking import literal_parts
 from app.domain.vocab import Severity
 from app.domain.zone_spans import offset_spans
+from app.store.event_sql import ids_in, iso_to_ms, raw_sql
 from app.store.local_time import CLOCK_SHIFT, sql_local_seconds
 from app.store.text_search import has_words, phrase, text_search, words
 from app.store.visibility import visible
@@ -104,31 +105,40 @@ def _terms(w: Where, f: Filter, fts: str, text_sql: str, id_sql: str) -> None:
 
 
 def event_where(f: Filter, zone: dt.tzinfo, now: dt.datetime | None = None, alias: str = "e") -> Where:
-    """WHERE for the events table (aliased ``alias``); never a running import's events."""
+    """WHERE for the stored events (``event_rows`` or ``event_data`` aliased ``alias``); never a running import's.
+
+    Conditions test the stored integers: time bounds in epoch ms, names as dictionary ids
+    (``app.store.event_sql``), so each one reads an index without building any text.
+    """
     w = Where(guard=visible(alias))
     a = alias + "."
-    _in(w, a + "log_type", f.log_types)
+    _names(w, a + "type_id", f.log_types)
     if f.severities:
         _in(w, a + "severity", tuple(int(Severity.parse(s)) for s in f.severities))
     if f.min_severity:
         w.add(a + "severity >= ?", int(Severity.parse(f.min_severity)))
     since, until = _bounds(f, zone, now)
     if since:
-        w.add(a + "ts >= ?", since)
+        w.add(a + "t >= ?", iso_to_ms(since))
     if until:
-        w.add(a + "ts < ?", until)
-    _in(w, a + "host", f.hosts)
-    _in(w, a + "component", f.components)
-    _in(w, a + "client", f.clients)
-    _in(w, a + "site", f.sites)
+        w.add(a + "t < ?", iso_to_ms(until))
+    _names(w, a + "host_id", f.hosts)
+    _names(w, a + "component_id", f.components)
+    _names(w, a + "client_id", f.clients)
+    _names(w, a + "site_id", f.sites)
     if f.pattern_id is not None:
         w.add(a + "pattern_id = ?", int(f.pattern_id))
-    _clock(w, f, zone, a + "ts", since, until, now)
+    _clock(w, f, zone, a + "t", since, until, now, ms=True)
     _search(w, f, "events_fts", a + "message", a + "id")
     _terms(w, f, "events_fts", a + "message", a + "id")
     _pattern(w, f, a + "message")
-    _regex(w, f, f"{a}message, {a}raw")
+    _regex(w, f, f"{a}message, {raw_sql(a)}")
     return w
+
+
+def _names(where: Where, column: str, values: tuple[Any, ...]) -> None:
+    if values:
+        where.add(ids_in(column, len(values)), *values)
 
 
 def incident_where(f: Filter, zone: dt.tzinfo, now: dt.datetime | None = None, alias: str = "i") -> Where:
@@ -190,14 +200,14 @@ CLOCK_AHEAD = dt.timedelta(days=400)  # and offsets this far past now the last o
 
 
 def _clock(w: Where, f: Filter, zone: dt.tzinfo, column: str, since: str | None, until: str | None,
-           now: dt.datetime | None) -> None:
+           now: dt.datetime | None, ms: bool = False) -> None:
     """Hour-of-day and weekday on ``zone``'s wall clock, daylight saving included."""
     if not f.hours and not f.weekdays:
         return
     lo = timeutil.from_iso(since) if since else CLOCK_FROM
     soon = (now or dt.datetime.now(timeutil.UTC)) + CLOCK_AHEAD
     hi = min(timeutil.from_iso(until), soon) if until else soon
-    local, params = sql_local_seconds(offset_spans(zone, lo, max(hi, lo)), column)
+    local, params = sql_local_seconds(offset_spans(zone, lo, max(hi, lo)), column, ms)
     local = f"({local} + {CLOCK_SHIFT})"  # times before 1970 too
     if f.hours:
         w.add(f"(({local} / 3600) % 24) IN ({','.join('?' * len(f.hours))})", *params, *f.hours)

@@ -22,6 +22,7 @@ from typing import Any
 from app.domain import timeutil
 from app.store import patterns
 from app.store.database import Database, UserFacingStoreError, write_wait_seconds
+from app.store.event_sql import stored_table
 from app.store.settings import HOST_RULES, LOG_TYPE_RULES
 
 BULK_MIN_ROWS = 50_000  # below this the trigger and indexes cost less than rebuilding them
@@ -92,9 +93,10 @@ def insert_rejects(db: Database, rows: Iterable[Sequence[Any]]) -> None:
 def delete(db: Database, import_id: int) -> int:
     """Remove an import with its events and rejects; returns the events removed."""
     with db.transaction():
-        n = int(db.scalar("SELECT count(*) FROM events WHERE import_id = ?", (import_id,)))
+        table = stored_table(db)
+        n = int(db.scalar(f"SELECT count(*) FROM {table} WHERE import_id = ?", (import_id,)))
         patterns.forget_import(db, import_id)
-        db.execute("DELETE FROM events WHERE import_id = ?", (import_id,))
+        db.execute(f"DELETE FROM {table} WHERE import_id = ?", (import_id,))
         db.execute("DELETE FROM import_rejects WHERE import_id = ?", (import_id,))
         db.execute("DELETE FROM imports WHERE id = ?", (import_id,))
     return n
@@ -115,7 +117,7 @@ def wait_turn(db: Database, import_id: int) -> None:
             first = db.scalar("SELECT min(id) FROM imports WHERE status = 'running'")
             if first is None or int(first) >= import_id:
                 db.execute("UPDATE imports SET options = json_set(coalesce(options, '{}'), '$.first_event',"
-                           " (SELECT coalesce(max(id), 0) + 1 FROM events)) WHERE id = ?", (import_id,))
+                           f" (SELECT coalesce(max(id), 0) + 1 FROM {stored_table(db)})) WHERE id = ?", (import_id,))
                 return
         if time.monotonic() >= deadline:
             raise UserFacingStoreError(
@@ -126,9 +128,10 @@ def wait_turn(db: Database, import_id: int) -> None:
 
 def discard(db: Database, import_id: int) -> None:
     """Remove an unfinished import's events and rejects in short steps; its row stays (still hidden)."""
+    table = stored_table(db)
     while True:
         with db.transaction():
-            n = db.execute("DELETE FROM events WHERE id IN (SELECT id FROM events WHERE import_id = ? LIMIT ?)",
+            n = db.execute(f"DELETE FROM {table} WHERE id IN (SELECT id FROM {table} WHERE import_id = ? LIMIT ?)",
                            (import_id, DISCARD_STEP)).rowcount
             db.execute("DELETE FROM import_rejects WHERE id IN (SELECT id FROM import_rejects WHERE import_id = ?"
                        " LIMIT ?)", (import_id, DISCARD_STEP))
@@ -220,13 +223,14 @@ def bulk_load(db: Database, expected_rows: int) -> Iterator[None]:
     so the database is never seen without them. Skipped when the table already
     holds more rows than are coming (rebuilding would cost more than it saves).
     """
-    existing = int(db.scalar("SELECT max(id) FROM events") or 0)
+    table = stored_table(db)
+    existing = int(db.scalar(f"SELECT max(id) FROM {table}") or 0)
     if expected_rows < BULK_MIN_ROWS or existing > expected_rows:
         yield
         return
     first_new = existing
-    ddl = db.rows("SELECT type, name, sql FROM sqlite_master WHERE tbl_name = 'events' AND sql IS NOT NULL"
-                  " AND ((type = 'index') OR (type = 'trigger' AND name = 'events_fts_ai'))")
+    ddl = db.rows("SELECT type, name, sql FROM sqlite_master WHERE tbl_name = ? AND sql IS NOT NULL"
+                  " AND ((type = 'index') OR (type = 'trigger' AND name = 'events_fts_ai'))", (table,))
     for item in ddl:
         db.execute(f"DROP {item['type'].upper()} {item['name']}")
     yield  # on an exception the caller's rollback restores the dropped trigger and indexes
@@ -243,7 +247,7 @@ def _index_text_after(db: Database, first_new: int) -> None:
     1.8 s to 1.3 s per million rows. Set back at once, so later small writes stay small.
     """
     db.execute("INSERT INTO events_fts(events_fts, rank) VALUES ('hashsize', ?)", (FTS_BULK_HASH,))
-    db.execute("INSERT INTO events_fts(rowid, message) SELECT id, message FROM events WHERE id > ?",
+    db.execute(f"INSERT INTO events_fts(rowid, message) SELECT id, message FROM {stored_table(db)} WHERE id > ?",
                (first_new,))
     db.execute("INSERT INTO events_fts(events_fts, rank) VALUES ('hashsize', ?)", (FTS_DEFAULT_HASH,))
 
@@ -258,7 +262,7 @@ def full_text_after(db: Database) -> Iterator[None]:
     per import step cut a 300,000-line import from 14 s to 7 s: the trigger's
     row-by-row inserts were half of the writing time.
     """
-    first_new = int(db.scalar("SELECT coalesce(max(id), 0) FROM events"))
+    first_new = int(db.scalar(f"SELECT coalesce(max(id), 0) FROM {stored_table(db)}"))
     ddl = db.rows("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name = 'events_fts_ai'")
     for item in ddl:
         db.execute(f"DROP TRIGGER {item['name']}")

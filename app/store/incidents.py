@@ -116,7 +116,7 @@ def earliest_event_time(db: Database, event_ids: Iterable[int]) -> str | None:
 
 def earliest_linked_time(db: Database, incident_id: int) -> str | None:
     """The incident's first seen: its earliest linked event's time."""
-    return db.scalar("SELECT min(e.ts) FROM incident_events ie JOIN events e ON e.id = ie.event_id "
+    return db.scalar("SELECT min(e.ts) FROM incident_events ie JOIN event_rows e ON e.id = ie.event_id "
                      "WHERE ie.incident_id = ?", (incident_id,))
 
 
@@ -146,7 +146,7 @@ def linked_events(db: Database, incident_id: int, limit: int = 1000) -> list[dic
     """The evidence: events linked to the incident, oldest first."""
     return db.rows(
         "SELECT e.id, e.ts, e.severity, e.log_type, e.host, e.component, e.message, e.client, e.site"
-        " FROM incident_events ie JOIN events e ON e.id = ie.event_id WHERE ie.incident_id = ?"
+        " FROM incident_events ie JOIN event_rows e ON e.id = ie.event_id WHERE ie.incident_id = ?"
         " ORDER BY e.ts, e.id LIMIT ?", (incident_id, limit))
 
 
@@ -202,7 +202,7 @@ def first_seen_from_events(db: Database) -> dict[str, str]:
     """number -> earliest linked event time: how schema 9 filled ``first_seen_at`` without an audit row."""
     return {n: t for n, t in db.execute(
         "SELECT i.number, min(e.ts) FROM incidents i JOIN incident_events ie ON ie.incident_id = i.id"
-        " JOIN events e ON e.id = ie.event_id GROUP BY i.id")}
+        " JOIN event_rows e ON e.id = ie.event_id GROUP BY i.id")}
 
 
 KNOWN_FIELDS: tuple[str, ...] = ("client", "site", "assignee", "assignment_group")

@@ -136,10 +136,10 @@ def evidence_by_pattern(db: Database, incident_id: int) -> list[dict[str, Any]]:
     return db.rows(
         "SELECT e.pattern_id, p.template, count(*) AS n, min(e.ts) AS first, max(e.ts) AS last,"
         " (SELECT group_concat(host, ', ') FROM (SELECT DISTINCT e2.host FROM incident_events ie2"
-        "   JOIN events e2 ON e2.id = ie2.event_id WHERE ie2.incident_id = ie.incident_id"
+        "   JOIN event_rows e2 ON e2.id = ie2.event_id WHERE ie2.incident_id = ie.incident_id"
         "   AND e2.pattern_id IS e.pattern_id AND e2.host IS NOT NULL AND e2.host != '' ORDER BY e2.host)) AS hosts,"
         " min(e.message) AS sample"
-        " FROM incident_events ie JOIN events e ON e.id = ie.event_id LEFT JOIN patterns p ON p.id = e.pattern_id"
+        " FROM incident_events ie JOIN event_rows e ON e.id = ie.event_id LEFT JOIN patterns p ON p.id = e.pattern_id"
         " WHERE ie.incident_id = ? GROUP BY e.pattern_id ORDER BY n DESC, e.pattern_id", (incident_id,))
 
 
@@ -156,7 +156,7 @@ def fixed_incidents(db: Database, pattern_ids: Sequence[int]) -> list[dict[str, 
     return db.rows(
         "SELECT i.id, i.number, i.title, i.resolution_code, i.resolution_notes,"
         " coalesce(i.resolved_at, i.closed_at, i.updated_at) AS fixed_at, count(DISTINCT e.pattern_id) AS shared"
-        " FROM incident_events ie JOIN events e ON e.id = ie.event_id JOIN incidents i ON i.id = ie.incident_id"
+        " FROM incident_events ie JOIN event_rows e ON e.id = ie.event_id JOIN incidents i ON i.id = ie.incident_id"
         f" WHERE e.pattern_id IN ({_marks(ids)}) AND i.status IN {DONE} GROUP BY i.id", ids)
 
 

@@ -11,6 +11,7 @@ import datetime as dt
 
 from app.domain.time_buckets import SECONDS, UTC, local_to_utc
 from app.domain.zone_spans import OffsetSpan
+from app.store.event_sql import iso_to_ms, seconds_sql
 
 # Whole weeks added before taking an hour of day or weekday: the local seconds of any time from year 1 on
 # stay positive, where SQLite's truncating ``/`` and ``%`` read the wall clock right (whole weeks change neither).
@@ -19,13 +20,20 @@ CLOCK_SHIFT = 102_800 * 7 * 86_400
 WEEK_SHIFT = 3 * 86400
 
 
-def sql_local_seconds(spans: list[OffsetSpan], column: str) -> tuple[str, list[object]]:
-    """SQL for seconds since 1970-01-01 00:00 on the local wall clock of stored time ``column``."""
-    case, params = offset_case(spans, column)
-    return f"(unixepoch({column}) + {case})", params
+def sql_local_seconds(spans: list[OffsetSpan], column: str, ms: bool = False) -> tuple[str, list[object]]:
+    """SQL for seconds since 1970-01-01 00:00 on the local wall clock of stored time ``column``.
+
+    ``ms``: the column holds epoch milliseconds (the events' ``t``), not ISO text.
+    """
+    case, params = offset_case(spans, column, ms)
+    return f"({_seconds(column, ms)} + {case})", params
 
 
-def offset_case(spans: list[OffsetSpan], column: str) -> tuple[str, list[object]]:
+def _seconds(column: str, ms: bool) -> str:
+    return seconds_sql(column) if ms else f"unixepoch({column})"
+
+
+def offset_case(spans: list[OffsetSpan], column: str, ms: bool = False) -> tuple[str, list[object]]:
     """The offset (seconds) in effect at ``column``: a constant, or a CASE over the changes."""
     if len(spans) == 1:
         return "?", [spans[0].offset]
@@ -33,12 +41,12 @@ def offset_case(spans: list[OffsetSpan], column: str) -> tuple[str, list[object]
     params: list[object] = []
     for s in spans[:-1]:
         parts.append(f"WHEN {column} < ? THEN ?")
-        params += [s.until, s.offset]
+        params += [iso_to_ms(s.until) if ms and s.until else s.until, s.offset]
     params.append(spans[-1].offset)
     return "(CASE " + " ".join(parts) + " ELSE ? END)", params
 
 
-def sql_bucket(size: str, spans: list[OffsetSpan], column: str) -> tuple[str, list[object]]:
+def sql_bucket(size: str, spans: list[OffsetSpan], column: str, ms: bool = False) -> tuple[str, list[object]]:
     """SQL for a bucket number of stored time ``column`` and its parameters.
 
     Sub-day buckets use elapsed seconds shifted by the offset's remainder (constant
@@ -50,10 +58,11 @@ def sql_bucket(size: str, spans: list[OffsetSpan], column: str) -> tuple[str, li
     # them in the bucket after their own; it is whole weeks, so the numbers after 1970 stay as they were.
     back = CLOCK_SHIFT // seconds
     if size in ("minute", "hour") and len({s.offset % seconds for s in spans}) == 1:
-        return f"((unixepoch({column}) + ? + {CLOCK_SHIFT}) / {seconds} - {back})", [spans[0].offset % seconds]
-    case, params = offset_case(spans, column)
+        return (f"(({_seconds(column, ms)} + ? + {CLOCK_SHIFT}) / {seconds} - {back})",
+                [spans[0].offset % seconds])
+    case, params = offset_case(spans, column, ms)
     shift = WEEK_SHIFT if size == "week" else 0
-    return f"((unixepoch({column}) + {case} + {shift + CLOCK_SHIFT}) / {seconds} - {back})", params
+    return f"(({_seconds(column, ms)} + {case} + {shift + CLOCK_SHIFT}) / {seconds} - {back})", params
 
 
 def bucket_start(number: int, size: str, spans: list[OffsetSpan], zone: dt.tzinfo) -> dt.datetime:

@@ -13,6 +13,7 @@ from typing import Any
 
 from app.domain.timeutil import now_iso
 from app.store.database import Database
+from app.store.event_sql import iso_to_ms, name_sql, stored_table, ts_sql
 from app.store.filter_sql import Where
 from app.store.visibility import visible
 
@@ -74,18 +75,20 @@ def forget_import(db: Database, import_id: int) -> None:
 
 def unmined(db: Database, after: int, limit: int) -> list[dict[str, Any]]:
     """Visible events without a pattern yet (imported before patterns existed), by id."""
-    return db.rows("SELECT id, ts, severity, message FROM events INDEXED BY events_unmined"
+    table = stored_table(db)
+    ts = ts_sql("t") if table == "event_data" else "ts"
+    return db.rows(f"SELECT id, {ts} AS ts, severity, message FROM {table} INDEXED BY events_unmined"
                    f" WHERE pattern_id IS NULL AND id > ? AND {visible()} ORDER BY id LIMIT ?", (after, limit))
 
 
 def unmined_count(db: Database) -> int:
-    return int(db.scalar(f"SELECT count(*) FROM events INDEXED BY events_unmined WHERE pattern_id IS NULL"
+    return int(db.scalar(f"SELECT count(*) FROM {stored_table(db)} INDEXED BY events_unmined WHERE pattern_id IS NULL"
                          f" AND {visible()}"))
 
 
 def set_patterns(db: Database, pairs: Iterable[tuple[int, int]]) -> None:
     """``(pattern id, event id)`` pairs; the caller owns the transaction."""
-    db.executemany("UPDATE events SET pattern_id = ? WHERE id = ?", pairs)
+    db.executemany(f"UPDATE {stored_table(db)} SET pattern_id = ? WHERE id = ?", pairs)
 
 
 def import_running(db: Database) -> bool:
@@ -97,8 +100,10 @@ def mix(db: Database, where: Where) -> list[dict[str, Any]]:
 
     Grouped in the order of ``events_pattern_mix``, so SQLite streams the index instead of sorting every row.
     """
-    return db.rows(f"SELECT e.pattern_id AS id, e.severity AS severity, e.host AS host, count(*) AS n FROM events e"
-                   f" WHERE e.pattern_id IS NOT NULL AND {where.sql()} GROUP BY 1, 2, 3", where.params)
+    return db.rows(f"SELECT id, severity, {name_sql('h')} AS host, n FROM ("
+                   f"SELECT e.pattern_id AS id, e.severity AS severity,"
+                   f" e.host_id AS h, count(*) AS n FROM event_rows e"
+                   f" WHERE e.pattern_id IS NOT NULL AND {where.sql()} GROUP BY 1, 2, 3)", where.params)
 
 
 def span(db: Database, where: Where) -> tuple[str | None, str | None]:
@@ -109,11 +114,12 @@ def span(db: Database, where: Where) -> tuple[str | None, str | None]:
     holds ``ts`` in order, where one SELECT reading the matching rows once is the cheaper.
     """
     if where.clauses:
-        row = db.execute(f"SELECT min(e.ts), max(e.ts) FROM events e WHERE e.pattern_id IS NOT NULL"
+        row = db.execute(f"SELECT {ts_sql('min(e.t)')}, {ts_sql('max(e.t)')} FROM event_rows e"
+                         f" WHERE e.pattern_id IS NOT NULL"
                          f" AND {where.sql()}", where.params).fetchone()
         return (row[0], row[1]) if row else (None, None)
-    ends = [db.scalar(f"SELECT e.ts FROM events e WHERE e.pattern_id IS NOT NULL AND {where.sql()}"
-                      f" ORDER BY e.ts {order} LIMIT 1", where.params) for order in ("ASC", "DESC")]
+    ends = [db.scalar(f"SELECT e.ts FROM event_rows e WHERE e.pattern_id IS NOT NULL AND {where.sql()}"
+                      f" ORDER BY e.t {order} LIMIT 1", where.params) for order in ("ASC", "DESC")]
     return ends[0], ends[1]
 
 
@@ -126,12 +132,12 @@ def bucket_counts(db: Database, where: Where, ids: Sequence[int],
     """
     out: dict[tuple[int, int], int] = {}
     bucket_rows = ", ".join("(?, ?, ?)" for _ in bounds)
-    bucket_params = [v for k, (lo, hi) in enumerate(bounds) for v in (k, lo, hi)]
+    bucket_params = [v for k, (lo, hi) in enumerate(bounds) for v in (k, iso_to_ms(lo), iso_to_ms(hi))]
     for at in range(0, len(ids), 500):
         part = list(ids[at:at + 500])
         sql = (f"WITH b(k, lo, hi) AS (VALUES {bucket_rows}), p(id) AS (VALUES {', '.join(['(?)'] * len(part))})"
-               f" SELECT p.id, b.k, (SELECT count(*) FROM events e WHERE e.pattern_id = p.id AND e.ts >= b.lo"
-               f" AND e.ts < b.hi AND {where.sql()}) AS n FROM p, b")
+               f" SELECT p.id, b.k, (SELECT count(*) FROM event_rows e WHERE e.pattern_id = p.id AND e.t >= b.lo"
+               f" AND e.t < b.hi AND {where.sql()}) AS n FROM p, b")
         for pid, k, n in db.execute(sql, [*bucket_params, *part, *where.params]):
             if n:
                 out[(int(pid), int(k))] = int(n)
@@ -142,7 +148,8 @@ def bucket_tally(db: Database, where: Where, bucket_sql: str,
                  bucket_params: Sequence[Any]) -> list[tuple[int, int, int]]:
     """``(pattern id, bucket number, count)`` grouped by a bucket expression: for many buckets × patterns at once."""
     return [(int(p), int(b), int(n)) for p, b, n in db.execute(
-        f"SELECT e.pattern_id, {bucket_sql}, count(*) FROM events e WHERE e.pattern_id IS NOT NULL AND {where.sql()}"
+        f"SELECT e.pattern_id, {bucket_sql}, count(*) FROM event_rows e"
+        f" WHERE e.pattern_id IS NOT NULL AND {where.sql()}"
         f" GROUP BY 1, 2", [*bucket_params, *where.params])]
 
 
@@ -162,7 +169,7 @@ def incidents_by_pattern(db: Database) -> dict[int, list[str]]:
     """Numbers of the incidents linked to each pattern's events."""
     out: dict[int, list[str]] = {}
     for r in db.rows("SELECT DISTINCT e.pattern_id AS p, i.number AS n FROM incident_events ie"
-                     " JOIN events e ON e.id = ie.event_id JOIN incidents i ON i.id = ie.incident_id"
+                     " JOIN event_rows e ON e.id = ie.event_id JOIN incidents i ON i.id = ie.incident_id"
                      f" WHERE e.pattern_id IS NOT NULL AND {visible('e')} ORDER BY i.number"):
         out.setdefault(int(r["p"]), []).append(r["n"])
     return out
@@ -174,11 +181,11 @@ def counts(db: Database, where: Where) -> list[tuple[int, int]]:
     Exact: the count runs on ``events_pattern`` (about 10 ms per 200,000 events, no sample needed).
     """
     return [(int(p), int(n)) for p, n in db.execute(
-        f"SELECT e.pattern_id, count(*) AS n FROM events e WHERE e.pattern_id IS NOT NULL AND {where.sql()}"
+        f"SELECT e.pattern_id, count(*) AS n FROM event_rows e WHERE e.pattern_id IS NOT NULL AND {where.sql()}"
         f" GROUP BY 1 ORDER BY n DESC, 1", where.params)]
 
 
 def any_unmined(db: Database, where: Where) -> bool:
     """Whether some matching event has no pattern yet (read on the partial index, empty once all are mined)."""
-    return db.scalar(f"SELECT 1 FROM events e INDEXED BY events_unmined WHERE e.pattern_id IS NULL"
+    return db.scalar(f"SELECT 1 FROM event_data e INDEXED BY events_unmined WHERE e.pattern_id IS NULL"
                      f" AND {where.sql()} LIMIT 1", where.params) is not None

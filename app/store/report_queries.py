@@ -53,7 +53,7 @@ def iter_events(
     """Matching events oldest first as tuples in ``columns`` order, streamed from the cursor."""
     w = event_where(f, zone, now)
     cols = ", ".join("e." + c for c in columns)
-    cur = db.execute(f"SELECT {cols} FROM events e WHERE {w.sql()} ORDER BY e.ts, e.id", w.params)
+    cur = db.execute(f"SELECT {cols} FROM event_rows e WHERE {w.sql()} ORDER BY e.ts, e.id", w.params)
     cur.arraysize = _FETCH
     while True:
         batch = cur.fetchmany()
@@ -67,7 +67,7 @@ def event_span(
 ) -> tuple[str | None, str | None]:
     """First and last matching event time (stored form), for the report's period line."""
     w = event_where(f, zone, now)
-    row = db.execute(f"SELECT min(e.ts), max(e.ts) FROM events e WHERE {w.sql()}", w.params).fetchone()
+    row = db.execute(f"SELECT min(e.ts), max(e.ts) FROM event_rows e WHERE {w.sql()}", w.params).fetchone()
     return row[0], row[1]
 
 
@@ -76,7 +76,7 @@ def event_cross_table(
 ) -> list[tuple[str, int, int]]:
     """(log_type, severity, count) for every combination that occurs."""
     w = event_where(f, zone, now)
-    sql = f"SELECT e.log_type, e.severity, count(*) FROM events e WHERE {w.sql()} GROUP BY 1, 2"
+    sql = f"SELECT e.log_type, e.severity, count(*) FROM event_rows e WHERE {w.sql()} GROUP BY 1, 2"
     return [(r[0], int(r[1]), int(r[2])) for r in db.execute(sql, w.params)]
 
 
@@ -91,7 +91,7 @@ def event_hourly_counts(
     if width not in (13, 16):
         raise ValueError("width: 13 (hours) or 16 (minutes)")
     w = event_where(f, zone, now)
-    sql = (f"SELECT substr(e.ts, 1, {width}), e.severity, count(*) FROM events e WHERE {w.sql()}"
+    sql = (f"SELECT substr(e.ts, 1, {width}), e.severity, count(*) FROM event_rows e WHERE {w.sql()}"
            " GROUP BY 1, 2 ORDER BY 1")
     return [(r[0], int(r[1]), int(r[2])) for r in db.execute(sql, w.params)]
 

@@ -198,7 +198,7 @@ def commit_batch(db: Database, source_id: int, import_id: int, rows: Sequence[Se
     import's totals and the source's lines and rate grow by them, and each
     file's offset moves to the end of what the batch holds.
     """
-    before = int(db.scalar("SELECT coalesce(max(id), 0) FROM events"))
+    before = int(db.scalar("SELECT coalesce(max(id), 0) FROM event_data"))
     if len(rows) >= FULL_TEXT_AFTER_ROWS:
         with import_store.full_text_after(db):
             event_store.insert_many(db, rows)
@@ -206,7 +206,7 @@ def commit_batch(db: Database, source_id: int, import_id: int, rows: Sequence[Se
         event_store.insert_many(db, rows)
     if rejects:
         import_store.insert_rejects(db, rejects)
-    after = int(db.scalar("SELECT coalesce(max(id), 0) FROM events")) if rows else before
+    after = int(db.scalar("SELECT coalesce(max(id), 0) FROM event_data")) if rows else before
     read, accepted, continuation, rejected = counts
     db.execute("UPDATE imports SET read_count = coalesce(read_count, 0) + ?, accepted = coalesce(accepted, 0) + ?,"
                " continuation = coalesce(continuation, 0) + ?, rejected = coalesce(rejected, 0) + ?, finished_at = ?"

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -137,6 +138,9 @@ def search_note(text: str | None, kind: str) -> str | None:
     return text_search(text, "events_fts" if kind == "events" else "incidents_fts").note
 
 
+YIELD_EVERY = 8  # regex calls between two offers of the GIL to other threads
+
+
 class RegexpFunction:
     """SQLite's ``regexp(pattern, value, ...)`` for one connection: true when ``pattern`` matches a value.
 
@@ -150,6 +154,10 @@ class RegexpFunction:
 
     def __call__(self, pattern: str, *values: Any) -> bool:
         self.tested += 1
+        if not self.tested % YIELD_EVERY:
+            # A slow pattern holds the GIL call after call; SQLite takes it back within microseconds, so
+            # another thread (the window's count of the same scan, its progress) could wait for seconds.
+            time.sleep(0)
         rx = compile_regex(pattern)
         return any(v is not None and rx.search(v if isinstance(v, str) else str(v)) is not None for v in values)
 

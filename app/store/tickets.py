@@ -125,7 +125,7 @@ def incident_audit_since(db: Database, number: str, after_id: int) -> list[dict[
 def evidence_lines(db: Database, incident_id: int, limit: int) -> tuple[list[dict[str, Any]], int]:
     """The incident's linked events (oldest first, at most ``limit``) and how many there are in all."""
     total = int(db.scalar("SELECT count(*) FROM incident_events WHERE incident_id = ?", (incident_id,)) or 0)
-    rows = db.rows("SELECT e.ts, e.host, e.severity, e.message FROM incident_events ie JOIN events e"
+    rows = db.rows("SELECT e.ts, e.host, e.severity, e.message FROM incident_events ie JOIN event_rows e"
                    " ON e.id = ie.event_id WHERE ie.incident_id = ? ORDER BY e.ts, e.id LIMIT ?",
                    (incident_id, int(limit)))
     return rows, total

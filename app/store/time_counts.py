@@ -61,8 +61,9 @@ def grouped_counts(
     Serves ranges too long to list every bucket (``time_buckets.MAX_STARTS``) without leaving events out.
     """
     spans = offset_spans(zone, start, end)
+    bucket = sql_bucket(size, spans, "e.t", ms=True)
     return [(bucket_start(number, size, spans, zone), group, n)
-            for number, group, n in aggregates.event_buckets(db, f, zone, sql_bucket(size, spans, "e.ts"), by, now)]
+            for number, group, n in aggregates.event_buckets(db, f, zone, bucket, by, now)]
 
 
 def listable(size: str, start: dt.datetime, end: dt.datetime) -> bool:

@@ -58,6 +58,8 @@ class WindowManager:
 
         if not unlock(path, self.window):  # an encrypted file: its passphrase first (keyring or dialog)
             return False
+        if not self._converted(path):  # a file of an older schema: converted first, with progress and Cancel
+            return False
         try:
             db = Database.open(path)
             db.limit_wait(WINDOW_WAIT_S)
@@ -84,6 +86,20 @@ class WindowManager:
             old.close()
             old.deleteLater()
         return True
+
+    def _converted(self, path: Path) -> bool:
+        """An older release's file is converted first, with progress and Cancel; False if it was left as it was."""
+        from app.store import migrations
+        from app.ui import upgrade_dialog
+
+        if not path.exists():
+            return True
+        try:
+            with Database.open(path, migrate=False) as db:
+                todo = [] if db.read_only else migrations.pending(db)
+        except UserFacingStoreError:
+            return True  # the usual open below says why
+        return not todo or upgrade_dialog.convert(path, todo, self.window)
 
     def close(self) -> None:
         """Delete the window at exit: its pages' worker threads end with it and close their connections."""
