@@ -58,8 +58,11 @@ class RetentionOffer(QFrame):
         self.progress.setVisible(False)
         row = QHBoxLayout(self)
         row.setContentsMargins(6, 2, 6, 2)
-        for w in (self.label, self.progress, self.run_button, self.cancel_button, self.later_button):
+        row.addWidget(self.label)
+        row.addWidget(self.progress, 1)
+        for w in (self.run_button, self.cancel_button, self.later_button):
             row.addWidget(w)
+        row.addStretch(1)  # buttons keep their own width; the bar's spare room goes to the right
         self.hide()
 
     def check(self) -> None:
