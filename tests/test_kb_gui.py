@@ -23,32 +23,12 @@ from app.store.database import Database
 from app.ui.incident_dialog import IncidentDialog, NewIncidentDialog, open_incident
 from app.ui.kb_editor import ArticleEditor
 from app.ui.models.articles import ArticlesModel
+from tests.kb_helpers import dpd_lines, import_lines, ssh_lines
 from tests.window_helpers import open_window
 
 UTC = dt.UTC
 CAUSE = "Carrier SBC dropped the IPsec SA"
 NOTES = "Carrier re-keyed the tunnel; restarted ipsec on the dialers"
-
-
-def _import(db: Database, path: Path, lines: list[str]) -> list[int]:
-    """Import syslog lines (December 2026, UTC); the new events' ids, oldest first."""
-    from app.ingest.service import ImportOptions, import_paths
-
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    before = int(db.scalar("SELECT coalesce(max(id), 0) FROM events"))
-    [result] = import_paths(db, [path], ImportOptions(zone=UTC, year=2026))
-    assert result.ok, result.message
-    return [r[0] for r in db.execute("SELECT id FROM events WHERE id > ? ORDER BY ts, id", (before,))]
-
-
-def _dpd(day: int, count: int, base: int = 0) -> list[str]:
-    return [f"Dec {day:2d} 10:{i:02d}:00 dialer0{1 + i % 2} asterisk[311]: DPD timeout on trunk {base + i} "
-            f"peer 10.2.{base}.{i + 4}" for i in range(count)]
-
-
-def _ssh(day: int) -> list[str]:
-    return [f"Dec {day:2d} 11:00:0{i} ws01 sshd[9]: Accepted publickey for agent{i} from 10.0.0.{i} port 22 ssh2"
-            for i in range(3)]
 
 
 def _incident(db: Database, title: str, event_ids: list[int]) -> str:
@@ -95,7 +75,7 @@ def _resolve_in_dialog(qtbot, dialog: IncidentDialog, cause: str, notes: str) ->
 
 
 def test_draft_article_from_a_resolved_incident_end_to_end(qtbot, db: Database, tmp_path: Path) -> None:
-    ids = _import(db, tmp_path / "dialer.log", _dpd(1, 6) + _ssh(1))
+    ids = import_lines(db, tmp_path / "dialer.log", dpd_lines(1, 6) + ssh_lines(1))
     dpd = ids[:6]
     pid = _pattern(db, dpd[0])
     other = articles.add(db, "VPN flaps", "The tunnel to 172.16.9.1 drops at night.", tags="vpn")
@@ -172,7 +152,7 @@ def test_draft_article_from_a_resolved_incident_end_to_end(qtbot, db: Database, 
 
 
 def test_no_offer_without_a_root_cause_or_notes_and_not_now_hides_it(qtbot, db: Database, tmp_path: Path) -> None:
-    ids = _import(db, tmp_path / "dialer.log", _dpd(1, 4))
+    ids = import_lines(db, tmp_path / "dialer.log", dpd_lines(1, 4))
     bare = _incident(db, "Bare", ids[:2])
     told = _incident(db, "Told", ids[2:])
     window = open_window(qtbot, db)
@@ -194,7 +174,7 @@ def test_no_offer_without_a_root_cause_or_notes_and_not_now_hides_it(qtbot, db: 
 
 @pytest.mark.qt_log_ignore("This plugin does not support (raise|grabbing)")  # offscreen: popups cannot grab
 def test_incidents_page_context_menu_drafts_from_a_resolved_incident(qtbot, db: Database, tmp_path: Path) -> None:
-    ids = _import(db, tmp_path / "dialer.log", _dpd(1, 4))
+    ids = import_lines(db, tmp_path / "dialer.log", dpd_lines(1, 4))
     open_one = _incident(db, "Still open", ids[:2])
     fixed = _incident(db, "Fixed one", ids[2:])
     svc.update(db, fixed, {"root_cause": CAUSE})
@@ -225,7 +205,7 @@ def test_incidents_page_context_menu_drafts_from_a_resolved_incident(qtbot, db: 
 
 def test_known_fixes_in_event_details_new_incident_form_and_patterns_page(qtbot, db: Database,
                                                                           tmp_path: Path) -> None:
-    first = _import(db, tmp_path / "dec01.log", _dpd(1, 6) + _ssh(1))
+    first = import_lines(db, tmp_path / "dec01.log", dpd_lines(1, 6) + ssh_lines(1))
     pid = _pattern(db, first[0])
     number = _incident(db, "Dialer trunk DPD timeouts", first[:6])
     svc.update(db, number, {"root_cause": CAUSE})
@@ -233,7 +213,7 @@ def test_known_fixes_in_event_details_new_incident_form_and_patterns_page(qtbot,
     from app.kb.draft import draft_from_incident
 
     article_id = draft_from_incident(db, number)
-    later = _import(db, tmp_path / "dec09.log", _dpd(9, 5, base=7))
+    later = import_lines(db, tmp_path / "dec09.log", dpd_lines(9, 5, base=7))
     assert _pattern(db, later[0]) == pid  # the later log's problem has the same shape
     window = open_window(qtbot, db)
     events = window.show_page("events")
@@ -278,7 +258,7 @@ def test_known_fixes_in_event_details_new_incident_form_and_patterns_page(qtbot,
 def test_new_article_checks_its_links_and_edit_relinks_through_the_audit_trail(qtbot, db: Database,
                                                                                  tmp_path: Path,
                                                                                  qtmodeltester) -> None:
-    ids = _import(db, tmp_path / "mixed.log", _dpd(1, 3) + _ssh(1))
+    ids = import_lines(db, tmp_path / "mixed.log", dpd_lines(1, 3) + ssh_lines(1))
     dpd, ssh = _pattern(db, ids[0]), _pattern(db, ids[-1])
     window = open_window(qtbot, db)
     page = window.show_page("knowledge")

@@ -15,6 +15,7 @@ from app.kb import KbError, articles, draft, suggest
 from app.kb.markdown import sections
 from app.store import migrations
 from app.store.database import Database
+from tests.kb_helpers import dpd_lines, import_lines, ssh_lines
 
 UTC = dt.UTC
 BODY = """Seen on the dialers after carrier maintenance.
@@ -31,27 +32,6 @@ The carrier's SBC dropped the IPsec SA.
 1. Ask the carrier to re-key.
 2. Restart the tunnel: `ipsec restart`.
 """
-
-
-def _import(db: Database, path: Path, lines: list[str]) -> list[int]:
-    """Import syslog lines (December 2026, UTC); the new events' ids, oldest first."""
-    from app.ingest.service import ImportOptions, import_paths
-
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    before = int(db.scalar("SELECT coalesce(max(id), 0) FROM events"))
-    [result] = import_paths(db, [path], ImportOptions(zone=UTC, year=2026))
-    assert result.ok, result.message
-    return [r[0] for r in db.execute("SELECT id FROM events WHERE id > ? ORDER BY ts, id", (before,))]
-
-
-def _dpd(day: int, count: int, base: int = 0) -> list[str]:
-    return [f"Dec {day:2d} 10:{i:02d}:00 dialer0{1 + i % 2} asterisk[311]: DPD timeout on trunk {base + i} "
-            f"peer 10.2.{base}.{i + 4}" for i in range(count)]
-
-
-def _other(day: int) -> list[str]:
-    return [f"Dec {day:2d} 11:00:0{i} ws01 sshd[9]: Accepted publickey for agent{i} from 10.0.0.{i} port 22 ssh2"
-            for i in range(3)]
 
 
 def _fixed_incident(db: Database, events: list[int], title: str = "Dialer trunk DPD timeouts",
@@ -127,7 +107,7 @@ def test_add_get_update_and_their_audit_rows(db: Database) -> None:
 
 
 def test_link_unlink_and_unknown_ids(db: Database, tmp_path: Path) -> None:
-    events = _import(db, tmp_path / "a.log", _dpd(1, 3) + _other(1))
+    events = import_lines(db, tmp_path / "a.log", dpd_lines(1, 3) + ssh_lines(1))
     number = _fixed_incident(db, events[:3])
     pid = _pattern(db, events[0])
     aid = articles.add(db, "DPD", "text")
@@ -161,7 +141,7 @@ def test_remove_keeps_the_whole_article_in_the_trail(db: Database) -> None:
 
 
 def test_draft_refuses_unfixed_or_unexplained_incidents(db: Database, tmp_path: Path) -> None:
-    events = _import(db, tmp_path / "a.log", _dpd(1, 2))
+    events = import_lines(db, tmp_path / "a.log", dpd_lines(1, 2))
     open_one = svc.create(db, {"title": "Open", "log_type": "network", "impact": 2, "urgency": 2}, event_ids=events)
     with pytest.raises(KbError, match=r"INC-000001 is new: only a resolved or closed incident"):
         draft.draft_from_incident(db, open_one["number"])
@@ -174,7 +154,7 @@ def test_draft_refuses_unfixed_or_unexplained_incidents(db: Database, tmp_path: 
 
 
 def test_draft_from_a_resolved_incident(db: Database, tmp_path: Path) -> None:
-    events = _import(db, tmp_path / "a.log", _dpd(1, 4) + _other(1))
+    events = import_lines(db, tmp_path / "a.log", dpd_lines(1, 4) + ssh_lines(1))
     number = _fixed_incident(db, events[:4] + [events[4]])
     aid = draft.draft_from_incident(db, number.lower(), actor="maria")
     got = articles.get(db, aid)
@@ -198,9 +178,9 @@ def test_draft_from_a_resolved_incident(db: Database, tmp_path: Path) -> None:
 
 
 def test_suggest_ranks_by_how_often_it_fixed_the_pattern(db: Database, tmp_path: Path) -> None:
-    first = _import(db, tmp_path / "a.log", _dpd(1, 3))
-    second = _import(db, tmp_path / "b.log", _dpd(3, 3, base=5))
-    third = _import(db, tmp_path / "c.log", _dpd(5, 2, base=7))
+    first = import_lines(db, tmp_path / "a.log", dpd_lines(1, 3))
+    second = import_lines(db, tmp_path / "b.log", dpd_lines(3, 3, base=5))
+    third = import_lines(db, tmp_path / "c.log", dpd_lines(5, 2, base=7))
     inc_a = _fixed_incident(db, first, title="DPD A", code="carrier-fix")
     inc_b = _fixed_incident(db, second, title="DPD B", code="carrier-fix")
     inc_c = _fixed_incident(db, third, title="DPD C", code="reboot")
@@ -211,7 +191,7 @@ def test_suggest_ranks_by_how_often_it_fixed_the_pattern(db: Database, tmp_path:
     once = articles.add(db, "Reboot the SBC", "y", incidents=[inc_c])
     never = articles.add(db, "Old note", "z", patterns=[pid])
     unrelated = articles.add(db, "Printers", "p")
-    later = _import(db, tmp_path / "d.log", _dpd(9, 1, base=9))
+    later = import_lines(db, tmp_path / "d.log", dpd_lines(9, 1, base=9))
     got = suggest.suggest_for_event(db, later[0])
     assert set(got) == {"articles", "incidents"}
     assert [(a["id"], a["score"]) for a in got["articles"]] == [(often, 2), (once, 1), (never, 0)]
@@ -226,7 +206,7 @@ def test_suggest_ranks_by_how_often_it_fixed_the_pattern(db: Database, tmp_path:
 
 
 def test_event_without_a_pattern_falls_back_to_the_message_words(db: Database, tmp_path: Path) -> None:
-    events = _import(db, tmp_path / "a.log", _dpd(1, 2) + _other(1))
+    events = import_lines(db, tmp_path / "a.log", dpd_lines(1, 2) + ssh_lines(1))
     aid = articles.add(db, "Trunk DPD timeouts", "## Symptoms\nDPD timeout on a trunk")
     number = _fixed_incident(db, events[:2], title="DPD timeout on dialer trunks")
     db.execute("UPDATE events SET pattern_id = NULL WHERE id = ?", (events[0],))  # as imported before schema 11
@@ -238,7 +218,7 @@ def test_event_without_a_pattern_falls_back_to_the_message_words(db: Database, t
 
 
 def test_verify_stays_green_after_article_changes(db: Database, tmp_path: Path) -> None:
-    events = _import(db, tmp_path / "a.log", _dpd(1, 2))
+    events = import_lines(db, tmp_path / "a.log", dpd_lines(1, 2))
     number = _fixed_incident(db, events)
     aid = draft.draft_from_incident(db, number)
     articles.update(db, aid, {"tags": "voip"})
@@ -250,7 +230,7 @@ def test_verify_stays_green_after_article_changes(db: Database, tmp_path: Path) 
 
 
 def test_verify_finds_articles_changed_behind_the_apps_back(db: Database, tmp_path: Path) -> None:
-    events = _import(db, tmp_path / "a.log", _dpd(1, 2) + _other(1))
+    events = import_lines(db, tmp_path / "a.log", dpd_lines(1, 2) + ssh_lines(1))
     number = _fixed_incident(db, events[:2])
     drafted = draft.draft_from_incident(db, number)
     other = articles.add(db, "Printer queue stuck", "## Resolution\nRestart the spooler", tags="printing")
