@@ -23,20 +23,19 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from app.domain import changes, incidents as rules, sla_text, timeutil
-from app.domain.vocab import Severity
 from app.incidents import edits, service as svc
 from app.incidents.edits import UserFacingStoreError, WriteBusy
 from app.incidents.view import evidence, incident_view
 from app.ui import known_names, write_queue
 from app.ui.incident_changes import ChangesTab
 from app.ui.incident_form import IncidentForm
+from app.ui.incident_tables import events_table, fill_table
 from app.ui.kb_draft import Drafter, DraftOffer
 from app.ui.known_fixes import KnownFixes
 from app.ui.session import Session
@@ -48,28 +47,6 @@ TRANSITION_TIPS = {"closed": "Close the incident (status → closed); it can no 
 EVENT_COLUMNS = ("ts", "severity", "log_type", "host", "component", "message")
 BUSY = ("{action}: an import is writing to the database right now (it commits every second or so). Everything "
         "typed is still here: press {button} again in a moment.")
-
-
-def _fill(table: QTableWidget, headers: list[str], rows: list[list[str]]) -> None:
-    table.setColumnCount(len(headers))
-    table.setHorizontalHeaderLabels(headers)
-    table.setRowCount(len(rows))
-    for r, row in enumerate(rows):
-        for c, text in enumerate(row):
-            item = QTableWidgetItem(text)
-            item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
-            table.setItem(r, c, item)
-    table.horizontalHeader().setStretchLastSection(True)
-    table.resizeColumnsToContents()
-
-
-def _events_table(session: Session, events: list[dict[str, Any]]) -> QTableWidget:
-    table = QTableWidget()
-    table.setObjectName("linkedEvents")
-    rows = [[timeutil.display(e["ts"], session.zone), Severity(e["severity"]).label, e["log_type"],
-             e.get("host") or "", e.get("component") or "", e.get("message") or ""] for e in events]
-    _fill(table, ["Time", "Severity", "Log type", "Host", "Component", "Message"], rows)
-    return table
 
 
 def sla_line(row: dict[str, Any], figures: dict[str, Any]) -> str:
@@ -126,7 +103,7 @@ class NewIncidentDialog(QDialog):
             layout.addWidget(QLabel(f"<b>{len(self.event_ids)} event(s) will be linked</b> "
                                     f"(first seen {timeutil.display(pre.get('first_seen'), session.zone)}, "
                                     f"last seen {timeutil.display(pre.get('last_seen'), session.zone)})"))
-            layout.addWidget(_events_table(session, evidence(session.db, self.event_ids)), 1)
+            layout.addWidget(events_table(session, evidence(session.db, self.event_ids)), 1)
         self.known_fixes = KnownFixes(session)  # what fixed these events' patterns before; hidden when nothing
         self.known_fixes.setMaximumHeight(180)
         layout.addWidget(self.known_fixes)
@@ -309,7 +286,7 @@ class IncidentDialog(QDialog):
         self.save_button.setVisible(not final)
         self.move_box.setVisible(not final)
         history = view.history
-        _fill(self.history, ["When", "Who", "Action", "Changes"],
+        fill_table(self.history, ["When", "Who", "Action", "Changes"],
               [[timeutil.display(h["ts"], self.session.zone), h["actor"], h["action"],
                 changes.describe(h["old"], h["new"], self.session.zone)] for h in history])
         layout = self.events_tab.layout()
@@ -319,7 +296,7 @@ class IncidentDialog(QDialog):
                 w.deleteLater()
         events = view.events
         layout.addWidget(QLabel(f"{len(events)} linked event(s)"))
-        layout.addWidget(_events_table(self.session, events))
+        layout.addWidget(events_table(self.session, events))
 
     def _tab_shown(self, index: int) -> None:
         """What changed is computed the first time it is shown, not for every incident opened."""
