@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QContextMenuEvent
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton, QWidget
 
@@ -258,3 +258,32 @@ def test_use_the_current_events_filter_copies_it_without_its_time_span(qtbot, db
     assert dialog.extras_label.text() == "Component: charon"
     assert dialog.build_filter() == Filter(search="timeout", hosts=("gw1",), components=("charon",))
     dialog.close()
+
+
+def test_the_editor_pushes_the_rules_incident_to_a_chosen_connection(qtbot, db: Database,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """"Push to" lists the ticket connections (read in a worker), is only on with "Open an incident", and is
+    stored as the rule's ``push_to`` (the CLI's ``--push-to``)."""
+    from app.tickets import connections
+
+    monkeypatch.setenv("DESK_TOKEN", "t0ken")
+    connections.add(db, "jira-ops", "jira", "http://localhost:9", project="OPS", user="ops@example.com",
+                    secret_env="DESK_TOKEN")
+    window = open_window(qtbot, db)
+    page = _alerts_page(qtbot, window)
+    _click(qtbot, page.buttons["new"])
+    dialog = page.dialog
+    assert isinstance(dialog, RuleDialog)
+    qtbot.waitUntil(lambda: dialog.push_to.findData("jira-ops") >= 0, timeout=5000)
+    assert not dialog.push_to.isEnabled()  # no incident, nothing to push
+    _type(qtbot, dialog.name, "Trunk down")
+    _type(qtbot, dialog.search, "DPD timeout")
+    qtbot.mouseClick(dialog.incident, Qt.MouseButton.LeftButton, pos=QPoint(8, dialog.incident.height() // 2))
+    assert dialog.incident.isChecked() and dialog.push_to.isEnabled()
+    _choose(qtbot, dialog.push_to, "jira-ops")
+    with qtbot.waitSignal(dialog.saved, timeout=5000):
+        _click(qtbot, dialog.save_button)
+    assert rules.get(db, "Trunk down").push_to == "jira-ops"
+    reopened = RuleDialog(window.session, rules.get(db, "Trunk down"))
+    qtbot.addWidget(reopened)
+    assert reopened.push_to.currentData() == "jira-ops" and reopened.push_to.isEnabled()
