@@ -24,6 +24,7 @@ from app.store.database import Database
 from app.store.settings import HOST_RULES
 from tests.collect_helpers import add
 
+
 def _mixed(n: int) -> list[bytes]:
     out = []
     for i in range(n):
