@@ -52,6 +52,15 @@ def draft_from_incident(db: Database, number: str, actor: str | None = None,
             incidents=[incident["number"]], actor=actor, source_incident=incident["number"], now=now)
 
 
+def drafted_from(db: Database, number: str) -> int | None:
+    """The article already drafted from incident ``number``, so a second request opens it rather than
+    writing a copy; ``None`` when there is none (or no such incident)."""
+    try:
+        return store.drafted_from(db, int(articles.incident_row(db, number)["id"]))
+    except KbError:
+        return None
+
+
 def symptoms_text(evidence: list[dict[str, Any]], zone: dt.tzinfo | None = None) -> str:
     """A Markdown list: each pattern's template and an example line, how many events, on which hosts,
     first and last seen (in ``zone``, else UTC as stored)."""

@@ -60,6 +60,9 @@ class Drafter(QObject):
         zone = self.session.zone  # the author's zone, read here on the GUI thread
 
         def write(db: Database) -> tuple[bool, int | str]:
+            existing = draft.drafted_from(db, number)
+            if existing is not None:
+                return True, existing  # drafted before (the offer, then the button): open that one
             try:
                 return True, draft.draft_from_incident(db, number, zone=zone)
             except KbError as exc:
