@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QContextMenuEvent
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton, QWidget
 
@@ -106,6 +106,7 @@ def test_a_rule_typed_in_the_editor_fires_on_a_cli_import_and_is_announced(qtbot
         assert result.returncode == 0, result.stderr
     title, text = notified.args
     assert title == "Alert: DPD timeouts" and "vpn-gw7" in text and "→ INC-" in text
+    assert "DPD timeouts" not in text  # the title names the rule once
     assert window.alerts.tray is not None or window.statusBar().currentMessage().startswith("Alert: DPD timeouts")
     assert window.nav.item(alerts_row).text() == "Alerts (1)"
     qtbot.waitUntil(lambda: page.firings_model.rowCount() == 1, timeout=2000)
@@ -214,7 +215,7 @@ def test_a_heartbeat_tick_fires_while_the_window_is_open(qtbot, db: Database) ->
     qtbot.waitUntil(lambda: window.alerts.last_id is not None, timeout=5000)
     with qtbot.waitSignal(window.alerts.notified, timeout=5000) as notified:
         window.alerts.timer.timeout.emit()  # the minute is up
-    assert notified.args == ["Alert: Dialer silent", "Dialer silent on dialer-01: silent for its window"]
+    assert notified.args == ["Alert: Dialer silent", "on dialer-01: silent for its window"]
     assert db.scalar("SELECT count(*) FROM alert_firings WHERE rule_name = 'Dialer silent'") == 1
     assert window.alerts.timer.interval() == 60_000 and window.alerts.timer.isActive()
 
@@ -258,3 +259,42 @@ def test_use_the_current_events_filter_copies_it_without_its_time_span(qtbot, db
     assert dialog.extras_label.text() == "Component: charon"
     assert dialog.build_filter() == Filter(search="timeout", hosts=("gw1",), components=("charon",))
     dialog.close()
+
+
+def test_the_editor_pushes_the_rules_incident_to_a_chosen_connection(qtbot, db: Database,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """"Push to" lists the ticket connections (read in a worker), is only on with "Open an incident", and is
+    stored as the rule's ``push_to`` (the CLI's ``--push-to``)."""
+    from app.tickets import connections
+
+    monkeypatch.setenv("DESK_TOKEN", "t0ken")
+    connections.add(db, "jira-ops", "jira", "http://localhost:9", project="OPS", user="ops@example.com",
+                    secret_env="DESK_TOKEN")
+    window = open_window(qtbot, db)
+    page = _alerts_page(qtbot, window)
+    _click(qtbot, page.buttons["new"])
+    dialog = page.dialog
+    assert isinstance(dialog, RuleDialog)
+    qtbot.waitUntil(lambda: dialog.push_to.findData("jira-ops") >= 0, timeout=5000)
+    assert not dialog.push_to.isEnabled()  # no incident, nothing to push
+    _type(qtbot, dialog.name, "Trunk down")
+    _type(qtbot, dialog.search, "DPD timeout")
+    qtbot.mouseClick(dialog.incident, Qt.MouseButton.LeftButton, pos=QPoint(8, dialog.incident.height() // 2))
+    assert dialog.incident.isChecked() and dialog.push_to.isEnabled()
+    _choose(qtbot, dialog.push_to, "jira-ops")
+    with qtbot.waitSignal(dialog.saved, timeout=5000):
+        _click(qtbot, dialog.save_button)
+    assert rules.get(db, "Trunk down").push_to == "jira-ops"
+    reopened = RuleDialog(window.session, rules.get(db, "Trunk down"))
+    qtbot.addWidget(reopened)
+    assert reopened.push_to.currentData() == "jira-ops" and reopened.push_to.isEnabled()
+
+
+def test_several_firings_name_their_rules_and_one_firing_names_its_rule_once() -> None:
+    from app.ui.alert_notifier import describe
+
+    fired = [{"rule_name": n, "host": h, "incident_number": None, "condition": "count", "count": c,
+              "severity": "error"} for n, h, c in (("DPD", "gw1", 20), ("Auth", None, 1_500))]
+    assert describe(fired[:1]) == ("Alert: DPD", "on gw1: 20 event(s)")
+    assert describe(fired) == ("2 alerts fired (error and others)",
+                               "DPD on gw1: 20 event(s)\nAuth on any host: 1,500 event(s)")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from app.collect.network import NetworkSource
 from app.collect.runner import Runner
+from app.store import redaction
 from app.store.database import Database
 from tests.collect_helpers import add, append
 
@@ -68,3 +69,5 @@ def test_a_syslog_listener_is_redacted(db: Database) -> None:
     assert stored == 2
     text = _stored_text(db)
     assert CARD not in text and EMAIL not in text and "[card]" in text and "[email]" in text
+    # Counted on the listener's import: the event's card and address, and the rejected message's address.
+    assert redaction.counts_of(db, int(row["import_id"])) == {"card": 1, "email": 2}

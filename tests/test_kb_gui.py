@@ -200,7 +200,16 @@ def test_incidents_page_context_menu_drafts_from_a_resolved_incident(qtbot, db: 
     editor = page.drafter.editor
     qtbot.waitUntil(lambda: editor.is_ready, timeout=10_000)
     assert editor.title.text() == "Fixed one" and editor.incidents.text() == fixed
+    first = editor.article_id
     editor.close()
+    # Asked again, it opens the draft already written instead of writing a copy.
+    page.drafter.editor = None
+    menu_for(fixed)["Draft knowledge article…"].trigger()
+    page.context_menu.close()
+    qtbot.waitUntil(lambda: page.drafter is not None and page.drafter.editor is not None, timeout=10_000)
+    assert page.drafter.editor.article_id == first
+    assert db.scalar("SELECT count(*) FROM kb_articles") == 1
+    page.drafter.editor.close()
 
 
 def test_known_fixes_in_event_details_new_incident_form_and_patterns_page(qtbot, db: Database,

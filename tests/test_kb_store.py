@@ -177,6 +177,19 @@ def test_draft_from_a_resolved_incident(db: Database, tmp_path: Path) -> None:
     assert integrity.check(db).ok
 
 
+
+def test_a_draft_speaks_the_authors_zone_and_names_it(db: Database, tmp_path: Path) -> None:
+    """An article is read in other zones: local times carry their zone's name; without a zone, stored UTC."""
+    from zoneinfo import ZoneInfo
+
+    events = import_lines(db, tmp_path / "a.log", dpd_lines(1, 4))
+    number = _fixed_incident(db, events)
+    got = articles.get(db, draft.draft_from_incident(db, number, zone=ZoneInfo("Asia/Manila")))
+    assert "first seen 2026-12-01 18:00:00 Asia/Manila, last seen 2026-12-01 18:03:00 Asia/Manila" in got["symptoms"]
+    assert "T10:00:00.000Z" not in got["body"]
+    assert draft.at("2026-12-01T23:30:00.000Z", ZoneInfo("Asia/Kolkata")) == "2026-12-02 05:00:00 Asia/Kolkata"
+    assert draft.at("2026-12-01T23:30:00.000Z", None) == "2026-12-01T23:30:00.000Z"
+
 def test_suggest_ranks_by_how_often_it_fixed_the_pattern(db: Database, tmp_path: Path) -> None:
     first = import_lines(db, tmp_path / "a.log", dpd_lines(1, 3))
     second = import_lines(db, tmp_path / "b.log", dpd_lines(3, 3, base=5))

@@ -208,7 +208,7 @@ def draft(obj: CliContext, number: str, output: str) -> None:
 
     db = obj.db()
     with _one_line():
-        article_id = draft_from_incident(db, number)
+        article_id = draft_from_incident(db, number, zone=obj.zone)
     if output == "json":
         row = articles.get(db, article_id)
         emit_json({"id": article_id, "title": row["title"], "source_incident": row["source_incident"],

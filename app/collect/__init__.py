@@ -6,7 +6,7 @@ No Qt here: ``issue-ledger watch`` and the window run the same ``runner.Runner``
 * ``reader``  - a file or folder source: detect the format once, parse, store a batch per transaction.
 * ``files``   - the follower: offsets, fingerprints, rotation, partial lines (no SQL, no parsing).
 * ``network`` - a udp/tcp source: ``syslog_net.SyslogReceiver`` (``datagram`` parses, ``framing`` splits TCP
-  streams) writing through ``net_sink.NetSink``.
+  streams), its messages queued and stored a batch a transaction like a file source's lines.
 * ``hooks``   - ``register(fn)``: ``fn(db, import_id, first_event_id, last_event_id)`` after every batch.
 * ``lock``    - ``CollectorLock`` on ``<db>.collector.lock``; ``CollectorBusy`` names the holder's pid.
 * ``service`` - adding, listing, removing, enabling and disabling sources (CLI and window).

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from app.domain import timeutil
 from app.domain.vocab import Status
 from app.kb import KbError, articles
 from app.kb.markdown import compose
@@ -22,8 +23,11 @@ MAX_SYMPTOMS = 20  # patterns listed; the rest are counted
 
 
 def draft_from_incident(db: Database, number: str, actor: str | None = None,
-                        now: dt.datetime | str | None = None) -> int:
+                        now: dt.datetime | str | None = None, zone: dt.tzinfo | None = None) -> int:
     """Write and link a draft article from incident ``number``; returns its id.
+
+    Times are written in ``zone`` (the author's, named in the text, since an article is read
+    by people in other zones); UTC when it is ``None``.
 
     Refused (``KbError``) unless the incident is resolved or closed and says why (root
     cause) or how (resolution notes): a draft with neither would teach nothing.
@@ -37,10 +41,10 @@ def draft_from_incident(db: Database, number: str, actor: str | None = None,
             raise KbError(f"{incident['number']} has neither a root cause nor resolution notes: add one "
                           "(incident update --root-cause / --notes) before drafting")
         evidence = store.evidence_by_pattern(db, incident["id"])
-        symptoms = symptoms_text(evidence)
+        symptoms = symptoms_text(evidence, zone)
         cause = (incident.get("root_cause") or "").strip()
         resolution = resolution_text(incident)
-        intro = f"Drafted from {incident['number']} ({incident['title']}), {_when(incident)}."
+        intro = f"Drafted from {incident['number']} ({incident['title']}), {_when(incident, zone)}."
         return articles.add(
             db, incident["title"], compose(intro, symptoms, cause, resolution), symptoms=symptoms, cause=cause,
             resolution=resolution, tags=incident.get("tags") or "",
@@ -48,9 +52,18 @@ def draft_from_incident(db: Database, number: str, actor: str | None = None,
             incidents=[incident["number"]], actor=actor, source_incident=incident["number"], now=now)
 
 
-def symptoms_text(evidence: list[dict[str, Any]]) -> str:
+def drafted_from(db: Database, number: str) -> int | None:
+    """The article already drafted from incident ``number``, so a second request opens it rather than
+    writing a copy; ``None`` when there is none (or no such incident)."""
+    try:
+        return store.drafted_from(db, int(articles.incident_row(db, number)["id"]))
+    except KbError:
+        return None
+
+
+def symptoms_text(evidence: list[dict[str, Any]], zone: dt.tzinfo | None = None) -> str:
     """A Markdown list: each pattern's template and an example line, how many events, on which hosts,
-    first and last seen (UTC)."""
+    first and last seen (in ``zone``, else UTC as stored)."""
     if not evidence:
         return "No events were linked to the incident."
     lines = []
@@ -58,7 +71,8 @@ def symptoms_text(evidence: list[dict[str, Any]]) -> str:
         shape = f"`{r['template']}`" if r["template"] else f"`{r['sample']}` (not yet grouped into a pattern)"
         hosts = f" on {r['hosts']}" if r["hosts"] else ""
         pattern = f" (pattern #{r['pattern_id']})" if r["pattern_id"] is not None else ""
-        lines.append(f"- {shape}{pattern}: {r['n']} event(s){hosts}; first seen {r['first']}, last seen {r['last']}")
+        lines.append(f"- {shape}{pattern}: {r['n']} event(s){hosts}; first seen {at(r['first'], zone)}, "
+                     f"last seen {at(r['last'], zone)}")
         if r["template"] and r["sample"]:
             lines.append(f"  e.g. `{r['sample']}`")  # the literal words (an address, a trunk) people search for
     rest = evidence[MAX_SYMPTOMS:]
@@ -73,6 +87,15 @@ def resolution_text(incident: dict[str, Any]) -> str:
     return "\n\n".join(part for part in (notes, f"Resolution code: {code}" if code else "") if part)
 
 
-def _when(incident: dict[str, Any]) -> str:
-    at = incident.get("resolved_at") or incident.get("closed_at")
-    return f"{incident['status']} {at}" if at else str(incident["status"])
+def at(text: str | None, zone: dt.tzinfo | None) -> str:
+    """A stored time as an article says it: the stored UTC text, or local time naming its zone."""
+    if not text or zone is None:
+        return text or ""
+    local = timeutil.from_iso(text).astimezone(zone)
+    name = getattr(zone, "key", None) or local.tzname() or local.strftime("UTC%z")
+    return f"{local:%Y-%m-%d %H:%M:%S} {name}"
+
+
+def _when(incident: dict[str, Any], zone: dt.tzinfo | None = None) -> str:
+    when = incident.get("resolved_at") or incident.get("closed_at")
+    return f"{incident['status']} {at(when, zone)}" if when else str(incident["status"])

@@ -52,6 +52,12 @@ def get(db: Database, article_id: int) -> dict[str, Any] | None:
     return rows[0] if rows else None
 
 
+def drafted_from(db: Database, incident_id: int) -> int | None:
+    """The first article drafted from the incident (row id), if any."""
+    found = db.scalar("SELECT min(id) FROM kb_articles WHERE source_incident = ?", (incident_id,))
+    return int(found) if found is not None else None
+
+
 def patterns_of(db: Database, article_id: int) -> list[dict[str, Any]]:
     """The article's patterns with their templates (None for an id no event has had yet)."""
     return db.rows("SELECT ap.pattern_id AS id, p.template FROM kb_article_patterns ap"

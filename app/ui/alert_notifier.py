@@ -47,7 +47,8 @@ def describe(firings: list[dict[str, Any]]) -> tuple[str, str]:
         where = f["host"] or "any host"
         made = f" → {f['incident_number']}" if f["incident_number"] else ""
         what = "silent for its window" if f["condition"] == "heartbeat" else f"{f['count']:,} event(s)"
-        lines.append(f"{f['rule_name']} on {where}: {what}{made}")
+        rule = "" if len(firings) == 1 else f"{f['rule_name']} "  # one firing: the title names the rule
+        lines.append(f"{rule}on {where}: {what}{made}")
     if len(firings) > 3:
         lines.append(f"… and {len(firings) - 3} more")
     return title, "\n".join(lines)
@@ -127,7 +128,7 @@ class AlertNotifier(QObject):
             icon = QSystemTrayIcon.MessageIcon.Critical if worst else QSystemTrayIcon.MessageIcon.Warning
             self.tray.showMessage(title, text, icon, MESSAGE_MS)
         else:
-            self.window.statusBar().showMessage(f"{title}: {text.splitlines()[0]}", MESSAGE_MS)
+            self.window.statusBar().showMessage(f"{title} {text.splitlines()[0]}", MESSAGE_MS)
         if not self._page_in_view():
             self.unseen += len(firings)
             self._badge()

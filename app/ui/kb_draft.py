@@ -57,9 +57,14 @@ class Drafter(QObject):
         self.editor: ArticleEditor | None = None
 
     def draft(self, number: str) -> None:
+        zone = self.session.zone  # the author's zone, read here on the GUI thread
+
         def write(db: Database) -> tuple[bool, int | str]:
+            existing = draft.drafted_from(db, number)
+            if existing is not None:
+                return True, existing  # drafted before (the offer, then the button): open that one
             try:
-                return True, draft.draft_from_incident(db, number)
+                return True, draft.draft_from_incident(db, number, zone=zone)
             except KbError as exc:
                 return False, str(exc)
 

@@ -39,6 +39,7 @@ from app.domain.filters import Filter, restrictions
 from app.domain.vocab import LOG_TYPES, SEVERITIES
 from app.store.database import Database
 from app.ui import theme, write_queue
+from app.ui.db_ops import DbOp, Kind
 from app.ui.session import Session
 
 CONDITIONS = {"count": "Count: at least N events in a sliding window",
@@ -50,7 +51,8 @@ LEVELS = {1: "1 – high", 2: "2 – medium", 3: "3 – low"}
 OWN_FIELDS = ("search", "log_types", "min_severity", "hosts", "pattern_id", "since", "until")
 # Words the domain's messages start with -> the form field they are shown under.
 FIELD_OF = {"log type": "log_types", "severity": "severity", "score": "min_score", "since/until": "extras",
-            "hour": "extras", "weekday": "extras", "status": "extras", "regex": "extras"}
+            "hour": "extras", "weekday": "extras", "status": "extras", "regex": "extras", "push-to": "push_to"}
+NO_PUSH = "(keep it here)"
 
 
 def zone_name(zone: Any) -> str:
@@ -102,6 +104,7 @@ class RuleDialog(QDialog):
             self.pattern.setValue(pattern_id)
             self.condition.setCurrentIndex(self.condition.findData("count"))
         self.stored: Rule | None = None
+        self._load_connections()
 
     # -- layout ----------------------------------------------------------------------------------------
     def _row(self, form: QFormLayout, label: str, widget: QWidget, key: str) -> None:
@@ -205,7 +208,24 @@ class RuleDialog(QDialog):
         self.client, self.site = QLineEdit(), QLineEdit()
         self._row(form, "Client", self.client, "client")
         self._row(form, "Site", self.site, "site")
+        self.push_to = QComboBox()
+        self.push_to.addItem(NO_PUSH, None)
+        self.push_to.setToolTip("Also send the incident to a ticket connection (Settings ▸ Connections)")
+        self._row(form, "Push to", self.push_to, "push_to")
         return box
+
+    def _load_connections(self) -> None:
+        """Fill "Push to" with the ticket connections, read in a worker."""
+        from app.tickets import connections
+
+        DbOp(self, self.session.db_path, lambda db, _p: [c["name"] for c in connections.listing(db)],
+             on_success=self._connections_loaded, kind=Kind.PLAIN).run_in_background()
+
+    def _connections_loaded(self, names: list[str]) -> None:
+        for name in names:
+            if self.push_to.findData(name) < 0:
+                self.push_to.addItem(name, name)
+        self.push_to.setEnabled(self.incident.isChecked())
 
     def _named(self) -> dict[str, QWidget]:
         return {"ruleName": self.name, "ruleSearch": self.search, "ruleMinSeverity": self.min_severity,
@@ -213,7 +233,8 @@ class RuleDialog(QDialog):
                 "ruleThreshold": self.threshold, "ruleWindow": self.window_edit, "ruleCooldown": self.cooldown,
                 "ruleSeverity": self.severity, "ruleNotify": self.notify, "ruleIncident": self.incident,
                 "ruleImpact": self.impact, "ruleUrgency": self.urgency, "ruleClient": self.client,
-                "ruleSite": self.site, "ruleBaseline": self.baseline, "ruleScore": self.score}
+                "ruleSite": self.site, "ruleBaseline": self.baseline, "ruleScore": self.score,
+                "rulePushTo": self.push_to}
 
     def _condition_changed(self, _index: int = 0) -> None:
         kind = self.condition.currentData()
@@ -222,7 +243,7 @@ class RuleDialog(QDialog):
         self.score.setEnabled(kind == "spike")
 
     def _incident_toggled(self, on: bool) -> None:
-        for w in (self.impact, self.urgency, self.client, self.site):
+        for w in (self.impact, self.urgency, self.client, self.site, self.push_to):
             w.setEnabled(on)
 
     # -- values ----------------------------------------------------------------------------------------
@@ -243,6 +264,9 @@ class RuleDialog(QDialog):
         self.urgency.setCurrentIndex(max(0, self.urgency.findData(rule.urgency or 2)))
         self.client.setText(rule.client or "")
         self.site.setText(rule.site or "")
+        if rule.push_to and self.push_to.findData(rule.push_to) < 0:
+            self.push_to.addItem(rule.push_to, rule.push_to)  # before the list arrives, or a removed connection
+        self.push_to.setCurrentIndex(max(0, self.push_to.findData(rule.push_to)))
         self._condition_changed()
         self._incident_toggled(rule.incident)
 
@@ -288,6 +312,7 @@ class RuleDialog(QDialog):
             urgency=self.urgency.currentData() if incident else None,
             client=(self.client.text().strip() or None) if incident else None,
             site=(self.site.text().strip() or None) if incident else None,
+            push_to=self.push_to.currentData() if incident else None,
             tz=base.tz if self.original else zone_name(self.session.zone))
 
     def show_error(self, message: str) -> None:
