@@ -101,3 +101,19 @@ def test_incidents_typed_by_hand_are_redacted_before_the_audit_row(db: Database)
     assert "4111 1111" not in trail and "jane@" not in trail and "123-45-6789" not in trail and "[ssn]" in trail
     assert service.get(db, row["number"])["root_cause"] == "SSN [ssn] typed into the notes"
     assert db.scalar("SELECT reason FROM incident_holds") == "waiting for [email]"
+
+
+def test_articles_are_redacted_before_they_or_their_audit_rows_are_kept(db: Database) -> None:
+    from app.kb import articles
+
+    article_id = articles.add(db, "Refund for jane@example.com failed",
+                              body="## Symptoms\nCard 4111 1111 1111 1111 declined\n\n## Resolution\nCall +44 20 7946 0958",
+                              tags="payments")
+    got = articles.get(db, article_id)
+    assert got["title"] == "Refund for [email] failed"
+    assert got["symptoms"] == "Card [card] declined" and got["resolution"] == "Call [phone]"
+    articles.update(db, article_id, {"cause": "SSN 123-45-6789 pasted into the gateway note"})
+    assert articles.get(db, article_id)["cause"] == "SSN [ssn] pasted into the gateway note"
+    trail = json.dumps(audit.search(db, entity="article"))
+    assert "jane@" not in trail and "4111 1111" not in trail and "123-45-6789" not in trail and "7946" not in trail
+    assert "10.2.0.4" == articles.get(db, articles.add(db, "Trunk 10.2.0.4 down"))["title"][6:14]  # addresses stay
