@@ -101,3 +101,31 @@ def test_incidents_typed_by_hand_are_redacted_before_the_audit_row(db: Database)
     assert "4111 1111" not in trail and "jane@" not in trail and "123-45-6789" not in trail and "[ssn]" in trail
     assert service.get(db, row["number"])["root_cause"] == "SSN [ssn] typed into the notes"
     assert db.scalar("SELECT reason FROM incident_holds") == "waiting for [email]"
+
+
+def test_articles_are_redacted_before_they_or_their_audit_rows_are_kept(db: Database) -> None:
+    from app.kb import articles
+
+    body = "## Symptoms\nCard 4111 1111 1111 1111 declined\n\n## Resolution\nCall +44 20 7946 0958"
+    article_id = articles.add(db, "Refund for jane@example.com failed", body=body, tags="payments")
+    got = articles.get(db, article_id)
+    assert got["title"] == "Refund for [email] failed"
+    assert got["symptoms"] == "Card [card] declined" and got["resolution"] == "Call [phone]"
+    articles.update(db, article_id, {"cause": "SSN 123-45-6789 pasted into the gateway note"})
+    assert articles.get(db, article_id)["cause"] == "SSN [ssn] pasted into the gateway note"
+    trail = json.dumps(audit.search(db, entity="article"))
+    assert "jane@" not in trail and "4111 1111" not in trail and "123-45-6789" not in trail and "7946" not in trail
+    assert articles.get(db, articles.add(db, "Trunk 10.2.0.4 down"))["title"] == "Trunk 10.2.0.4 down"  # addresses stay
+
+
+def test_the_import_preview_shows_text_as_the_import_will_keep_it(db: Database, tmp_path: Path) -> None:
+    import datetime as dt
+
+    from app.ingest.service import ImportOptions, preview
+
+    log = tmp_path / "pay.log"
+    log.write_text(LINE, encoding="utf-8")
+    shown = preview(db, log, ImportOptions(zone=dt.UTC, zone_name="UTC", year=2026))
+    [row] = shown.rows
+    assert row["message"] == "paid by [card] for [email]"
+    assert "4111" not in row["raw"] and "jane@" not in row["raw"] and row["raw"].startswith("Dec  2 16:17:00 web01")

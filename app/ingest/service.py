@@ -255,8 +255,19 @@ def preview(db: Database, path: Path, options: ImportOptions, limit: int = 20) -
         if row.get("ts") is not None:
             row["log_type"] = options.log_type or row.get("log_type") or rules.resolve(
                 row.get("component"), row.get("message") or "") or parser.default_type
+    _redact_shown(rows, redaction_store.redactor(db).for_client(options.client))
     columns = parser.shown_columns()
     return Preview(fmt, enc.name if enc else "binary", rows, mapping, columns, found)
+
+
+def _redact_shown(rows: list[dict[str, Any]], rules: Any) -> None:
+    """The preview shows what the import would keep: PII replaced as the import will replace it."""
+    if not rules.active:
+        return
+    for row in rows:
+        for key in ("message", "raw"):
+            if isinstance(row.get(key), str):
+                row[key] = rules.redact(row[key])
 
 
 def _preview_row(res: object, raw: str) -> dict[str, Any]:

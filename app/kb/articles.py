@@ -13,9 +13,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from app.domain import timeutil
+from app.domain.redaction import redact_values
 from app.kb import KbError
 from app.kb.markdown import SECTIONS, sections
-from app.store import audit, incidents as incident_store, kb as store
+from app.store import audit, incidents as incident_store, kb as store, redaction as redaction_store
 from app.store.database import Database
 from app.store.text_search import text_search
 
@@ -27,6 +28,12 @@ def _now(now: dt.datetime | str | None) -> str:
     if now is None:
         return timeutil.now_iso()
     return now if isinstance(now, str) else timeutil.to_iso(now)
+
+
+def _redacted(db: Database, values: dict[str, Any]) -> dict[str, Any]:
+    """The texts with PII replaced by the database's rules (an article belongs to no one client), before
+    the article or its audit row keeps them, as an incident's texts are."""
+    return redact_values(values, redaction_store.redactor(db).for_client(None), EDITABLE)
 
 
 def clean_tags(tags: str | Iterable[str] | None) -> str:
@@ -81,6 +88,7 @@ def add(db: Database, title: str, body: str = "", symptoms: str | None = None, c
         record.setdefault(name, "")
     author = actor or audit.current_actor()
     with db.transaction():
+        record = _redacted(db, record)
         pids = _pattern_ids(db, patterns)
         rows = {r["id"]: r for r in (incident_row(db, n) for n in incidents)}
         source = incident_row(db, source_incident) if source_incident else None
@@ -108,8 +116,8 @@ def get(db: Database, article_id: int) -> dict[str, Any]:
 def update(db: Database, article_id: int, changes: dict[str, Any], actor: str | None = None,
            now: dt.datetime | str | None = None) -> dict[str, Any]:
     """Change fields; a new body with sections refills those not given. No-op edits write nothing."""
-    wanted = _fields(changes)
     with db.transaction():
+        wanted = _redacted(db, _fields(changes))
         row = get(db, article_id)
         diff = {k: v for k, v in wanted.items() if row.get(k) != v}
         if not diff:
