@@ -146,11 +146,16 @@ def archive_() -> None:
 @archive_.command("verify")
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
 @OUTPUT_OPTION
-def verify(folder: Path, output: str) -> None:
-    """Check every archive file's SHA-256 and event count against manifest.json (exit 1 on a mismatch)."""
+@pass_ctx
+def verify(obj: CliContext, folder: Path, output: str) -> None:
+    """Check every archive file's SHA-256 and event count against manifest.json (exit 1 on a mismatch).
+
+    A sealed archive (from an encrypted database) is read with $ISSUE_LEDGER_PASSPHRASE or --passphrase-env.
+    """
     from app.retention import archive
 
-    manifest, problems = _faults(lambda: archive.verify(folder))
+    passphrase = obj.given_passphrase()
+    manifest, problems = _faults(lambda: archive.verify(folder, passphrase))
     if output == "json":
         emit_json({"ok": not problems, "events": manifest.get("events"), "files": len(manifest["files"]),
                    "problems": problems})
@@ -173,7 +178,8 @@ def restore(obj: CliContext, folder: Path, output: str) -> None:
     from app.retention import restore as restores
 
     db = obj.db(create=True)
-    result = _faults(lambda: restores.restore(db, folder, _Shown.make(output)))
+    given = obj.given_passphrase()  # a sealed archive going into another database than its own
+    result = _faults(lambda: restores.restore(db, folder, _Shown.make(output), passphrase=given))
     if output == "json":
         emit_json(result.to_dict())
     else:

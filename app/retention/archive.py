@@ -4,6 +4,8 @@ Layout: ``<dir>/<log type>/<YYYY-MM>.jsonl.gz`` and ``<dir>/manifest.json``. A l
 holds the fields of ``events --output json`` (severity as a word) plus ``raw``,
 ``flags`` and the import's file name and SHA-256, which a restore needs. Files are
 owner-only (0600), gzip headers carry no time, so the same events give the same bytes.
+The archive of an encrypted database is sealed (``app.retention.seal``): each file's
+gzip bytes are encrypted under the database's passphrase, and the manifest says how.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import IO, Any
 
 from app.domain.digest import sha256_file
 from app.domain.vocab import Severity
+from app.retention.seal import Seal, SealedWriter, SealError
 from app.store import private_files
 
 MANIFEST = "manifest.json"
@@ -41,6 +44,7 @@ class _File:
     path: Path
     raw: IO[bytes]
     gz: gzip.GzipFile
+    sealed: SealedWriter | None = None
     events: int = 0
     first_ts: str = ""
     last_ts: str = ""
@@ -51,6 +55,7 @@ class ArchiveWriter:
     """Writes events into their type/month files; ``finish`` closes them and writes the manifest."""
 
     folder: Path
+    seal: Seal | None = None  # the database is encrypted: so is its archive
     _files: dict[tuple[str, str], _File] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -79,7 +84,9 @@ class ArchiveWriter:
         sub.mkdir(exist_ok=True, mode=0o700)
         path = private_files.create(sub / f"{key[1]}.jsonl.gz")
         raw = open(path, "wb")  # noqa: SIM115 - closed in finish()
-        f = _File(path, raw, gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=6, mtime=0, filename=""))
+        sealed = self.seal.writer(raw, path.relative_to(self.folder).as_posix()) if self.seal else None
+        f = _File(path, raw, gzip.GzipFile(fileobj=sealed or raw, mode="wb", compresslevel=6, mtime=0, filename=""),
+                  sealed)
         self._files[key] = f
         return f
 
@@ -103,6 +110,8 @@ class ArchiveWriter:
         entries = []
         for f in self._files.values():
             f.gz.close()
+            if f.sealed is not None:
+                f.sealed.finish()
             f.raw.flush()
             os.fsync(f.raw.fileno())
             f.raw.close()
@@ -144,23 +153,40 @@ def read_manifest(folder: Path) -> tuple[dict[str, Any], str]:
     return manifest, hashlib.sha256(data).hexdigest()
 
 
-def read_lines(folder: Path, entry: dict[str, Any]) -> Iterator[dict[str, Any]]:
+def seal_of(folder: Path, manifest: dict[str, Any], passphrase: str | None) -> Seal | None:
+    """The key of a sealed archive (None for a plain one); ``ArchiveError`` without or with a wrong passphrase."""
+    if not manifest.get("sealed"):
+        return None
+    try:
+        return Seal.open(manifest["sealed"], passphrase, Path(folder) / MANIFEST)
+    except SealError as exc:
+        raise ArchiveError(str(exc)) from None
+
+
+def read_lines(folder: Path, entry: dict[str, Any], seal: Seal | None = None) -> Iterator[dict[str, Any]]:
     """The events of one archive file, severity back as a number; ``ArchiveError`` names the file and line."""
     path = Path(folder) / entry["path"]
     n = 0
     try:
-        with gzip.open(path, "rb") as fh:
+        source = seal.reader(path, str(entry["path"])) if seal else open(path, "rb")  # noqa: SIM115
+        with source, gzip.GzipFile(fileobj=source, mode="rb") as fh:
             for n, line in enumerate(fh, start=1):  # noqa: B007 - n names the line in errors
                 row = json.loads(line)
                 row["severity"] = int(Severity.parse(row["severity"]))
                 yield row
+    except SealError as exc:
+        raise ArchiveError(str(exc)) from None
     except (OSError, EOFError, ValueError, KeyError, TypeError, gzip.BadGzipFile) as exc:
         raise ArchiveError(f"{path}, line {n + 1}: cannot read ({exc})") from None
 
 
-def verify(folder: Path) -> tuple[dict[str, Any], list[str]]:
-    """Check every file's SHA-256 and event count against the manifest; the manifest and one finding a problem."""
+def verify(folder: Path, passphrase: str | None = None) -> tuple[dict[str, Any], list[str]]:
+    """Check every file's SHA-256 and event count against the manifest; the manifest and one finding a problem.
+
+    A sealed archive needs its passphrase: its files are decrypted (and authenticated) to be counted.
+    """
     manifest, _ = read_manifest(folder)
+    seal = seal_of(folder, manifest, passphrase)
     problems: list[str] = []
     total = 0
     for entry in manifest["files"]:
@@ -173,7 +199,7 @@ def verify(folder: Path) -> tuple[dict[str, Any], list[str]]:
             problems.append(f"{path}: SHA-256 {digest} does not match the manifest's {entry.get('sha256')}")
             continue
         try:
-            count = sum(1 for _ in read_lines(folder, entry))
+            count = sum(1 for _ in read_lines(folder, entry, seal))
         except ArchiveError as exc:
             problems.append(str(exc))
             continue

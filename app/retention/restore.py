@@ -19,7 +19,7 @@ from typing import Any
 
 from app.domain.jobs import Progress, ProgressUpdate
 from app.retention import archive
-from app.store import audit, retention as store
+from app.store import audit, cipher, retention as store
 from app.store.database import Database
 
 BATCH = 20_000
@@ -43,13 +43,20 @@ class RestoreResult:
         return dict(self.__dict__)
 
 
-def restore(db: Database, folder: Path, progress: Progress | None = None) -> RestoreResult:
-    """Insert the archive's events that are not stored yet; all or nothing (Cancel rolls back)."""
+def restore(db: Database, folder: Path, progress: Progress | None = None,
+            passphrase: str | None = None) -> RestoreResult:
+    """Insert the archive's events that are not stored yet; all or nothing (Cancel rolls back).
+
+    A sealed archive opens with ``passphrase``, else with the passphrase of ``db`` when it is encrypted
+    (an archive goes back into the database it came from, most often).
+    """
     progress = progress or Progress()
-    manifest, problems = archive.verify(folder)
+    passphrase = passphrase or (cipher.passphrase_for(db.path) if db.encrypted else None)
+    manifest, problems = archive.verify(folder, passphrase)
     if problems:
         raise archive.ArchiveError(f"{folder}: the archive does not verify, nothing was restored: {problems[0]}")
     _, sha = archive.read_manifest(folder)
+    seal = archive.seal_of(folder, manifest, passphrase)
     result = RestoreResult(manifest_sha256=sha)
     total = int(manifest.get("events") or 0)
     note = f"restored from the archive {Path(folder).resolve()} (manifest {sha[:12]})"
@@ -60,7 +67,7 @@ def restore(db: Database, folder: Path, progress: Progress | None = None) -> Res
     with db.transaction():
         pending: list[dict[str, Any]] = []
         for entry in manifest["files"]:
-            for row in archive.read_lines(folder, entry):
+            for row in archive.read_lines(folder, entry, seal):
                 result.archived += 1
                 key = identity(row)
                 if key in seen:

@@ -23,7 +23,8 @@ from app.domain import timeutil
 from app.domain.jobs import Progress, ProgressUpdate
 from app.retention import archive
 from app.retention.policy import Policy, applicable, cutoff, incidents_days
-from app.store import audit, retention as store, settings
+from app.retention.seal import Seal
+from app.store import audit, cipher, retention as store, settings
 from app.store.audit_heads import current_head
 from app.store.database import Database
 
@@ -101,7 +102,7 @@ def run(db: Database, archive_dir: Path | None, now: dt.datetime | None = None, 
         raise archive.ArchiveError("give the folder the events are archived to (--archive DIR)")
     result.archive_dir = str(Path(archive_dir).resolve())
     snapshot = [p.to_dict() for p in policies]
-    writer = archive.ArchiveWriter(Path(archive_dir))
+    writer = archive.ArchiveWriter(Path(archive_dir), seal=_seal(db))
     run_id = store.start_run(db, result.now, snapshot, result.archive_dir, dry_run=False)
     total = 2 * len(due)
     try:
@@ -115,7 +116,7 @@ def run(db: Database, archive_dir: Path | None, now: dt.datetime | None = None, 
         store.finish_run(db, run_id, "cancelled", result.to_dict(), None)
         raise
     files = writer.close()
-    manifest = _manifest(db, result, snapshot, files)
+    manifest = _manifest(db, result, snapshot, files, writer.seal)
     result.manifest_sha256 = archive.write_manifest(Path(archive_dir), manifest)
     with db.transaction():
         audit.append(db, "archive", "retention", result.archive_dir,
@@ -126,10 +127,16 @@ def run(db: Database, archive_dir: Path | None, now: dt.datetime | None = None, 
     return result
 
 
+def _seal(db: Database) -> Seal | None:
+    """An encrypted database's events stay encrypted in its archive, under its passphrase."""
+    passphrase = cipher.passphrase_for(db.path) if db.encrypted else None
+    return Seal.new(passphrase) if passphrase else None
+
+
 def _manifest(db: Database, result: RunResult, snapshot: list[dict[str, Any]],
-              files: list[dict[str, Any]]) -> dict[str, Any]:
+              files: list[dict[str, Any]], seal: Seal | None = None) -> dict[str, Any]:
     head_row, head_hash = current_head(db)
-    return {
+    return {**({"sealed": seal.describe()} if seal else {}),
         "format": archive.FORMAT, "version": 1, "app_version": __version__,
         "database": {"id": database_id(db), "file": Path(db.path).name},
         "created_at": timeutil.now_iso(), "now": result.now, "policy": snapshot,
