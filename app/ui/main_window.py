@@ -245,6 +245,17 @@ class MainWindow(QMainWindow):
         dialog.open()
         return dialog
 
+    def back_up(self) -> None:
+        """File ▸ Back up…: an online copy of the open database, with its manifest and an audit row."""
+        from app.ui.backup_run import BackupRun, suggested_path
+
+        suggested = suggested_path(self.session.db_path)
+        name, _ = QFileDialog.getSaveFileName(self, "Back up the database", str(suggested),
+                                              "Issue Ledger database (*.db)")
+        if name:
+            self.backup_run = BackupRun(self.session, Path(name), self)
+            self.backup_run.start()
+
     def new_incident(self) -> QWidget:
         """The New incident form (Ctrl+N)."""
         from app.ui.incident_dialog import new_incident
