@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import sqlite3
 import stat
@@ -189,3 +190,36 @@ def test_encrypt_refuses_a_database_another_program_has_open(demo_db: Database, 
     assert path.read_bytes()[:16] == b"SQLite format 3\x00"
     assert not list(path.parent.glob(".demo.db*"))
     assert run_cli("--db", path, "verify").returncode == 0
+
+
+def test_rekey_changes_the_passphrase_and_the_old_one_opens_nothing(encrypted: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    old, new = {"PW": "correct horse"}, {"PW": "battery staple"}
+    same = run_cli("--db", encrypted, "--passphrase-env", "PW", "rekey", "--new-passphrase-env", "PW", env=old)
+    assert same.returncode == 1 and "the new passphrase is the current one" in same.stderr
+    wrong = run_cli("--db", encrypted, "--passphrase-env", "PW", "rekey", "--new-passphrase-env", "NEW",
+                    env={"PW": "not it", "NEW": "battery staple"})
+    assert wrong.returncode != 0 and "Traceback" not in wrong.stderr
+    done = run_cli("--db", encrypted, "--passphrase-env", "PW", "rekey", "--new-passphrase-env", "NEW", "-o", "json",
+                   env={**old, "NEW": new["PW"]})
+    assert done.returncode == 0, done.stderr
+    assert b"Quackenbush" not in encrypted.read_bytes()
+    assert not list(encrypted.parent.glob(".secret.db*"))  # no temporary copy left
+    refused = run_cli("--db", encrypted, "--passphrase-env", "PW", "stats", env=old)
+    assert refused.returncode != 0 and "passphrase" in refused.stderr.lower()
+    assert run_cli("--db", encrypted, "--passphrase-env", "PW", "verify", env=new).returncode == 0
+    found = run_cli("--db", encrypted, "--passphrase-env", "PW", "events", "--search", "Quackenbush", "-o", "json",
+                    "--limit", "500", env=new)
+    assert found.returncode == 0 and len(json.loads(found.stdout)) == 200
+    cipher.remember(encrypted, new["PW"])
+    try:
+        with Database.open(encrypted, create=False) as db:
+            assert db.scalar("SELECT action FROM audit_log ORDER BY id DESC LIMIT 1") == "rekey"
+    finally:
+        cipher.forget(encrypted)
+
+
+def test_rekey_refuses_a_plain_database(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    plain = tmp_path / "plain.db"
+    assert run_cli("--db", plain, "import", _log(tmp_path)).returncode == 0
+    done = run_cli("--db", plain, "rekey", "--new-passphrase-env", "NEW", env={"NEW": "x"})
+    assert done.returncode == 1 and "not encrypted; use 'encrypt'" in done.stderr

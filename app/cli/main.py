@@ -47,6 +47,7 @@ COMMANDS: dict[str, str] = {
     "outbox": "app.cli.tickets:outbox",
     "encrypt": "app.cli.secure:encrypt",
     "decrypt": "app.cli.secure:decrypt",
+    "rekey": "app.cli.secure:rekey",
     "backup": "app.cli.secure:backup",
     "retention": "app.cli.retention:retention",
     "archive": "app.cli.retention:archive_",

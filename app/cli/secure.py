@@ -1,4 +1,4 @@
-"""Secure storage commands: ``encrypt``, ``decrypt`` and ``backup``."""
+"""Secure storage commands: ``encrypt``, ``decrypt``, ``rekey`` and ``backup``."""
 
 from __future__ import annotations
 
@@ -69,11 +69,45 @@ def decrypt(obj: CliContext, output: str) -> None:
     _report(done, output)
 
 
-def _report(done: Any, output: str) -> None:
+@click.command()
+@click.option("--new-passphrase-env", "new_env", metavar="VAR",
+              help="Environment variable holding the new passphrase; without it, asked twice on the terminal.")
+@OUTPUT_OPTION
+@pass_ctx
+def rekey(obj: CliContext, new_env: str | None, output: str) -> None:
+    """Change an encrypted database's passphrase (the current one opens it, as for any command).
+
+    The database is copied under the new passphrase, checked row for row and put in
+    its place, as ``encrypt`` does, so the old passphrase opens nothing afterwards
+    (copies and backups made before keep the old one). Refused while another program has it open.
+    """
+    import os
+
+    from app.store import cipher, encryption
+
+    _run(cipher.require)
+    if not cipher.is_encrypted(obj.db_path):
+        raise click.ClickException(f"{obj.db_path}: the database is not encrypted; use 'encrypt'. Nothing was changed")
+    obj.db()  # the current passphrase must open it first
+    obj.close()
+    if new_env:
+        new = os.environ.get(new_env)
+        if not new:
+            raise click.BadParameter(f"${new_env} is not set or empty", param_hint="--new-passphrase-env")
+    elif sys.stdin.isatty():
+        new = str(click.prompt(f"New passphrase for {obj.db_path}", hide_input=True, confirmation_prompt=True,
+                               err=True))
+    else:
+        raise click.UsageError("give the new passphrase with --new-passphrase-env VAR")
+    done = _run(lambda: encryption.rewrite(obj.db_path, new, change=True))
+    _report(done, output, "re-encrypted under the new passphrase")
+
+
+def _report(done: Any, output: str, said: str | None = None) -> None:
     if output == "json":
         emit_json(done.to_dict())
         return
-    state = "encrypted" if done.encrypted else "decrypted"
+    state = said or ("encrypted" if done.encrypted else "decrypted")
     click.echo(f"{done.path}: {state}; {done.counts['events']} events, {done.counts['incidents']} incidents, "
                f"{done.counts['audit_log']} audit rows carried over")
     if not done.wiped:

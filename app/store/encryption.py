@@ -38,11 +38,20 @@ def counts(db: Database) -> dict[str, int]:
     return {table: int(db.scalar(f"SELECT count(*) FROM {table}")) for table in COUNTED}
 
 
-def rewrite(path: Path, new_passphrase: str | None) -> Rewritten:
-    """Encrypt ``path`` with ``new_passphrase`` (None: decrypt it); its current key must be remembered."""
+def rewrite(path: Path, new_passphrase: str | None, change: bool = False) -> Rewritten:
+    """Encrypt ``path`` with ``new_passphrase`` (None: decrypt it); its current key must be remembered.
+
+    ``change`` re-encrypts an encrypted file under a new passphrase (a leaver knew the old one):
+    the same copy, check and replace, so the old key opens nothing afterwards.
+    """
     sqlcipher = cipher.require()
     old_passphrase = cipher.passphrase_for(path) if cipher.is_encrypted(path) else None
-    if (old_passphrase is None) == (new_passphrase is None):
+    if change:
+        if old_passphrase is None or not new_passphrase:
+            raise UserFacingStoreError(f"{path}: the database is not encrypted; nothing was changed")
+        if new_passphrase == old_passphrase:
+            raise UserFacingStoreError(f"{path}: the new passphrase is the current one; nothing was changed")
+    elif (old_passphrase is None) == (new_passphrase is None):
         state = "already encrypted" if old_passphrase else "not encrypted"
         raise UserFacingStoreError(f"{path}: the database is {state}; nothing was changed")
     with Database.open(path, create=False) as db:  # a wrong passphrase or foreign file stops here
@@ -75,8 +84,8 @@ def rewrite(path: Path, new_passphrase: str | None) -> Rewritten:
         cipher.forget(tmp)
     cipher.remember(path, new_passphrase or "")
     with Database.open(path, create=False) as db:
-        audit.append(db, "encrypt" if new_passphrase else "decrypt", "database", path.name,
-                     new={"encrypted": bool(new_passphrase), **before})
+        action = "rekey" if change else "encrypt" if new_passphrase else "decrypt"
+        audit.append(db, action, "database", path.name, new={"encrypted": bool(new_passphrase), **before})
     return Rewritten(path, bool(new_passphrase), before, wiped)
 
 
