@@ -140,6 +140,33 @@ def test_an_uncertain_create_that_reached_the_server_is_found_not_made_twice(
     assert pushed["external_key"] == next(iter(fake.tickets))
 
 
+@pytest.mark.parametrize("cloud", [True, False], ids=["cloud", "data-center"])
+def test_jira_finds_a_lost_create_through_clouds_search_or_data_centers(
+        cloud: bool, cli: Callable[..., Any], server: HTTPServer, tmp_path: Path) -> None:
+    """Jira Cloud removed /rest/api/2/search (410); its /search/jql finds the label. Data Center has no
+    /search/jql (404), so the old search is used there, learnt once per connection."""
+    fake = FAKES["jira"](server, USER, SECRET)
+    fake.cloud = cloud  # type: ignore[attr-defined]
+    number = _incident(cli, tmp_path)
+    _connect(cli, "jira", fake)
+    original = fake.route
+
+    def made_then_lost(request: Any, body: Any) -> Any:
+        answer = original(request, body)
+        if request.method == "POST" and request.path == "/rest/api/2/issue" and len(fake.tickets) == 1 \
+                and len(fake.writes()) == 1:
+            from werkzeug import Response
+            return Response("upstream timed out", 504)  # the issue exists, the answer is lost
+        return answer
+
+    fake.route = made_then_lost  # type: ignore[method-assign]
+    pushed = json.loads(_ok(cli("push", number, "--to", "desk", "--output", "json")))
+    assert [r["state"] for r in pushed["outbox"]] == ["done"]
+    assert len(fake.tickets) == 1 and pushed["external_key"] == "OPS-1" and fake.problems == []
+    searched = [p for m, p, _b in fake.requests if m == "GET" and "/search" in p]
+    assert searched == (["/rest/api/2/search/jql"] if cloud else ["/rest/api/2/search/jql", "/rest/api/2/search"])
+
+
 def test_server_down_keeps_the_push_in_the_outbox_until_retry(
         cli: Callable[..., Any], tmp_path: Path) -> None:
     import socket

@@ -105,8 +105,11 @@ JIRA_TRANSITION_IDS = {"To Do": "11", "In Progress": "21", "Done": "31"}
 
 
 class FakeJira(FakeTool):
+    """Jira Data Center (``cloud`` False: no enhanced search) or Cloud (``cloud``: the old search is gone, 410)."""
+
     kind = "jira"
     project = "OPS"
+    cloud = False
 
     def refused(self) -> Response:
         return self.json({"errorMessages": ["You are not authenticated. Authentication required to perform this "
@@ -146,6 +149,18 @@ class FakeJira(FakeTool):
             made = example("jira_create_response.json")
             made.update(id=str(10000 + n), key=key, self=f"{self.url}/rest/api/2/issue/{10000 + n}")
             return self.json(made, 201)
+        if (method, path) == ("GET", "/rest/api/2/search") and self.cloud:
+            return self.json({"errorMessages": ["The requested API has been removed. Please migrate to the "
+                                                "/rest/api/3/search/jql API. A full migration guideline is available "
+                                                "at https://developer.atlassian.com/changelog/#CHANGE-2046"],
+                              "errors": {}}, 410)
+        if (method, path) == ("GET", "/rest/api/2/search/jql") and self.cloud:
+            jql = request.args.get("jql", "")
+            m = re.fullmatch(r'labels = "([^"]+)"', jql)
+            self.need(m is not None, f"unexpected JQL {jql!r}")
+            self.need("startAt" not in request.args, "the enhanced search pages with nextPageToken, not startAt")
+            hits = [k for k, t in self.tickets.items() if m and m.group(1) in t["fields"].get("labels", [])]
+            return self.json({"issues": [self._issue(k) for k in hits[:1]], "isLast": True})
         if (method, path) == ("GET", "/rest/api/2/search"):
             jql = request.args.get("jql", "")
             m = re.fullmatch(r'labels = "([^"]+)"', jql)

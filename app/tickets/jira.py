@@ -4,16 +4,21 @@ Create ``POST /rest/api/2/issue`` (the evidence rides along as the first comment
 through the create's ``update.comment``), edit ``PUT /rest/api/2/issue/{key}``, comment
 ``POST …/comment``, status through ``GET``/``POST …/transitions`` (Jira moves issues
 only along its workflow), read ``GET …?fields=status,assignee``, test ``GET /rest/api/2/myself``.
-The idempotency key is a label, found again with JQL.
+The idempotency key is a label, found again with JQL: through Jira Cloud's
+``GET /rest/api/2/search/jql`` (Cloud removed ``/rest/api/2/search`` in 2025, answering
+410 Gone), or Data Center's ``/rest/api/2/search`` when the first is not found there.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from app.tickets.base import Change, Connection, Remote, TicketTool
+from app.tickets.base import Change, Connection, Rejected, Remote, TicketTool
 from app.tickets.http import Http
 from app.tickets.mapping import custom_fields, merged, pick, tag
+
+CLOUD_SEARCH = "/rest/api/2/search/jql"
+SERVER_SEARCH = "/rest/api/2/search"
 
 
 class Jira(TicketTool):
@@ -22,6 +27,7 @@ class Jira(TicketTool):
     def __init__(self, conn: Connection, http: Http) -> None:
         self.conn, self.http = conn, http
         self.map = merged("jira", conn.mapping)
+        self.search_path: str | None = self.map.get("search_path") or None  # learnt on the first search
 
     def _url(self, key: str) -> str:
         return f"{self.conn.base_url}/browse/{key}"
@@ -61,13 +67,28 @@ class Jira(TicketTool):
         key = str(made["key"])
         return Remote(key, key, self._url(key), None, None)
 
+    def _search(self, jql: str) -> dict[str, Any]:
+        params = {"jql": jql, "fields": "status", "maxResults": 1}
+        if self.search_path is None:
+            try:
+                found: dict[str, Any] = self.http.call("GET", CLOUD_SEARCH, params=params)
+            except Rejected as exc:
+                if exc.status != 404:
+                    raise
+                self.search_path = SERVER_SEARCH  # Data Center: no enhanced search here
+            else:
+                self.search_path = CLOUD_SEARCH
+                return found
+        result: dict[str, Any] = self.http.call("GET", self.search_path, params=params)
+        return result
+
     def find(self, idempotency_key: str) -> Remote | None:
-        path = str(self.map["search_path"])
-        found = self.http.call("GET", path, params={"jql": f'labels = "{idempotency_key}"', "fields": "status",
-                                                    "maxResults": 1})
+        found = self._search(f'labels = "{idempotency_key}"')
         issues = found.get("issues") or []
         if not issues:
             return None
+        if not issues[0].get("key"):  # an id only: fetch the issue itself for its key
+            return self.fetch(str(issues[0]["id"]))
         key = str(issues[0]["key"])
         return Remote(key, key, self._url(key), _name(issues[0].get("fields", {}).get("status")), None)
 

@@ -21,7 +21,9 @@ from typing import Any
 DEFAULTS: dict[str, dict[str, Any]] = {
     "jira": {
         "issue_type": "Task",
-        "search_path": "/rest/api/2/search",  # Data Center, and Cloud until its removal; Cloud: /rest/api/2/search/jql
+        # None: Cloud's /rest/api/2/search/jql, else (Data Center answers 404) /rest/api/2/search. A path set here
+        # is used alone.
+        "search_path": None,
         "priority": {"1": "Highest", "2": "High", "3": "Medium", "4": "Low"},
         "status": {"new": "To Do", "in-progress": "In Progress", "on-hold": "On Hold", "resolved": "Done",
                    "closed": "Done", "cancelled": "Done"},
