@@ -91,9 +91,13 @@ class LazyGroup(click.Group):
 @click.option("--passphrase-env", "passphrase_env", metavar="VAR",
               help="Name of the environment variable holding the database's passphrase (an encrypted database; "
                    "a new one is created encrypted). Default: $ISSUE_LEDGER_PASSPHRASE, else a prompt.")
+@click.option("--read-only", "read_only", is_flag=True,
+              help="Open the database read-only (an auditor's view): reading, charts and exports work, every write "
+                   "is refused. The file itself is not changed.")
 @click.version_option(__version__, "--version", prog_name="issue-ledger")
 @click.pass_context
-def cli(ctx: click.Context, db_path: str | None, tz_name: str | None, passphrase_env: str | None) -> None:
+def cli(ctx: click.Context, db_path: str | None, tz_name: str | None, passphrase_env: str | None,
+        read_only: bool) -> None:
     """Issue Ledger: technical issues, logs and SLAs for BPO operations.
 
     With no command, opens the window.
@@ -101,6 +105,10 @@ def cli(ctx: click.Context, db_path: str | None, tz_name: str | None, passphrase
     from app.cli.context import CliContext
 
     ctx.obj = CliContext(db_path, tz_name, passphrase_env)
+    if read_only:
+        from app.store import db_connect
+
+        db_connect.ask_read_only(ctx.obj.db_path)
     if ctx.invoked_subcommand is None:
         from app.cli.core import run_gui
 

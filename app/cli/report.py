@@ -57,6 +57,7 @@ def report(obj: CliContext, out: Path, no_events: bool, **kwargs: Any) -> None:
     """
     import sys
 
+    from app.reports import files
     from app.reports.workbook import export_workbook
 
     if out.suffix.lower() != ".xlsx":
@@ -68,7 +69,7 @@ def report(obj: CliContext, out: Path, no_events: bool, **kwargs: Any) -> None:
         click.echo(err=True)
     click.echo(f"{result.path}: {result.events:,} events, {result.incidents:,} incidents, "
                f"{result.audit_rows:,} audit rows; sheets: {', '.join(result.sheets)}")
-    click.echo(f"SHA-256 {result.sha256} (recorded in the audit trail)")
+    click.echo(f"SHA-256 {result.sha256} ({files.recorded_where(db)})")
     if not result.chain_ok:
         click.echo("warning: the audit trail's hash chain is broken; see the Summary sheet", err=True)
 
@@ -86,7 +87,7 @@ def export(obj: CliContext, kind: str, out: Path, flavour: str, **kwargs: Any) -
 
     Text that a spreadsheet would run as a formula is neutralised with a leading apostrophe.
     """
-    from app.reports import csv_export
+    from app.reports import csv_export, files
 
     if out.suffix.lower() != ".csv":  # as the window refuses it: a .xlsx holding CSV text opens as garbage
         raise click.BadParameter(f"{out}: this export is a CSV file; name it *.csv", param_hint="OUT")
@@ -101,4 +102,4 @@ def export(obj: CliContext, kind: str, out: Path, flavour: str, **kwargs: Any) -
     else:
         result = _run(lambda: csv_export.export_itsm_csv(db, out, f, obj.zone, flavour=flavour))
         what = f"{result.incidents:,} incidents for {flavour}"
-    click.echo(f"{result.path}: {what}; SHA-256 {result.sha256} (recorded in the audit trail)")
+    click.echo(f"{result.path}: {what}; SHA-256 {result.sha256} ({files.recorded_where(db)})")

@@ -63,6 +63,13 @@ def atomic_output(target: str | os.PathLike[str]) -> Iterator[Path]:
         os.replace(tmp, final)
 
 
+def recorded_where(db: Database) -> str:
+    """How an export's output line ends: where the file is recorded, or that it could not be."""
+    if db.read_only:
+        return "NOT recorded in the audit trail: the database is open read-only"
+    return "recorded in the audit trail"
+
+
 def publish(db: Database, tmp: Path, target: Path, record: Callable[[str], None]) -> str:
     """Rename ``tmp`` to ``target`` and write its audit row (``record(sha256)``) as one step; returns the hash.
 
@@ -72,8 +79,12 @@ def publish(db: Database, tmp: Path, target: Path, record: Callable[[str], None]
     is put back) and the error names what happened. Once committed, the trail's
     head goes to the heads file beside the database, so ``verify`` can later tell
     a cut or recomputed chain; a head is never recorded for a row that did not commit.
+    A database opened read-only cannot hold the row: the file is kept unrecorded (``recorded_where``).
     """
     sha = sha256_file(tmp)
+    if db.read_only:  # an auditor's read-only copy: nothing can record the file there; the caller says so
+        os.replace(tmp, target)
+        return sha
     backup: Path | None = None
     renamed = False
     try:

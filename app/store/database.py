@@ -77,13 +77,17 @@ class Database:
         """Open (and create or upgrade) a database; never modifies a foreign file.
 
         ``create=False`` refuses a missing file, so a mistyped path is not taken for a new, empty
-        ledger. A file this process may not write (a read-only share, an auditor's copy) opens
-        read-only: reading works, and writes fail with ``UserFacingStoreError``.
+        ledger. A file this process may not write (a read-only share, an auditor's copy), or one
+        asked for read-only (``db_connect.ask_read_only``), opens read-only: reading works, and
+        writes fail with ``UserFacingStoreError``.
         """
         from app.store import migrations
 
         p = Path(path)
         exists = p.exists() and p.stat().st_size > 0
+        asked = db_connect.read_only_asked(p)
+        if not exists and asked:
+            raise MissingDatabaseError(f"{p}: no such database (asked to open it read-only, so none is created)")
         if not exists and not create:
             what = "is an empty file, not a database" if p.exists() else "no such database"
             raise MissingDatabaseError(f"{p}: {what}")
@@ -92,7 +96,7 @@ class Database:
             db_connect.create_private(p)
         else:
             passphrase = db_connect.key_for_existing(p, passphrase)
-        read_only = exists and not db_connect.writable(p)
+        read_only = exists and (asked or not db_connect.writable(p))
         try:
             conn = db_connect.connect(p, passphrase, read_only)
         except driver.Error as exc:

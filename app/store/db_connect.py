@@ -15,6 +15,22 @@ from typing import Any
 from app.store import cipher, dbfile
 from app.store.db_errors import UserFacingStoreError, write_wait_seconds
 
+_asked_read_only: set[str] = set()
+
+
+def ask_read_only(path: str | os.PathLike[str], on: bool = True) -> None:
+    """Open ``path`` read-only in this process from now on (an auditor's view: ``--read-only``, File ▸ Open
+    read-only…), whether or not the file could be written; ``on=False`` lifts it."""
+    name = str(Path(path).resolve())
+    if on:
+        _asked_read_only.add(name)
+    else:
+        _asked_read_only.discard(name)
+
+
+def read_only_asked(path: str | os.PathLike[str]) -> bool:
+    return str(Path(path).resolve()) in _asked_read_only
+
 
 def check_header(path: Path) -> None:
     """Refuse a file that is not SQLite before sqlite3 touches it (read without dropping our locks)."""

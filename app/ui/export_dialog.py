@@ -207,8 +207,10 @@ class ExportDialog(QDialog):
     def _done(self, result: Any) -> None:
         self.task = None
         self._set_running(False)
+        from app.reports.files import recorded_where
+
         self.status_label.setText(
-            f"Written {result.path} (SHA-256 {result.sha256[:16]}…, recorded in the audit trail).")
+            f"Written {result.path} (SHA-256 {result.sha256[:16]}…, {recorded_where(self.session.db)}).")
         self.exported.emit(result)
 
     def _failed(self, message: str, _details: str) -> None:

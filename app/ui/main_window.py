@@ -286,11 +286,19 @@ class MainWindow(QMainWindow):
         if Path(name).exists() or choose_for_new(Path(name), self):  # "Encrypt this database" is offered here
             self.open_database_requested.emit(Path(name))
 
-    def open_database(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, "Open database", str(self.session.db_path.parent),
+    def open_database(self, read_only: bool = False) -> None:
+        """File ▸ Open database… (or Open read-only…: an auditor's view, every write refused by the store)."""
+        from app.store import db_connect
+
+        title = "Open database read-only" if read_only else "Open database"
+        name, _ = QFileDialog.getOpenFileName(self, title, str(self.session.db_path.parent),
                                               "Issue Ledger database (*.db);;All files (*)")
         if name:
+            db_connect.ask_read_only(Path(name), read_only)
             self.open_database_requested.emit(Path(name))
+
+    def open_read_only(self) -> None:
+        self.open_database(read_only=True)
 
     def show_about(self) -> None:
         from app.ui.about_dialog import show_about

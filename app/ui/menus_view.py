@@ -86,6 +86,9 @@ class WindowMenus(QObject):
             self.dialog = show_error(self.window, "Database not found",
                                      f"{path} no longer exists (moved or deleted). It was removed from the list.")
             return
+        from app.store import db_connect
+
+        db_connect.ask_read_only(path, False)  # a recent file opens as usual, even if it was read-only before
         self.window.open_database_requested.emit(path)
 
     def clear_recent(self) -> None:

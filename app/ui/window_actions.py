@@ -31,6 +31,8 @@ def table(window: MainWindow) -> tuple[Row, ...]:
         Menu("file", "&File"),
         Command("new-database", "file", "&New database…", window.new_database, ("Ctrl+Shift+N",)),
         Command("open-database", "file", "&Open database…", window.open_database, (Std.Open,)),
+        Command("open-read-only", "file", "Open &read-only…", window.open_read_only,
+                status_tip="Open a database for reading only, as an auditor would: imports and edits are off"),
         Menu("recent", "Open &recent", parent="file", object_name="recent-menu", tool_tips=True,
              fill=menus.fill_recent),
         Separator("file"),

@@ -104,6 +104,12 @@ class DashboardPage(QWidget):
         self._tasks: list[workers.Task] = []
         self._data: dict[str, Any] = {}  # the last data per chart, to redraw on a theme change
         self._drawn_theme = ""
+        # A child timer rather than a bare single-shot call: it dies with the page, so a refresh asked for
+        # just before the window is replaced (another database opened) never runs on a deleted page.
+        self._soon = QTimer(self)
+        self._soon.setSingleShot(True)
+        self._soon.setInterval(0)
+        self._soon.timeout.connect(lambda: self.refresh())
         self.filter_bar = FilterBar(session, self, kind="events")
         self.tiles = KpiTiles(self)
         self.split_combo = QComboBox()
@@ -156,7 +162,7 @@ class DashboardPage(QWidget):
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
         if self._stale:
-            QTimer.singleShot(0, self.refresh)
+            self._soon.start()
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
         """Redraw the charts from their last data when the light/dark theme changes."""
@@ -184,7 +190,7 @@ class DashboardPage(QWidget):
         """Refresh now when visible, else on the next show."""
         self._stale = True
         if self.isVisible():
-            QTimer.singleShot(0, self.refresh)
+            self._soon.start()
 
     @property
     def busy(self) -> bool:
