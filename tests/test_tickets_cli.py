@@ -294,3 +294,54 @@ def test_bad_connection_input_is_one_line(cli: Callable[..., Any], tmp_path: Pat
     assert r.returncode == 1 and "url:" in r.stderr and len(r.stderr.strip().splitlines()) == 1
     r = cli("push", "INC-000001", "--to", "nobody")
     assert r.returncode == 1 and "no connection named 'nobody'" in r.stderr
+
+
+FINISHED = {"jira": "Done", "servicenow": "Closed", "zendesk": "solved"}
+FOLLOWED = {"jira": "resolved", "servicenow": "closed", "zendesk": "resolved"}
+
+
+@pytest.mark.parametrize("kind", sorted(FAKES))
+def test_a_connection_that_follows_status_finishes_the_incident_when_the_tool_does(
+        kind: str, cli: Callable[..., Any], server: HTTPServer, tmp_path: Path) -> None:
+    """--follow-status: the ticket resolved or closed in the tool resolves or closes the incident on the next pull
+    (audited, by "<connection> (ticket sync)"), and the next sync does not send that change back."""
+    fake = FAKES[kind](server, USER, SECRET)
+    number = _incident(cli, tmp_path)
+    args = ["connections", "add", "desk", "--kind", kind, "--url", fake.url, "--user", USER, "--follow-status"]
+    _ok(cli(*args, *(["--project", "OPS"] if kind == "jira" else []), input=SECRET + "\n"))
+    _ok(cli("push", number, "--to", "desk"))
+    ticket_id = next(iter(fake.tickets))
+    fake.set_remote(ticket_id, REMOTE_CHANGE[kind], "Beth Anglin")  # still being worked: nothing moves here
+    [pulled] = json.loads(_ok(cli("pull", number, "--output", "json")))
+    assert pulled["incident_status"] is None
+    assert json.loads(_ok(cli("incident", "show", number, "--output", "json")))["status"] == "new"
+
+    fake.set_remote(ticket_id, FINISHED[kind], "Beth Anglin")
+    [pulled] = json.loads(_ok(cli("pull", number, "--output", "json")))
+    assert pulled["incident_status"] == FOLLOWED[kind]
+    shown = json.loads(_ok(cli("incident", "show", number, "--output", "json")))
+    assert shown["status"] == FOLLOWED[kind] and shown["resolution_code"] == "resolved-in-ticket"
+    with Database.open(tmp_path / "ledger.db", create=False) as db:
+        actors = [r["actor"] for r in db.rows("SELECT actor FROM audit_log WHERE entity = 'incident'"
+                                              " AND action = 'transition'")]
+    assert actors and set(actors) == {"desk (ticket sync)"}
+    writes = len(fake.writes())
+    nothing = json.loads(_ok(cli("push", number, "--to", "desk", "--output", "json")))
+    assert nothing["outbox"] == [] and len(fake.writes()) == writes  # not echoed back to the tool
+    assert fake.problems == []
+    assert cli("verify").returncode == 0
+
+
+def test_a_pull_without_follow_status_leaves_the_incident_alone(
+        cli: Callable[..., Any], server: HTTPServer, tmp_path: Path) -> None:
+    fake = FAKES["zendesk"](server, USER, SECRET)
+    number = _incident(cli, tmp_path)
+    _connect(cli, "zendesk", fake)
+    _ok(cli("push", number, "--to", "desk"))
+    fake.set_remote(next(iter(fake.tickets)), "solved", "Beth Anglin")
+    [pulled] = json.loads(_ok(cli("pull", number, "--output", "json")))
+    assert pulled["remote_status"] == "solved" and pulled["incident_status"] is None
+    assert json.loads(_ok(cli("incident", "show", number, "--output", "json")))["status"] == "new"
+    bad = cli("connections", "add", "x", "--kind", "zendesk", "--url", fake.url, "--user", USER, "--secret-env", "S",
+              "--mapping", '{"follow_status": {"solved": "done"}}')
+    assert bad.returncode != 0 and "resolved, closed or cancelled" in bad.stderr

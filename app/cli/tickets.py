@@ -56,16 +56,22 @@ def connections(ctx: click.Context, output: str) -> None:
               help="Read the secret from this environment variable at each call instead of the keyring.")
 @click.option("--mapping", "mapping_json", metavar="JSON", help='Field-mapping overrides, e.g. \'{"priority": {"1": '
               '"Blocker"}}\'.')
+@click.option("--follow-status", "follow_status", is_flag=True,
+              help="When a pull finds the ticket resolved or closed in the tool, resolve or close the incident here "
+                   "(the tool's usual status names; a 'follow_status' table in --mapping names others).")
 @pass_ctx
 def add_connection(obj: CliContext, name: str, kind: str, url: str, project: str | None, user: str | None,
-                   auth: str | None, secret_env: str | None, mapping_json: str | None) -> None:
+                   auth: str | None, secret_env: str | None, mapping_json: str | None, follow_status: bool) -> None:
     """Save a connection; without --secret-env, asks for the API token (hidden) and keeps it in the keyring."""
     from app.tickets import connections as svc
+    from app.tickets.follow import DEFAULT_TABLES
 
     try:
         overrides = json.loads(mapping_json) if mapping_json else {}
     except ValueError as exc:
         raise click.BadParameter(f"not JSON: {exc}", param_hint="--mapping") from None
+    if follow_status and isinstance(overrides, dict) and not overrides.get("follow_status"):
+        overrides["follow_status"] = dict(DEFAULT_TABLES[kind])
     secret = None
     if secret_env is None:
         secret = click.prompt(f"Secret (API token or password) for {name}", hide_input=True, err=True)
@@ -163,7 +169,7 @@ def pull(obj: CliContext, number: str | None, output: str) -> None:
         emit_json(rows)
     else:
         emit_rows(rows, "table", ("incident", "connection", "external_key", "remote_status", "remote_assignee",
-                                  "changed", "error"))
+                                  "changed", "incident_status", "error"))
     if any(r["error"] for r in rows):
         raise SystemExit(1)
 

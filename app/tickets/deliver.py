@@ -19,7 +19,7 @@ from app.domain import timeutil
 from app.incidents import service as incidents
 from app.store import audit, incidents as incident_rows, tickets as store
 from app.store.database import Database
-from app.tickets import changes, connections, retry
+from app.tickets import changes, connections, follow, retry
 from app.tickets.base import Change, Remote, TicketError, TicketTool, Transient
 
 STALE_SENDING = dt.timedelta(minutes=10)  # a row left "sending" by a process that died
@@ -160,7 +160,8 @@ def pull(db: Database, number: str | None = None, transport: httpx.BaseTransport
                 continue
             result = {"incident": link["incident"], "connection": link["connection"],
                       "external_key": link["external_key"], "remote_status": link["remote_status"],
-                      "remote_assignee": link["remote_assignee"], "changed": False, "error": None}
+                      "remote_assignee": link["remote_assignee"], "changed": False, "incident_status": None,
+                      "error": None}
             try:
                 if link["connection"] not in tools:
                     tools[link["connection"]] = connections.open_tool(connections.get(db, link["connection"]),
@@ -168,7 +169,7 @@ def pull(db: Database, number: str | None = None, transport: httpx.BaseTransport
                 tool: TicketTool = tools[link["connection"]][0]
                 remote_id = str(link["remote_id"])
                 remote = retry.run(lambda: tool.fetch(remote_id), sleep)  # noqa: B023 - called at once
-                result["changed"] = _pulled(db, link, remote)
+                result["changed"], result["incident_status"] = _pulled(db, link, remote, tool)
                 result.update(remote_status=remote.status, remote_assignee=remote.assignee)
             except TicketError as exc:
                 result["error"] = str(exc)
@@ -179,14 +180,17 @@ def pull(db: Database, number: str | None = None, transport: httpx.BaseTransport
     return results
 
 
-def _pulled(db: Database, link: dict[str, Any], remote: Remote) -> bool:
+def _pulled(db: Database, link: dict[str, Any], remote: Remote, tool: TicketTool) -> tuple[bool, str | None]:
+    """Save what the tool says on the link (audited when it changed); then follow its status when the
+    connection asks to. Whether the link changed, and the incident's new status if it moved."""
     stamp = timeutil.now_iso()
     with db.transaction():
         old = {"remote_status": link["remote_status"], "remote_assignee": link["remote_assignee"]}
         new = {"remote_status": remote.status, "remote_assignee": remote.assignee}
         store.save_link(db, link["incident"], link["connection"], {**new, "pulled_at": stamp}, stamp)
         if old == new:
-            return False
+            return False, None
         audit.append(db, "pull", "ticket", link["incident"], old={"connection": link["connection"], **old},
                      new={"connection": link["connection"], **new})
-        return True
+        table = getattr(tool, "map", {}).get("follow_status") or {}
+        return True, follow.follow(db, link, remote, table, tool.kind) if table else None

@@ -30,6 +30,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "category": "labels",  # "components" makes it a component (which must exist in the project)
         "client": "labels",  # the client joins the labels
         "custom": {},
+        "follow_status": {},  # remote status -> resolved|closed|cancelled here (app.tickets.follow); {}: off
     },
     "servicenow": {
         "impact": {"1": 1, "2": 2, "3": 3},
@@ -40,6 +41,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "category": "category",
         "client": "company",
         "custom": {},
+        "follow_status": {},  # remote status -> resolved|closed|cancelled here (app.tickets.follow); {}: off
     },
     "zendesk": {
         "priority": {"1": "urgent", "2": "high", "3": "normal", "4": "low"},
@@ -48,6 +50,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "category": "tags",
         "client": "tags",
         "custom": {},
+        "follow_status": {},  # remote status -> resolved|closed|cancelled here (app.tickets.follow); {}: off
     },
 }
 OVERRIDABLE: frozenset[str] = frozenset(k for table in DEFAULTS.values() for k in table)
@@ -73,6 +76,10 @@ def check(kind: str, overrides: Any) -> str:
             return f"{key!r} is not a field mapping of {kind} (known: {', '.join(sorted(DEFAULTS[kind]))})"
         if isinstance(DEFAULTS[kind][key], dict) and not isinstance(value, dict):
             return f"{key!r} must be a JSON object"
+        if key == "follow_status":
+            bad = [f"{k!r}: {v!r}" for k, v in value.items() if v not in ("resolved", "closed", "cancelled")]
+            if bad:
+                return f"'follow_status' maps remote statuses to resolved, closed or cancelled, not {bad[0]}"
     return ""
 
 
