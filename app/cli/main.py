@@ -39,6 +39,7 @@ COMMANDS: dict[str, str] = {
     "kb": "app.cli.kb:kb",
     "sla": "app.cli.sla:sla",
     "verify": "app.cli.sla:verify",
+    "audit": "app.cli.audit:audit",
     "report": "app.cli.report:report",
     "export": "app.cli.report:export",
     "connections": "app.cli.tickets:connections",

@@ -242,6 +242,7 @@ def search(
     db: Database,
     *,
     entity: str | None = None,
+    entity_id: str | None = None,
     action: str | None = None,
     actor: str | None = None,
     text: str | None = None,
@@ -252,7 +253,7 @@ def search(
     """Audit rows matching every given condition, newest first (the Audit trail page)."""
     clauses: list[str] = []
     params: list[Any] = []
-    for column, value in (("entity", entity), ("action", action), ("actor", actor)):
+    for column, value in (("entity", entity), ("entity_id", entity_id), ("action", action), ("actor", actor)):
         if value:
             clauses.append(f"{column} = ?")
             params.append(value)
