@@ -18,7 +18,7 @@ from typing import Any
 
 from app.domain.filters import Filter
 from app.domain.jobs import Cancelled
-from app.store import driver
+from app.store import driver, rollup
 from app.store.database import Database
 from app.store.event_sql import column_sql, iso_to_ms
 from app.store.filter_sql import Where, event_where, fts_in, incident_where
@@ -152,6 +152,7 @@ class Browse:
         if sort not in self.spec.sorts:
             raise ValueError(f"sort: unknown {sort!r}; expected one of {', '.join(self.spec.sorts)}")
         self.filter = f
+        self.zone, self.now = zone, now
         self.sort = sort
         self.descending = descending
         self.key_columns = self.spec.sorts[sort]
@@ -181,6 +182,8 @@ class Browse:
         once a short budget runs out, the planner's pick (fast when it is).
         """
         index = self.spec.order_indexes.get(self.sort)
+        if self.spec.stored and self.where.clauses and rollup.nothing(db, self.filter, self.zone, self.now):
+            return []  # the rollup holds no event of these dimensions in the range: no row can match
         if self.where.fts and self._small_match(db, cancelled):
             with _guard(db.conn, None, cancelled, every=self._every):
                 return self._page(db, after, limit, reverse, inclusive, "", columns)
@@ -238,6 +241,10 @@ class Browse:
         """
         if self.unscanned is not None and progress is not None:
             return self._scan_count(db, cancelled, progress)
+        if self.spec.stored:
+            n = rollup.count(db, self.filter, self.zone, self.now)
+            if n is not None:
+                return n
         w = self.where
         with _guard(db.conn, None, cancelled, every=self._every):
             if w.excluded is None or len(w.clauses) > 1:

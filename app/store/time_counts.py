@@ -16,7 +16,7 @@ from app.domain import time_buckets, timeutil
 from app.domain.filters import Filter
 from app.domain.vocab import Severity
 from app.domain.zone_spans import offset_spans
-from app.store import aggregates
+from app.store import aggregates, rollup
 from app.store.database import Database
 from app.store.local_time import bucket_start, sql_bucket
 
@@ -61,9 +61,10 @@ def grouped_counts(
     Serves ranges too long to list every bucket (``time_buckets.MAX_STARTS``) without leaving events out.
     """
     spans = offset_spans(zone, start, end)
-    bucket = sql_bucket(size, spans, "e.t", ms=True)
-    return [(bucket_start(number, size, spans, zone), group, n)
-            for number, group, n in aggregates.event_buckets(db, f, zone, bucket, by, now)]
+    counted = rollup.buckets(db, f, zone, size, spans, by, now)
+    if counted is None:
+        counted = aggregates.event_buckets(db, f, zone, sql_bucket(size, spans, "e.t", ms=True), by, now)
+    return [(bucket_start(number, size, spans, zone), group, n) for number, group, n in counted]
 
 
 def listable(size: str, start: dt.datetime, end: dt.datetime) -> bool:
