@@ -171,3 +171,32 @@ def test_migration_fills_the_rollup_from_existing_events(tmp_path: Path) -> None
                    " VALUES ('2026-03-06T10:15:00.000Z', 1, 'system', 'after', 0)")
     assert _table(db) == _regrouped(db)
     db.close()
+
+
+def test_retention_groups_equal_the_rows(db: Database) -> None:
+    _fill(db)
+    with db.transaction():  # the oldest event of a group goes: its group's oldest time moves on
+        retention.delete_events_batch(db, [int(db.scalar("SELECT id FROM event_data ORDER BY t LIMIT 1"))])
+    old = [(r[0], r[1], int(r[2]), int(r[3]), r[4]) for r in db.execute(
+        "SELECT log_type, client, severity, count(*), min(ts) FROM events GROUP BY log_type, client, severity")]
+    assert retention.event_groups(db) == old and len(old) > 20
+
+
+@pytest.mark.parametrize("kind", ["host", "component"])
+def test_what_changed_counts_by_id_equal_the_named_rows(db: Database, kind: str) -> None:
+    from app.store import change_counts
+
+    _fill(db)
+    with db.transaction():
+        db.execute("UPDATE event_data SET component_id = (SELECT id FROM event_names WHERE name = 'h1')"
+                   " WHERE id % 3 = 0")
+    spans = [("2026-03-05T06:00:00.000Z", "2026-03-05T09:30:00.000Z"),
+             ("2026-03-06T06:00:00.000Z", "2026-03-06T09:30:00.000Z"), ("2026-03-08T00:00:00.000Z",
+                                                                      "2026-03-09T00:00:00.000Z")]
+    expected: dict[str, list[int]] = {}
+    for i, (lo, hi) in enumerate(spans):
+        for key, n in db.execute(f"SELECT {kind}, count(*) FROM events WHERE ts >= ? AND ts < ? AND {kind} != ''"
+                                 f" GROUP BY 1", (lo, hi)):
+            expected.setdefault(key, [0] * len(spans))[i] = n
+    got = change_counts.span_counts(db, kind, spans)
+    assert got == expected and list(got) == sorted(got) and len(got) >= 2

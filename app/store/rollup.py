@@ -227,3 +227,25 @@ def buckets(
         for k, g, n in aggregates.event_buckets(db, f, zone, edge_expr, by, now, extra=(f"e.{clause}", value)):
             merged[(k, g)] += n
     return [(k, g, n) for (k, g), n in merged.items()]
+
+
+def type_client_groups(db: Any) -> list[tuple[str, str | None, int, int, str]]:
+    """(log type, client, severity, count, oldest stored time) of every stored event, as retention groups them.
+
+    Counts are the rollup's; the oldest time is looked up in the group's first hour only.
+    Ordered as ``GROUP BY log_type, client, severity`` orders them (no client first).
+    """
+    from app.store.event_sql import ms_to_iso
+
+    out = []
+    groups = db.execute("SELECT type_id, client_id, severity, sum(n), min(b) FROM event_rollup WHERE n > 0"
+                        " GROUP BY type_id, client_id, severity").fetchall()
+    for type_id, client_id, severity, n, hour in groups:
+        client = "client_id IS NULL" if client_id == 0 else "client_id = ?"
+        first = db.scalar(f"SELECT min(t) FROM event_data WHERE t >= ? AND t < ? AND type_id = ? AND severity = ?"
+                          f" AND {client}", [hour * HOUR_MS, (hour + 1) * HOUR_MS, type_id, severity,
+                                             *([client_id] if client_id else [])])
+        names = db.execute(f"SELECT {name_sql('?')}, {name_sql('?')}", (type_id, client_id or None)).fetchone()
+        out.append((names[0], names[1], int(severity), int(n), ms_to_iso(int(first))))
+    out.sort(key=lambda g: (g[0], g[1] is not None, g[1] or "", g[2]))
+    return out
