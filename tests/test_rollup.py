@@ -200,3 +200,25 @@ def test_what_changed_counts_by_id_equal_the_named_rows(db: Database, kind: str)
             expected.setdefault(key, [0] * len(spans))[i] = n
     got = change_counts.span_counts(db, kind, spans)
     assert got == expected and list(got) == sorted(got) and len(got) >= 2
+
+
+@pytest.mark.parametrize("tz", ["UTC", "America/New_York", "Asia/Kolkata"])
+@pytest.mark.parametrize("by", ["severity", "client"])
+def test_walked_chart_buckets_equal_the_walk(db: Database, monkeypatch: pytest.MonkeyPatch, tz: str,
+                                             by: str) -> None:
+    from app.store import time_counts
+
+    rnd = _fill(db, seed=5)
+    zone = ZoneInfo(tz)
+    for size in ("hour", "day"):
+        for _ in range(8):
+            f = Filter(**{k: v for k, v in _random_filter(rnd).to_dict().items()  # type: ignore[arg-type]
+                          if k in ("since", "until", "severities", "min_severity", "clients")})
+            f = Filter.from_dict(f.to_dict())
+            start = START + dt.timedelta(minutes=rnd.randrange(-3000, 3000))
+            end = start + dt.timedelta(hours=rnd.randrange(1, 200))
+            got = time_counts.bucket_counts(db, f, zone, size, start, end, by)
+            with monkeypatch.context() as m:
+                m.setattr(rollup, "buckets", lambda *args, **kwargs: None)
+                walked = time_counts.bucket_counts(db, f, zone, size, start, end, by)
+            assert got == walked, (f, size, start, end)
