@@ -35,6 +35,7 @@ def test_window_pages_equal_the_planners_pages(demo_db: Database, monkeypatch: p
     rnd = random.Random(seed)
     words = ["session", "timeout", "user", "link"]
     monkeypatch.setattr(browse, "SMALL_MATCH", 0)  # every match list counts as long: the window walk answers
+    monkeypatch.setattr(browse, "DENSE_MATCH", 1)
     monkeypatch.setattr(browse, "WINDOW_MS", rnd.choice((1000, 60_000, 3_600_000)))
     calls: list[bool] = []
     shown = 0

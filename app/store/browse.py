@@ -90,8 +90,10 @@ SMALL_MATCH = 2000
 # A long match list's time-ordered page looks at this much time first (ms), then this many times more
 # each round, for at most this long before the usual plans take over.
 WINDOW_MS = 600_000
-WINDOW_GROWTH = 8
+WINDOW_GROWTH = 64
 WINDOW_BUDGET_S = 0.15
+# Only match lists at least this long are read that way.
+DENSE_MATCH = 20_000
 # A regex scan reports its progress at most this often (seconds).
 PROGRESS_EVERY_S = 0.1
 # SQLite steps between cancel checks: a few rows' worth, many more with a regex (a Python call per row).
@@ -231,6 +233,12 @@ class Browse:
         match = fts_in("t.id", self.spec.fts)
         if self.sort != "time" or not self.spec.stored or match not in self.where.clauses:
             return None
+        at = self.where.clauses.index(match)
+        before = sum(c.count("?") for c in self.where.clauses[:at])  # parameters ahead of the MATCH query
+        dense = db.scalar(f"SELECT count(*) FROM (SELECT rowid FROM {self.spec.fts} WHERE {self.spec.fts} MATCH ?"
+                          f" LIMIT {DENSE_MATCH})", [self.where.params[before]])
+        if int(dense) < DENSE_MATCH:  # a few thousand matches: reading them all is quicker than any window
+            return None
         desc = self.descending != reverse
         edge = self.spec.bind(("ts",), (after[0],))[0] if after is not None else db.scalar(
             f"SELECT {'max' if desc else 'min'}(t) FROM event_data")
@@ -238,8 +246,6 @@ class Browse:
         if edge is None or end is None:
             return []
         index = self.spec.order_indexes["time"]
-        at = self.where.clauses.index(match)
-        before = sum(c.count("?") for c in self.where.clauses[:at])
         started, width = time.perf_counter(), WINDOW_MS
         while time.perf_counter() - started < WINDOW_BUDGET_S:
             lo, hi = (edge - width, edge) if desc else (edge, edge + width)
@@ -252,7 +258,8 @@ class Browse:
             rows = self._page(db, after, limit, reverse, inclusive, index, columns, w)
             if len(rows) == limit or (lo <= end if desc else hi >= end):  # full, or the window holds every event
                 return rows
-            width *= WINDOW_GROWTH
+            # grow by what the window found: about twice the time it would take to fill the page
+            width *= min(max(2 * limit // max(len(rows), 1), 2), WINDOW_GROWTH)
         return None
 
     def _page(self, db: Database, after: Key | None, limit: int, reverse: bool, inclusive: bool,
