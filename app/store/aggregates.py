@@ -70,16 +70,12 @@ def has_rows(db: Database) -> bool:
 
 def event_buckets(
     db: Database, f: Filter, zone: dt.tzinfo, bucket_sql: tuple[str, list[Any]], group: str | None,
-    now: dt.datetime | None = None, min_severity: int | None = None, extra: tuple[str, Any] | None = None,
+    now: dt.datetime | None = None, min_severity: int | None = None,
 ) -> list[tuple[int, Any, int]]:
-    """(bucket number, group value, count) for matching events; ``bucket_sql`` from ``buckets.sql_bucket``.
-
-    ``extra``: one more (condition, parameter), e.g. the part hour the rollup leaves to the rows."""
+    """(bucket number, group value, count) for matching events; ``bucket_sql`` from ``buckets.sql_bucket``."""
     w = event_where(f, zone, now)
     if min_severity is not None:
         w.add("e.severity >= ?", min_severity)
-    if extra is not None:
-        w.add(extra[0], extra[1])
     expr, params = bucket_sql
     col = GROUP_COLUMNS[group] if group else "NULL"
     # Grouping by the column first lets SQLite read that column's covering index in order (type, no filter:

@@ -124,13 +124,17 @@ class Split:
     """A time range cut into whole hours (read from the rollup) and the part hours at its ends (from the rows)."""
 
     def __init__(self, lo: int | None, hi: int | None) -> None:
+        from app.store.event_sql import ms_to_iso
+
         self.first = None if lo is None else -(-lo // HOUR_MS)  # first whole hour
         self.stop = None if hi is None else hi // HOUR_MS  # hour after the last whole one
-        self.edges: list[tuple[str, int]] = []  # extra row conditions, one per part hour
+        # The part hours as (since, until) in stored form: bounds the rows' time index can seek on.
+        self.edges: list[tuple[str, str]] = []
         if lo is not None and self.first is not None and lo < self.first * HOUR_MS:
-            self.edges.append(("t < ?", self.first * HOUR_MS))
-        if hi is not None and self.stop is not None and self.stop * HOUR_MS < hi:
-            self.edges.append(("t >= ?", self.stop * HOUR_MS))
+            self.edges.append((ms_to_iso(lo), ms_to_iso(self.first * HOUR_MS if hi is None
+                                                          else min(hi, self.first * HOUR_MS))))
+        if hi is not None and self.stop is not None and self.stop * HOUR_MS < hi and not self.empty:
+            self.edges.append((ms_to_iso(self.stop * HOUR_MS), ms_to_iso(hi)))
 
     @property
     def empty(self) -> bool:
@@ -158,13 +162,11 @@ def count(db: Any, f: Filter, zone: dt.tzinfo, now: dt.datetime | None = None) -
     times, times_params = split.clauses()
     where = " AND ".join([*dims, *times]) or "1"
     total = int(db.scalar(f"SELECT coalesce(sum(r.n), 0) FROM event_rollup r WHERE {where}", [*params, *times_params]))
-    if split.edges:
-        from app.store.filter_sql import event_where
+    from app.store.filter_sql import event_where
 
-        w = event_where(f, zone, now, "e")
-        for clause, value in split.edges:
-            total += int(db.scalar(f"SELECT count(*) FROM event_data e WHERE {w.sql()} AND e.{clause}",
-                                   [*w.params, value]))
+    for since, until in split.edges:
+        w = event_where(f.replace(since=since, until=until), zone, now, "e")
+        total += int(db.scalar(f"SELECT count(*) FROM event_data e WHERE {w.sql()}", w.params))
     return total
 
 
@@ -223,8 +225,8 @@ def buckets(
     for k, g, n in aggregates.packed_rows(db, sql, [*bucket_params, *params, *times_params], 3):
         merged[(k, g)] += n
     edge_expr = sql_bucket(size, spans, "e.t", ms=True)
-    for clause, value in split.edges:
-        for k, g, n in aggregates.event_buckets(db, f, zone, edge_expr, by, now, extra=(f"e.{clause}", value)):
+    for since, until in split.edges:
+        for k, g, n in aggregates.event_buckets(db, f.replace(since=since, until=until), zone, edge_expr, by, now):
             merged[(k, g)] += n
     return [(k, g, n) for (k, g), n in merged.items()]
 
