@@ -13,8 +13,7 @@ import pytest
 from app.domain import timeutil
 from app.domain.filters import Filter
 from app.domain.zone_spans import offset_spans
-from app.store import aggregates, imports, migrations, retention, rollup
-from app.store import events as event_store
+from app.store import aggregates, events as event_store, imports, migrations, retention, rollup
 from app.store.browse import Browse
 from app.store.database import Database
 from app.store.filter_sql import event_where
