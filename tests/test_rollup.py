@@ -221,3 +221,10 @@ def test_walked_chart_buckets_equal_the_walk(db: Database, monkeypatch: pytest.M
                 m.setattr(rollup, "buckets", lambda *args, **kwargs: None)
                 walked = time_counts.bucket_counts(db, f, zone, size, start, end, by)
             assert got == walked, (f, size, start, end)
+
+
+def test_distinct_clients_equal_the_rows(db: Database) -> None:
+    _fill(db)
+    raw = {c for (c,) in db.execute("SELECT DISTINCT client FROM events WHERE client IS NOT NULL")}
+    assert rollup.client_names(db) is not None
+    assert sorted(aggregates.distinct_clients(db)) == sorted(raw) == ["Acme", "Globex"]

@@ -251,3 +251,11 @@ def type_client_groups(db: Any) -> list[tuple[str, str | None, int, int, str]]:
         out.append((names[0], names[1], int(severity), int(n), ms_to_iso(int(first))))
     out.sort(key=lambda g: (g[0], g[1] is not None, g[1] or "", g[2]))
     return out
+
+
+def client_names(db: Any) -> list[str] | None:
+    """The clients of the visible events, from the rollup (None while an import runs: its rows are counted there)."""
+    if not has_rollup(db) or _running(db):
+        return None
+    return [c for (c,) in db.execute(f"SELECT {name_sql('c')} FROM (SELECT DISTINCT client_id AS c FROM event_rollup"
+                                     " WHERE client_id != 0 AND n > 0)")]
