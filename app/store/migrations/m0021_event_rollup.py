@@ -1,6 +1,6 @@
 """Schema 21: ``event_rollup``, event counts per UTC hour and dimension (``app.store.rollup``).
 
-The table is filled from ``event_data`` in one GROUP BY, inside the migration's one
+The table is filled from ``event_data`` by GROUP BY over ranges of ids, inside the migration's one
 transaction (Cancel rolls it back: the progress handler of ``migrations.upgrade``
 interrupts the statement). Triggers take deleted and re-keyed events back out; the
 ``events`` view's insert trigger is made again with the rollup's upsert after its
@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from app.store.event_sql import VIEW_TRIGGERS
-from app.store.rollup import ADD_BY_ID, FILL, TABLE, TRIGGERS
+from app.store.rollup import ADD_BY_ID, TABLE, TRIGGERS, fill
 
 if TYPE_CHECKING:
     from app.store.database import Database
@@ -28,7 +28,7 @@ def upgrade(db: Database) -> None:
     if db.user_version < NEEDS:
         raise RuntimeError(f"schema 21 needs schema {NEEDS} first (file at {db.user_version})")
     db.execute(TABLE)
-    db.execute(FILL)
+    fill(db)
     for sql in TRIGGERS:
         db.execute(sql)
     db.execute("DROP TRIGGER IF EXISTS events_insert")
