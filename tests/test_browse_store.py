@@ -67,6 +67,7 @@ def test_both_plans_give_the_same_rows(demo_db: Database, monkeypatch: pytest.Mo
     monkeypatch.setattr(browse, "SCAN_BUDGET_S", 0.0)  # the index walk gives up at once
     monkeypatch.setattr(browse, "FTS_SCAN_BUDGET_S", 0.0)
     monkeypatch.setattr(browse, "SMALL_MATCH", 0)  # no match list counts as short here
+    monkeypatch.setattr(browse, "WINDOW_BUDGET_S", 0.0)  # nor read over a window of time
     plans: list[object] = []
     real = Browse._page
 

@@ -183,7 +183,7 @@ def test_an_older_database_gets_the_default_policies_on_upgrade(db_path: Path) -
     assert db.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'retention_policies'") == 0
     db.close()
     with Database.open(db_path) as db:
-        assert db.user_version == 19
+        assert db.user_version == migrations.LATEST
         rows = {(r["scope"], r["log_type"], r["max_severity"]): r["days"] for r in db.rows(
             "SELECT scope, log_type, max_severity, days FROM retention_policies")}
         assert rows == {("events", "*", None): 90, ("events", "security", None): 365,

@@ -59,6 +59,9 @@ def _packed(db: Database, sql: str, params: Any = (), columns: int = 2) -> list[
     return [tuple(r) for r in json.loads(db.scalar(packed, params) or "[]")]
 
 
+packed_rows = _packed
+
+
 def has_rows(db: Database) -> bool:
     """Whether there is any event or incident to chart (two primary-key look-ups)."""
     return bool(db.scalar(f"SELECT EXISTS (SELECT 1 FROM event_data WHERE {visible()}) "
@@ -109,7 +112,12 @@ def event_range_counts(
 
 
 def distinct_clients(db: Database) -> list[str]:
-    """Client names present in events (a skip-scan of the client index)."""
+    """Client names present in events (from the rollup, else a pass over the events)."""
+    from app.store import rollup
+
+    named = rollup.client_names(db)
+    if named is not None:
+        return named
     return [c for (c,) in db.execute(f"SELECT {name_sql('c')} FROM (SELECT DISTINCT client_id AS c FROM event_data"
                                    f" WHERE client_id IS NOT NULL"
                                    f" AND {visible()})")]

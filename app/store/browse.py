@@ -18,7 +18,7 @@ from typing import Any
 
 from app.domain.filters import Filter
 from app.domain.jobs import Cancelled
-from app.store import driver
+from app.store import driver, rollup
 from app.store.database import Database
 from app.store.event_sql import column_sql, iso_to_ms
 from app.store.filter_sql import Where, event_where, fts_in, incident_where
@@ -87,6 +87,13 @@ FTS_SCAN_BUDGET_S = 0.04
 # lookups, then a sort): a few ms, where walking the order index to find nothing
 # would first spend the whole budget.
 SMALL_MATCH = 2000
+# A long match list's time-ordered page looks at this much time first (ms), then this many times more
+# each round, for at most this long before the usual plans take over.
+WINDOW_MS = 600_000
+WINDOW_GROWTH = 64
+WINDOW_BUDGET_S = 0.3
+# Only match lists at least this long are read that way.
+DENSE_MATCH = 20_000
 # A regex scan reports its progress at most this often (seconds).
 PROGRESS_EVERY_S = 0.1
 # SQLite steps between cancel checks: a few rows' worth, many more with a regex (a Python call per row).
@@ -152,6 +159,7 @@ class Browse:
         if sort not in self.spec.sorts:
             raise ValueError(f"sort: unknown {sort!r}; expected one of {', '.join(self.spec.sorts)}")
         self.filter = f
+        self.zone, self.now = zone, now
         self.sort = sort
         self.descending = descending
         self.key_columns = self.spec.sorts[sort]
@@ -181,9 +189,16 @@ class Browse:
         once a short budget runs out, the planner's pick (fast when it is).
         """
         index = self.spec.order_indexes.get(self.sort)
+        if self.spec.stored and self.where.clauses and rollup.nothing(db, self.filter, self.zone, self.now):
+            return []  # the rollup holds no event of these dimensions in the range: no row can match
         if self.where.fts and self._small_match(db, cancelled):
             with _guard(db.conn, None, cancelled, every=self._every):
                 return self._page(db, after, limit, reverse, inclusive, "", columns)
+        if self.where.fts:
+            with _guard(db.conn, None, cancelled, every=self._every):
+                rows = self._windowed(db, after, limit, reverse, inclusive, columns)
+            if rows is not None:
+                return rows
         if index and self.where.clauses:
             seconds = FTS_SCAN_BUDGET_S if self.where.fts else SCAN_BUDGET_S
             with _guard(db.conn, seconds, cancelled, every=self._every) as budget:
@@ -205,10 +220,54 @@ class Browse:
                     return True
         return False
 
+    def _windowed(self, db: Database, after: Key | None, limit: int, reverse: bool, inclusive: bool,
+                  columns: tuple[str, ...] | None) -> list[dict[str, Any]] | None:
+        """A time-ordered page of a long full-text match list, read over a growing window of time.
+
+        Only the window's events are tested, against the matches among their ids (FTS5 seeks
+        a rowid range), so a word in every tenth event costs a page, not its million matches.
+        Once the window holds ``limit`` rows they are the page: every row outside it lies
+        further along the order. None (the usual plans then) when the order is not time or
+        the window walk has used ``WINDOW_BUDGET_S`` of CPU without filling the page.
+        """
+        match = fts_in("t.id", self.spec.fts)
+        if self.sort != "time" or not self.spec.stored or match not in self.where.clauses:
+            return None
+        at = self.where.clauses.index(match)
+        before = sum(c.count("?") for c in self.where.clauses[:at])  # parameters ahead of the MATCH query
+        dense = db.scalar(f"SELECT count(*) FROM (SELECT rowid FROM {self.spec.fts} WHERE {self.spec.fts} MATCH ?"
+                          f" LIMIT {DENSE_MATCH})", [self.where.params[before]])
+        if int(dense) < DENSE_MATCH:  # a few thousand matches: reading them all is quicker than any window
+            return None
+        desc = self.descending != reverse
+        edge = self.spec.bind(("ts",), (after[0],))[0] if after is not None else db.scalar(
+            f"SELECT {'max' if desc else 'min'}(t) FROM event_data")
+        end = db.scalar(f"SELECT {'min' if desc else 'max'}(t) FROM event_data")
+        if edge is None or end is None:
+            return []
+        index = self.spec.order_indexes["time"]
+        started, width = time.process_time(), WINDOW_MS  # CPU time: a busy box does not cut the walk short
+        while time.process_time() - started < WINDOW_BUDGET_S:
+            lo, hi = (edge - width, edge) if desc else (edge, edge + width)
+            first, last = db.execute(f"SELECT min(id), max(id) FROM event_data INDEXED BY {index}"
+                                     " WHERE t >= ? AND t <= ?", (lo, hi)).fetchone()
+            w = Where(list(self.where.clauses), list(self.where.params), guard=self.where.guard)
+            w.clauses[at] = match.replace(" MATCH ?)", " MATCH ? AND rowid BETWEEN ? AND ?)")
+            w.params[before + 1:before + 1] = [first if first is not None else 0, last if last is not None else -1]
+            w.add("t.t >= ?" if desc else "t.t <= ?", lo if desc else hi)
+            rows = self._page(db, after, limit, reverse, inclusive, index, columns, w)
+            if len(rows) == limit or (lo <= end if desc else hi >= end):  # full, or the window holds every event
+                return rows
+            # grow by what the window found: about twice the time it would take to fill the page
+            width *= min(max(2 * limit // max(len(rows), 1), 2), WINDOW_GROWTH)
+        return None
+
     def _page(self, db: Database, after: Key | None, limit: int, reverse: bool, inclusive: bool,
-              index: str | None, columns: tuple[str, ...] | None) -> list[dict[str, Any]]:
+              index: str | None, columns: tuple[str, ...] | None, within: Where | None = None,
+              ) -> list[dict[str, Any]]:
         op, order = self._order(reverse)
-        clauses, params = self.where.guarded(self.where.clauses), list(self.where.params)
+        w = self.where if within is None else within
+        clauses, params = w.guarded(w.clauses), list(w.params)
         if after is not None:
             marks = ", ".join("?" * len(after))
             clauses.append(f"{self._key_sql()} {op}{'=' if inclusive else ''} ({marks})"
@@ -238,6 +297,10 @@ class Browse:
         """
         if self.unscanned is not None and progress is not None:
             return self._scan_count(db, cancelled, progress)
+        if self.spec.stored:
+            n = rollup.count(db, self.filter, self.zone, self.now)
+            if n is not None:
+                return n
         w = self.where
         with _guard(db.conn, None, cancelled, every=self._every):
             if w.excluded is None or len(w.clauses) > 1:

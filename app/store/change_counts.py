@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from app.store.database import Database
-from app.store.event_sql import iso_to_ms, ts_sql
+from app.store.event_sql import iso_to_ms, name_sql, ts_sql
 from app.store.visibility import visible
 
 Span = tuple[str, str]  # [start, end) in UTC ISO-8601 with Z
@@ -22,6 +22,8 @@ KEYS = {  # kind -> SQL of its key, and the join it needs
     "component": ("e.component", ""),
     "file": ("i.file", " JOIN imports i ON i.id = e.import_id"),
 }
+# Keys held as dictionary ids: grouped by id, named once per group (not once per event).
+IDS = {"host": "e.host_id", "component": "e.component_id"}
 
 
 def _key(kind: str) -> tuple[str, str]:
@@ -36,9 +38,15 @@ def span_counts(db: Database, kind: str, spans: Sequence[Span]) -> dict[str, lis
     cases = " ".join(f"WHEN e.t >= ? AND e.t < ? THEN {n}" for n in range(len(spans)))
     inside = " OR ".join("(e.t >= ? AND e.t < ?)" for _ in spans)
     flat = [iso_to_ms(t) for span in spans for t in span]
-    rows = db.rows(f"SELECT {key} AS k, CASE {cases} END AS s, count(*) AS n FROM event_rows e{join}"
-                   f" WHERE ({inside}) AND {key} IS NOT NULL AND {key} != '' AND {visible('e')} GROUP BY 1, 2",
-                   [*flat, *flat])
+    if kind in IDS:
+        counted = (f"SELECT {IDS[kind]} AS i, CASE {cases} END AS s, count(*) AS n FROM event_data e"
+                   f" WHERE ({inside}) AND {IDS[kind]} IS NOT NULL AND {visible('e')} GROUP BY 1, 2")
+        named = f"SELECT {name_sql('i')} AS k, s, n FROM ({counted})"
+        rows = db.rows(f"SELECT k, s, n FROM ({named}) WHERE k != '' ORDER BY k, s", [*flat, *flat])
+    else:
+        rows = db.rows(f"SELECT {key} AS k, CASE {cases} END AS s, count(*) AS n FROM event_rows e{join}"
+                       f" WHERE ({inside}) AND {key} IS NOT NULL AND {key} != '' AND {visible('e')} GROUP BY 1, 2",
+                       [*flat, *flat])
     out: dict[str, list[int]] = {}
     for r in rows:
         out.setdefault(str(r["k"]), [0] * len(spans))[int(r["s"])] = int(r["n"])

@@ -12,6 +12,7 @@ from typing import Any
 
 from app.domain.filters import Filter
 from app.domain.vocab import Severity
+from app.store import rollup
 from app.store.database import Database
 from app.store.event_sql import INSERT_SQL, LEGACY_INSERT, encode_rows, stored_table, ts_sql
 from app.store.filter_sql import event_where
@@ -25,8 +26,12 @@ def insert_many(db: Database, rows: Iterable[Sequence[Any]], with_pattern: bool 
     if stored_table(db) == "events":
         return db.executemany(LEGACY_INSERT if with_pattern else LEGACY_INSERT.replace(", pattern_id", "").replace(
             ", ?)", ")"), list(rows)).rowcount
-    cur = db.executemany(INSERT_SQL, list(encode_rows(db, rows, with_pattern)))
-    return cur.rowcount
+    encoded = list(encode_rows(db, rows, with_pattern))
+    cur = db.executemany(INSERT_SQL, encoded)
+    n = cur.rowcount
+    if rollup.has_rollup(db):
+        rollup.add_rows(db, encoded)
+    return n
 
 
 def as_public(row: dict[str, Any]) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from typing import Any
 
 from app.domain import timeutil
 from app.domain.event_row import EVENT_COLUMNS
-from app.store import audit, driver, settings
+from app.store import audit, driver, rollup, settings
 from app.store.database import Database
 from app.store.db_errors import translate
 from app.store.status_sql import FINAL_IN
@@ -58,6 +58,8 @@ def set_policy(db: Database, scope: str, log_type: str, client: str | None, max_
 # -- what is due -------------------------------------------------------------------
 def event_groups(db: Database) -> list[tuple[str, str | None, int, int, str]]:
     """(log type, client, severity, count, oldest ts) of the stored events: what policies are matched against."""
+    if rollup.has_rollup(db):  # counted per hour already: no pass over every event
+        return rollup.type_client_groups(db)
     rows = db.execute("SELECT log_type, client, severity, count(*), min(ts) FROM events"
                       " GROUP BY log_type, client, severity").fetchall()
     return [(r[0], r[1], int(r[2]), int(r[3]), r[4]) for r in rows]
