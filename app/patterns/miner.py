@@ -37,6 +37,7 @@ MASKS: tuple[tuple[str, str], ...] = (
 SIMILARITY = 0.7
 DEPTH = 4
 _DIGITS = re.compile(r"\d+")
+_ZEROS = str.maketrans("123456789", "000000000")
 _SEP = "\x00"  # between the messages of a batch, for one pass of _DIGITS over them all
 KEY_MAX = 1000  # longer messages are remembered for one import only: the table of keys stays small
 # Longer messages are mined on their first MINE_MAX characters: drain3's masks rescan a long run of word
@@ -92,10 +93,16 @@ class Miner:
         return self._pattern(message, _DIGITS.sub("0", message))
 
     def patterns_of(self, messages: Sequence[str]) -> list[int]:
-        """``pattern_of`` for each message, the digits of all of them blanked in one regex pass (an import's batch)."""
+        """``pattern_of`` for each message, the digits of all of them blanked in one pass (an import's batch)."""
         heads = [m if len(m) <= MINE_MAX else m[:MINE_MAX] for m in messages]
         joined = _SEP.join(heads)
-        if joined.count(_SEP) == len(heads) - 1:
+        if joined.isascii() and joined.count(_SEP) == len(heads) - 1:
+            # _DIGITS.sub("0", ...) for ASCII text at C speed: every digit a "0", then each run of them one "0"
+            zeroed = joined.translate(_ZEROS)
+            while "00" in zeroed:
+                zeroed = zeroed.replace("00", "0")
+            keys = zeroed.split(_SEP)
+        elif joined.count(_SEP) == len(heads) - 1:
             keys = _DIGITS.sub("0", joined).split(_SEP)
         else:  # a message holding the separator itself
             keys = [_DIGITS.sub("0", h) for h in heads]
