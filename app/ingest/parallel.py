@@ -5,8 +5,10 @@ cost; parsing lines in Python is the rest. A child process runs the very same
 ``engine.run_lines`` over the file and sends finished batches through a pipe, so
 the two costs overlap on a two-core machine. The pipe blocks the child when this
 process falls behind, so at most a couple of batches are in flight (memory stays
-flat). Rows travel as the engine builds them, tuples with repeated host and
-component strings shared, which keeps unpickling on the writing side cheap.
+flat). For an import the child also packs each batch for the store
+(``event_sql.pack_rows``: epoch ms, raw as a shared template), which halved the
+writing process's Python work; tuples with repeated host, component and template
+strings shared keep unpickling on the writing side cheap.
 """
 
 from __future__ import annotations

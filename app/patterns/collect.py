@@ -10,10 +10,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from app.patterns.miner import Miner
-from app.store.event_sql import ms_to_iso
 from app.store import patterns as store
 from app.store.database import Database
-
+from app.store.event_sql import ms_to_iso
 
 _DAY_MS = 86_400_000
 

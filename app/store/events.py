@@ -13,9 +13,7 @@ from typing import Any
 from app.domain.filters import Filter
 from app.domain.vocab import Severity
 from app.store.database import Database
-from app.store.event_sql import (
-    INSERT_SQL, LEGACY_INSERT, NameIds, encode_rows, resolve_rows, stored_table, ts_sql,
-)
+from app.store.event_sql import INSERT_SQL, LEGACY_INSERT, NameIds, encode_rows, resolve_rows, stored_table, ts_sql
 from app.store.filter_sql import event_where
 
 MIN_TS, MAX_TS = ts_sql("min(e.t)"), ts_sql("max(e.t)")
