@@ -37,6 +37,7 @@ MASKS: tuple[tuple[str, str], ...] = (
 SIMILARITY = 0.7
 DEPTH = 4
 _DIGITS = re.compile(r"\d+")
+_RUNS = re.compile("00+")
 _ZEROS = str.maketrans("123456789", "000000000")
 _SEP = "\x00"  # between the messages of a batch, for one pass of _DIGITS over them all
 KEY_MAX = 1000  # longer messages are remembered for one import only: the table of keys stays small
@@ -97,11 +98,9 @@ class Miner:
         heads = [m if len(m) <= MINE_MAX else m[:MINE_MAX] for m in messages]
         joined = _SEP.join(heads)
         if joined.isascii() and joined.count(_SEP) == len(heads) - 1:
-            # _DIGITS.sub("0", ...) for ASCII text at C speed: every digit a "0", then each run of them one "0"
-            zeroed = joined.translate(_ZEROS)
-            while "00" in zeroed:
-                zeroed = zeroed.replace("00", "0")
-            keys = zeroed.split(_SEP)
+            # _DIGITS.sub("0", ...) for ASCII text, a third of its cost: every digit a "0" (one C pass), then
+            # each run of two or more of them becomes one (a lone digit is already its key)
+            keys = _RUNS.sub("0", joined.translate(_ZEROS)).split(_SEP)
         elif joined.count(_SEP) == len(heads) - 1:
             keys = _DIGITS.sub("0", joined).split(_SEP)
         else:  # a message holding the separator itself
