@@ -42,6 +42,9 @@ class Sink:
     events: Callable[[list[Any]], None]  # rows ordered as ``EventRow`` (the store's EVENT_COLUMNS)
     rejects: Callable[[list[tuple[object, ...]]], None]
     tick: Callable[[Counts], None] = lambda _c: None  # after every batch: progress and cancel
+    # Takes rows already packed for the store (``event_sql.pack_rows``) instead of ``events``: when set, a
+    # parsing process packs its batches, so that work runs beside the writing instead of in the writer.
+    packed: Callable[[list[Any]], None] | None = None
 
 
 @dataclass

@@ -5,8 +5,10 @@ cost; parsing lines in Python is the rest. A child process runs the very same
 ``engine.run_lines`` over the file and sends finished batches through a pipe, so
 the two costs overlap on a two-core machine. The pipe blocks the child when this
 process falls behind, so at most a couple of batches are in flight (memory stays
-flat). Rows travel as the engine builds them, tuples with repeated host and
-component strings shared, which keeps unpickling on the writing side cheap.
+flat). For an import the child also packs each batch for the store
+(``event_sql.pack_rows``: epoch ms, raw as a shared template), which halved the
+writing process's Python work; tuples with repeated host, component and template
+strings shared keep unpickling on the writing side cheap.
 """
 
 from __future__ import annotations
@@ -22,16 +24,18 @@ import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeGuard
+from typing import Any, TypeGuard
 
 from app.ingest import engine, lines
 from app.ingest.formats.base import LineParser, Parser
 from app.ingest.sources import Source, damage_of
+from app.store.event_sql import pack_rows
 
 log = logging.getLogger("issue_ledger.ingest")
 MIN_BYTES = 8 << 20  # below this, starting a process costs more than it saves
 _FRAME = struct.Struct("<Q")  # each message: its length, then its pickle
 AHEAD = 3  # batches the child may have parsed before the parent takes them
+_ENDING_S = 5.0  # how long a child that has sent its last message may take to exit before it is killed
 _ROOT = Path(__file__).resolve().parents[2]  # the folder holding the ``app`` package
 
 
@@ -53,8 +57,12 @@ class ParserProcessError(RuntimeError):
     """The parsing process failed; the message is its error."""
 
 
-def _child(out_fd: int, parser: LineParser, source: Source, enc: lines.Encoding, assign: engine.Assign) -> None:
-    """Runs in the child: parse the whole source, writing framed ('e'|'r'|'t'|'d'|'x', payload) pickles.
+def _child(out_fd: int, parser: LineParser, source: Source, enc: lines.Encoding, assign: engine.Assign,
+           pack: bool = False) -> None:
+    """Runs in the child: parse the whole source, writing framed ('e'|'p'|'r'|'t'|'d'|'x', payload) pickles.
+
+    With ``pack`` the events go as 'p', packed for the store (epoch ms, raw as its template):
+    that per-row work is then done here, beside the writing, not in the writing process.
 
     The parsing thread pickles; a sender thread only writes (with the GIL let go),
     so parsing goes on while the parent is busy inserting, up to ``AHEAD`` messages ahead.
@@ -87,7 +95,9 @@ def _child(out_fd: int, parser: LineParser, source: Source, enc: lines.Encoding,
                 pos = parser.position if parser.position >= 0 else reader.position()
                 send("t", (c.as_tuple(), pos))
 
-            sink = engine.Sink(lambda rows: send("e", rows), lambda rows: send("r", rows), tick)
+            events: Callable[[list[Any]], None] = (lambda rows: send("p", pack_rows(rows))) if pack else (
+                lambda rows: send("e", rows))
+            sink = engine.Sink(events, lambda rows: send("r", rows), tick)
             counts = engine.run_lines(parser, lines.iter_lines(reader.stream, enc), assign, sink)
             counts = engine.note_damage(damage_of(reader), assign, sink, counts)
         send("d", (counts.as_tuple(), counts.redacted))
@@ -103,12 +113,12 @@ def _child(out_fd: int, parser: LineParser, source: Source, enc: lines.Encoding,
 
 def child_main() -> None:
     """Entry of the parsing process: its job arrives pickled on stdin, results go to the fd in argv."""
-    parser, source, enc, assign, batch = pickle.load(sys.stdin.buffer)
+    parser, source, enc, assign, batch, pack = pickle.load(sys.stdin.buffer)
     engine.BATCH = batch  # as in the parent (tests make it small)
     out_fd = int(sys.argv[1])
     _widen(out_fd)
     try:
-        _child(out_fd, parser, source, enc, assign)
+        _child(out_fd, parser, source, enc, assign, pack)
     finally:
         os.close(out_fd)
 
@@ -156,7 +166,8 @@ def run_lines(parser: LineParser, source: Source, enc: lines.Encoding, assign: e
         _widen(read_fd)
         assert proc.stdin is not None
         try:
-            pickle.dump((parser, source, enc, assign, engine.BATCH), proc.stdin, pickle.HIGHEST_PROTOCOL)
+            pickle.dump((parser, source, enc, assign, engine.BATCH, sink.packed is not None), proc.stdin,
+                        pickle.HIGHEST_PROTOCOL)
             proc.stdin.close()
         except BrokenPipeError:
             pass  # the child died at once; reading below says so
@@ -166,7 +177,9 @@ def run_lines(parser: LineParser, source: Source, enc: lines.Encoding, assign: e
                 kind, payload = pickle.loads(_read_exactly(read_fd, size))
             except EOFError:
                 raise ParserProcessError(f"the parsing process ended unexpectedly (exit {proc.wait()})") from None
-            if kind == "e":
+            if kind == "p" and sink.packed is not None:
+                sink.packed(payload)
+            elif kind == "e":
                 sink.events(payload)
             elif kind == "r":
                 sink.rejects(payload)
@@ -176,6 +189,8 @@ def run_lines(parser: LineParser, source: Source, enc: lines.Encoding, assign: e
                 sink.tick(engine.Counts(*counts))
             elif kind == "d":
                 (read, accepted, continuation, rejected), redacted = payload
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    proc.wait(_ENDING_S)  # it has said all: let it end by itself
                 return engine.Counts(read, accepted, continuation, rejected, redacted)
             else:
                 raise ParserProcessError(str(payload))

@@ -503,7 +503,7 @@ def _load(db: Database, parser: LineParser | RecordParser, reader: Any, enc: lin
             progress.update(_counted(done_before + min(pos, size), total, c))
             progress.check()
 
-    sink = engine.Sink(writer.events, writer.rejects, tick)
+    sink = engine.Sink(writer.events, writer.rejects, tick, writer.packed if writer.packs else None)
     if enc is not None and parallel.worth_it(parser, size):
         counts = parallel.run_lines(parser, source, enc, assign, sink, lambda pos: child_pos.__setitem__(0, pos))
     else:

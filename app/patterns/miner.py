@@ -11,7 +11,7 @@ last month into a cluster made since, and the same message must keep its id.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from drain3 import TemplateMiner
@@ -37,6 +37,9 @@ MASKS: tuple[tuple[str, str], ...] = (
 SIMILARITY = 0.7
 DEPTH = 4
 _DIGITS = re.compile(r"\d+")
+_RUNS = re.compile("00+")
+_ZEROS = str.maketrans("123456789", "000000000")
+_SEP = "\x00"  # between the messages of a batch, for one pass of _DIGITS over them all
 KEY_MAX = 1000  # longer messages are remembered for one import only: the table of keys stays small
 # Longer messages are mined on their first MINE_MAX characters: drain3's masks rescan a long run of word
 # characters from each punctuation mark in it (quadratic: 13 ms a message on fuzzed text, minutes a file),
@@ -88,7 +91,29 @@ class Miner:
     def pattern_of(self, message: str) -> int:
         if len(message) > MINE_MAX:
             message = message[:MINE_MAX]
-        key = _DIGITS.sub("0", message)
+        return self._pattern(message, _DIGITS.sub("0", message))
+
+    def patterns_of(self, messages: Sequence[str]) -> list[int]:
+        """``pattern_of`` for each message, the digits of all of them blanked in one pass (an import's batch)."""
+        heads = [m if len(m) <= MINE_MAX else m[:MINE_MAX] for m in messages]
+        joined = _SEP.join(heads)
+        if joined.isascii() and joined.count(_SEP) == len(heads) - 1:
+            # _DIGITS.sub("0", ...) for ASCII text, a third of its cost: every digit a "0" (one C pass), then
+            # each run of two or more of them becomes one (a lone digit is already its key)
+            keys = _RUNS.sub("0", joined.translate(_ZEROS)).split(_SEP)
+        elif joined.count(_SEP) == len(heads) - 1:
+            keys = _DIGITS.sub("0", joined).split(_SEP)
+        else:  # a message holding the separator itself
+            keys = [_DIGITS.sub("0", h) for h in heads]
+        seen, learning, out = self._seen, self._learning, []
+        for head, key in zip(heads, keys):
+            pid = seen.get(key)
+            if pid is None or key in learning:
+                pid = self._pattern(head, key)
+            out.append(pid)
+        return out
+
+    def _pattern(self, message: str, key: str) -> int:
         pid = self._seen.get(key)
         if pid is not None:
             seen = self._learning.get(key)

@@ -14,7 +14,7 @@ from app.domain.filters import Filter
 from app.domain.vocab import Severity
 from app.store import rollup
 from app.store.database import Database
-from app.store.event_sql import INSERT_SQL, LEGACY_INSERT, encode_rows, stored_table, ts_sql
+from app.store.event_sql import INSERT_SQL, LEGACY_INSERT, NameIds, encode_rows, resolve_rows, stored_table, ts_sql
 from app.store.filter_sql import event_where
 
 MIN_TS, MAX_TS = ts_sql("min(e.t)"), ts_sql("max(e.t)")
@@ -32,6 +32,13 @@ def insert_many(db: Database, rows: Iterable[Sequence[Any]], with_pattern: bool 
     if rollup.has_rollup(db):
         rollup.add_rows(db, encoded)
     return n
+
+
+def insert_packed(db: Database, rows: Sequence[Sequence[Any]], ids: NameIds,
+                  patterns: Sequence[int] | None = None) -> None:
+    """Insert rows from ``event_sql.pack_rows`` (with their pattern ids), names swapped for ids from ``ids``;
+    the caller owns the transaction (a new name is added in it)."""
+    db.executemany(INSERT_SQL, list(resolve_rows(rows, ids, patterns)))  # a list: no per-row text check
 
 
 def as_public(row: dict[str, Any]) -> dict[str, Any]:
