@@ -230,3 +230,19 @@ def test_distinct_clients_equal_the_rows(db: Database) -> None:
     raw = {c for (c,) in db.execute("SELECT DISTINCT client FROM events WHERE client IS NOT NULL")}
     assert rollup.client_names(db) is not None
     assert sorted(aggregates.distinct_clients(db)) == sorted(raw) == ["Acme", "Globex"]
+
+
+def test_an_imported_files_rows_are_counted_in_the_rollup(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The importer's own write path (rows prepared by the parse step) keeps the hourly counts too."""
+    import datetime as dt
+
+    from app.ingest.service import ImportOptions, import_paths
+    from app.store.database import Database
+
+    log = tmp_path / "a.log"
+    log.write_text("".join(f"Dec  1 {h:02d}:{m:02d}:00 web0{m % 3} app[1]: step {m} failed\n"
+                           for h in range(5) for m in range(40)), encoding="utf-8")
+    with Database.open(tmp_path / "l.db") as db:
+        [result] = import_paths(db, [log], ImportOptions(zone=dt.UTC, zone_name="UTC", year=2026))
+        assert result.ok, result.message
+        assert db.scalar("SELECT sum(n) FROM event_rollup") == db.scalar("SELECT count(*) FROM event_data") == 200

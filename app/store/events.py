@@ -38,7 +38,10 @@ def insert_packed(db: Database, rows: Sequence[Sequence[Any]], ids: NameIds,
                   patterns: Sequence[int] | None = None) -> None:
     """Insert rows from ``event_sql.pack_rows`` (with their pattern ids), names swapped for ids from ``ids``;
     the caller owns the transaction (a new name is added in it)."""
-    db.executemany(INSERT_SQL, list(resolve_rows(rows, ids, patterns)))  # a list: no per-row text check
+    resolved = list(resolve_rows(rows, ids, patterns))  # a list: no per-row text check
+    db.executemany(INSERT_SQL, resolved)
+    if rollup.has_rollup(db):  # the hourly counts grow with every write path (app.store.rollup)
+        rollup.add_rows(db, resolved)
 
 
 def as_public(row: dict[str, Any]) -> dict[str, Any]:
