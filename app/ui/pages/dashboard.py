@@ -54,9 +54,7 @@ log = logging.getLogger("issue_ledger.ui.dashboard")
 TREND_SPLITS = (("severity", "severity"), ("log type", "type"), ("client", "client"))
 # Quick queries first, so the drawing thread has work as soon as matplotlib is imported.
 DRAW_ORDER = ("incidents", "mttr", "clients", "trend", "heatmap", "top")
-# Two queries at a time: at 10M events the SQL outweighs the matplotlib import it shares the two cores with
-# (benchmarks/bench_window_scale.py: the dashboard up in 2.0 s with two, 2.5 s with one).
-SQL_THREADS = 2
+SQL_THREADS = 1
 _warmed = False
 _warming: Any = None
 # matplotlib is not thread-safe: one figure at a time is built and drawn off the GUI thread.
@@ -77,7 +75,7 @@ def _warm_up(_progress: Any) -> None:
 
 
 def _sql_pool() -> QThreadPool:
-    """The dashboard's queries, ``SQL_THREADS`` at a time, apart from the thread that imports and draws."""
+    """The dashboard's queries, one after another: on two cores the other one imports and draws."""
     return workers.pool("dashboard-sql", SQL_THREADS)
 
 
