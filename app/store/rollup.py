@@ -81,10 +81,10 @@ ADD_BY_ID = (f"INSERT INTO event_rollup ({', '.join(KEY)}, n) SELECT {key_sql('e
              f" WHERE e.id = last_insert_rowid() ON CONFLICT ({', '.join(KEY)}) DO UPDATE SET n = n + 1")
 TRIGGERS = (
     "CREATE TRIGGER event_rollup_ad AFTER DELETE ON event_data BEGIN"
-    f" UPDATE event_rollup SET n = n - 1 WHERE {_key_match('old')}; END",
+    f" UPDATE event_rollup SET n = n - 1 WHERE {_key_match('OLD')}; END",
     "CREATE TRIGGER event_rollup_au AFTER UPDATE OF t, type_id, severity, host_id, client_id, site_id, import_id"
-    f" ON event_data BEGIN UPDATE event_rollup SET n = n - 1 WHERE {_key_match('old')};"
-    f" INSERT INTO event_rollup ({', '.join(KEY)}, n) VALUES ({key_sql('new')}, 1)"
+    f" ON event_data BEGIN UPDATE event_rollup SET n = n - 1 WHERE {_key_match('OLD')};"
+    f" INSERT INTO event_rollup ({', '.join(KEY)}, n) VALUES ({key_sql('NEW')}, 1)"
     f" ON CONFLICT ({', '.join(KEY)}) DO UPDATE SET n = n + 1; END",
 )
 
